@@ -1,0 +1,5 @@
+import sys
+
+from hospidesk.cli import main
+
+sys.exit(main())

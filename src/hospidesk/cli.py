@@ -1,0 +1,105 @@
+"""The ``hospidesk`` command: argument parsing and printing only; the work is in service.py.
+
+Heavy modules are imported inside the commands so that ``hospidesk --version`` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from hospidesk import __version__
+from hospidesk.errors import HospiDeskError
+
+PROG = "hospidesk"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (aide : {PROG} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="HospiDesk — copilote de rédaction 100 % local.")
+    parser.add_argument("--version", action="version", version=f"HospiDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    draft = sub.add_parser("draft", help="rédiger un document sans fenêtre")
+    draft.add_argument("--task", required=True, metavar="PACK/TÂCHE")
+    draft.add_argument("--field", action="append", default=[], metavar="NOM=VALEUR")
+    draft.add_argument("--source", metavar="FICHIER|-", help=".txt, .eml ou .docx ; - pour stdin")
+    draft.add_argument("--out", metavar="FICHIER.docx")
+    draft.add_argument("--model", metavar="ID")
+    draft.add_argument("--max-tokens", type=int, metavar="N", help="longueur maximale du texte")
+    draft.add_argument("--seed", type=int, metavar="N", help="graine (résultat reproductible)")
+
+    tasks = sub.add_parser("tasks", help="lister les tâches disponibles")
+    tasks.add_argument("--role", metavar="MÉTIER")
+    tasks.add_argument("--json", action="store_true")
+
+    models = sub.add_parser("models", help="modèles approuvés")
+    models_sub = models.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    models_list = models_sub.add_parser("list", help="modèles approuvés et leur état")
+    models_list.add_argument("--json", action="store_true")
+    models_verify = models_sub.add_parser("verify", help="vérifier un fichier de modèle")
+    models_verify.add_argument("path", nargs="?", metavar="CHEMIN")
+
+    paths = sub.add_parser("paths", help="emplacement des fichiers")
+    paths.add_argument("--json", action="store_true")
+
+    sub.add_parser("doctor", help="vérifier l'installation")
+
+    settings = sub.add_parser("settings", help="paramètres (établissement, signataire, moteur)")
+    settings_sub = settings.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    settings_sub.add_parser("show", help="afficher les paramètres")
+    settings_set = settings_sub.add_parser("set", help="modifier un paramètre")
+    settings_set.add_argument("key", metavar="CLÉ")
+    settings_set.add_argument("value", metavar="VALEUR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--engine-worker"]:  # self-contained builds run the worker this way
+        from hospidesk.engine.worker import main as worker_main
+
+        return worker_main()
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    args = build_parser().parse_args(args_list)
+    try:
+        return _dispatch(args)
+    except HospiDeskError as exc:
+        print(f"{PROG}: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrompu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 141
+    except Exception as exc:
+        from hospidesk.crash import report_crash
+
+        where = report_crash(exc)
+        print(
+            f"{PROG}: erreur interne inattendue ({type(exc).__name__}). Détails : {where}",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from hospidesk import commands
+
+    if args.command is None:
+        return commands.no_window()
+    handler = getattr(commands, f"cmd_{args.command}")
+    result: int = handler(args)
+    return result

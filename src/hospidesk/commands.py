@@ -1,0 +1,193 @@
+"""What each CLI command prints. The work itself is in service.py and the core packages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from hospidesk.errors import Cancelled, UsageError
+from hospidesk.service import DraftRequest, Workspace
+
+
+def err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def no_window() -> int:
+    err("La fenêtre de bureau de HospiDesk n'est pas encore disponible dans cette version.")
+    err("Utilisez la ligne de commande, par exemple :")
+    err("  hospidesk tasks")
+    err(
+        "  hospidesk draft --task secretariat/reformuler-courrier --source courrier.txt "
+        "--out courrier.docx"
+    )
+    return 0
+
+
+def _parse_fields(raw: list[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in raw:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--field attend NOM=VALEUR, reçu : « {item} ».")
+        fields[name.strip()] = value.replace("\\n", "\n")
+    return fields
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from hospidesk.documents.sources import read_source_bytes
+    from hospidesk.engine.client import EngineClient
+    from hospidesk.fsutil import check_writable_target
+
+    ws = Workspace.open()
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        if out.suffix.lower() != ".docx":
+            raise UsageError(f"Le fichier de sortie doit se terminer par .docx : {out}")
+        check_writable_target(out)
+    if args.max_tokens is not None and not 0 < args.max_tokens <= 8192:
+        raise UsageError("--max-tokens doit être compris entre 1 et 8192.")
+
+    source_text = source_file = None
+    if args.source == "-":
+        source_text = read_source_bytes(sys.stdin.buffer.read(), "entrée standard")
+    elif args.source:
+        source_file = Path(args.source).expanduser()
+
+    request = DraftRequest(
+        args.task, _parse_fields(args.field), source_text, source_file, args.model
+    )
+    prepared = ws.prepare(request)
+    missing = ws.settings.missing_details()
+    if out is not None and missing:
+        err(
+            "Attention : coordonnées non renseignées (" + ", ".join(missing) + ") ; "
+            "voir « hospidesk settings »."
+        )
+
+    chunks: list[str] = []
+    engine = EngineClient()
+    try:
+        for text in ws.generate(prepared, engine, seed=args.seed, max_tokens=args.max_tokens):
+            chunks.append(text)
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        engine.cancel()
+        engine.close(grace=0.3)
+        sys.stdout.write("\n")
+        raise Cancelled("Génération interrompue : aucun fichier n'a été écrit.") from None
+    finally:
+        engine.close()
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    if out is not None:
+        ws.export(prepared, "".join(chunks), out)
+        err(f"Document enregistré : {out}")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    tasks = ws.tasks()
+    if args.role:
+        tasks = [t for t in tasks if args.role in (t.pack.manifest.job, t.pack.id)]
+    for problem in ws.pack_problems:
+        err(f"Pack ignoré : {problem}")
+    if args.json:
+        payload = [
+            {
+                "ref": t.ref,
+                "pack": t.pack.id,
+                "pack_version": t.pack.manifest.version,
+                "job": t.pack.manifest.job,
+                "title": t.task.title,
+                "description": t.task.description,
+                "source": t.task.source.mode.value,
+                "fields": [
+                    {
+                        "name": f.name,
+                        "label": f.label,
+                        "type": f.type.value,
+                        "required": f.required,
+                        "default": f.default,
+                        "choices": list(f.choices),
+                    }
+                    for f in t.task.fields
+                ],
+            }
+            for t in tasks
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    current = None
+    for t in tasks:
+        if t.pack.id != current:
+            current = t.pack.id
+            print(f"\n{t.pack.manifest.title} ({t.pack.id} {t.pack.manifest.version})")
+        print(f"  {t.ref:<40} {t.task.title}")
+    if not tasks:
+        err("Aucune tâche disponible.")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from hospidesk.models_cli import models_list, models_verify
+
+    ws = Workspace.open()
+    if args.action == "list":
+        return models_list(ws, args.json)
+    return models_verify(ws, Path(args.path).expanduser() if args.path else None)
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    from hospidesk.paths import shipped_packs_dir
+
+    ws = Workspace.open()
+    p = ws.paths
+    items = {
+        "data": p.data,
+        "config": p.config,
+        "cache": p.cache,
+        "log": p.log,
+        "settings": p.settings_file,
+        "history": p.history_db,
+        "audit": p.audit_file,
+        "user_models": p.user_models_dir,
+        "user_packs": p.user_packs_dir,
+        "site": p.site.path,
+        "site_catalog": p.site_catalog,
+        "site_models": p.site_models_dir,
+        "trusted_keys": p.trusted_keys_dir,
+        "shipped_packs": shipped_packs_dir(),
+    }
+    if args.json:
+        payload: dict[str, object] = {k: str(v) for k, v in items.items()}
+        payload["site_override_ignored"] = p.site.override_ignored
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    for key, value in items.items():
+        print(f"{key:<15} {value}")
+    if p.site.override_ignored:
+        err(f"HOSPIDESK_SITE_DIR ignoré (poste géré par la DSI) : {p.site.override_ignored}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    if args.action == "set":
+        ws.settings.set(args.key, args.value)
+        err(f"Paramètre enregistré : {args.key}")
+        return 0
+    for spec, value in ws.settings.items():
+        shown = value if value else "(non renseigné)"
+        print(f"{spec.key:<26} {shown:<40} {spec.label}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from hospidesk.doctor import run_doctor
+
+    return run_doctor(Workspace.open())

@@ -1,0 +1,142 @@
+"""``hospidesk doctor``: what an IT technician checks first on a workstation."""
+
+from __future__ import annotations
+
+import platform
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from hospidesk import __version__
+from hospidesk.models_cli import model_state
+from hospidesk.service import Workspace, physical_cores
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool
+    detail: str
+
+
+def network_state() -> Check:
+    """Read interfaces and routes; never opens a socket to find out."""
+    interfaces = [name for _, name in socket.if_nameindex() if name != "lo"]
+    routes = False
+    for table in (Path("/proc/net/route"), Path("/proc/net/ipv6_route")):
+        try:
+            lines = table.read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines[1:] if table.name == "route" else lines:
+            cols = line.split()
+            if table.name == "route" and len(cols) > 1 and cols[1] == "00000000":
+                routes = True
+            if table.name == "ipv6_route" and cols and cols[0] == "0" * 32 and cols[-1] != "lo":
+                routes = True
+    if not interfaces:
+        detail = "poste isolé : aucune interface réseau hors boucle locale"
+    elif routes:
+        detail = (
+            f"réseau présent ({', '.join(interfaces)}) ; HospiDesk n'ouvre aucune "
+            "connexion (aucune mise à jour, aucune télémétrie, aucun téléchargement)"
+        )
+    else:
+        detail = f"interfaces sans route par défaut ({', '.join(interfaces)})"
+    return Check("Réseau", True, detail)
+
+
+def keyring_state() -> Check:
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as exc:
+        return Check("Trousseau du système", False, f"indisponible ({type(exc).__name__})")
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, fail.Keyring):
+        return Check("Trousseau du système", False, f"aucun trousseau utilisable ({name})")
+    return Check("Trousseau du système", True, name)
+
+
+def engine_state() -> Check:
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        return Check("Moteur llama.cpp", False, f"non installé ({exc})")
+    info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+    features = sorted(
+        {part.split("=")[0].strip() for part in info.split("|") if "= 1" in part or "=1" in part}
+    )
+    gpu = "oui" if llama_cpp.llama_supports_gpu_offload() else "non (calcul sur CPU)"
+    return Check(
+        "Moteur llama.cpp",
+        True,
+        f"version {llama_cpp.__version__}, GPU : {gpu}, CPU : {' '.join(features)}",
+    )
+
+
+def run_doctor(ws: Workspace) -> int:
+    checks: list[Check] = [
+        Check(
+            "HospiDesk",
+            True,
+            f"{__version__} (Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()})",
+        ),
+        Check(
+            "Processeur et mémoire",
+            True,
+            f"{physical_cores()} cœurs physiques, {psutil.virtual_memory().total / 1024**3:.1f} "
+            f"Go de mémoire, {psutil.virtual_memory().available / 1024**3:.1f} Go disponibles",
+        ),
+        engine_state(),
+    ]
+    present = 0
+    for item in ws.catalog.entries:
+        state, path = model_state(ws, item.entry)
+        if path is not None:
+            present += 1
+        ok = state in ("vérifié", "absent")
+        checks.append(Check(f"Modèle {item.entry.id}", ok, state))
+    if not present:
+        checks.append(Check("Modèles", False, "aucun modèle approuvé n'est présent"))
+    site = ws.paths.site
+    site_detail = str(site.path)
+    if site.override_ignored:
+        site_detail += f" (HOSPIDESK_SITE_DIR ignoré : {site.override_ignored})"
+    checks.append(Check("Répertoire de la DSI", True, site_detail))
+    packs = ws.packs
+    checks.append(
+        Check(
+            "Packs de tâches",
+            not ws.pack_problems,
+            f"{len(packs)} pack(s), {len(ws.tasks())} tâche(s)"
+            + "".join(f" ; ignoré : {p}" for p in ws.pack_problems),
+        )
+    )
+    missing = ws.settings.missing_details()
+    checks.append(
+        Check(
+            "Coordonnées de l'établissement",
+            not missing,
+            "renseignées" if not missing else "à renseigner : " + ", ".join(missing),
+        )
+    )
+    checks.append(keyring_state())
+    checks.append(network_state())
+
+    for check in checks:
+        mark = "OK " if check.ok else "!! "
+        print(f"{mark} {check.label} : {check.detail}")
+    failed = [c for c in checks if not c.ok]
+    sys.stdout.flush()
+    return (
+        1
+        if any(c.label.startswith("Modèle") or c.label.startswith("Moteur") for c in failed)
+        else 0
+    )

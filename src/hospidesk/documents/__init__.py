@@ -1,0 +1,1 @@
+"""Word documents: reading sources (.txt, .eml, .docx), checking and rendering .docx templates."""

@@ -1,0 +1,65 @@
+"""Safety checks of .docx files (zip of XML) before they are read or handed to the user.
+
+Refused: archives too big once unpacked (bombs), too many entries, macro parts
+(``vbaProject.bin``, macro-enabled content types) and external relationships
+(``TargetMode="External"``: attachedTemplate, altChunk, OLE links, remote images) that would
+make Word fetch a URL when the document is opened.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+MAX_ENTRIES = 2000
+MAX_UNPACKED = 64 * 1024 * 1024
+MAX_RATIO = 200
+EXTERNAL_RE = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
+MACRO_RE = re.compile(rb"macroEnabled|vbaProject", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DocxProblem:
+    """One reason to refuse a .docx, in French."""
+
+    reason: str
+
+
+def inspect_docx(data: bytes) -> list[DocxProblem]:
+    """All reasons why ``data`` is not a safe .docx (empty list when it is)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return [DocxProblem("ce n'est pas un document Word (.docx) valide")]
+    problems: list[DocxProblem] = []
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            return [DocxProblem("le document contient trop de parties")]
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNPACKED:
+            return [DocxProblem("le document est trop volumineux une fois décompressé")]
+        names = {i.filename for i in infos}
+        if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            return [DocxProblem("ce n'est pas un document Word (.docx) valide")]
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                return [DocxProblem("le document est anormalement compressé (bombe zip ?)")]
+            lower = info.filename.lower()
+            if lower.endswith("vbaproject.bin") or (lower.endswith(".bin") and "vba" in lower):
+                problems.append(DocxProblem("le document contient des macros"))
+        content_types = archive.read("[Content_Types].xml")
+        if MACRO_RE.search(content_types):
+            problems.append(DocxProblem("le document est un document à macros renommé en .docx"))
+        for name in sorted(names):
+            if name.endswith(".rels") and EXTERNAL_RE.search(archive.read(name)):
+                problems.append(
+                    DocxProblem(f"le document fait référence à un contenu externe ({name})")
+                )
+    # One reason per kind is enough for the user.
+    unique: dict[str, DocxProblem] = {}
+    for problem in problems:
+        unique.setdefault(problem.reason.split(" (")[0], problem)
+    return list(unique.values())

@@ -1,0 +1,125 @@
+"""Render a task's .docx template: the template places the values, the model writes the body.
+
+Templates use docxtpl's Jinja tags, evaluated in Jinja2's immutable sandbox with autoescaping,
+so a template can neither reach Python objects nor the file system, and a value containing
+``<`` or ``&`` cannot break the document's XML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from hospidesk.documents.checks import inspect_docx
+from hospidesk.errors import HospiDeskError
+from hospidesk.fsutil import atomic_write_bytes
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+
+
+class RenderError(HospiDeskError):
+    exit_code = 5
+
+
+def french_date(day: date) -> str:
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The model's text as paragraphs: one per non-empty line, Markdown emphasis removed."""
+    cleaned = _MARKDOWN.sub("", text.replace("\r\n", "\n"))
+    return [line.strip() for line in cleaned.split("\n") if line.strip()]
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    """Everything a template may show. Field values are placed exactly as typed."""
+
+    etablissement: Mapping[str, str]
+    signataire: Mapping[str, str]
+    champs: Mapping[str, str]
+    multiline: frozenset[str]
+    objet: str
+    body: str
+    today: date = field(default_factory=date.today)
+
+
+def _as_template_value(value: str, multiline: bool) -> object:
+    if multiline and "\n" in value:
+        from docxtpl import Listing
+
+        return Listing(value)
+    return value
+
+
+def build_context(ctx: LetterContext) -> dict[str, object]:
+    etab = {k: _as_template_value(v, "\n" in v) for k, v in ctx.etablissement.items()}
+    champs = {k: _as_template_value(v, k in ctx.multiline) for k, v in ctx.champs.items()}
+    return {
+        "etab": etab,
+        "signataire": dict(ctx.signataire),
+        "champs": champs,
+        "objet": ctx.objet,
+        "date_du_jour": french_date(ctx.today),
+        "corps": split_paragraphs(ctx.body),
+    }
+
+
+def sandbox() -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(autoescape=True)
+
+
+def render_bytes(template: Path, ctx: LetterContext) -> bytes:
+    """Render ``template`` with ``ctx``; the result is checked before it is returned."""
+    from docxtpl import DocxTemplate
+
+    try:
+        raw = template.read_bytes()
+    except OSError as exc:
+        raise RenderError(f"Modèle Word illisible : {template.name} ({exc.strerror}).") from None
+    problems = inspect_docx(raw)
+    if problems:
+        raise RenderError(f"Modèle Word refusé : {template.name} — {problems[0].reason}.")
+    try:
+        document = DocxTemplate(io.BytesIO(raw))
+        document.render(build_context(ctx), sandbox(), autoescape=True)
+        out = io.BytesIO()
+        document.save(out)
+    except SecurityError:
+        raise RenderError(
+            f"Modèle Word refusé : {template.name} tente une opération interdite."
+        ) from None
+    except TemplateError as exc:
+        raise RenderError(f"Modèle Word invalide : {template.name} ({exc}).") from None
+    data = out.getvalue()
+    problems = inspect_docx(data)
+    if problems:
+        raise RenderError(f"Document produit refusé : {problems[0].reason}.")
+    return data
+
+
+def render_to_file(template: Path, ctx: LetterContext, out: Path) -> None:
+    """Render and write atomically: ``out`` is the whole document or is left as it was."""
+    atomic_write_bytes(out, render_bytes(template, ctx), mode=0o644)

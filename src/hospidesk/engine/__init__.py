@@ -1,0 +1,1 @@
+"""Inference without Qt: model catalog and verification, the worker process and its client."""

@@ -1,0 +1,222 @@
+"""The app's side of the engine worker: start it, load a model, stream a generation, cancel.
+
+Used from one thread at a time (the CLI's main thread, or the window's engine thread). The
+worker's stderr is kept in memory (last lines only) to explain a crash; it is never written to
+disk, so nothing the model saw can end up in a log.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import itertools
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from hospidesk.engine import protocol as p
+from hospidesk.engine.verify import VerifiedModel
+from hospidesk.errors import Cancelled, EngineError
+
+
+@dataclass(frozen=True)
+class _WorkerExited:
+    returncode: int | None
+
+
+def worker_command() -> list[str]:
+    if getattr(sys, "frozen", False):  # a self-contained build runs itself as the worker
+        return [sys.executable, "--engine-worker"]
+    return [sys.executable, "-m", "hospidesk.engine.worker"]
+
+
+class EngineClient:
+    """One engine worker process and the conversation with it."""
+
+    def __init__(self, start_timeout: float = 60.0) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._events: queue.Queue[p.Event | _WorkerExited] = queue.Queue()
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=40)
+        self._ids = itertools.count(1)
+        self._start_timeout = start_timeout
+        self._write_lock = threading.Lock()
+        self.ready: p.Ready | None = None
+        self.loaded: p.Loaded | None = None
+        self.current_request: int | None = None
+        self.last_done: p.Done | None = None
+
+    # process management
+
+    def start(self) -> p.Ready:
+        if self._proc is not None and self._proc.poll() is None and self.ready:
+            return self.ready
+        env = dict(os.environ)
+        env["PYTHONUNBUFFERED"] = "1"
+        self._events = queue.Queue()
+        self._proc = subprocess.Popen(
+            worker_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert self._proc.stdout and self._proc.stderr
+        threading.Thread(
+            target=self._read_events,
+            args=(self._proc, self._proc.stdout),
+            daemon=True,
+            name="engine-events",
+        ).start()
+        threading.Thread(
+            target=self._read_stderr, args=(self._proc.stderr,), daemon=True, name="engine-stderr"
+        ).start()
+        event = self._next_event(self._start_timeout)
+        if not isinstance(event, p.Ready):
+            raise self._unexpected(event, "Le moteur d'inférence n'a pas pu démarrer.")
+        self.ready = event
+        return event
+
+    def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes]) -> None:
+        for line in stream:
+            try:
+                event = p.decode(line)
+            except (ValueError, TypeError, KeyError):
+                continue
+            self._events.put(event)  # type: ignore[arg-type]
+        self._events.put(_WorkerExited(proc.wait()))
+
+    def _read_stderr(self, stream: IO[bytes]) -> None:
+        for line in stream:
+            self._stderr_tail.append(line.decode("utf-8", "replace").rstrip())
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def close(self, grace: float = 2.0) -> None:
+        proc, self._proc = self._proc, None
+        self.ready = self.loaded = None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(OSError, ValueError):
+                self._write(p.Shutdown(), proc)
+                assert proc.stdin
+                proc.stdin.close()
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def kill(self) -> None:
+        """Stop the worker now (used when it does not answer a cancel in time)."""
+        proc, self._proc = self._proc, None
+        self.ready = self.loaded = None
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def __enter__(self) -> EngineClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # conversation
+
+    def _write(self, request: p.Request, proc: subprocess.Popen[bytes] | None = None) -> None:
+        proc = proc or self._proc
+        if proc is None or proc.stdin is None:
+            raise EngineError("Le moteur d'inférence n'est pas démarré.")
+        try:
+            with self._write_lock:
+                proc.stdin.write(p.encode(request).encode("utf-8"))
+                proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._crashed() from None
+
+    def _next_event(self, timeout: float | None = None) -> p.Event | _WorkerExited:
+        try:
+            return self._events.get(timeout=timeout)
+        except queue.Empty:
+            raise EngineError("Le moteur d'inférence ne répond plus (délai dépassé).") from None
+
+    def _crashed(self, returncode: int | None = None) -> EngineError:
+        code = returncode if returncode is not None else (self._proc.poll() if self._proc else None)
+        self._proc = None
+        self.ready = self.loaded = None
+        reason = "mémoire insuffisante ?" if code in (-9, 137) else f"code {code}"
+        return EngineError(f"Le moteur d'inférence s'est arrêté de façon inattendue ({reason}).")
+
+    def _unexpected(self, event: p.Event | _WorkerExited, fallback: str) -> EngineError:
+        if isinstance(event, _WorkerExited):
+            return self._crashed(event.returncode)
+        if isinstance(event, p.Failed):
+            return EngineError(event.message)
+        return EngineError(fallback)
+
+    @property
+    def stderr_tail(self) -> list[str]:
+        return list(self._stderr_tail)
+
+    def load(self, model: VerifiedModel, n_ctx: int, n_threads: int, n_gpu_layers: int) -> p.Loaded:
+        """Load a model the catalog approved (``verify_file`` already checked its hash)."""
+        self.start()
+        self._write(p.Load(str(model.path), model.entry.sha256, n_ctx, n_threads, n_gpu_layers))
+        event = self._next_event()
+        if isinstance(event, p.Failed) and event.code == "load_failed":
+            raise EngineError(
+                f"Le modèle « {model.entry.id} » n'a pas pu être chargé (fichier illisible "
+                "ou mémoire insuffisante)."
+            )
+        if not isinstance(event, p.Loaded):
+            raise self._unexpected(event, "Le modèle n'a pas pu être chargé.")
+        self.loaded = event
+        return event
+
+    def generate(
+        self,
+        request_messages: tuple[p.Message, ...],
+        max_tokens: int,
+        temperature: float = 0.3,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        """Yield the text as it comes. Raise Cancelled after ``cancel()``, EngineError on failure.
+
+        The last event is kept in ``last_done`` for its statistics.
+        """
+        req_id = next(self._ids)
+        self.current_request = req_id
+        self.last_done = None
+        self._write(p.Generate(req_id, request_messages, max_tokens, temperature, seed=seed))
+        while True:
+            event = self._next_event()
+            if isinstance(event, p.Token) and event.req_id == req_id:
+                yield event.text
+            elif isinstance(event, p.Done) and event.req_id == req_id:
+                self.last_done = event
+                return
+            elif isinstance(event, p.Cancelled) and event.req_id == req_id:
+                raise Cancelled()
+            elif isinstance(event, p.Failed) and event.req_id in (req_id, None):
+                raise EngineError(event.message)
+            elif isinstance(event, _WorkerExited):
+                raise self._crashed(event.returncode)
+
+    def cancel(self, req_id: int | None = None) -> None:
+        """Ask the worker to stop the current generation; safe from another thread."""
+        target = req_id if req_id is not None else self.current_request
+        if target is None or self._proc is None:
+            return
+        with contextlib.suppress(EngineError):
+            self._write(p.Cancel(target))

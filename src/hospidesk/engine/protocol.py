@@ -1,0 +1,132 @@
+"""The JSON-lines protocol between the app and its engine worker process.
+
+One JSON object per line. Requests go to the worker's stdin, events come back on its stdout.
+Every message is a small frozen dataclass; ``encode``/``decode`` turn them into lines.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Union
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+
+# Requests (app -> worker)
+
+
+@dataclass(frozen=True)
+class Load:
+    path: str
+    sha256: str
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+    n_batch: int = 512
+
+
+@dataclass(frozen=True)
+class Generate:
+    req_id: int
+    messages: tuple[Message, ...]
+    max_tokens: int
+    temperature: float = 0.3
+    top_p: float = 0.9
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    req_id: int
+
+
+@dataclass(frozen=True)
+class Shutdown:
+    pass
+
+
+# Events (worker -> app)
+
+
+@dataclass(frozen=True)
+class Ready:
+    llama_cpp_version: str
+    gpu_offload: bool
+    system_info: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    sha256: str
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Token:
+    req_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Done:
+    req_id: int
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    req_id: int
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An error reported as a value. ``code`` is stable, ``message`` is French."""
+
+    code: str
+    message: str
+    req_id: int | None = None
+    detail: str = field(default="")
+
+
+Request = Union[Load, Generate, Cancel, Shutdown]  # noqa: UP007 - used at runtime by decode
+Event = Union[Ready, Loaded, Token, Done, Cancelled, Failed]  # noqa: UP007
+
+_TYPES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (Load, Generate, Cancel, Shutdown, Ready, Loaded, Token, Done, Cancelled, Failed)
+}
+
+
+def encode(message: Request | Event) -> str:
+    payload = asdict(message)
+    payload["type"] = type(message).__name__
+    return json.dumps(payload, ensure_ascii=False) + "\n"
+
+
+def decode(line: str | bytes) -> Request | Event:
+    """Parse one line; raise ValueError on anything that is not a known message."""
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("message is not an object")
+    kind = data.pop("type", None)
+    cls = _TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"unknown message type: {kind!r}")
+    if cls is Generate:
+        data["messages"] = tuple(Message(**m) for m in data["messages"])
+    result: Request | Event = cls(**data)
+    return result

@@ -1,0 +1,186 @@
+"""The engine worker: a separate process that alone owns the llama.cpp model.
+
+A crash or an out-of-memory in native code ends this process, not the window or the CLI that
+started it. It reads requests on stdin and writes events on a private copy of stdout; native
+code that prints is sent to stderr so it cannot corrupt the protocol. Run it with
+``python -m hospidesk.engine.worker``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from typing import IO, Any
+
+from hospidesk.engine import protocol as p
+
+
+class Worker:
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._write_lock = threading.Lock()
+        self._inbox: queue.Queue[p.Request] = queue.Queue()
+        self._cancelled: set[int] = set()
+        self._cancel_lock = threading.Lock()
+        self._llm: Any = None
+        self._sha256 = ""
+
+    def send(self, event: p.Event) -> None:
+        with self._write_lock:
+            self._out.write(p.encode(event))
+            self._out.flush()
+
+    def read_stdin(self) -> None:
+        """Reader thread: cancellations act at once, other requests queue up."""
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                request = p.decode(line)
+            except (ValueError, TypeError, KeyError) as exc:
+                self.send(
+                    p.Failed("protocol", "Message incompréhensible pour le moteur.", None, str(exc))
+                )
+                continue
+            if isinstance(request, p.Cancel):
+                with self._cancel_lock:
+                    self._cancelled.add(request.req_id)
+            elif isinstance(request, (p.Load, p.Generate, p.Shutdown)):
+                self._inbox.put(request)
+        self._inbox.put(p.Shutdown())
+
+    def is_cancelled(self, req_id: int) -> bool:
+        with self._cancel_lock:
+            return req_id in self._cancelled
+
+    def run(self) -> None:
+        import llama_cpp
+
+        self.send(
+            p.Ready(
+                llama_cpp_version=getattr(llama_cpp, "__version__", "?"),
+                gpu_offload=bool(llama_cpp.llama_supports_gpu_offload()),
+                system_info=llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip(),
+            )
+        )
+        threading.Thread(target=self.read_stdin, name="stdin", daemon=True).start()
+        while True:
+            request = self._inbox.get()
+            if isinstance(request, p.Shutdown):
+                return
+            if isinstance(request, p.Load):
+                self.load(request)
+            elif isinstance(request, p.Generate):
+                self.generate(request)
+
+    def load(self, request: p.Load) -> None:
+        from llama_cpp import Llama
+
+        started = time.monotonic()
+        self._llm = None
+        try:
+            self._llm = Llama(
+                model_path=request.path,
+                n_ctx=request.n_ctx,
+                n_threads=request.n_threads,
+                n_threads_batch=request.n_threads,
+                n_batch=request.n_batch,
+                n_gpu_layers=request.n_gpu_layers,
+                use_mmap=True,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            self.send(p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, str(exc)))
+            return
+        self._sha256 = request.sha256
+        self.send(
+            p.Loaded(
+                sha256=request.sha256,
+                n_ctx=self._llm.n_ctx(),
+                n_threads=request.n_threads,
+                n_gpu_layers=request.n_gpu_layers,
+                seconds=time.monotonic() - started,
+            )
+        )
+
+    def generate(self, request: p.Generate) -> None:
+        if self._llm is None:
+            self.send(p.Failed("not_loaded", "Aucun modèle n'est chargé.", request.req_id))
+            return
+        if self.is_cancelled(request.req_id):
+            self.send(p.Cancelled(request.req_id))
+            return
+        started = time.monotonic()
+        finish_reason = "stop"
+        completion_tokens = 0
+        try:
+            stream = self._llm.create_chat_completion(
+                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
+                top_p=request.top_p,
+                repeat_penalty=request.repeat_penalty,
+                seed=request.seed,
+                stream=True,
+            )
+            for chunk in stream:
+                if self.is_cancelled(request.req_id):
+                    self.send(p.Cancelled(request.req_id))
+                    return
+                choice = chunk["choices"][0]
+                text = choice.get("delta", {}).get("content")
+                if text:
+                    completion_tokens += 1
+                    self.send(p.Token(request.req_id, text))
+                if choice.get("finish_reason"):
+                    finish_reason = choice["finish_reason"]
+        except ValueError as exc:
+            # llama-cpp-python raises ValueError when the prompt exceeds the context window.
+            self.send(
+                p.Failed(
+                    "context_exceeded",
+                    "Le texte est trop long pour la fenêtre de contexte du modèle.",
+                    request.req_id,
+                    str(exc),
+                )
+            )
+            return
+        except RuntimeError as exc:
+            self.send(
+                p.Failed("generation_failed", "La génération a échoué.", request.req_id, str(exc))
+            )
+            return
+        # n_tokens counts what sits in the context: the prompt plus what was generated.
+        prompt_tokens = max(0, int(self._llm.n_tokens) - completion_tokens)
+        self.send(
+            p.Done(
+                request.req_id,
+                finish_reason,
+                prompt_tokens,
+                completion_tokens,
+                time.monotonic() - started,
+            )
+        )
+
+
+def main() -> int:
+    # Ctrl-C in a terminal reaches the whole process group; the app decides when to stop us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    worker = Worker(protocol_out)
+    try:
+        worker.run()
+    except Exception as exc:  # report, then exit non-zero: the app restarts us if it wants
+        worker.send(p.Failed("internal", "Erreur interne du moteur.", None, repr(exc)))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from hospidesk.errors import UsageError
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def check_writable_target(path: Path) -> None:
+    """Fail early, before any long work, when ``path`` cannot be written."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"Le dossier de destination n'existe pas : {folder}")
+    if path.is_dir():
+        raise UsageError(f"La destination est un dossier, pas un fichier : {path}")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"Impossible d'écrire dans le dossier : {folder} (droits insuffisants)")
+
+
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write ``data`` to ``path`` through a temporary file, fsync, rename, fsync of the folder.
+
+    On any failure (full disk, permissions) the previous file is left untouched and no
+    temporary file remains.
+    """
+    folder = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:
+        raise UsageError(f"Le dossier de destination n'existe pas : {folder}") from None
+    except PermissionError:
+        raise UsageError(f"Impossible d'écrire dans le dossier : {folder}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(mode)
+        tmp.replace(path)
+        _fsync_dir(folder)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UsageError(
+                f"Disque plein : impossible d'enregistrer {path.name} (le fichier précédent est "
+                "intact)."
+            ) from None
+        raise UsageError(f"Impossible d'enregistrer {path} : {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), mode)

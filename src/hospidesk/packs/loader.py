@@ -1,0 +1,153 @@
+"""Read pack folders into typed values, and find a task by its ``pack/task`` reference."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from hospidesk import __version__
+from hospidesk.errors import HospiDeskError, UsageError
+from hospidesk.packs.errors import describe
+from hospidesk.packs.model import Manifest, Task, version_tuple
+
+MANIFEST = "pack.toml"
+MAX_TOML_BYTES = 256 * 1024
+
+
+class PackError(HospiDeskError):
+    """A pack that cannot be used; the message names the file, the task and the field."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Pack:
+    manifest: Manifest
+    tasks: tuple[Task, ...]
+    root: Path
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+
+@dataclass(frozen=True)
+class PackTask:
+    pack: Pack
+    task: Task
+
+    @property
+    def ref(self) -> str:
+        return f"{self.pack.id}/{self.task.id}"
+
+    @property
+    def template_path(self) -> Path:
+        return self.pack.root / self.task.template
+
+
+def _read_toml(path: Path, label: str) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{label} : fichier illisible ({exc.strerror}).") from None
+    if len(raw) > MAX_TOML_BYTES:
+        raise PackError(f"{label} : fichier trop volumineux.")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PackError(f"{label} : le fichier doit être encodé en UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{label} : syntaxe TOML invalide ({exc}).") from None
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    target = (root / relative).resolve()
+    return target if target.is_relative_to(root.resolve()) else None
+
+
+def load_pack(root: Path) -> Pack:
+    """Load and validate the pack in folder ``root`` (its source form)."""
+    manifest_path = root / MANIFEST
+    label = f"Pack {root.name}, fichier {MANIFEST}"
+    if not manifest_path.is_file():
+        raise PackError(f"Pack {root.name} : fichier {MANIFEST} absent.")
+    data = _read_toml(manifest_path, label)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(describe(exc, data, label)) from None
+    if version_tuple(manifest.min_app_version) > version_tuple(__version__):
+        raise PackError(
+            f"Pack « {manifest.id} » : il demande HospiDesk {manifest.min_app_version} ou plus "
+            f"récent (version installée : {__version__})."
+        )
+
+    tasks: list[Task] = []
+    task_files = sorted((root / "tasks").glob("*.toml"))
+    if not task_files:
+        raise PackError(f"Pack « {manifest.id} » : aucune tâche (dossier tasks/ vide).")
+    for task_file in task_files:
+        rel = f"tasks/{task_file.name}"
+        where = f"Pack « {manifest.id} », fichier {rel}"
+        task_data = _read_toml(task_file, where)
+        task_id = task_data.get("id") if isinstance(task_data.get("id"), str) else None
+        if task_id:
+            where += f", tâche « {task_id} »"
+        try:
+            task = Task.model_validate(task_data)
+        except ValidationError as exc:
+            raise PackError(describe(exc, task_data, where)) from None
+        if task.id != task_file.stem:
+            raise PackError(
+                f"{where} : l'identifiant doit être le nom du fichier ({task_file.stem})."
+            )
+        template = _inside(root, task.template)
+        if template is None:
+            raise PackError(f"{where}, clé « template » : le modèle doit être dans le pack.")
+        if not template.is_file():
+            raise PackError(f"{where}, clé « template » : fichier {task.template} absent.")
+        if template.suffix.lower() != ".docx":
+            raise PackError(f"{where}, clé « template » : un fichier .docx est attendu.")
+        tasks.append(task)
+    return Pack(manifest, tuple(tasks), root)
+
+
+def discover(roots: Iterable[Path]) -> tuple[list[Pack], list[str]]:
+    """Every valid pack under the given folders (later folders win for the same id).
+
+    Returns the packs and the French reasons for those that were skipped.
+    """
+    found: dict[str, Pack] = {}
+    problems: list[str] = []
+    for base in roots:
+        if not base.is_dir():
+            continue
+        for folder in sorted(
+            p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
+        ):
+            try:
+                pack = load_pack(folder)
+            except PackError as exc:
+                problems.append(exc.message)
+                continue
+            found[pack.id] = pack
+    return sorted(found.values(), key=lambda pk: pk.manifest.title), problems
+
+
+def all_tasks(packs: Iterable[Pack]) -> list[PackTask]:
+    return [PackTask(pack, task) for pack in packs for task in pack.tasks]
+
+
+def find_task(packs: Iterable[Pack], ref: str) -> PackTask:
+    pack_id, _, task_id = ref.partition("/")
+    for item in all_tasks(packs):
+        if item.pack.id == pack_id and item.task.id == task_id:
+            return item
+    raise UsageError(
+        f"Tâche inconnue : « {ref} ». La liste des tâches disponibles : hospidesk tasks"
+    )

@@ -1,0 +1,143 @@
+"""The typed shape of a pack: manifest, tasks, fields. Validated from TOML with pydantic."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+Version = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+RelPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_./-]*$", max_length=200)]
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    TIME = "time"
+    CHOICE = "choice"
+    NUMBER = "number"
+
+
+class SourceMode(StrEnum):
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskField(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+    label: str = Field(min_length=1)
+    type: FieldType = FieldType.TEXT
+    required: bool = False
+    help: str = ""
+    default: str = ""
+    choices: tuple[str, ...] = ()
+    max_length: int = Field(default=500, gt=0, le=20_000)
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @model_validator(mode="after")
+    def _choices_match_type(self) -> TaskField:
+        if self.type is FieldType.CHOICE and not self.choices:
+            raise ValueError("un champ de type « choice » doit lister ses choix (choices)")
+        if self.type is FieldType.CHOICE and self.default and self.default not in self.choices:
+            raise ValueError("la valeur par défaut doit être l'un des choix")
+        return self
+
+
+class SourceSpec(Strict):
+    mode: SourceMode = SourceMode.NONE
+    label: str = "Texte source"
+    help: str = ""
+    types: tuple[str, ...] = ("txt", "eml", "docx")
+    max_chars: int = Field(default=20_000, gt=0, le=200_000)
+
+
+class Generation(Strict):
+    max_tokens: int = Field(default=600, gt=0, le=8192)
+    temperature: float = Field(default=0.3, ge=0, le=2)
+
+
+class Task(Strict):
+    id: Ident
+    title: str = Field(min_length=1)
+    description: str = ""
+    template: RelPath
+    subject: str = ""
+    instructions: str = Field(min_length=1)
+    fields: tuple[TaskField, ...] = ()
+    source: SourceSpec = SourceSpec()
+    generation: Generation = Generation()
+
+    @model_validator(mode="after")
+    def _unique_fields(self) -> Task:
+        names = [f.name for f in self.fields]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"champ en double : {', '.join(sorted(dupes))}")
+        return self
+
+
+class Manifest(Strict):
+    id: Ident
+    title: str = Field(min_length=1)
+    job: Ident
+    version: Version
+    authors: tuple[str, ...] = Field(min_length=1)
+    min_app_version: Version = "0.1.0"
+    licence: str = Field(min_length=1)
+    description: str = ""
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+DATE_RE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$")
+NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+
+
+def validate_value(spec: TaskField, raw: str) -> str | None:
+    """Return a French error for ``raw`` in field ``spec``, or None when it is valid.
+
+    Values are kept exactly as typed: validation never rewrites them.
+    """
+    value = raw.strip()
+    if not value:
+        return "Ce champ est obligatoire." if spec.required else None
+    if len(raw) > spec.max_length:
+        return f"Trop long : {len(raw)} caractères (maximum {spec.max_length})."
+    if spec.type is FieldType.TEXT and "\n" in value:
+        return "Une seule ligne est attendue ici."
+    if spec.type is FieldType.DATE:
+        match = DATE_RE.match(value)
+        if not match:
+            return "Date attendue au format JJ/MM/AAAA, par exemple 17/03/2026."
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            date(year, month, day)
+        except ValueError:
+            return f"Cette date n'existe pas : {value}."
+    if spec.type is FieldType.TIME and not TIME_RE.match(value):
+        return "Heure attendue au format HH:MM ou HHhMM, par exemple 09h30."
+    if spec.type is FieldType.CHOICE and value not in spec.choices:
+        return "Choix attendu parmi : " + ", ".join(spec.choices) + "."
+    if spec.type is FieldType.NUMBER:
+        if not NUMBER_RE.match(value):
+            return "Nombre attendu, par exemple 12 ou 12,5."
+        number = float(value.replace(",", "."))
+        if spec.minimum is not None and number < spec.minimum:
+            return f"Le nombre doit être au moins {spec.minimum:g}."
+        if spec.maximum is not None and number > spec.maximum:
+            return f"Le nombre doit être au plus {spec.maximum:g}."
+    return None

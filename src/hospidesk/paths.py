@@ -1,0 +1,131 @@
+"""Every path HospiDesk uses, from platformdirs and two overrides.
+
+- ``HOSPIDESK_HOME=DIR`` puts all per-user folders under DIR (tests, portable use).
+- ``HOSPIDESK_SITE_DIR=DIR`` replaces the machine (site) directory, but only on an unmanaged
+  machine: where the default site directory already has a ``policy.toml`` it is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP = "hospidesk"
+POLICY_FILE = "policy.toml"
+
+
+@dataclass(frozen=True)
+class SiteDir:
+    """The machine directory in force, and whether an override was refused to get it."""
+
+    path: Path
+    override_ignored: str | None = None
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    config: Path
+    cache: Path
+    log: Path
+    site: SiteDir
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "settings.toml"
+
+    @property
+    def verified_models_file(self) -> Path:
+        return self.cache / "verified-models.json"
+
+    @property
+    def user_models_dir(self) -> Path:
+        return self.data / "models"
+
+    @property
+    def user_packs_dir(self) -> Path:
+        return self.data / "packs"
+
+    @property
+    def history_db(self) -> Path:
+        return self.data / "history.sqlite3"
+
+    @property
+    def audit_file(self) -> Path:
+        return self.data / "audit.jsonl"
+
+    @property
+    def site_catalog(self) -> Path:
+        return self.site.path / "catalog.toml"
+
+    @property
+    def site_models_dir(self) -> Path:
+        return self.site.path / "models"
+
+    @property
+    def site_packs_dir(self) -> Path:
+        return self.site.path / "packs"
+
+    @property
+    def trusted_keys_dir(self) -> Path:
+        return self.site.path / "trusted-keys"
+
+
+def default_site_dir() -> Path:
+    return Path(platformdirs.site_config_dir(APP, appauthor=False))
+
+
+def resolve_site_dir(env: dict[str, str] | None = None, default: Path | None = None) -> SiteDir:
+    env = dict(os.environ) if env is None else env
+    default = default_site_dir() if default is None else default
+    override = env.get("HOSPIDESK_SITE_DIR")
+    if not override:
+        return SiteDir(default)
+    if (default / POLICY_FILE).exists():
+        return SiteDir(default, override_ignored=override)
+    return SiteDir(Path(override).expanduser().resolve())
+
+
+def get_paths(env: dict[str, str] | None = None) -> Paths:
+    env = dict(os.environ) if env is None else env
+    site = resolve_site_dir(env)
+    home = env.get("HOSPIDESK_HOME")
+    if home:
+        root = Path(home).expanduser().resolve()
+        return Paths(
+            data=root / "data",
+            config=root / "config",
+            cache=root / "cache",
+            log=root / "log",
+            site=site,
+        )
+    return Paths(
+        data=Path(platformdirs.user_data_dir(APP, appauthor=False)),
+        config=Path(platformdirs.user_config_dir(APP, appauthor=False)),
+        cache=Path(platformdirs.user_cache_dir(APP, appauthor=False)),
+        log=Path(platformdirs.user_log_dir(APP, appauthor=False)),
+        site=site,
+    )
+
+
+def shipped_dir() -> Path:
+    """Where the shipped packs and catalog are: inside the wheel, or the source checkout."""
+    bundled = Path(__file__).resolve().parent / "_shipped"
+    if bundled.is_dir():
+        return bundled
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "hospidesk" / "_shipped"
+    return Path(__file__).resolve().parents[2]
+
+
+def shipped_packs_dir() -> Path:
+    return shipped_dir() / "prompt_packs"
+
+
+def shipped_catalog() -> Path:
+    return shipped_dir() / "models" / "catalog.toml"

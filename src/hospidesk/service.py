@@ -1,0 +1,236 @@
+"""The use cases shared by the CLI and the window: list tasks, prepare, generate and export.
+
+Everything is checked before the model starts (task, fields, source, model, memory, output
+folder), so a mistake costs the user no waiting. The engine is passed in: the CLI owns one
+worker for one draft, the window keeps one alive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+from hospidesk.documents.render import LetterContext, render_to_file, split_paragraphs
+from hospidesk.documents.sources import read_source
+from hospidesk.engine.catalog import MIB, Catalog, ModelEntry, load_catalog, locate
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import Message
+from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
+from hospidesk.errors import EngineError, ModelError, UsageError
+from hospidesk.fsutil import check_writable_target
+from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task
+from hospidesk.packs.model import FieldType, SourceMode, validate_value
+from hospidesk.packs.prompt import build_messages
+from hospidesk.paths import Paths, get_paths, shipped_packs_dir
+from hospidesk.settings import Settings
+
+DEFAULT_CONTEXT = 4096
+
+
+class FieldErrors(UsageError):
+    """Invalid field values: ``errors`` maps each field name to its French reason."""
+
+    def __init__(self, task: PackTask, errors: dict[str, str]) -> None:
+        labels = {f.name: f.label for f in task.task.fields}
+        first = next(iter(errors))
+        super().__init__(f"Champ « {labels.get(first, first)} » : {errors[first]}")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    task_ref: str
+    fields: Mapping[str, str]
+    source_text: str | None = None
+    source_file: Path | None = None
+    model_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedDraft:
+    task: PackTask
+    values: Mapping[str, str]
+    source: str | None
+    model: VerifiedModel
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+
+
+def physical_cores() -> int:
+    return psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
+
+
+class Workspace:
+    """Paths, settings, catalog and packs of one user, read once."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+        self.settings = Settings.load(paths.settings_file)
+        self._catalog: Catalog | None = None
+        self._packs: list[Pack] | None = None
+        self.pack_problems: list[str] = []
+
+    @classmethod
+    def open(cls) -> Workspace:
+        return cls(get_paths())
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog(self.paths)
+        return self._catalog
+
+    @property
+    def packs(self) -> list[Pack]:
+        if self._packs is None:
+            roots = [shipped_packs_dir(), self.paths.site_packs_dir, self.paths.user_packs_dir]
+            self._packs, self.pack_problems = discover(roots)
+        return self._packs
+
+    def tasks(self) -> list[PackTask]:
+        return all_tasks(self.packs)
+
+    def task(self, ref: str) -> PackTask:
+        return find_task(self.packs, ref)
+
+    # models
+
+    def model_entry(self, model_id: str | None) -> ModelEntry:
+        chosen = model_id or self.settings.get("moteur.modele").strip() or None
+        return self.catalog.by_id(chosen) if chosen else self.catalog.default()
+
+    def verify_model(self, entry: ModelEntry) -> VerifiedModel:
+        path = locate(entry, self.paths)
+        if path is None:
+            raise ModelError(
+                f"Modèle « {entry.id} » introuvable : placez {entry.file} dans "
+                f"{self.paths.site_models_dir} ou {self.paths.user_models_dir}."
+            )
+        return verify_file(path, self.catalog, HashCache(self.paths.verified_models_file), entry)
+
+    def check_memory(self, entry: ModelEntry) -> None:
+        available = psutil.virtual_memory().available
+        if entry.ram_mb * MIB > available:
+            raise ModelError(
+                f"Mémoire insuffisante pour le modèle « {entry.id} » : il faut environ "
+                f"{entry.ram_mb / 1024:.1f} Go, {available / 1024**3:.1f} Go sont disponibles. "
+                "Fermez des applications ou choisissez un modèle plus petit."
+            )
+
+    def engine_options(self, entry: ModelEntry, gpu_offload: bool) -> EngineOptions:
+        threads = self.settings.get_int("moteur.threads") or physical_cores()
+        layers = self.settings.get_int("moteur.couches_gpu")
+        if layers < 0:
+            layers = -1 if gpu_offload else 0
+        wanted = self.settings.get_int("moteur.contexte") or DEFAULT_CONTEXT
+        return EngineOptions(min(wanted, entry.context_length), threads, layers)
+
+    # drafting
+
+    def prepare(self, request: DraftRequest) -> PreparedDraft:
+        """Every check that needs no model: task, fields, source, model file and memory."""
+        item = self.task(request.task_ref)
+        task = item.task
+        known = {f.name for f in task.fields}
+        unknown = [name for name in request.fields if name not in known]
+        if unknown:
+            names = ", ".join(sorted(known)) or "aucun"
+            raise UsageError(
+                f"Champ inconnu pour la tâche {item.ref} : « {unknown[0]} ». Champs : {names}."
+            )
+        values = {f.name: request.fields.get(f.name, f.default) for f in task.fields}
+        errors = {
+            f.name: reason
+            for f in task.fields
+            if (reason := validate_value(f, values[f.name])) is not None
+        }
+        if errors:
+            raise FieldErrors(item, errors)
+
+        source = request.source_text
+        if request.source_file is not None:
+            source = read_source(request.source_file)
+        if source is not None and not source.strip():
+            raise UsageError("Le texte source est vide.")
+        if task.source.mode is SourceMode.REQUIRED and not source:
+            raise UsageError(
+                f"La tâche {item.ref} a besoin d'un texte source ({task.source.label}) : "
+                "utilisez --source FICHIER (ou - pour l'entrée standard)."
+            )
+        if task.source.mode is SourceMode.NONE and source:
+            raise UsageError(f"La tâche {item.ref} ne prend pas de texte source.")
+        if source and len(source) > task.source.max_chars:
+            raise UsageError(
+                f"Texte source trop long : {len(source)} caractères "
+                f"(maximum {task.source.max_chars} pour cette tâche)."
+            )
+
+        entry = self.model_entry(request.model_id)
+        model = self.verify_model(entry)
+        self.check_memory(entry)
+        return PreparedDraft(item, values, source, model, build_messages(task, values, source))
+
+    def generate(
+        self,
+        prepared: PreparedDraft,
+        engine: EngineClient,
+        seed: int | None = None,
+        max_tokens: int | None = None,
+    ) -> Iterator[str]:
+        """Stream the body. Loads the model in ``engine`` first if it holds another one."""
+        ready = engine.start()
+        if engine.loaded is None or engine.loaded.sha256 != prepared.model.entry.sha256:
+            options = self.engine_options(prepared.model.entry, ready.gpu_offload)
+            engine.load(prepared.model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+        generation = prepared.task.task.generation
+        yield from engine.generate(
+            prepared.messages,
+            max_tokens=max_tokens or generation.max_tokens,
+            temperature=generation.temperature,
+            seed=seed,
+        )
+
+    def letter_context(
+        self, prepared: PreparedDraft, body: str, today: date | None = None
+    ) -> LetterContext:
+        task = prepared.task.task
+        s = self.settings
+        objet = prepared.values.get("objet", "").strip() or task.subject
+        return LetterContext(
+            etablissement={
+                "nom": s.shown("etablissement.nom"),
+                "service": s.shown("etablissement.service"),
+                "adresse": s.shown("etablissement.adresse"),
+                "telephone": s.shown("etablissement.telephone"),
+                "ville": s.shown("etablissement.ville"),
+            },
+            signataire={
+                "nom": s.shown("signataire.nom"),
+                "fonction": s.shown("signataire.fonction"),
+            },
+            champs=dict(prepared.values),
+            multiline=frozenset(f.name for f in task.fields if f.type is FieldType.LONG_TEXT),
+            objet=objet,
+            body=body,
+            today=today or date.today(),
+        )
+
+    def export(self, prepared: PreparedDraft, body: str, out: Path) -> None:
+        """Write the .docx atomically; refuse an empty body rather than an empty letter."""
+        if not split_paragraphs(body):
+            raise EngineError(
+                "Le modèle n'a produit aucun texte : rien n'a été enregistré. Relancez la "
+                "génération ou complétez les informations."
+            )
+        check_writable_target(out)
+        render_to_file(prepared.task.template_path, self.letter_context(prepared, body), out)
