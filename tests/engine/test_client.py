@@ -1,0 +1,91 @@
+"""The real engine worker process with the real demo model through llama.cpp."""
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hospidesk.engine.catalog import load_catalog
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import Message
+from hospidesk.engine.verify import VerifiedModel, verify_file
+from hospidesk.errors import Cancelled, EngineError
+from hospidesk.paths import get_paths
+from tests.conftest import Env
+
+pytestmark = pytest.mark.model
+MESSAGES = (
+    Message("system", "Tu réponds en français."),
+    Message("user", "Écris une phrase sur un hôpital."),
+)
+
+
+@pytest.fixture
+def verified(hd_env: Env, demo_model: Path) -> VerifiedModel:
+    return verify_file(demo_model, load_catalog(get_paths()))
+
+
+@pytest.fixture
+def engine(verified: VerifiedModel) -> Iterator[EngineClient]:
+    client = EngineClient()
+    client.load(verified, n_ctx=1024, n_threads=2, n_gpu_layers=0)
+    yield client
+    client.close()
+
+
+def test_streams_tokens_and_reports_statistics(engine: EngineClient) -> None:
+    pieces = list(engine.generate(MESSAGES, max_tokens=12, seed=1))
+    assert len(pieces) >= 2
+    assert "".join(pieces).strip()
+    assert engine.last_done is not None
+    assert engine.last_done.completion_tokens == len(pieces)
+    assert engine.last_done.prompt_tokens > 10
+
+
+def test_same_seed_gives_the_same_text(engine: EngineClient) -> None:
+    first = "".join(engine.generate(MESSAGES, max_tokens=12, seed=42))
+    second = "".join(engine.generate(MESSAGES, max_tokens=12, seed=42))
+    assert first == second
+
+
+def test_cancel_stops_the_stream_and_the_worker_stays_usable(engine: EngineClient) -> None:
+    received = []
+    with pytest.raises(Cancelled):
+        for piece in engine.generate(MESSAGES, max_tokens=2000, seed=1):
+            received.append(piece)
+            if len(received) == 3:
+                engine.cancel()
+    # A token or two may already be in flight when the cancel arrives, never a long tail.
+    assert 3 <= len(received) <= 6
+    assert "".join(engine.generate(MESSAGES, max_tokens=5, seed=1))
+
+
+def test_a_worker_crash_is_an_error_and_a_restart_works(
+    engine: EngineClient, verified: VerifiedModel
+) -> None:
+    pid = engine.pid
+    assert pid is not None
+    with pytest.raises(EngineError, match="arrêté de façon inattendue"):
+        for i, _ in enumerate(engine.generate(MESSAGES, max_tokens=2000, seed=1)):
+            if i == 2:
+                os.kill(pid, signal.SIGKILL)
+    assert not engine.running
+    engine.load(verified, n_ctx=1024, n_threads=2, n_gpu_layers=0)
+    assert engine.pid != pid
+    assert "".join(engine.generate(MESSAGES, max_tokens=5, seed=1))
+
+
+def test_llama_cpp_load_failure_is_reported_as_a_value(tmp_path: Path, hd_env: Env) -> None:
+    """A truncated GGUF that somehow reached the worker fails cleanly, in the worker only."""
+    from hospidesk.engine.catalog import ModelEntry
+
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 64)
+    entry = ModelEntry(
+        id="broken", name="x", file="broken.gguf", sha256="0" * 64, size=72,
+        licence="x", context_length=512, ram_mb=1,
+    )
+    with EngineClient() as client, pytest.raises(EngineError, match="n'a pas pu être chargé"):
+        client.load(VerifiedModel(broken, entry), n_ctx=512, n_threads=1, n_gpu_layers=0)

@@ -1,0 +1,27 @@
+import pytest
+
+from hospidesk.engine import protocol as p
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        p.Load("/m.gguf", "a" * 64, 2048, 4, 0),
+        p.Generate(3, (p.Message("system", "règles"), p.Message("user", "é\n\"x\"")), 50, seed=7),
+        p.Cancel(3),
+        p.Shutdown(),
+        p.Token(3, "Bonjour"),
+        p.Done(3, "length", 120, 50, 1.5),
+        p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, "detail"),
+    ],
+)
+def test_messages_survive_a_round_trip(message: p.Request | p.Event) -> None:
+    line = p.encode(message)
+    assert line.endswith("\n") and line.count("\n") == 1
+    assert p.decode(line) == message
+
+
+@pytest.mark.parametrize("line", ["[]", '{"type": "Nope"}', '{"type": "Cancel"}', "not json"])
+def test_garbage_is_rejected(line: str) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        p.decode(line)
