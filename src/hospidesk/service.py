@@ -37,7 +37,8 @@ class FieldErrors(UsageError):
     def __init__(self, task: PackTask, errors: dict[str, str]) -> None:
         labels = {f.name: f.label for f in task.task.fields}
         parts = [
-            f"« {labels.get(name, name)} » : {reason.rstrip('.')}" for name, reason in errors.items()
+            f"« {labels.get(name, name)} » : {reason.rstrip('.')}"
+            for name, reason in errors.items()
         ]
         prefix = "Champ à corriger" if len(parts) == 1 else "Champs à corriger"
         super().__init__(f"{prefix} : " + " ; ".join(parts) + ".")

@@ -20,12 +20,20 @@ LETTER = shipped_packs_dir() / "secretariat/templates/courrier.docx"
 
 
 def context(body: str, **champs: str) -> LetterContext:
-    values = {"destinataire": "", "objet": "Votre demande", "reference": "",
-              "formule_appel": "Madame,"} | champs
+    values = {
+        "destinataire": "",
+        "objet": "Votre demande",
+        "reference": "",
+        "formule_appel": "Madame,",
+    } | champs
     return LetterContext(
-        etablissement={"nom": "CHU de Test", "service": "Admissions",
-                       "adresse": "1 rue de l'Hôpital\n75000 Paris", "telephone": "01 02 03 04 05",
-                       "ville": "Paris"},
+        etablissement={
+            "nom": "CHU de Test",
+            "service": "Admissions",
+            "adresse": "1 rue de l'Hôpital\n75000 Paris",
+            "telephone": "01 02 03 04 05",
+            "ville": "Paris",
+        },
         signataire={"nom": "Mme Durand", "fonction": "Secrétaire"},
         champs=values,
         multiline=frozenset({"destinataire"}),
@@ -42,15 +50,23 @@ def test_french_date() -> None:
 
 def test_paragraphs_are_kept_and_markdown_removed() -> None:
     assert split_paragraphs("**Premier**\n\n  Deuxième  \r\n# Titre") == [
-        "Premier", "Deuxième", "Titre"
+        "Premier",
+        "Deuxième",
+        "Titre",
     ]
 
 
 def test_letter_has_letterhead_date_subject_body_and_signature(tmp_path: Path) -> None:
     out = tmp_path / "l.docx"
-    render_to_file(LETTER, context("Premier paragraphe.\n\nSecond paragraphe.",
-                                   destinataire="M. Martin\n3 rue X\n69000 Lyon",
-                                   reference="Dossier 42"), out)
+    render_to_file(
+        LETTER,
+        context(
+            "Premier paragraphe.\n\nSecond paragraphe.",
+            destinataire="M. Martin\n3 rue X\n69000 Lyon",
+            reference="Dossier 42",
+        ),
+        out,
+    )
     document = docx.Document(str(out))
     body = [p.text for p in document.paragraphs]
     assert "Paris, le 1er mars 2026" in body

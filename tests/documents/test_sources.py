@@ -37,7 +37,7 @@ def test_docx_paragraphs(tmp_path: Path) -> None:
 def test_docx_with_macros_is_refused(tmp_path: Path) -> None:
     data = add_part(make_docx(["x"]), "word/vbaProject.bin", b"\0")
     (tmp_path / "d.docx").write_bytes(data)
-    with pytest.raises(UsageError, match="Document refusé : d.docx — le document contient des"):
+    with pytest.raises(UsageError, match=r"Document refusé : d\.docx — le document contient des"):
         read_source(tmp_path / "d.docx")
 
 
@@ -51,8 +51,9 @@ def test_docx_with_macros_is_refused(tmp_path: Path) -> None:
         ("faux.docx", b"pas un zip", "pas un document Word"),
     ],
 )
-def test_bad_sources_are_clear_errors(tmp_path: Path, name: str, content: bytes,
-                                      message: str) -> None:
+def test_bad_sources_are_clear_errors(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
     (tmp_path / name).write_bytes(content)
     with pytest.raises(UsageError, match=message):
         read_source(tmp_path / name)

@@ -84,8 +84,14 @@ def test_llama_cpp_load_failure_is_reported_as_a_value(tmp_path: Path, hd_env: E
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"GGUF" + b"\x03\x00\x00\x00" + b"\xff" * 64)
     entry = ModelEntry(
-        id="broken", name="x", file="broken.gguf", sha256="0" * 64, size=72,
-        licence="x", context_length=512, ram_mb=1,
+        id="broken",
+        name="x",
+        file="broken.gguf",
+        sha256="0" * 64,
+        size=72,
+        licence="x",
+        context_length=512,
+        ram_mb=1,
     )
     with EngineClient() as client, pytest.raises(EngineError, match="n'a pas pu être chargé"):
         client.load(VerifiedModel(broken, entry), n_ctx=512, n_threads=1, n_gpu_layers=0)

@@ -39,7 +39,7 @@ def test_unlisted_gguf_is_refused_by_size_without_hashing(
         raise AssertionError("an unlisted size must be refused before hashing")
 
     monkeypatch.setattr(verify, "sha256_file", must_not_hash)
-    with pytest.raises(ModelError, match="autre.gguf ne figure dans aucun catalogue"):
+    with pytest.raises(ModelError, match=r"autre\.gguf ne figure dans aucun catalogue"):
         verify_file(other, load_catalog(get_paths()))
 
 

