@@ -74,6 +74,7 @@ class Task(Strict):
     template: RelPath
     subject: str = ""
     instructions: str = Field(min_length=1)
+    request: str = Field(default="Rédige le texte demandé.", min_length=1)
     fields: tuple[TaskField, ...] = ()
     source: SourceSpec = SourceSpec()
     generation: Generation = Generation()

@@ -1,7 +1,9 @@
 """Turn a task, its field values and its source text into chat messages for the model.
 
 The task's instructions come first and never contain field values or source text, so the
-same prefix is shared by every use of a task (prompt caching relies on it).
+same prefix is shared by every use of a task (prompt caching relies on it). The user message
+ends with the task's short request: small models follow a closing imperative far better than
+instructions alone.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def user_prompt(task: Task, values: Mapping[str, str], source: str | None) -> st
         lines.append('"""')
         lines.append(source.strip())
         lines.append('"""')
-    if not lines:
-        lines.append("Rédige le texte demandé.")
+    if lines:
+        lines.append("")
+    lines.append(task.request.strip())
     return "\n".join(lines)
 
 
