@@ -22,10 +22,13 @@ from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, ModelError, UsageError
 from hospidesk.fsutil import check_writable_target
-from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task
+from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.model import FieldType, SourceMode, validate_value
 from hospidesk.packs.prompt import build_messages
+from hospidesk.packs.signing import TrustedKeys
+from hospidesk.packs.store import PackStore
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
+from hospidesk.policy import Policy, load_policy
 from hospidesk.settings import Settings
 
 DEFAULT_CONTEXT = 4096
@@ -82,6 +85,7 @@ class Workspace:
         self.settings = Settings.load(paths.settings_file)
         self._catalog: Catalog | None = None
         self._packs: list[Pack] | None = None
+        self._policy: Policy | None = None
         self.pack_problems: list[str] = []
 
     @classmethod
@@ -95,10 +99,33 @@ class Workspace:
         return self._catalog
 
     @property
+    def policy(self) -> Policy:
+        if self._policy is None:
+            self._policy = load_policy(self.paths)
+        return self._policy
+
+    def pack_store(self) -> PackStore:
+        trusted = TrustedKeys.load(self.paths.trusted_keys_dir)
+        return PackStore(self.paths.user_packs_dir, trusted, self.policy)
+
+    def managed_packs(self) -> list[Pack]:
+        """Packs that ship with the app or that IT put in the site directory."""
+        packs, problems = discover([shipped_packs_dir(), self.paths.site_packs_dir])
+        self.pack_problems.extend(problems)
+        return packs
+
+    @property
     def packs(self) -> list[Pack]:
+        """The usable packs: managed ones and verified user imports, newest version of each."""
         if self._packs is None:
-            roots = [shipped_packs_dir(), self.paths.site_packs_dir, self.paths.user_packs_dir]
-            self._packs, self.pack_problems = discover(roots)
+            self.pack_problems = []
+            packs = self.managed_packs()
+            for item in self.pack_store().installed():
+                if item.pack is not None and item.active:
+                    packs.append(item.pack)
+                elif item.problem:
+                    self.pack_problems.append(item.problem)
+            self._packs = newest(packs)
         return self._packs
 
     def tasks(self) -> list[PackTask]:

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from hospidesk import __version__
 from hospidesk.errors import HospiDeskError, UsageError
-from hospidesk.packs.errors import describe
 from hospidesk.packs.model import Manifest, Task, version_tuple
+from hospidesk.validation import describe
 
 MANIFEST = "pack.toml"
 MAX_TOML_BYTES = 256 * 1024
@@ -50,11 +50,14 @@ class PackTask:
         return self.pack.root / self.task.template
 
 
-def _read_toml(path: Path, label: str) -> dict[str, Any]:
+def _read_bytes(path: Path, label: str) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise PackError(f"{label} : fichier illisible ({exc.strerror}).") from None
+
+
+def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
     if len(raw) > MAX_TOML_BYTES:
         raise PackError(f"{label} : fichier trop volumineux.")
     try:
@@ -63,6 +66,33 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
         raise PackError(f"{label} : le fichier doit être encodé en UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         raise PackError(f"{label} : syntaxe TOML invalide ({exc}).") from None
+
+
+def parse_manifest(raw: bytes, label: str) -> Manifest:
+    """Validate a ``pack.toml``; refuse a pack that needs a newer HospiDesk."""
+    data = _parse_toml(raw, label)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(describe(exc, data, label)) from None
+    if version_tuple(manifest.min_app_version) > version_tuple(__version__):
+        raise PackError(
+            f"Pack « {manifest.id} » : il demande HospiDesk {manifest.min_app_version} ou plus "
+            f"récent (version installée : {__version__})."
+        )
+    return manifest
+
+
+def parse_task(raw: bytes, rel: str, pack_id: str) -> Task:
+    where = f"Pack « {pack_id} », fichier {rel}"
+    data = _parse_toml(raw, where)
+    task_id = data.get("id")
+    if isinstance(task_id, str) and task_id:
+        where += f", tâche « {task_id} »"
+    try:
+        return Task.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(describe(exc, data, where)) from None
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -76,16 +106,7 @@ def load_pack(root: Path) -> Pack:
     label = f"Pack {root.name}, fichier {MANIFEST}"
     if not manifest_path.is_file():
         raise PackError(f"Pack {root.name} : fichier {MANIFEST} absent.")
-    data = _read_toml(manifest_path, label)
-    try:
-        manifest = Manifest.model_validate(data)
-    except ValidationError as exc:
-        raise PackError(describe(exc, data, label)) from None
-    if version_tuple(manifest.min_app_version) > version_tuple(__version__):
-        raise PackError(
-            f"Pack « {manifest.id} » : il demande HospiDesk {manifest.min_app_version} ou plus "
-            f"récent (version installée : {__version__})."
-        )
+    manifest = parse_manifest(_read_bytes(manifest_path, label), label)
 
     tasks: list[Task] = []
     task_files = sorted((root / "tasks").glob("*.toml"))
@@ -93,15 +114,8 @@ def load_pack(root: Path) -> Pack:
         raise PackError(f"Pack « {manifest.id} » : aucune tâche (dossier tasks/ vide).")
     for task_file in task_files:
         rel = f"tasks/{task_file.name}"
-        where = f"Pack « {manifest.id} », fichier {rel}"
-        task_data = _read_toml(task_file, where)
-        task_id = task_data.get("id") if isinstance(task_data.get("id"), str) else None
-        if task_id:
-            where += f", tâche « {task_id} »"
-        try:
-            task = Task.model_validate(task_data)
-        except ValidationError as exc:
-            raise PackError(describe(exc, task_data, where)) from None
+        task = parse_task(_read_bytes(task_file, rel), rel, manifest.id)
+        where = f"Pack « {manifest.id} », fichier {rel}, tâche « {task.id} »"
         if task.id != task_file.stem:
             raise PackError(
                 f"{where} : l'identifiant doit être le nom du fichier ({task_file.stem})."
@@ -118,25 +132,31 @@ def load_pack(root: Path) -> Pack:
 
 
 def discover(roots: Iterable[Path]) -> tuple[list[Pack], list[str]]:
-    """Every valid pack under the given folders (later folders win for the same id).
-
-    Returns the packs and the French reasons for those that were skipped.
-    """
-    found: dict[str, Pack] = {}
+    """Every valid pack in the folders under the given roots, and why others were skipped."""
+    packs: list[Pack] = []
     problems: list[str] = []
     for base in roots:
         if not base.is_dir():
             continue
-        for folder in sorted(
-            p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")
-        ):
+        folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+        for folder in folders:
             try:
-                pack = load_pack(folder)
+                packs.append(load_pack(folder))
             except PackError as exc:
                 problems.append(exc.message)
-                continue
+    return packs, problems
+
+
+def newest(packs: Iterable[Pack]) -> list[Pack]:
+    """One pack per id: the highest version (the first one seen on a tie), sorted by title."""
+    found: dict[str, Pack] = {}
+    for pack in packs:
+        current = found.get(pack.id)
+        if current is None or version_tuple(pack.manifest.version) > version_tuple(
+            current.manifest.version
+        ):
             found[pack.id] = pack
-    return sorted(found.values(), key=lambda pk: pk.manifest.title), problems
+    return sorted(found.values(), key=lambda pk: pk.manifest.title)
 
 
 def all_tasks(packs: Iterable[Pack]) -> list[PackTask]:

@@ -1,4 +1,4 @@
-"""French, plain-words explanations of pack validation errors (file, task, field, key)."""
+"""French, plain-words explanations of validation errors (packs, policy): file, task, field, key."""
 
 from __future__ import annotations
 

@@ -1,0 +1,50 @@
+"""The machine policy: ``policy.toml`` in the site directory, set by IT.
+
+Every key is declared here; an unknown key or a bad value stops the app with the key and the
+reason, rather than running with a partly understood policy.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from hospidesk.errors import HospiDeskError
+from hospidesk.paths import POLICY_FILE, Paths
+from hospidesk.validation import describe
+
+
+class PolicyError(HospiDeskError):
+    exit_code = 6
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PacksPolicy(_Strict):
+    allow_unsigned: bool = False
+    """Whether users may import packs that nobody signed (for personal use)."""
+
+
+class Policy(_Strict):
+    packs: PacksPolicy = PacksPolicy()
+
+
+def load_policy(paths: Paths) -> Policy:
+    file = paths.site.path / POLICY_FILE
+    if not file.exists():
+        return Policy()
+    label = f"Politique de la DSI invalide ({file})"
+    try:
+        data: dict[str, Any] = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(f"{label} : fichier illisible ({exc.strerror}).") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"{label} : {exc}.") from None
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyError(describe(exc, data, label)) from None
