@@ -48,6 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     models_verify = models_sub.add_parser("verify", help="vérifier un fichier de modèle")
     models_verify.add_argument("path", nargs="?", metavar="CHEMIN")
 
+    packs = sub.add_parser("packs", help="packs de tâches : lister, importer, signer…")
+    packs_sub = packs.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    packs_list = packs_sub.add_parser("list", help="packs installés et leur état")
+    packs_list.add_argument("--json", action="store_true")
+    packs_import = packs_sub.add_parser("import", help="importer un fichier de pack")
+    packs_import.add_argument("file", metavar="FICHIER")
+    packs_export = packs_sub.add_parser("export", help="exporter un pack dans un fichier")
+    packs_export.add_argument("pack", metavar="PACK")
+    packs_export.add_argument("--out", required=True, metavar="FICHIER")
+    packs_verify = packs_sub.add_parser("verify", help="vérifier un fichier de pack")
+    packs_verify.add_argument("file", metavar="FICHIER")
+    packs_sign = packs_sub.add_parser("sign", help="signer un dossier de pack")
+    packs_sign.add_argument("folder", metavar="DOSSIER")
+    packs_sign.add_argument("--key", required=True, metavar="CLÉ.key")
+    packs_sign.add_argument("--out", required=True, metavar="FICHIER")
+    packs_keygen = packs_sub.add_parser("keygen", help="créer une paire de clés de signature")
+    packs_keygen.add_argument("--out", required=True, metavar="PRÉFIXE")
+
     paths = sub.add_parser("paths", help="emplacement des fichiers")
     paths.add_argument("--json", action="store_true")
 

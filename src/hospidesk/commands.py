@@ -95,7 +95,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.role:
         tasks = [t for t in tasks if args.role in (t.pack.manifest.job, t.pack.id)]
     for problem in ws.pack_problems:
-        err(f"Pack ignoré : {problem}")
+        err(problem)
     if args.json:
         payload = [
             {
@@ -140,6 +140,12 @@ def cmd_models(args: argparse.Namespace) -> int:
     if args.action == "list":
         return models_list(ws, args.json)
     return models_verify(ws, Path(args.path).expanduser() if args.path else None)
+
+
+def cmd_packs(args: argparse.Namespace) -> int:
+    from hospidesk.packs_cli import run
+
+    return run(args)
 
 
 def cmd_paths(args: argparse.Namespace) -> int:

@@ -110,16 +110,13 @@ class Workspace:
 
     def managed_packs(self) -> list[Pack]:
         """Packs that ship with the app or that IT put in the site directory."""
-        packs, problems = discover([shipped_packs_dir(), self.paths.site_packs_dir])
-        self.pack_problems.extend(problems)
-        return packs
+        return discover([shipped_packs_dir(), self.paths.site_packs_dir])[0]
 
     @property
     def packs(self) -> list[Pack]:
         """The usable packs: managed ones and verified user imports, newest version of each."""
         if self._packs is None:
-            self.pack_problems = []
-            packs = self.managed_packs()
+            packs, self.pack_problems = discover([shipped_packs_dir(), self.paths.site_packs_dir])
             for item in self.pack_store().installed():
                 if item.pack is not None and item.active:
                     packs.append(item.pack)

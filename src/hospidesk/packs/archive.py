@@ -116,12 +116,17 @@ def _check_layout(infos: list[zipfile.ZipInfo]) -> None:
             raise PackFileError(f"Pack refusé : fichiers superposés dans l'archive ({name}).")
 
 
-def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """Read at most ``limit`` bytes; more means the header lied about the size."""
+def _read_bounded(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limit: int,
+    reason: str = "fichier plus grand que déclaré",
+) -> bytes:
+    """Read at most ``limit`` bytes: memory stays bounded whatever the headers claim."""
     with archive.open(info) as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise PackFileError(f"Pack refusé : fichier plus grand que déclaré : {info.filename}.")
+        raise PackFileError(f"Pack refusé : {reason} : {info.filename}.")
     return data
 
 
@@ -156,7 +161,9 @@ def read_pack_bytes(raw: bytes) -> PackContents:
             for path, entry in sorted(listed.items()):
                 if name_problem(path) or Path(path).suffix.lower() not in ALLOWED_SUFFIXES:
                     raise PackFileError(f"Pack refusé : type de fichier non autorisé : {path}.")
-                data = _read_bounded(archive, by_name[path], min(entry.size, MAX_ENTRY_BYTES))
+                data = _read_bounded(
+                    archive, by_name[path], min(entry.size, MAX_ENTRY_BYTES), "fichier modifié"
+                )
                 if len(data) != entry.size or sha256_hex(data) != entry.sha256:
                     raise PackFileError(f"Pack refusé : fichier modifié : {path}.")
                 files[path] = data

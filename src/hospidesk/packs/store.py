@@ -142,11 +142,15 @@ class PackStore:
 
     # import
 
-    def import_file(self, file: Path, other_packs: list[Pack]) -> ImportResult:
-        """Verify ``file`` fully, then install it. ``other_packs``: shipped and site packs."""
+    def inspect(self, file: Path) -> tuple[PackContents, Manifest, str | None]:
+        """Every check of an import that writes nothing: archive, hashes, signature, manifest."""
         contents = read_pack_file(file)
         signer = check_signature(contents.statement, contents.signature, self.trusted, self.policy)
-        manifest = self._check_manifest(contents)
+        return contents, self._check_manifest(contents), signer
+
+    def import_file(self, file: Path, other_packs: list[Pack]) -> ImportResult:
+        """Verify ``file`` fully, then install it. ``other_packs``: shipped and site packs."""
+        contents, manifest, signer = self.inspect(file)
         previous = self._check_version(contents, other_packs)
         pack = self._install(contents, manifest.id)
         self._remember(manifest.id, manifest.version)

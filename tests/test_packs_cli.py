@@ -1,0 +1,140 @@
+"""The pack workflow of an AI referent and IT, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hospidesk.paths import shipped_packs_dir
+from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.documents.helpers import all_text
+
+
+def bump(folder: Path, version: str, title: str) -> None:
+    manifest = folder / "pack.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('version = "1.0.0"', f'version = "{version}"'),
+        encoding="utf-8",
+    )
+    task = folder / "tasks" / "reformuler-courrier.toml"
+    text = task.read_text(encoding="utf-8")
+    task.write_text(
+        text.replace('title = "Reformuler un courrier"', f'title = "{title}"'), encoding="utf-8"
+    )
+
+
+@pytest.mark.model
+def test_keygen_sign_trust_import_and_draft(hd_env: Env, tmp_path: Path) -> None:
+    keygen = run_cli(hd_env, "packs", "keygen", "--out", str(tmp_path / "referent"))
+    assert keygen.returncode == 0, keygen.stderr
+    assert (tmp_path / "referent.key").stat().st_mode & 0o077 == 0
+
+    source = tmp_path / "secretariat"
+    shutil.copytree(shipped_packs_dir() / "secretariat", source)
+    bump(source, "1.1.0", "Reformuler un courrier (édition 2026)")
+    pack_file = tmp_path / "secretariat-1.1.0.hdpack"
+    signed = run_cli(
+        hd_env,
+        "packs",
+        "sign",
+        str(source),
+        "--key",
+        str(tmp_path / "referent.key"),
+        "--out",
+        str(pack_file),
+    )
+    assert signed.returncode == 0, signed.stderr
+
+    refused = assert_clean_failure(run_cli(hd_env, "packs", "import", str(pack_file)))
+    assert "clé inconnue ou retirée" in refused
+
+    (hd_env.site / "trusted-keys").mkdir()
+    shutil.copy(tmp_path / "referent.pub", hd_env.site / "trusted-keys" / "referent.pub")
+    assert run_cli(hd_env, "packs", "verify", str(pack_file)).returncode == 0
+    imported = run_cli(hd_env, "packs", "import", str(pack_file))
+    assert imported.returncode == 0, imported.stderr
+    assert "1.1.0 installé" in imported.stdout
+
+    tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
+    task = next(t for t in tasks if t["ref"] == "secretariat/reformuler-courrier")
+    assert task["pack_version"] == "1.1.0"
+    assert task["title"] == "Reformuler un courrier (édition 2026)"
+
+    out = tmp_path / "lettre.docx"
+    draft = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/reformuler-courrier",
+        "--source",
+        str(SAMPLES / "courrier-brut.txt"),
+        "--out",
+        str(out),
+        "--max-tokens",
+        "16",
+    )
+    assert draft.returncode == 0, draft.stderr
+    assert "Objet :" in all_text(out)
+
+    # Exported again, the pack keeps its original signature and imports elsewhere.
+    again = tmp_path / "again.hdpack"
+    assert run_cli(hd_env, "packs", "export", "secretariat", "--out", str(again)).returncode == 0
+    assert run_cli(hd_env, "packs", "verify", str(again)).returncode == 0
+
+    # IT withdraws the key: at next start the pack is disabled, with the reason shown.
+    (hd_env.site / "trusted-keys" / "referent.pub").unlink()
+    listing = run_cli(hd_env, "tasks", "--json")
+    tasks = json.loads(listing.stdout)
+    task = next(t for t in tasks if t["ref"] == "secretariat/reformuler-courrier")
+    assert task["pack_version"] == "1.0.0"
+    assert "désactivé" in listing.stderr and "clé inconnue ou retirée" in listing.stderr
+
+
+def test_keygen_never_overwrites_and_sign_refuses_a_broken_pack(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    assert run_cli(hd_env, "packs", "keygen", "--out", str(tmp_path / "k")).returncode == 0
+    before = (tmp_path / "k.key").read_bytes()
+    line = assert_clean_failure(run_cli(hd_env, "packs", "keygen", "--out", str(tmp_path / "k")))
+    assert "existe déjà" in line
+    assert (tmp_path / "k.key").read_bytes() == before
+
+    broken = tmp_path / "broken"
+    shutil.copytree(shipped_packs_dir() / "secretariat", broken)
+    (broken / "tasks" / "convocation.toml").write_text('id = "convocation"\n', encoding="utf-8")
+    out = tmp_path / "broken.hdpack"
+    line = assert_clean_failure(
+        run_cli(
+            hd_env,
+            "packs",
+            "sign",
+            str(broken),
+            "--key",
+            str(tmp_path / "k.key"),
+            "--out",
+            str(out),
+        )
+    )
+    assert "tasks/convocation.toml" in line and "clé obligatoire absente" in line
+    assert not out.exists()
+
+
+def test_export_of_a_shipped_pack_is_unsigned_and_verify_says_so(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    out = tmp_path / "s.hdpack"
+    result = run_cli(hd_env, "packs", "export", "secretariat", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    line = assert_clean_failure(run_cli(hd_env, "packs", "verify", str(out)))
+    assert "n'est pas signé" in line
+    (hd_env.site / "policy.toml").write_text("[packs]\nallow_unsigned = true\n")
+    assert "non signé" in run_cli(hd_env, "packs", "verify", str(out)).stdout
+
+
+def test_invalid_policy_names_the_key(hd_env: Env) -> None:
+    (hd_env.site / "policy.toml").write_text("[packs]\nallow_unsigend = true\n")
+    line = assert_clean_failure(run_cli(hd_env, "tasks"))
+    assert "clé « packs.allow_unsigend »" in line and "clé inconnue" in line
