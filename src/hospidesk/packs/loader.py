@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from hospidesk.packs.model import Manifest, Task, version_tuple
 from hospidesk.validation import describe
 
 MANIFEST = "pack.toml"
+IDENT = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 MAX_TOML_BYTES = 256 * 1024
 
 
@@ -87,7 +89,7 @@ def parse_task(raw: bytes, rel: str, pack_id: str) -> Task:
     where = f"Pack « {pack_id} », fichier {rel}"
     data = _parse_toml(raw, where)
     task_id = data.get("id")
-    if isinstance(task_id, str) and task_id:
+    if isinstance(task_id, str) and IDENT.fullmatch(task_id):  # never echo a malformed id
         where += f", tâche « {task_id} »"
     try:
         return Task.model_validate(data)
