@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hospidesk.documents.sources import read_source
+from hospidesk.documents.sources import read_source, read_source_bytes
 from hospidesk.errors import UsageError
 from tests.documents.helpers import add_part, make_docx
 
@@ -64,3 +66,25 @@ def test_missing_and_folder(tmp_path: Path) -> None:
         read_source(tmp_path / "absent.txt")
     with pytest.raises(UsageError, match="dossier"):
         read_source(tmp_path)
+
+
+DOCX = make_docx(["Premier paragraphe", "Deuxième paragraphe"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, len(DOCX) - 1), st.integers(0, 255)), max_size=6),
+    st.integers(0, len(DOCX)),
+)
+def test_damaged_docx_is_a_clear_error_never_a_crash(
+    flips: list[tuple[int, int]], cut: int
+) -> None:
+    data = bytearray(DOCX)
+    for position, value in flips:
+        data[position] = value
+    try:
+        text = read_source_bytes(bytes(data[:cut]), "lettre.docx")
+    except UsageError as exc:
+        assert "lettre.docx" in exc.message
+    else:
+        assert text.strip()

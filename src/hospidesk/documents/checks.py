@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 MAX_ENTRIES = 2000
@@ -30,9 +31,13 @@ class DocxProblem:
 def inspect_docx(data: bytes) -> list[DocxProblem]:
     """All reasons why ``data`` is not a safe .docx (empty list when it is)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        return _inspect(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         return [DocxProblem("ce n'est pas un document Word (.docx) valide")]
+
+
+def _inspect(data: bytes) -> list[DocxProblem]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
     problems: list[DocxProblem] = []
     with archive:
         infos = archive.infolist()

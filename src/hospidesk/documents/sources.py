@@ -67,7 +67,10 @@ def read_docx(raw: bytes, name: str) -> str:
         raise UsageError(f"Document refusé : {name} — {problems[0].reason}.")
     import docx
 
-    document = docx.Document(io.BytesIO(raw))
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception:  # python-docx raises many types on damaged files
+        raise UsageError(f"Document Word endommagé ou illisible : {name}.") from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

@@ -14,6 +14,7 @@ import itertools
 import stat
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,7 +168,14 @@ def read_pack_bytes(raw: bytes) -> PackContents:
                 if len(data) != entry.size or sha256_hex(data) != entry.sha256:
                     raise PackFileError(f"Pack refusé : fichier modifié : {path}.")
                 files[path] = data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+    ) as exc:
         if isinstance(exc, UsageError):
             raise
         raise PackFileError("Pack refusé : archive endommagée.") from None
