@@ -39,6 +39,14 @@ def base_document(title: str) -> DocumentType:
     body.base_style = normal
     body.paragraph_format.space_after = Pt(8)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    heading = doc.styles.add_style("Titre de section", 1)
+    heading.base_style = normal
+    heading.font.bold = True
+    heading.font.size = Pt(11)
+    heading.font.color.rgb = BLUE
+    heading.paragraph_format.space_before = Pt(10)
+    heading.paragraph_format.space_after = Pt(4)
+    heading.paragraph_format.keep_with_next = True
     doc.core_properties.title = title
     doc.core_properties.author = "HospiDesk"
     doc.core_properties.comments = "Modèle de document HospiDesk"
@@ -100,10 +108,18 @@ def subject(doc: DocumentType) -> None:
     blank(doc)
 
 
-def body(doc: DocumentType, salutation: str) -> None:
-    doc.add_paragraph(salutation, style="Corps de lettre")
+def body(doc: DocumentType, salutation: str | None = None) -> None:
+    """The model's paragraphs: section headings, bullets and plain paragraphs, each styled."""
+    if salutation:
+        doc.add_paragraph(salutation, style="Corps de lettre")
     tag(doc, "{%p for para in corps %}")
-    doc.add_paragraph("{{ para }}", style="Corps de lettre")
+    tag(doc, "{%p if para.titre %}")
+    doc.add_paragraph("{{ para.texte }}", style="Titre de section")
+    tag(doc, "{%p elif para.puce %}")
+    doc.add_paragraph("{{ para.texte }}", style="List Bullet")
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ para.texte }}", style="Corps de lettre")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from hospidesk.errors import Cancelled, UsageError
-from hospidesk.service import DraftRequest, Workspace
+from hospidesk.packs.model import OutputKind
+from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
 
 
 def err(message: str) -> None:
@@ -67,13 +68,21 @@ def cmd_draft(args: argparse.Namespace) -> int:
             "voir « hospidesk settings »."
         )
 
+    structured = prepared.task.task.output.kind is OutputKind.STRUCTURED
     chunks: list[str] = []
     engine = EngineClient()
     try:
+        if prepared.to_extract:
+            err("Lecture des informations du texte source…")
+            prepared, extraction = ws.extract(prepared, engine)
+            _show_extraction(prepared, extraction)
+        if structured:
+            err("Rédaction de la synthèse structurée…")
         for text in ws.generate(prepared, engine, seed=args.seed, max_tokens=args.max_tokens):
             chunks.append(text)
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            if not structured:
+                sys.stdout.write(text)
+                sys.stdout.flush()
     except KeyboardInterrupt:
         engine.cancel()
         engine.close(grace=0.3)
@@ -81,12 +90,23 @@ def cmd_draft(args: argparse.Namespace) -> int:
         raise Cancelled("Génération interrompue : aucun fichier n'a été écrit.") from None
     finally:
         engine.close()
-    sys.stdout.write("\n")
+    body = ws.finish(prepared, "".join(chunks))
+    sys.stdout.write(body if structured else "\n")
     sys.stdout.flush()
     if out is not None:
-        ws.export(prepared, "".join(chunks), out)
+        ws.export(prepared, body, out)
         err(f"Document enregistré : {out}")
     return 0
+
+
+def _show_extraction(prepared: PreparedDraft, extraction: Extraction) -> None:
+    labels = {f.name: f.label for f in prepared.task.task.fields}
+    if extraction.values:
+        err("Valeurs lues dans le texte source (à vérifier) :")
+        for name, value in extraction.values.items():
+            err(f"  {labels[name]} : {value}")
+    for name, reason in extraction.rejected.items():
+        err(f"  {labels[name]} : valeur lue écartée ({reason.rstrip('.')}).")
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:

@@ -7,8 +7,9 @@ worker for one draft, the window keeps one alive.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +24,17 @@ from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, ModelError, UsageError
 from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
-from hospidesk.packs.model import FieldType, SourceMode, validate_value
+from hospidesk.packs.model import FieldType, OutputKind, SourceMode, TaskField, validate_value
 from hospidesk.packs.prompt import build_messages
 from hospidesk.packs.signing import TrustedKeys
 from hospidesk.packs.store import PackStore
+from hospidesk.packs.structured import (
+    extraction_prompt,
+    extraction_schema,
+    output_schema,
+    parse_json_object,
+    structured_to_text,
+)
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
 from hospidesk.policy import Policy, load_policy
 from hospidesk.settings import Settings
@@ -64,6 +72,22 @@ class PreparedDraft:
     source: str | None
     model: VerifiedModel
     messages: tuple[Message, ...]
+    typed: frozenset[str] = frozenset()
+    """Fields the user filled in (extraction never overrides them)."""
+
+    @property
+    def to_extract(self) -> list[TaskField]:
+        if not self.source:
+            return []
+        return [f for f in self.task.task.extractable if f.name not in self.typed]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Values read from the source for the user to check, and those refused with why."""
+
+    values: Mapping[str, str]
+    rejected: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -177,14 +201,6 @@ class Workspace:
                 f"Champ inconnu pour la tâche {item.ref} : « {unknown[0]} ». Champs : {names}."
             )
         values = {f.name: request.fields.get(f.name, f.default) for f in task.fields}
-        errors = {
-            f.name: reason
-            for f in task.fields
-            if (reason := validate_value(f, values[f.name])) is not None
-        }
-        if errors:
-            raise FieldErrors(item, errors)
-
         source = request.source_text
         if request.source_file is not None:
             source = read_source(request.source_file)
@@ -203,10 +219,77 @@ class Workspace:
                 f"(maximum {task.source.max_chars} pour cette tâche)."
             )
 
+        # A required field the model will look for in the source is checked after extraction.
+        deferred = {f.name for f in task.extractable if source and f.name not in request.fields}
+        errors = {
+            f.name: reason
+            for f in task.fields
+            if (reason := validate_value(f, values[f.name])) is not None
+            and not (f.name in deferred and not values[f.name].strip())
+        }
+        if errors:
+            raise FieldErrors(item, errors)
+
         entry = self.model_entry(request.model_id)
         model = self.verify_model(entry)
         self.check_memory(entry)
-        return PreparedDraft(item, values, source, model, build_messages(task, values, source))
+        messages = build_messages(task, values, source)
+        return PreparedDraft(item, values, source, model, messages, frozenset(request.fields))
+
+    def _ensure_loaded(self, prepared: PreparedDraft, engine: EngineClient) -> None:
+        ready = engine.start()
+        if engine.loaded is None or engine.loaded.sha256 != prepared.model.entry.sha256:
+            options = self.engine_options(prepared.model.entry, ready.gpu_offload)
+            engine.load(prepared.model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+
+    def extract(
+        self, prepared: PreparedDraft, engine: EngineClient
+    ) -> tuple[PreparedDraft, Extraction]:
+        """Fill the fields the task reads from the source, by grammar-constrained JSON."""
+        fields = prepared.to_extract
+        if not fields:
+            return prepared, Extraction({}, {})
+        self._ensure_loaded(prepared, engine)
+        messages = (
+            Message("system", extraction_prompt(fields)),
+            Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
+        )
+        schema = json.dumps(extraction_schema(fields), ensure_ascii=False)
+        raw = "".join(
+            engine.generate(messages, max_tokens=400, temperature=0.0, json_schema=schema)
+        )
+        try:
+            data = parse_json_object(raw)
+        except ValueError:
+            data = {}
+        accepted: dict[str, str] = {}
+        rejected: dict[str, str] = {}
+        for f in fields:
+            value = str(data.get(f.name, "")).strip()
+            if not value:
+                continue
+            reason = validate_value(f, value)
+            if reason is None:
+                accepted[f.name] = value
+            else:
+                rejected[f.name] = reason
+        values = {**prepared.values, **accepted}
+        task = prepared.task
+        errors = {
+            f.name: "introuvable dans le texte source, à saisir"
+            if f.name in {x.name for x in fields}
+            else reason
+            for f in task.task.fields
+            if (reason := validate_value(f, values[f.name])) is not None
+        }
+        if errors:
+            raise FieldErrors(task, errors)
+        updated = replace(
+            prepared,
+            values=values,
+            messages=build_messages(task.task, values, prepared.source),
+        )
+        return updated, Extraction(accepted, rejected)
 
     def generate(
         self,
@@ -215,18 +298,35 @@ class Workspace:
         seed: int | None = None,
         max_tokens: int | None = None,
     ) -> Iterator[str]:
-        """Stream the body. Loads the model in ``engine`` first if it holds another one."""
-        ready = engine.start()
-        if engine.loaded is None or engine.loaded.sha256 != prepared.model.entry.sha256:
-            options = self.engine_options(prepared.model.entry, ready.gpu_offload)
-            engine.load(prepared.model, options.n_ctx, options.n_threads, options.n_gpu_layers)
-        generation = prepared.task.task.generation
+        """Stream the model's output (JSON for a structured task: see ``finish``).
+
+        Loads the model in ``engine`` first if it holds another one.
+        """
+        self._ensure_loaded(prepared, engine)
+        task = prepared.task.task
+        schema = None
+        if task.output.kind is OutputKind.STRUCTURED:
+            schema = json.dumps(output_schema(task.output.sections), ensure_ascii=False)
         yield from engine.generate(
             prepared.messages,
-            max_tokens=max_tokens or generation.max_tokens,
-            temperature=generation.temperature,
+            max_tokens=max_tokens or task.generation.max_tokens,
+            temperature=task.generation.temperature,
             seed=seed,
+            json_schema=schema,
         )
+
+    def finish(self, prepared: PreparedDraft, raw: str) -> str:
+        """The draft the user reviews: the text itself, or a structured output as text."""
+        output = prepared.task.task.output
+        if output.kind is OutputKind.TEXT:
+            return raw
+        try:
+            data = parse_json_object(raw)
+        except ValueError:
+            raise EngineError(
+                "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
+            ) from None
+        return structured_to_text(data, output.sections)
 
     def letter_context(
         self, prepared: PreparedDraft, body: str, today: date | None = None

@@ -48,12 +48,22 @@ def test_french_date() -> None:
     assert french_date(date(2026, 8, 15)) == "15 août 2026"
 
 
-def test_paragraphs_are_kept_and_markdown_removed() -> None:
-    assert split_paragraphs("**Premier**\n\n  Deuxième  \r\n# Titre") == [
-        "Premier",
-        "Deuxième",
-        "Titre",
+def test_paragraphs_headings_and_bullets() -> None:
+    assert split_paragraphs("**Premier**\n\n  Deuxième  \r\n## Décisions\n- Fermer 8 lits") == [
+        {"texte": "Premier", "titre": False, "puce": False},
+        {"texte": "Deuxième", "titre": False, "puce": False},
+        {"texte": "Décisions", "titre": True, "puce": False},
+        {"texte": "Fermer 8 lits", "titre": False, "puce": True},
     ]
+
+
+def test_headings_and_bullets_get_their_styles(tmp_path: Path) -> None:
+    out = tmp_path / "l.docx"
+    render_to_file(LETTER, context("Intro.\n## Actions\n- Valider le planning"), out)
+    styles = {p.text: p.style.name for p in docx.Document(str(out)).paragraphs}
+    assert styles["Intro."] == "Corps de lettre"
+    assert styles["Actions"] == "Titre de section"
+    assert styles["Valider le planning"] == "List Bullet"
 
 
 def test_letter_has_letterhead_date_subject_body_and_signature(tmp_path: Path) -> None:

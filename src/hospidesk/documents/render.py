@@ -35,7 +35,7 @@ MONTHS = (
     "novembre",
     "décembre",
 )
-_MARKDOWN = re.compile(r"\*\*|__|^#+\s*", re.MULTILINE)
+_EMPHASIS = re.compile(r"\*\*|__")
 
 
 class RenderError(HospiDeskError):
@@ -47,10 +47,25 @@ def french_date(day: date) -> str:
     return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
-def split_paragraphs(text: str) -> list[str]:
-    """The model's text as paragraphs: one per non-empty line, Markdown emphasis removed."""
-    cleaned = _MARKDOWN.sub("", text.replace("\r\n", "\n"))
-    return [line.strip() for line in cleaned.split("\n") if line.strip()]
+def split_paragraphs(text: str) -> list[dict[str, object]]:
+    """The body as paragraphs, one per non-empty line, for the template's body loop.
+
+    ``## Titre`` lines become section headings (``titre``) and ``- item`` lines bullets
+    (``puce``); Markdown emphasis is removed. Each paragraph is ``{texte, titre, puce}``.
+    """
+    paragraphs: list[dict[str, object]] = []
+    for raw in text.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        heading = line.startswith("#")
+        bullet = not heading and line[:2] in ("- ", "* ", "• ")
+        if heading:
+            line = line.lstrip("#").strip()
+        elif bullet:
+            line = line[2:].strip()
+        line = _EMPHASIS.sub("", line).strip()
+        if line:
+            paragraphs.append({"texte": line, "titre": heading, "puce": bullet})
+    return paragraphs
 
 
 @dataclass(frozen=True)

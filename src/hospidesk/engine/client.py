@@ -190,6 +190,7 @@ class EngineClient:
         max_tokens: int,
         temperature: float = 0.3,
         seed: int | None = None,
+        json_schema: str | None = None,
     ) -> Iterator[str]:
         """Yield the text as it comes. Raise Cancelled after ``cancel()``, EngineError on failure.
 
@@ -198,7 +199,16 @@ class EngineClient:
         req_id = next(self._ids)
         self.current_request = req_id
         self.last_done = None
-        self._write(p.Generate(req_id, request_messages, max_tokens, temperature, seed=seed))
+        self._write(
+            p.Generate(
+                req_id,
+                request_messages,
+                max_tokens,
+                temperature,
+                seed=seed,
+                json_schema=json_schema,
+            )
+        )
         while True:
             event = self._next_event()
             if isinstance(event, p.Token) and event.req_id == req_id:

@@ -41,6 +41,8 @@ class Generate:
     top_p: float = 0.9
     repeat_penalty: float = 1.1
     seed: int | None = None
+    json_schema: str | None = None
+    """When set, the output is constrained by a grammar to JSON of this schema."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ code that prints is sent to stderr so it cannot corrupt the protocol. Run it wit
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -125,6 +126,11 @@ class Worker:
                 top_p=request.top_p,
                 repeat_penalty=request.repeat_penalty,
                 seed=request.seed,
+                response_format=(
+                    {"type": "json_object", "schema": json.loads(request.json_schema)}
+                    if request.json_schema
+                    else None
+                ),
                 stream=True,
             )
             for chunk in stream:

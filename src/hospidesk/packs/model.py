@@ -44,6 +44,8 @@ class TaskField(Strict):
     max_length: int = Field(default=500, gt=0, le=20_000)
     minimum: float | None = None
     maximum: float | None = None
+    extract: str = ""
+    """When set, what to look for in the source text to fill this field (shown to the model)."""
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> TaskField:
@@ -62,6 +64,39 @@ class SourceSpec(Strict):
     max_chars: int = Field(default=20_000, gt=0, le=200_000)
 
 
+class OutputKind(StrEnum):
+    TEXT = "text"
+    STRUCTURED = "structured"
+
+
+class SectionKind(StrEnum):
+    TEXT = "text"
+    LIST = "list"
+    ACTIONS = "actions"
+
+
+class OutputSection(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]
+    label: str = Field(min_length=1)
+    kind: SectionKind = SectionKind.LIST
+
+
+class OutputSpec(Strict):
+    kind: OutputKind = OutputKind.TEXT
+    sections: tuple[OutputSection, ...] = ()
+
+    @model_validator(mode="after")
+    def _sections_match_kind(self) -> OutputSpec:
+        if self.kind is OutputKind.STRUCTURED and not self.sections:
+            raise ValueError("une sortie « structured » doit déclarer ses sections")
+        if self.kind is OutputKind.TEXT and self.sections:
+            raise ValueError("des sections ne s'emploient qu'avec kind = \"structured\"")
+        names = [s.name for s in self.sections]
+        if len(set(names)) != len(names):
+            raise ValueError("section en double")
+        return self
+
+
 class Generation(Strict):
     max_tokens: int = Field(default=600, gt=0, le=8192)
     temperature: float = Field(default=0.3, ge=0, le=2)
@@ -78,6 +113,7 @@ class Task(Strict):
     fields: tuple[TaskField, ...] = ()
     source: SourceSpec = SourceSpec()
     generation: Generation = Generation()
+    output: OutputSpec = OutputSpec()
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Task:
@@ -85,7 +121,13 @@ class Task(Strict):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"champ en double : {', '.join(sorted(dupes))}")
+        if any(f.extract for f in self.fields) and self.source.mode is SourceMode.NONE:
+            raise ValueError("des champs à extraire (extract) demandent un texte source")
         return self
+
+    @property
+    def extractable(self) -> list[TaskField]:
+        return [f for f in self.fields if f.extract]
 
 
 class Manifest(Strict):
