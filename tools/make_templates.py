@@ -8,6 +8,7 @@ typed), ``objet``, ``date_du_jour`` and ``corps`` (the model's paragraphs).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -160,27 +161,18 @@ def convocation(doc: DocumentType) -> None:
     )
     subject(doc)
     body(doc, "{{ champs.civilite }},")
-    heading = doc.add_paragraph()
-    heading.paragraph_format.space_before = Pt(4)
-    heading.paragraph_format.space_after = Pt(4)
-    run = heading.add_run("Votre rendez-vous")
-    run.bold, run.font.color.rgb = True, BLUE
-    rows = [
-        ("Date et heure", "{{ champs.date_rdv }} à {{ champs.heure_rdv }}"),
-        ("Lieu", "{{ champs.lieu }}"),
-        ("Avec", "{{ champs.medecin }}"),
-        ("Motif", "{{ champs.motif }}"),
-        ("À apporter", "{{ champs.a_apporter }}"),
-        ("En cas d'empêchement", "{{ champs.contact }}"),
-    ]
-    table = doc.add_table(rows=len(rows), cols=2)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for (label, value), row in zip(rows, table.rows, strict=True):
-        row.cells[0].width, row.cells[1].width = Cm(4.5), Cm(12.0)
-        row.cells[0].paragraphs[0].add_run(label).bold = True
-        row.cells[1].paragraphs[0].add_run(value)
-    blank(doc)
+    table(
+        doc,
+        "Votre rendez-vous",
+        [
+            ("Date et heure", "{{ champs.date_rdv }} à {{ champs.heure_rdv }}"),
+            ("Lieu", "{{ champs.lieu }}"),
+            ("Avec", "{{ champs.medecin }}"),
+            ("Motif", "{{ champs.motif }}"),
+            ("À apporter", "{{ champs.a_apporter }}"),
+            ("En cas d'empêchement", "{{ champs.contact }}"),
+        ],
+    )
     doc.add_paragraph(
         "Nous vous prions d'agréer, {{ champs.civilite }}, l'expression de nos salutations "
         "distinguées.",
@@ -189,9 +181,310 @@ def convocation(doc: DocumentType) -> None:
     signature(doc)
 
 
+def rescheduling(doc: DocumentType) -> None:
+    recipient_and_date(
+        doc,
+        [
+            "{{ champs.civilite }} {{ champs.patient }}",
+            "{%p if champs.adresse %}",
+            "{{ champs.adresse }}",
+            "{%p endif %}",
+        ],
+    )
+    subject(doc)
+    body(doc, "{{ champs.civilite }},")
+    table(
+        doc,
+        "Votre rendez-vous",
+        [
+            ("Initialement prévu le", "{{ champs.ancienne_date }} à {{ champs.ancienne_heure }}"),
+            ("Reporté au", "{{ champs.nouvelle_date }} à {{ champs.nouvelle_heure }}"),
+            ("Lieu", "{{ champs.lieu }}"),
+            ("Avec", "{{ champs.medecin }}"),
+            ("Contact", "{{ champs.contact }}"),
+        ],
+    )
+    doc.add_paragraph(
+        "Nous vous prions de nous excuser pour ce changement et vous prions d'agréer, "
+        "{{ champs.civilite }}, l'expression de nos salutations distinguées.",
+        style="Corps de lettre",
+    )
+    signature(doc)
+
+
+def table(doc: DocumentType, heading: str | None, rows: list[tuple[str, str]]) -> None:
+    """A two-column table of labels and placed values (the values are template tags)."""
+    if heading:
+        para = doc.add_paragraph()
+        para.paragraph_format.space_before = Pt(4)
+        para.paragraph_format.space_after = Pt(4)
+        run = para.add_run(heading)
+        run.bold, run.font.color.rgb = True, BLUE
+    grid = doc.add_table(rows=len(rows), cols=2)
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for (label, value), row in zip(rows, grid.rows, strict=True):
+        row.cells[0].width, row.cells[1].width = Cm(4.8), Cm(11.7)
+        row.cells[0].paragraphs[0].add_run(label).bold = True
+        row.cells[1].paragraphs[0].add_run(value)
+    blank(doc)
+
+
+def banner(doc: DocumentType, title: str) -> None:
+    para = doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.space_before = Pt(6)
+    para.paragraph_format.space_after = Pt(10)
+    # Upper-case the words, not the template tags ({{ objet }} must stay as it is).
+    shown = re.sub(r"(\{\{.*?\}\})|([^{]+)", lambda m: m.group(1) or m.group(2).upper(), title)
+    run = para.add_run(shown)
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(15), BLUE
+
+
+def review_notice(doc: DocumentType) -> None:
+    para = doc.add_paragraph()
+    para.paragraph_format.space_before = Pt(12)
+    run = para.add_run(
+        "Rédigé par {{ signataire.nom }} ({{ signataire.fonction }}), le {{ date_du_jour }}. "
+        "Projet préparé avec l'aide de HospiDesk : relu et validé avant diffusion."
+    )
+    run.italic, run.font.size, run.font.color.rgb = True, Pt(8), GREY
+
+
+def document(title: str, rows: list[tuple[str, str]]) -> Callable[[DocumentType], None]:
+    """A non-letter document: a title, a table of its particulars, the body, a review note."""
+
+    def build(doc: DocumentType) -> None:
+        banner(doc, title)
+        table(doc, None, rows)
+        body(doc)
+        review_notice(doc)
+
+    return build
+
+
+def quality_document(title: str, rows: list[tuple[str, str]]) -> Callable[[DocumentType], None]:
+    """A document of the quality system: identification block and approval table."""
+
+    def build(doc: DocumentType) -> None:
+        banner(doc, title)
+        table(doc, None, rows)
+        body(doc)
+        blank(doc)
+        grid = doc.add_table(rows=2, cols=3)
+        grid.style = "Table Grid"
+        for cell, label in zip(
+            grid.rows[0].cells, ("Rédaction", "Vérification", "Approbation"), strict=True
+        ):
+            cell.paragraphs[0].add_run(label).bold = True
+        for cell, value in zip(
+            grid.rows[1].cells,
+            ("{{ champs.redacteur }}", "{{ champs.verificateur }}", "{{ champs.approbateur }}"),
+            strict=True,
+        ):
+            cell.paragraphs[0].add_run(value)
+        review_notice(doc)
+
+    return build
+
+
+def note_de_service(doc: DocumentType) -> None:
+    banner(doc, "Note de service")
+    table(
+        doc,
+        None,
+        [
+            ("Émetteur", "{{ signataire.nom }}, {{ signataire.fonction }}"),
+            ("Destinataires", "{{ champs.destinataires }}"),
+            ("Date", "{{ date_du_jour }}"),
+            ("Date d'effet", "{{ champs.date_effet }}"),
+            ("Objet", "{{ objet }}"),
+        ],
+    )
+    body(doc)
+    signature(doc)
+
+
+def attestation(doc: DocumentType) -> None:
+    blank(doc)
+    banner(doc, "Attestation de présence")
+    doc.add_paragraph(
+        "Je soussigné(e), {{ signataire.nom }}, {{ signataire.fonction }}, {{ etab.nom }}, "
+        "atteste que {{ champs.civilite }} {{ champs.patient }} s'est présenté(e) le "
+        "{{ champs.date_presence }}, de {{ champs.heure_arrivee }} à {{ champs.heure_depart }}, "
+        "au sein du service {{ etab.service }}.",
+        style="Corps de lettre",
+    )
+    body(doc)
+    doc.add_paragraph(
+        "Attestation délivrée à la demande de l'intéressé(e) pour servir et valoir ce que de "
+        "droit.",
+        style="Corps de lettre",
+    )
+    blank(doc)
+    right(doc, "Fait à {{ etab.ville }}, le {{ date_du_jour }}")
+    signature(doc)
+
+
+SYNTHESE_MESSAGE = [
+    ("Message de", "{{ champs.expediteur }}"),
+    ("Date du message", "{{ champs.date_message }}"),
+    ("Objet", "{{ objet }}"),
+]
+
 TEMPLATES: dict[str, tuple[str, Callable[[DocumentType], None]]] = {
-    "prompt_packs/secretariat/templates/courrier.docx": ("Courrier administratif", letter),
-    "prompt_packs/secretariat/templates/convocation.docx": ("Convocation", convocation),
+    # secrétariat
+    "secretariat/templates/courrier.docx": ("Courrier administratif", letter),
+    "secretariat/templates/convocation.docx": ("Convocation", convocation),
+    "secretariat/templates/report-rendez-vous.docx": ("Report de rendez-vous", rescheduling),
+    "secretariat/templates/reponse-patient.docx": ("Réponse à un patient", letter),
+    "secretariat/templates/courrier-medecin.docx": ("Courrier au médecin traitant", letter),
+    "secretariat/templates/attestation-presence.docx": ("Attestation de présence", attestation),
+    "secretariat/templates/pieces-manquantes.docx": ("Demande de pièces", letter),
+    # médecins et cadres
+    "medecins-cadres/templates/synthese-email.docx": (
+        "Synthèse de message",
+        document("Synthèse de message", SYNTHESE_MESSAGE),
+    ),
+    "medecins-cadres/templates/synthese-fil.docx": (
+        "Synthèse d'échanges",
+        document("Synthèse d'échanges", SYNTHESE_MESSAGE),
+    ),
+    "medecins-cadres/templates/reponse-email.docx": (
+        "Projet de réponse",
+        document(
+            "Projet de réponse",
+            [("Destinataire", "{{ champs.destinataire }}"), ("Objet", "{{ objet }}")],
+        ),
+    ),
+    "medecins-cadres/templates/ordre-du-jour.docx": (
+        "Ordre du jour",
+        document(
+            "Ordre du jour",
+            [
+                ("Instance", "{{ champs.instance }}"),
+                ("Date et heure", "{{ champs.date_reunion }} à {{ champs.heure_reunion }}"),
+                ("Lieu", "{{ champs.lieu }}"),
+                ("Participants", "{{ champs.participants }}"),
+            ],
+        ),
+    ),
+    "medecins-cadres/templates/compte-rendu.docx": (
+        "Compte rendu de réunion",
+        document(
+            "Compte rendu de réunion",
+            [
+                ("Instance", "{{ champs.instance }}"),
+                ("Date", "{{ champs.date_reunion }}"),
+                ("Présents", "{{ champs.presents }}"),
+                ("Excusés", "{{ champs.excuses }}"),
+                ("Rédacteur", "{{ champs.redacteur }}"),
+            ],
+        ),
+    ),
+    # qualité
+    "qualite/templates/document-harmonise.docx": (
+        "Document qualité",
+        quality_document(
+            "{{ objet }}",
+            [
+                ("Référence", "{{ champs.reference }}"),
+                ("Version", "{{ champs.version }}"),
+                ("Date d'application", "{{ champs.date_application }}"),
+                ("Service émetteur", "{{ etab.service }}"),
+            ],
+        ),
+    ),
+    "qualite/templates/procedure.docx": (
+        "Procédure",
+        quality_document(
+            "Procédure — {{ objet }}",
+            [
+                ("Référence", "{{ champs.reference }}"),
+                ("Version", "{{ champs.version }}"),
+                ("Date d'application", "{{ champs.date_application }}"),
+                ("Domaine", "{{ champs.domaine }}"),
+            ],
+        ),
+    ),
+    "qualite/templates/reponse-reclamation.docx": ("Réponse à une réclamation", letter),
+    "qualite/templates/synthese-ei.docx": (
+        "Synthèse d'événement indésirable",
+        document(
+            "Fiche de synthèse d'événement indésirable",
+            [
+                ("Date de l'événement", "{{ champs.date_evenement }}"),
+                ("Service concerné", "{{ champs.service_concerne }}"),
+                ("Type d'événement", "{{ champs.type_evenement }}"),
+                ("Gravité", "{{ champs.gravite }}"),
+                ("Déclaré par", "{{ champs.declarant }}"),
+            ],
+        ),
+    ),
+    "qualite/templates/rapport-qualite.docx": (
+        "Rapport d'activité qualité",
+        document(
+            "Rapport d'activité qualité",
+            [("Période", "{{ champs.periode }}"), ("Périmètre", "{{ champs.perimetre }}")],
+        ),
+    ),
+    # ressources humaines
+    "ressources-humaines/templates/note-de-service.docx": ("Note de service", note_de_service),
+    "ressources-humaines/templates/fiche-de-poste.docx": (
+        "Fiche de poste",
+        document(
+            "Fiche de poste",
+            [
+                ("Intitulé du poste", "{{ champs.intitule }}"),
+                ("Service / pôle", "{{ champs.service_poste }}"),
+                ("Grade / métier", "{{ champs.grade }}"),
+                ("Rattachement hiérarchique", "{{ champs.rattachement }}"),
+                ("Temps de travail", "{{ champs.temps_travail }}"),
+            ],
+        ),
+    ),
+    "ressources-humaines/templates/reponse-agent.docx": ("Réponse à un agent", letter),
+    "ressources-humaines/templates/changement-planning.docx": (
+        "Changement de planning",
+        document(
+            "Information — changement de planning",
+            [
+                ("Équipe", "{{ champs.equipe }}"),
+                ("Période", "{{ champs.periode }}"),
+                ("Date d'effet", "{{ champs.date_effet }}"),
+                ("Contact", "{{ champs.contact }}"),
+            ],
+        ),
+    ),
+    "ressources-humaines/templates/reporting-rh.docx": (
+        "Reporting RH",
+        document(
+            "Tableau de bord RH — synthèse",
+            [("Période", "{{ champs.periode }}"), ("Périmètre", "{{ champs.perimetre }}")],
+        ),
+    ),
+    # achats
+    "achats/templates/demande-devis.docx": ("Demande de devis", letter),
+    "achats/templates/courrier-fournisseur.docx": ("Courrier fournisseur", letter),
+    "achats/templates/cahier-des-charges.docx": (
+        "Cahier des charges",
+        quality_document(
+            "Cahier des charges — {{ objet }}",
+            [
+                ("Référence de la consultation", "{{ champs.reference }}"),
+                ("Version", "{{ champs.version }}"),
+                ("Date limite de remise des offres", "{{ champs.date_limite }}"),
+                ("Service demandeur", "{{ champs.service_demandeur }}"),
+            ],
+        ),
+    ),
+    "achats/templates/synthese-achats.docx": (
+        "Synthèse achats",
+        document(
+            "Reporting achats — synthèse",
+            [("Période", "{{ champs.periode }}"), ("Périmètre", "{{ champs.perimetre }}")],
+        ),
+    ),
 }
 
 
@@ -199,10 +492,10 @@ def main() -> int:
     for rel, (title, build) in TEMPLATES.items():
         doc = base_document(title)
         build(doc)
-        out = ROOT / rel
+        out = ROOT / "prompt_packs" / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(out))
-        print(f"wrote {rel}")
+        print(f"wrote prompt_packs/{rel}")
     return 0
 
 

@@ -147,7 +147,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         if t.pack.id != current:
             current = t.pack.id
             print(f"\n{t.pack.manifest.title} ({t.pack.id} {t.pack.manifest.version})")
-        print(f"  {t.ref:<40} {t.task.title}")
+        print(f"  {t.ref:<48} {t.task.title}")
     if not tasks:
         err("Aucune tâche disponible.")
     return 0
