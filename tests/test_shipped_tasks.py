@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import docx
 import pytest
@@ -69,7 +70,7 @@ def test_every_task_that_needs_a_source_has_a_sample() -> None:
 
 @pytest.mark.model
 @pytest.mark.parametrize("item", TASKS, ids=lambda t: t.ref)
-def test_task_runs_into_its_own_template(hd_env: Env, tmp_path, item: PackTask) -> None:  # type: ignore[no-untyped-def]
+def test_task_runs_into_its_own_template(hd_env: Env, tmp_path: Path, item: PackTask) -> None:
     args = ["draft", "--task", item.ref, "--max-tokens", "48", "--seed", "1"]
     typed = {f.name: value_for(f) for f in item.task.fields if f.required}
     for name, value in typed.items():

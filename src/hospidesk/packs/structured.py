@@ -103,12 +103,18 @@ def close_truncated_json(text: str) -> str:
     """
     stack: list[str] = []
     in_string = escaped = False
-    for char in text:
+    escape_start = -1  # where an escape sequence still incomplete at the end began
+    hex_left = 0
+    for index, char in enumerate(text):
         if in_string:
-            if escaped:
+            if hex_left:
+                hex_left -= 1
+            elif escaped:
                 escaped = False
+                hex_left = 4 if char == "u" else 0
             elif char == "\\":
                 escaped = True
+                escape_start = index
             elif char == '"':
                 in_string = False
         elif char == '"':
@@ -117,10 +123,12 @@ def close_truncated_json(text: str) -> str:
             stack.append("]" if char == "[" else "}")
         elif char in "]}" and stack:
             stack.pop()
-    out = text.rstrip()
+    out = text
     if in_string:
-        out = out[:-1] if escaped else out
+        if escaped or hex_left:
+            out = out[:escape_start]
         out += '"'
+    out = out.rstrip()
     for _ in range(4):  # a few rounds: ', "key":', ', "key"', ','
         stripped = out.rstrip()
         if stripped.endswith(","):
