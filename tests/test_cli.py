@@ -225,6 +225,14 @@ BAD_DRAFTS = [
     ),
     (["--task", "secretariat/convocation", "--field", "nope=1"], "Champ inconnu"),
     (
+        ["--task", "secretariat/reformuler-courrier", "--source", "courrier.pdf"],
+        "n'accepte pas les fichiers .pdf",
+    ),
+    (
+        ["--task", "secretariat/attestation-presence", "--source", str(COURRIER)],
+        "ne prend pas de texte source",
+    ),
+    (
         [
             "--task",
             "secretariat/reformuler-courrier",

@@ -30,28 +30,46 @@ class ScriptedEngine:
         self.loaded = Loaded(model.entry.sha256, n_ctx, n_threads, n_gpu_layers, 0.0)  # type: ignore[attr-defined]
         return self.loaded
 
-    def generate(self, messages: tuple[Message, ...], max_tokens: int, temperature: float = 0.3,
-                 seed: int | None = None, json_schema: str | None = None) -> Iterator[str]:
+    def generate(
+        self,
+        messages: tuple[Message, ...],
+        max_tokens: int,
+        temperature: float = 0.3,
+        seed: int | None = None,
+        json_schema: str | None = None,
+    ) -> Iterator[str]:
         self.calls.append({"messages": messages, "schema": json_schema})
         yield self.answer
 
 
 def prepare(fields: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     ws = Workspace.open()
-    request = DraftRequest("medecins-cadres/compte-rendu", fields or {"instance": "CSIRMT"},
-                           source_file=SAMPLES / "notes-reunion.txt")
+    request = DraftRequest(
+        "medecins-cadres/compte-rendu",
+        fields or {"instance": "CSIRMT"},
+        source_file=SAMPLES / "notes-reunion.txt",
+    )
     return ws, ws.prepare(request)
 
 
 def test_a_required_field_found_in_the_source_is_filled_and_shown(hd_env: Env) -> None:
     ws, prepared = prepare()  # date_reunion is required, left to extraction
-    engine = ScriptedEngine(json.dumps({
-        "date_reunion": "05/05/2026", "presents": "M. Bernard, Mme Roux",
-        "excuses": "Mme Petit", "instance": "ignored: typed by the user",
-    }))
+    engine = ScriptedEngine(
+        json.dumps(
+            {
+                "date_reunion": "05/05/2026",
+                "presents": "M. Bernard, Mme Roux",
+                "excuses": "Mme Petit",
+                "instance": "ignored: typed by the user",
+            }
+        )
+    )
     updated, extraction = ws.extract(prepared, engine)  # type: ignore[arg-type]
-    assert extraction.values == {"date_reunion": "05/05/2026", "presents": "M. Bernard, Mme Roux",
-                                 "excuses": "Mme Petit"}
+    assert extraction.values == {
+        "date_reunion": "05/05/2026",
+        "presents": "M. Bernard, Mme Roux",
+        "excuses": "Mme Petit",
+    }
     assert updated.values["instance"] == "CSIRMT"
     schema = json.loads(str(engine.calls[0]["schema"]))
     assert set(schema["required"]) == {"date_reunion", "presents", "excuses"}

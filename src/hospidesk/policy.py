@@ -6,6 +6,8 @@ reason, rather than running with a partly understood policy.
 
 from __future__ import annotations
 
+import getpass
+import os
 import tomllib
 from typing import Any
 
@@ -27,6 +29,35 @@ class _Strict(BaseModel):
 class PacksPolicy(_Strict):
     allow_unsigned: bool = False
     """Whether users may import packs that nobody signed (for personal use)."""
+    unsigned_for: tuple[str, ...] = ()
+    """Who may, when allowed: OS user names, or ``@group`` for an OS group; empty = everyone."""
+
+    def unsigned_allowed_for(self, user: str, groups: frozenset[str]) -> bool:
+        if not self.allow_unsigned:
+            return False
+        if not self.unsigned_for:
+            return True
+        return any(
+            (entry[1:] in groups) if entry.startswith("@") else entry == user
+            for entry in self.unsigned_for
+        )
+
+
+def current_user() -> tuple[str, frozenset[str]]:
+    """The OS user and their groups (names), for the policy's per-user rules."""
+    user = getpass.getuser()
+    groups: set[str] = set()
+    try:
+        import grp
+
+        for gid in os.getgroups():
+            try:
+                groups.add(grp.getgrgid(gid).gr_name)
+            except KeyError:
+                continue
+    except ImportError:  # Windows: groups come from the directory, not handled here yet
+        pass
+    return user, frozenset(groups)
 
 
 class Policy(_Strict):

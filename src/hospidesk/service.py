@@ -203,6 +203,13 @@ class Workspace:
         values = {f.name: request.fields.get(f.name, f.default) for f in task.fields}
         source = request.source_text
         if request.source_file is not None:
+            suffix = request.source_file.suffix.lower().lstrip(".") or "txt"
+            if suffix not in task.source.types:
+                accepted = ", ".join(f".{t}" for t in task.source.types)
+                raise UsageError(
+                    f"La tâche {item.ref} n'accepte pas les fichiers .{suffix} "
+                    f"(formats acceptés : {accepted})."
+                )
             source = read_source(request.source_file)
         if source is not None and not source.strip():
             raise UsageError("Le texte source est vide.")

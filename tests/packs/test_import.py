@@ -228,3 +228,18 @@ def test_attack_is_refused_and_nothing_is_written(
     assert not (tmp_path.parent / "evil.toml").exists()
     ws = Workspace.open()
     assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.0.0"
+
+
+def test_unsigned_packs_can_be_limited_to_some_users(hd_env: Env, tmp_path: Path) -> None:
+    import getpass
+
+    me = getpass.getuser()
+    (hd_env.site / "policy.toml").write_text(
+        '[packs]\nallow_unsigned = true\nunsigned_for = ["quelquun-dautre", "@groupe-absent"]\n'
+    )
+    with pytest.raises(UsageError, match="n'est pas signé"):
+        do_import(tmp_path, forge(pack_files("1.1.0"), None))
+    (hd_env.site / "policy.toml").write_text(
+        f'[packs]\nallow_unsigned = true\nunsigned_for = ["{me}"]\n'
+    )
+    assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
