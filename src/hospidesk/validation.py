@@ -38,7 +38,7 @@ def _reason(error: ErrorDetails) -> str:
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "enum":
         expected = (error.get("ctx") or {}).get("expected", "")
-        return f"valeur non reconnue (attendu : {expected})"
+        return f"valeur non reconnue (attendu : {str(expected).replace(' or ', ' ou ')})"
     return _MESSAGES.get(kind, str(error["msg"]))
 
 
