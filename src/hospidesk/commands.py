@@ -209,7 +209,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
         return 0
     for spec, value in ws.settings.items():
         shown = value if value else "(non renseigné)"
-        print(f"{spec.key:<26} {shown:<40} {spec.label}")
+        lock = ws.settings.locks.get(spec.key)
+        note = f"  [verrouillé par la DSI : {lock.reason}]" if lock else ""
+        print(f"{spec.key:<26} {shown:<40} {spec.label}{note}")
     return 0
 
 

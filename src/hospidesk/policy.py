@@ -11,7 +11,7 @@ import os
 import tomllib
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.paths import POLICY_FILE, Paths
@@ -60,8 +60,28 @@ def current_user() -> tuple[str, frozenset[str]]:
     return user, frozenset(groups)
 
 
+class LockedSetting(_Strict):
+    key: str
+    value: str
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_key(self) -> LockedSetting:
+        from hospidesk.settings import SPEC_BY_KEY, check_value
+
+        if self.key not in SPEC_BY_KEY:
+            raise ValueError(f"paramètre inconnu : {self.key}")
+        check_value(SPEC_BY_KEY[self.key], self.value)
+        return self
+
+
 class Policy(_Strict):
     packs: PacksPolicy = PacksPolicy()
+    locked: tuple[LockedSetting, ...] = ()
+    """Settings IT fixes, with the reason shown to the user."""
+
+    def locks(self) -> dict[str, LockedSetting]:
+        return {lock.key: lock for lock in self.locked}
 
 
 def load_policy(paths: Paths) -> Policy:

@@ -36,8 +36,8 @@ from hospidesk.packs.structured import (
     structured_to_text,
 )
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
-from hospidesk.policy import Policy, load_policy
-from hospidesk.settings import Settings
+from hospidesk.policy import load_policy
+from hospidesk.settings import Lock, Settings
 
 DEFAULT_CONTEXT = 4096
 
@@ -106,10 +106,11 @@ class Workspace:
 
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
-        self.settings = Settings.load(paths.settings_file)
+        self.policy = load_policy(paths)
+        locks = {k: Lock(v.value, v.reason) for k, v in self.policy.locks().items()}
+        self.settings = Settings.load(paths.settings_file, locks)
         self._catalog: Catalog | None = None
         self._packs: list[Pack] | None = None
-        self._policy: Policy | None = None
         self.pack_problems: list[str] = []
 
     @classmethod
@@ -121,12 +122,6 @@ class Workspace:
         if self._catalog is None:
             self._catalog = load_catalog(self.paths)
         return self._catalog
-
-    @property
-    def policy(self) -> Policy:
-        if self._policy is None:
-            self._policy = load_policy(self.paths)
-        return self._policy
 
     def pack_store(self) -> PackStore:
         trusted = TrustedKeys.load(self.paths.trusted_keys_dir)

@@ -49,17 +49,42 @@ PLACEHOLDERS = {
 }
 
 
-class Settings:
-    """Typed access to the settings file; unknown keys in the file are an error."""
+def check_value(spec: SettingSpec, value: str) -> str:
+    """The value normalised for ``spec``, or ValueError with a French reason."""
+    if spec.kind != "int":
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"« {spec.key} » attend un nombre entier") from None
+    if spec.minimum is not None and number < spec.minimum:
+        raise ValueError(f"« {spec.key} » doit valoir au moins {spec.minimum}")
+    return str(number)
 
-    def __init__(self, values: dict[str, str], file: Path) -> None:
+
+@dataclass(frozen=True)
+class Lock:
+    value: str
+    reason: str
+
+
+class Settings:
+    """Typed access to the settings file; unknown keys in the file are an error.
+
+    Settings the machine policy locks return the policy's value and cannot be changed.
+    """
+
+    def __init__(
+        self, values: dict[str, str], file: Path, locks: dict[str, Lock] | None = None
+    ) -> None:
         self._values = values
         self.file = file
+        self.locks = locks or {}
 
     @classmethod
-    def load(cls, file: Path) -> Settings:
+    def load(cls, file: Path, locks: dict[str, Lock] | None = None) -> Settings:
         if not file.exists():
-            return cls({}, file)
+            return cls({}, file, locks)
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -73,16 +98,18 @@ class Settings:
                 if key not in SPEC_BY_KEY:
                     raise UsageError(f"Fichier de paramètres : clé inconnue « {key} » ({file}).")
                 values[key] = str(value)
-        return cls(values, file)
+        return cls(values, file, locks)
 
     def get(self, key: str) -> str:
+        if key in self.locks:
+            return self.locks[key].value
         return self._values.get(key, SPEC_BY_KEY[key].default)
 
     def get_int(self, key: str) -> int:
         return int(self.get(key))
 
     def is_set(self, key: str) -> bool:
-        return bool(self._values.get(key, "").strip())
+        return bool(self.get(key).strip())
 
     def shown(self, key: str) -> str:
         """The value for a document: the setting, or a visible placeholder."""
@@ -96,14 +123,13 @@ class Settings:
         if spec is None:
             known = ", ".join(SPEC_BY_KEY)
             raise UsageError(f"Paramètre inconnu : « {key} ». Paramètres : {known}.")
-        if spec.kind == "int":
-            try:
-                number = int(value)
-            except ValueError:
-                raise UsageError(f"« {key} » attend un nombre entier.") from None
-            if spec.minimum is not None and number < spec.minimum:
-                raise UsageError(f"« {key} » doit valoir au moins {spec.minimum}.")
-            value = str(number)
+        lock = self.locks.get(key)
+        if lock is not None:
+            raise UsageError(f"Paramètre verrouillé par la DSI : « {key} » ({lock.reason}).")
+        try:
+            value = check_value(spec, value)
+        except ValueError as exc:
+            raise UsageError(f"{exc}.") from None
         self._values[key] = value
         self.save()
 
