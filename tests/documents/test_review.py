@@ -40,6 +40,11 @@ def test_invented_facts_are_flagged() -> None:
     assert flagged == {"18/03/2026", "10h00", "Dr Martin", "15", "530 euros"}
 
 
+def test_a_date_with_another_year_is_flagged() -> None:
+    assert [f.text for f in unsupported_facts("Le 17/03/2027.", [SOURCE])] == ["17/03/2027"]
+    assert unsupported_facts("Le 17.3.2026 et le 17/03/26.", [SOURCE]) == []
+
+
 def test_field_values_count_as_inputs() -> None:
     assert unsupported_facts("Avec Mme Josiane Marchand.", ["Josiane MARCHAND"]) == []
 

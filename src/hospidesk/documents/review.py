@@ -90,9 +90,13 @@ def _supported(fact: Fact, haystack: str, haystack_digits: str) -> bool:
         surname = value.split()[-1]
         return surname in haystack
     if fact.kind is FactKind.DATE and re.fullmatch(r"[\d/.-]+", fact.text):
-        day, month, *rest = re.split(r"[/.-]", fact.text)
-        forms = [f"{int(day)}/{int(month)}", f"{int(day):02d}/{int(month):02d}"]
-        return any(form in haystack.replace(".", "/").replace("-", "/") for form in forms)
+        day, month, *year = re.split(r"[/.-]", fact.text)
+        suffix = ""
+        if year:
+            suffix = "/" + (f"20{year[0]}" if len(year[0]) == 2 else year[0])
+        forms = [f"{int(day)}/{int(month)}{suffix}", f"{int(day):02d}/{int(month):02d}{suffix}"]
+        dates = haystack.replace(".", "/").replace("-", "/")
+        return any(re.search(rf"(?<!\d){re.escape(form)}(?!\d)", dates) for form in forms)
     return False
 
 
