@@ -119,7 +119,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from hospidesk import commands
 
     if args.command is None:
-        return commands.no_window()
+        return commands.open_window()
     handler = getattr(commands, f"cmd_{args.command}")
     result: int = handler(args)
     return result

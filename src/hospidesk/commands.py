@@ -16,15 +16,10 @@ def err(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def no_window() -> int:
-    err("La fenêtre de bureau de HospiDesk n'est pas encore disponible dans cette version.")
-    err("Utilisez la ligne de commande, par exemple :")
-    err("  hospidesk tasks")
-    err(
-        "  hospidesk draft --task secretariat/reformuler-courrier --source courrier.txt "
-        "--out courrier.docx"
-    )
-    return 0
+def open_window() -> int:
+    from hospidesk.ui.app import run
+
+    return run()
 
 
 def _parse_fields(raw: list[str]) -> dict[str, str]:

@@ -39,6 +39,14 @@ class Paths:
         return self.config / "settings.toml"
 
     @property
+    def rules_file(self) -> Path:
+        return self.config / "charte-acceptee.json"
+
+    @property
+    def ui_state_file(self) -> Path:
+        return self.config / "interface.json"
+
+    @property
     def verified_models_file(self) -> Path:
         return self.cache / "verified-models.json"
 

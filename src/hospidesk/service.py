@@ -184,8 +184,11 @@ class Workspace:
 
     # drafting
 
-    def prepare(self, request: DraftRequest) -> PreparedDraft:
-        """Every check that needs no model: task, fields, source, model file and memory."""
+    def prepare(self, request: DraftRequest, model: VerifiedModel | None = None) -> PreparedDraft:
+        """Every check that needs no model: task, fields, source, model file and memory.
+
+        ``model``: an already verified model (the window verifies it once, off its thread).
+        """
         item = self.task(request.task_ref)
         task = item.task
         known = {f.name for f in task.fields}
@@ -232,17 +235,19 @@ class Workspace:
         if errors:
             raise FieldErrors(item, errors)
 
-        entry = self.model_entry(request.model_id)
-        model = self.verify_model(entry)
-        self.check_memory(entry)
+        if model is None:
+            entry = self.model_entry(request.model_id)
+            model = self.verify_model(entry)
+            self.check_memory(entry)
         messages = build_messages(task, values, source)
         return PreparedDraft(item, values, source, model, messages, frozenset(request.fields))
 
-    def _ensure_loaded(self, prepared: PreparedDraft, engine: EngineClient) -> None:
+    def ensure_loaded(self, model: VerifiedModel, engine: EngineClient) -> None:
+        """Start the engine and load ``model`` unless it already holds it."""
         ready = engine.start()
-        if engine.loaded is None or engine.loaded.sha256 != prepared.model.entry.sha256:
-            options = self.engine_options(prepared.model.entry, ready.gpu_offload)
-            engine.load(prepared.model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+        if engine.loaded is None or engine.loaded.sha256 != model.entry.sha256:
+            options = self.engine_options(model.entry, ready.gpu_offload)
+            engine.load(model, options.n_ctx, options.n_threads, options.n_gpu_layers)
 
     def extract(
         self, prepared: PreparedDraft, engine: EngineClient
@@ -251,7 +256,7 @@ class Workspace:
         fields = prepared.to_extract
         if not fields:
             return prepared, Extraction({}, {})
-        self._ensure_loaded(prepared, engine)
+        self.ensure_loaded(prepared.model, engine)
         messages = (
             Message("system", extraction_prompt(fields)),
             Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
@@ -304,7 +309,7 @@ class Workspace:
 
         Loads the model in ``engine`` first if it holds another one.
         """
-        self._ensure_loaded(prepared, engine)
+        self.ensure_loaded(prepared.model, engine)
         task = prepared.task.task
         schema = None
         if task.output.kind is OutputKind.STRUCTURED:
@@ -321,7 +326,9 @@ class Workspace:
         """The draft the user reviews: the text itself, or a structured output as text."""
         output = prepared.task.task.output
         if output.kind is OutputKind.TEXT:
-            return raw
+            # Small models sometimes echo the quotes that delimit the source in the prompt.
+            kept = [line for line in raw.split("\n") if line.strip() != '"""']
+            return "\n".join(kept).strip("\n")
         try:
             data = parse_json_object(raw)
         except ValueError:

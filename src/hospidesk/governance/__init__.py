@@ -1,0 +1,1 @@
+"""Governance without Qt: usage rules (and, later, roles, audit trail, privacy guard)."""

@@ -1,0 +1,49 @@
+"""The usage rules (charte d'utilisation): their text and version, and who accepted which.
+
+Acceptance is per user and per rules version: a new version asks again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hospidesk.fsutil import atomic_write_text
+
+DEFAULT_VERSION = "2026-1"
+
+
+@dataclass(frozen=True)
+class Rules:
+    text: str
+    version: str
+
+
+def default_rules() -> Rules:
+    text = (Path(__file__).with_name("charte.md")).read_text(encoding="utf-8")
+    return Rules(text, DEFAULT_VERSION)
+
+
+class RulesAcceptance:
+    """The versions of the rules this user accepted, kept in their config folder."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def accepted(self, version: str) -> bool:
+        return version in self._read()
+
+    def accept(self, version: str) -> None:
+        data = self._read()
+        data[version] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.file, json.dumps(data, indent=1, sort_keys=True))

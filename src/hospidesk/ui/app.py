@@ -1,0 +1,74 @@
+"""Start the desktop application: translations, usage rules, main window, model loading."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from hospidesk import __version__
+from hospidesk.errors import HospiDeskError
+from hospidesk.governance.rules import RulesAcceptance, default_rules
+from hospidesk.service import Workspace
+from hospidesk.ui.engine_bridge import EngineBridge
+from hospidesk.ui.main_window import MainWindow
+from hospidesk.ui.rules_dialog import RulesDialog
+from hospidesk.ui.ui_state import UiState
+
+I18N = Path(__file__).with_name("i18n")
+
+
+def install_translator(app: QApplication) -> QTranslator | None:
+    """French is the source language; another language is a .qm file in ui/i18n/.
+
+    ``HOSPIDESK_LANG`` (``en``, ``fr``) overrides the system's language.
+    """
+    wanted = os.environ.get("HOSPIDESK_LANG") or QLocale.system().name().split("_")[0]
+    if wanted == "fr":
+        return None
+    translator = QTranslator(app)
+    if translator.load(str(I18N / f"hospidesk_{wanted}.qm")):
+        app.installTranslator(translator)
+        return translator
+    return None
+
+
+def ensure_rules_accepted(workspace: Workspace) -> bool:
+    rules = default_rules()
+    acceptance = RulesAcceptance(workspace.paths.rules_file)
+    if acceptance.accepted(rules.version):
+        return True
+    if RulesDialog(rules).exec():
+        acceptance.accept(rules.version)
+        return True
+    return False
+
+
+def create_window(workspace: Workspace) -> MainWindow:
+    """The main window with its engine; the model loads in the background."""
+    bridge = EngineBridge(workspace)
+    window = MainWindow(workspace, bridge, UiState.load(workspace.paths.ui_state_file))
+    window.load_model()
+    return window
+
+
+def run(argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("HospiDesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("HospiDesk")
+    install_translator(app)
+    try:
+        workspace = Workspace.open()
+        if not ensure_rules_accepted(workspace):
+            return 1
+        window = create_window(workspace)
+    except HospiDeskError as exc:
+        QMessageBox.critical(None, "HospiDesk", exc.message)
+        return exc.exit_code
+    window.show()
+    return app.exec()

@@ -1,0 +1,520 @@
+"""The main window: library, form, source, draft; Générer / Arrêter / Régénérer; export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospidesk.engine.verify import VerifiedModel
+from hospidesk.errors import HospiDeskError
+from hospidesk.governance.rules import default_rules
+from hospidesk.packs.loader import PackTask
+from hospidesk.packs.model import SourceMode
+from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
+from hospidesk.ui.engine_bridge import EngineBridge, JobResult
+from hospidesk.ui.review_dialog import ReviewDialog
+from hospidesk.ui.rules_dialog import RulesDialog
+from hospidesk.ui.settings_dialog import SettingsDialog
+from hospidesk.ui.source_edit import SourceEdit
+from hospidesk.ui.task_form import TaskForm
+from hospidesk.ui.task_library import TaskLibrary
+from hospidesk.ui.ui_state import UiState
+
+BANNER_STYLE = "QFrame { background: #fde7e9; border: 1px solid #d13438; border-radius: 4px; }"
+LOCAL_STYLE = "color: #0b6a0b; font-weight: bold; padding: 0 6px;"
+
+
+@dataclass
+class DraftState:
+    """What the user had on a task, kept while they switch to another one."""
+
+    values: dict[str, str]
+    source: str
+    draft: str
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, bridge: EngineBridge, state: UiState) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.bridge = bridge
+        self.state = state
+        self.tasks = {t.ref: t for t in workspace.tasks()}
+        self.drafts: dict[str, DraftState] = {}
+        self.current: PackTask | None = None
+        self.form: TaskForm | None = None
+        self.model: VerifiedModel | None = None
+        self.prepared: PreparedDraft | None = None
+        self.job: int | None = None
+        self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
+        self.resize(1360, 820)
+        self._build()
+        self._actions()
+        self._connect_engine()
+        self._set_busy(False)
+        self.generate_button.setEnabled(False)
+        if state.last_task in self.tasks:
+            self.library.select(state.last_task)
+        elif self.tasks:
+            self.library.select(next(iter(self.tasks)))
+
+    # layout
+
+    def _build(self) -> None:
+        self.library = TaskLibrary(list(self.tasks.values()), self.state.favourites)
+        self.library.task_selected.connect(self.select_task)
+        self.library.favourite_toggled.connect(self._favourite)
+
+        self.task_title = QLabel()
+        self.task_title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.task_title.setWordWrap(True)
+        self.task_description = QLabel()
+        self.task_description.setWordWrap(True)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.source = SourceEdit()
+        self.source.problem.connect(
+            lambda message: self.show_error(
+                message, self.tr("Choisissez un fichier .txt, .eml ou .docx lisible.")
+            )
+        )
+        self.source.loaded.connect(
+            lambda name: self.statusBar().showMessage(self.tr("Source chargée : %s") % name, 5000)
+        )
+        open_button = QPushButton(self.tr("Ouvrir un fichier… (Ctrl+O)"))
+        open_button.setAccessibleName(self.tr("Ouvrir un fichier source"))
+        open_button.clicked.connect(self.open_source)
+        self.source_box = QGroupBox(self.tr("Texte source"))
+        source_layout = QVBoxLayout(self.source_box)
+        source_layout.addWidget(self.source)
+        source_layout.addWidget(open_button, 0, Qt.AlignmentFlag.AlignRight)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.addWidget(self.task_title)
+        middle_layout.addWidget(self.task_description)
+        middle_layout.addWidget(self.form_area, 3)
+        middle_layout.addWidget(self.source_box, 2)
+
+        self.draft = QPlainTextEdit()
+        self.draft.setAccessibleName(self.tr("Brouillon"))
+        self.draft.setAccessibleDescription(self.tr("Le texte produit, modifiable avant export."))
+        self.draft.setPlaceholderText(
+            self.tr("Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.")
+        )
+        self.generate_button = self._button(self.tr("Générer"), "Ctrl+Return", self.generate)
+        self.stop_button = self._button(self.tr("Arrêter"), "Esc", self.stop)
+        self.regenerate_button = self._button(self.tr("Régénérer"), "Ctrl+R", self.generate)
+        self.copy_button = self._button(self.tr("Copier"), "Ctrl+Shift+C", self.copy)
+        self.review_button = self._button(self.tr("Vérifier"), "Ctrl+D", self.review)
+        self.export_button = self._button(self.tr("Exporter en Word"), "Ctrl+E", self.export)
+        self.export_button.setDefault(True)
+        run_row = QHBoxLayout()
+        for button in (self.generate_button, self.stop_button, self.regenerate_button):
+            run_row.addWidget(button)
+        run_row.addStretch()
+        out_row = QHBoxLayout()
+        out_row.addStretch()
+        for button in (self.copy_button, self.review_button, self.export_button):
+            out_row.addWidget(button)
+        right = QGroupBox(self.tr("Brouillon"))
+        right_layout = QVBoxLayout(right)
+        right_layout.addLayout(run_row)
+        right_layout.addWidget(self.draft)
+        right_layout.addLayout(out_row)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.library)
+        splitter.addWidget(middle)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 480, 600])
+
+        self.banner = QFrame()
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setAccessibleName(self.tr("Message d'erreur"))
+        banner_layout = QHBoxLayout(self.banner)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName(self.tr("Fermer le message"))
+        close.clicked.connect(self.banner.hide)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(close)
+        self.banner.hide()
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.model_label = QLabel(self.tr("Modèle : chargement…"))
+        self.model_label.setAccessibleName(self.tr("Modèle utilisé"))
+        self.load_bar = QProgressBar()
+        self.load_bar.setRange(0, 0)
+        self.load_bar.setMaximumWidth(120)
+        self.load_bar.setAccessibleName(self.tr("Chargement du modèle"))
+        self.speed_label = QLabel()
+        self.speed_label.setAccessibleName(self.tr("Vitesse de génération"))
+        self.local_label = QLabel(self.tr("🔒 100 % local — aucune donnée ne quitte ce poste"))
+        self.local_label.setStyleSheet(LOCAL_STYLE)
+        self.local_label.setAccessibleName(self.tr("Fonctionnement 100 % local"))
+        status = self.statusBar()
+        status.addWidget(self.model_label)
+        status.addWidget(self.load_bar)
+        status.addWidget(self.speed_label)
+        status.addPermanentWidget(self.local_label)
+
+    def _button(self, text: str, shortcut: str, slot: object) -> QPushButton:
+        sequence = QKeySequence(shortcut)
+        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        button = QPushButton(f"{text} ({shown})")
+        button.setShortcut(sequence)
+        button.setAccessibleName(text)
+        button.setToolTip(f"{text} — {shown}")
+        button.clicked.connect(slot)
+        return button
+
+    def _actions(self) -> None:
+        menu = self.menuBar()
+        files = menu.addMenu(self.tr("&Fichier"))
+        self._action(files, self.tr("&Ouvrir un texte source…"), "Ctrl+O", self.open_source)
+        self._action(files, self.tr("&Exporter en Word…"), None, self.export)
+        files.addSeparator()
+        self._action(files, self.tr("&Quitter"), "Ctrl+Q", self.close)
+        tasks = menu.addMenu(self.tr("&Tâches"))
+        self._action(tasks, self.tr("&Rechercher une tâche"), "Ctrl+F", self.focus_search)
+        self._action(
+            tasks, self.tr("Ajouter aux &favoris / retirer"), "F2", self.library.toggle_favourite
+        )
+        self._action(tasks, self.tr("Aller au &formulaire"), "Ctrl+1", self.focus_form)
+        self._action(tasks, self.tr("Aller au texte &source"), "Ctrl+2", self.source.setFocus)
+        self._action(tasks, self.tr("Aller au &brouillon"), "Ctrl+3", self.draft.setFocus)
+        tools = menu.addMenu(self.tr("&Outils"))
+        self._action(tools, self.tr("&Paramètres…"), "Ctrl+,", self.open_settings)
+        help_menu = menu.addMenu(self.tr("&Aide"))
+        self._action(help_menu, self.tr("&Charte d'utilisation"), None, self.show_rules)
+
+    def _action(self, menu: object, text: str, shortcut: str | None, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    # engine
+
+    def _connect_engine(self) -> None:
+        worker = self.bridge.worker
+        worker.model_loading.connect(self._model_loading)
+        worker.model_loaded.connect(self._model_loaded)
+        worker.model_failed.connect(self._model_failed)
+        worker.token.connect(self._token)
+        worker.progress.connect(self._progress)
+        worker.extracted.connect(self._extracted)
+        worker.finished.connect(self._finished)
+        worker.cancelled.connect(self._cancelled)
+        worker.failed.connect(self._failed)
+
+    def load_model(self) -> None:
+        try:
+            entry = self.workspace.model_entry(None)
+        except HospiDeskError as exc:
+            self._model_failed(exc.message)
+            return
+        self.bridge.load_entry(entry)
+
+    def _model_loading(self, name: str) -> None:
+        self.model_label.setText(self.tr("Modèle : %s — chargement…") % name)
+        self.load_bar.show()
+        self.generate_button.setEnabled(False)
+
+    def _model_loaded(self, model: VerifiedModel, seconds: float) -> None:
+        self.model = model
+        self.model_label.setText(self.tr("Modèle : %s (prêt)") % model.entry.name)
+        self.load_bar.hide()
+        self._set_busy(self.job is not None)
+
+    def _model_failed(self, message: str) -> None:
+        self.model = None
+        self.load_bar.hide()
+        self.model_label.setText(self.tr("Modèle : indisponible"))
+        self.show_error(message, self.tr("Vérifiez le modèle dans Paramètres, ou appelez la DSI."))
+        self.generate_button.setEnabled(False)
+
+    # tasks
+
+    def select_task(self, ref: str) -> None:
+        if self.current is not None and self.current.ref == ref:
+            return
+        self._remember_current()
+        item = self.tasks[ref]
+        self.current = item
+        self.state.last_task = ref
+        self.task_title.setText(item.task.title)
+        self.task_description.setText(item.task.description)
+        self.form = TaskForm(item.task)
+        holder = QWidget()  # keeps the fields at their natural height, at the top
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addStretch(1)
+        self.form_area.setWidget(holder)
+        mode = item.task.source.mode
+        self.source_box.setVisible(mode is not SourceMode.NONE)
+        required = self.tr(" (obligatoire)") if mode is SourceMode.REQUIRED else ""
+        self.source_box.setTitle(item.task.source.label + required)
+        saved = self.drafts.get(ref)
+        self.source.setPlainText(saved.source if saved else "")
+        self.draft.setPlainText(saved.draft if saved else "")
+        if saved:
+            self.form.set_values(saved.values)
+        self.banner.hide()
+
+    def _remember_current(self) -> None:
+        if self.current is not None and self.form is not None:
+            self.drafts[self.current.ref] = DraftState(
+                self.form.values(), self.source.toPlainText(), self.draft.toPlainText()
+            )
+
+    def _favourite(self, ref: str, on: bool) -> None:
+        self.state.favourites = set(self.library.favourites)
+        self.state.save()
+
+    def focus_search(self) -> None:
+        self.library.search.setFocus()
+        self.library.search.selectAll()
+
+    def focus_form(self) -> None:
+        first = self.form.first_input() if self.form else None
+        if first is not None:
+            first.setFocus()
+
+    # drafting
+
+    def _request(self) -> DraftRequest | None:
+        if self.current is None or self.form is None:
+            return None
+        source = self.source.toPlainText()
+        has_source = bool(source.strip()) and self.current.task.source.mode is not SourceMode.NONE
+        errors = self.form.validate(has_source)
+        if errors:
+            labels = {f.name: f.label for f in self.current.task.fields}
+            self.show_error(
+                self.tr("Le formulaire contient %n erreur(s) : %s.", "", len(errors))
+                % ", ".join(labels[name] for name in errors),
+                self.tr("Corrigez les champs signalés en rouge."),
+            )
+            self.form.editors[next(iter(errors))].input.setFocus()
+            return None
+        return DraftRequest(
+            self.current.ref, self.form.typed(), source_text=source if has_source else None
+        )
+
+    def generate(self) -> None:
+        if self.job is not None or self.model is None:
+            return
+        request = self._request()
+        if request is None:
+            return
+        try:
+            prepared = self.workspace.prepare(request, model=self.model)
+        except HospiDeskError as exc:
+            self.show_error(exc.message, self.tr("Complétez les informations puis relancez."))
+            return
+        self.banner.hide()
+        self.prepared = prepared
+        self.draft.clear()
+        self.speed_label.setText(self.tr("Rédaction en cours…"))
+        self.job = self.bridge.run(prepared)
+        self._set_busy(True)
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.bridge.cancel()
+
+    def _token(self, job: int, text: str) -> None:
+        if job != self.job:
+            return
+        cursor = self.draft.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(text)
+
+    def _progress(self, job: int, tokens: int, rate: float) -> None:
+        if job == self.job:
+            self.speed_label.setText(
+                self.tr("%1 jetons — %2 jetons/s")
+                .replace("%1", str(tokens))
+                .replace("%2", f"{rate:.1f}")
+            )
+
+    def _extracted(self, job: int, extraction: Extraction) -> None:
+        if job == self.job and self.form is not None and extraction.values:
+            self.form.set_values(dict(extraction.values), to_check=True)
+            self.statusBar().showMessage(
+                self.tr("Valeurs lues dans le texte source, surlignées : à vérifier."), 8000
+            )
+
+    def _finished(self, result: JobResult) -> None:
+        if result.job != self.job:
+            return
+        if self.draft.toPlainText() != result.body:
+            self.draft.setPlainText(result.body)
+        rate = result.tokens / result.seconds if result.seconds else 0.0
+        self.speed_label.setText(
+            self.tr("Terminé : %1 jetons en %2 s")
+            .replace("%1", str(result.tokens))
+            .replace("%2", f"{result.seconds:.1f}")
+        )
+        self.speed_label.setToolTip(f"{rate:.1f} jetons/s")
+        self.job = None
+        self._set_busy(False)
+
+    def _cancelled(self, job: int) -> None:
+        if job == self.job:
+            self.job = None
+            self.speed_label.setText(
+                self.tr("Génération arrêtée : le texte déjà écrit est conservé.")
+            )
+            self._set_busy(False)
+
+    def _failed(self, job: int, message: str) -> None:
+        if job != self.job:
+            return
+        self.job = None
+        self._set_busy(False)
+        self.speed_label.setText("")
+        self.show_error(
+            message,
+            self.tr(
+                "Votre brouillon est conservé. Le moteur redémarre : "
+                "relancez la génération dans un instant."
+            ),
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = self.model is not None
+        self.generate_button.setEnabled(ready and not busy)
+        self.regenerate_button.setEnabled(ready and not busy)
+        self.stop_button.setEnabled(busy)
+        self.export_button.setEnabled(not busy)
+        self.review_button.setEnabled(not busy)
+
+    # output
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.draft.toPlainText())
+        self.statusBar().showMessage(self.tr("Brouillon copié dans le presse-papiers."), 4000)
+
+    def review(self) -> None:
+        if self.form is None:
+            return
+        ReviewDialog(
+            self.source.toPlainText(),
+            self.draft.toPlainText(),
+            [v for v in self.form.values().values() if v.strip()],
+            self,
+        ).exec()
+
+    def suggested_path(self) -> Path:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = f"{self.current.task.id if self.current else 'document'}-{date.today():%Y-%m-%d}"
+        return Path(folder or Path.home()) / f"{name}.docx"
+
+    def ask_export_path(self) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Exporter en Word"),
+            str(self.suggested_path()),
+            self.tr("Document Word (*.docx)"),
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == ".docx" else path.with_suffix(".docx")
+
+    def export(self) -> None:
+        if not self.draft.toPlainText().strip():
+            self.show_error(
+                self.tr("Le brouillon est vide : rien à exporter."),
+                self.tr("Générez ou saisissez d'abord le texte."),
+            )
+            return
+        request = self._request()
+        if request is None or self.model is None:
+            return
+        try:
+            prepared = self.workspace.prepare(request, model=self.model)
+        except HospiDeskError as exc:
+            self.show_error(exc.message, self.tr("Complétez les informations puis réessayez."))
+            return
+        path = self.ask_export_path()
+        if path is None:
+            return
+        try:
+            self.workspace.export(prepared, self.draft.toPlainText(), path)
+        except HospiDeskError as exc:
+            self.show_error(
+                exc.message,
+                self.tr("Choisissez un autre dossier ou libérez de la place, puis réessayez."),
+            )
+            return
+        self.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
+        self.open_document(path)
+
+    def open_document(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def open_source(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Ouvrir un texte source"),
+            "",
+            self.tr("Textes (*.txt *.eml *.docx);;Tous les fichiers (*)"),
+        )
+        if chosen:
+            self.source.load_file(Path(chosen))
+
+    def open_settings(self) -> None:
+        before = self.workspace.model_entry(None).id
+        if (
+            SettingsDialog(self.workspace, self).exec()
+            and self.workspace.model_entry(None).id != before
+        ):
+            self.load_model()
+
+    def show_rules(self) -> None:
+        RulesDialog(default_rules(), read_only=True, parent=self).exec()
+
+    def show_error(self, message: str, hint: str) -> None:
+        self.banner_text.setText(f"<b>{message}</b><br>{hint}")
+        self.banner.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_current()
+        self.state.save()
+        self.bridge.stop()
+        event.accept()

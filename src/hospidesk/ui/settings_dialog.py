@@ -1,0 +1,137 @@
+"""Paramètres: the hospital's details, the model and the engine; locked settings are shown
+locked, with the reason IT gave."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospidesk.errors import UsageError
+from hospidesk.service import Workspace
+from hospidesk.settings import SPEC_BY_KEY
+
+DETAILS = (
+    "etablissement.nom",
+    "etablissement.service",
+    "etablissement.adresse",
+    "etablissement.telephone",
+    "etablissement.ville",
+    "signataire.nom",
+    "signataire.fonction",
+)
+LOCK_STYLE = "color: #5f370e; background: #fdf1e0; padding: 2px 4px;"
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Paramètres"))
+        self.resize(560, 600)
+        settings = workspace.settings
+        self.widgets: dict[str, QWidget] = {}
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+
+        details = QGroupBox(self.tr("Établissement (en-tête et signature des documents)"))
+        details_form = QFormLayout(details)
+        for key in DETAILS:
+            widget: QWidget
+            if key == "etablissement.adresse":
+                edit = QPlainTextEdit(settings.get(key))
+                edit.setTabChangesFocus(True)
+                edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+                widget = edit
+            else:
+                widget = QLineEdit(settings.get(key))
+            self._add(details_form, key, widget)
+
+        engine = QGroupBox(self.tr("Modèle et moteur"))
+        engine_form = QFormLayout(engine)
+        models = QComboBox()
+        for item in workspace.catalog.entries:
+            models.addItem(item.entry.name, item.entry.id)
+        current = workspace.model_entry(None).id
+        models.setCurrentIndex(max(models.findData(current), 0))
+        self._add(engine_form, "moteur.modele", models)
+        threads = QSpinBox()
+        threads.setRange(0, 256)
+        threads.setSpecialValueText(self.tr("automatique"))
+        threads.setValue(settings.get_int("moteur.threads"))
+        self._add(engine_form, "moteur.threads", threads)
+        layers = QSpinBox()
+        layers.setRange(-1, 999)
+        layers.setSpecialValueText(self.tr("toutes si un GPU est présent"))
+        layers.setValue(settings.get_int("moteur.couches_gpu"))
+        self._add(engine_form, "moteur.couches_gpu", layers)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Enregistrer"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Annuler"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(details)
+        layout.addWidget(engine)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def _add(self, form: QFormLayout, key: str, widget: QWidget) -> None:
+        label = SPEC_BY_KEY[key].label
+        widget.setAccessibleName(label)
+        lock = self.workspace.settings.locks.get(key)
+        self.widgets[key] = widget
+        if lock is None:
+            form.addRow(label, widget)
+            return
+        widget.setEnabled(False)
+        reason = self.tr("Verrouillé par la DSI : %s") % lock.reason
+        widget.setToolTip(reason)
+        widget.setAccessibleDescription(reason)
+        note = QLabel("🔒 " + reason)
+        note.setStyleSheet(LOCK_STYLE)
+        note.setWordWrap(True)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(widget)
+        column.addWidget(note)
+        form.addRow(label, box)
+
+    def value(self, key: str) -> str:
+        widget = self.widgets[key]
+        if isinstance(widget, QComboBox):
+            return str(widget.currentData())
+        if isinstance(widget, QSpinBox):
+            return str(widget.value())
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def save(self) -> None:
+        settings = self.workspace.settings
+        try:
+            for key in self.widgets:
+                if key not in settings.locks and self.value(key) != settings.get(key):
+                    settings.set(key, self.value(key))
+        except UsageError as exc:
+            self.problem.setText(exc.message)
+            self.problem.show()
+            return
+        self.accept()

@@ -1,0 +1,79 @@
+"""First start (usage rules) and Paramètres, including a setting IT locked."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from hospidesk.governance.rules import Rules, RulesAcceptance, default_rules
+from hospidesk.service import Workspace
+from hospidesk.ui import app
+from hospidesk.ui.rules_dialog import RulesDialog
+from hospidesk.ui.settings_dialog import SettingsDialog
+from tests.conftest import Env
+
+LOCKED = """
+[[locked]]
+key = "moteur.threads"
+value = "2"
+reason = "Poste partagé : la DSI fixe le nombre de threads"
+"""
+
+
+def test_rules_must_be_ticked_before_they_can_be_accepted(qtbot: QtBot) -> None:
+    dialog = RulesDialog(Rules("# Charte\nRelire chaque brouillon.", "v1"))
+    qtbot.addWidget(dialog)
+    assert not dialog.accept_button.isEnabled()
+    dialog.agree.setChecked(True)
+    assert dialog.accept_button.isEnabled()
+
+
+def test_first_start_asks_once_per_rules_version(
+    qtbot: QtBot, hd_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace.open()
+    shown: list[str] = []
+
+    def answer(accept: bool):  # type: ignore[no-untyped-def]
+        def exec_(self: RulesDialog) -> bool:
+            shown.append("charte")
+            return accept
+
+        return exec_
+
+    monkeypatch.setattr(RulesDialog, "exec", answer(False))
+    assert app.ensure_rules_accepted(workspace) is False  # refused: the app does not open
+    monkeypatch.setattr(RulesDialog, "exec", answer(True))
+    assert app.ensure_rules_accepted(workspace) is True
+    assert app.ensure_rules_accepted(workspace) is True  # not asked again
+    assert shown == ["charte", "charte"]
+    assert RulesAcceptance(workspace.paths.rules_file).accepted(default_rules().version)
+    assert not RulesAcceptance(workspace.paths.rules_file).accepted("version-suivante")
+
+
+def test_settings_save_the_hospital_details(qtbot: QtBot, hd_env: Env) -> None:
+    workspace = Workspace.open()
+    dialog = SettingsDialog(workspace)
+    qtbot.addWidget(dialog)
+    name = dialog.widgets["etablissement.nom"]
+    assert isinstance(name, QLineEdit)
+    name.setText("CH de Sainte-Exemple")
+    dialog.save()
+    assert Workspace.open().settings.get("etablissement.nom") == "CH de Sainte-Exemple"
+
+
+def test_a_locked_setting_is_shown_locked_with_the_reason(qtbot: QtBot, hd_env: Env) -> None:
+    (hd_env.site / "policy.toml").write_text(LOCKED, encoding="utf-8")
+    workspace = Workspace.open()
+    dialog = SettingsDialog(workspace)
+    qtbot.addWidget(dialog)
+    threads = dialog.widgets["moteur.threads"]
+    assert isinstance(threads, QSpinBox)
+    assert not threads.isEnabled()
+    assert threads.value() == 2
+    notes = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("Verrouillé par la DSI : Poste partagé" in text for text in notes)
+    threads.setValue(8)  # even if forced, saving leaves it alone
+    dialog.save()
+    assert Workspace.open().settings.get_int("moteur.threads") == 2

@@ -1,0 +1,168 @@
+"""The main flow and its failures, driven like a user would, with the real model."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from hospidesk.ui.main_window import MainWindow
+from tests.conftest import SAMPLES
+from tests.documents.helpers import all_text
+
+pytestmark = pytest.mark.model
+COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
+
+
+def generate(qtbot: QtBot, window: MainWindow) -> None:
+    """Click Générer and wait until the window has taken the result in."""
+    window.generate_button.click()
+    assert window.job is not None
+    qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
+
+
+def test_reformulate_edit_and_export(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.library.select("secretariat/reformuler-courrier")
+    assert window.task_title.text() == "Reformuler un courrier"
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    assert window.draft.toPlainText().strip()
+    window.draft.appendPlainText("Phrase ajoutée par la secrétaire avant l'envoi.")
+
+    target = tmp_path / "courrier.docx"
+    opened: list[Path] = []
+    monkeypatch.setattr(window, "ask_export_path", lambda: target)
+    monkeypatch.setattr(window, "open_document", opened.append)
+    assert window.export_button.isEnabled()
+    window.export_button.click()
+    assert opened == [target], window.banner_text.text()
+    text = all_text(target)
+    assert "Phrase ajoutée par la secrétaire avant l'envoi." in text
+    assert "Objet : Votre demande" in text
+
+
+def test_window_stays_responsive_while_the_model_writes(qtbot: QtBot, window: MainWindow) -> None:
+    window.bridge.worker.max_tokens = 120
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(COURRIER)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    generate(qtbot, window)
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    longest_ms = max(gaps) * 1000
+    print(
+        f"\nlongest event-loop gap during generation: {longest_ms:.1f} ms over {len(ticks)} ticks"
+    )
+    assert len(ticks) > 20
+    assert longest_ms < 50
+
+
+def test_stop_keeps_what_was_written(qtbot: QtBot, window: MainWindow) -> None:
+    window.bridge.worker.max_tokens = 2000
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(COURRIER)
+    window.generate_button.click()
+    qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=60_000)
+    assert window.stop_button.isEnabled()
+    window.stop_button.click()
+    qtbot.waitUntil(lambda: window.job is None, timeout=5_000)
+    kept = window.draft.toPlainText()
+    assert kept.strip()
+    qtbot.wait(300)
+    assert window.draft.toPlainText() == kept
+    assert window.generate_button.isEnabled() and not window.stop_button.isEnabled()
+
+
+def test_validation_errors_show_beside_the_fields(qtbot: QtBot, window: MainWindow) -> None:
+    window.library.select("secretariat/convocation")
+    assert window.form is not None
+    window.form.set_values({"date_rdv": "31/02/2026"})
+    window.generate_button.click()
+    assert window.job is None
+    assert window.banner.isVisible()
+    assert "erreur" in window.banner_text.text()
+    date_error = window.form.editors["date_rdv"].error
+    assert date_error.isVisible() and "n'existe pas" in date_error.text()
+    assert window.form.editors["patient"].error.text() == "Ce champ est obligatoire."
+
+
+def test_an_engine_crash_keeps_the_window_and_the_draft(qtbot: QtBot, window: MainWindow) -> None:
+    window.bridge.worker.max_tokens = 2000
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(COURRIER)
+    window.generate_button.click()
+    qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=60_000)
+    pid = window.bridge.engine_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
+    partial = window.draft.toPlainText()
+    assert partial.strip()
+    assert window.banner.isVisible() and "arrêté de façon inattendue" in window.banner_text.text()
+    # The engine starts again with the same model, by itself.
+    qtbot.waitUntil(lambda: window.bridge.engine_pid() not in (None, pid), timeout=60_000)
+    qtbot.waitUntil(lambda: window.generate_button.isEnabled(), timeout=60_000)
+    assert window.isVisible()
+    window.bridge.worker.max_tokens = 12
+    generate(qtbot, window)
+    assert window.draft.toPlainText().strip()
+
+
+def test_drafts_survive_switching_tasks(qtbot: QtBot, window: MainWindow) -> None:
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(COURRIER)
+    window.draft.setPlainText("Mon brouillon en cours")
+    window.library.select("secretariat/convocation")
+    assert window.draft.toPlainText() == ""
+    window.library.select("secretariat/reformuler-courrier")
+    assert window.draft.toPlainText() == "Mon brouillon en cours"
+    assert window.source.toPlainText() == COURRIER
+
+
+def test_structured_task_fills_checked_values_and_sections(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.bridge.worker.max_tokens = 200
+    window.library.select("medecins-cadres/synthese-email")
+    window.source.load_file(SAMPLES / "fil-emails.eml")
+    generate(qtbot, window)
+    draft = window.draft.toPlainText()
+    for heading in ("## En bref", "## Décisions", "## Actions", "## Questions ouvertes"):
+        assert heading in draft
+
+
+def test_shortcuts_reach_every_action(qtbot: QtBot, window: MainWindow) -> None:
+    shortcuts = {
+        b.accessibleName(): b.shortcut().toString()
+        for b in (
+            window.generate_button,
+            window.stop_button,
+            window.regenerate_button,
+            window.copy_button,
+            window.review_button,
+            window.export_button,
+        )
+    }
+    assert shortcuts == {
+        "Générer": "Ctrl+Return",
+        "Arrêter": "Esc",
+        "Régénérer": "Ctrl+R",
+        "Copier": "Ctrl+Shift+C",
+        "Vérifier": "Ctrl+D",
+        "Exporter en Word": "Ctrl+E",
+    }
+    window.draft.setPlainText("Texte à copier")
+    window.copy_button.click()
+    assert QApplication.clipboard().text() == "Texte à copier"

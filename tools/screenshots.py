@@ -1,0 +1,92 @@
+"""Render screenshots of the main states of the window, offscreen, with the real demo model.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
+Writes main-window.png, review.png and settings.png (docs/screenshots/ by default). The user
+data goes to a temporary HOSPIDESK_HOME; the hospital details are invented.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    home = tempfile.mkdtemp(prefix="hospidesk-shots-")
+    os.environ["HOSPIDESK_HOME"] = home
+    os.environ.setdefault("HOSPIDESK_SITE_DIR", str(Path(home) / "site"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from hospidesk.governance.rules import RulesAcceptance, default_rules
+    from hospidesk.service import Workspace
+    from hospidesk.ui.app import create_window
+    from hospidesk.ui.review_dialog import ReviewDialog
+    from hospidesk.ui.settings_dialog import SettingsDialog
+
+    app = QApplication([])
+    workspace = Workspace.open()
+    for key, value in [
+        ("etablissement.nom", "Centre hospitalier de Sainte-Exemple"),
+        ("etablissement.service", "Bureau des admissions"),
+        ("etablissement.adresse", "1 rue de l'Hôpital\n69000 Lyon"),
+        ("etablissement.telephone", "04 00 00 00 00"),
+        ("etablissement.ville", "Lyon"),
+        ("signataire.nom", "Mme Claire Martin"),
+        ("signataire.fonction", "Responsable du bureau des admissions"),
+    ]:
+        workspace.settings.set(key, value)
+    RulesAcceptance(workspace.paths.rules_file).accept(default_rules().version)
+
+    def wait_until(check, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.timeout.connect(lambda: check() and loop.quit())
+        timer.start(50)
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+        timer.stop()
+
+    window = create_window(workspace)
+    window.resize(1400, 860)
+    window.show()
+    wait_until(lambda: window.model is not None)
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText((ROOT / "examples" / "courrier-brut.txt").read_text())
+    window.form.set_values({"destinataire": "Mme Nathalie Girard\n12 rue des Lilas\n69003 Lyon"})
+    window.generate()
+    wait_until(lambda: window.job is None)
+    app.processEvents()
+    window.grab().save(str(out / "main-window.png"))
+
+    review = ReviewDialog(
+        window.source.toPlainText(),
+        window.draft.toPlainText(),
+        list(window.form.values().values()),
+        window,
+    )
+    review.show()
+    app.processEvents()
+    review.grab().save(str(out / "review.png"))
+    review.close()
+
+    settings = SettingsDialog(workspace, window)
+    settings.show()
+    app.processEvents()
+    settings.grab().save(str(out / "settings.png"))
+    settings.close()
+    window.close()
+    print(f"screenshots written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
