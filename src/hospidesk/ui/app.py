@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hospidesk import __version__
@@ -24,9 +24,16 @@ I18N = Path(__file__).with_name("i18n")
 def install_translator(app: QApplication) -> QTranslator | None:
     """French is the source language; another language is a .qm file in ui/i18n/.
 
-    ``HOSPIDESK_LANG`` (``en``, ``fr``) overrides the system's language.
+    ``HOSPIDESK_LANG`` (``en``, ``fr``) overrides the system's language. Qt's own dialogs
+    (file dialogs, standard buttons) get Qt's translation for the same language.
     """
     wanted = os.environ.get("HOSPIDESK_LANG") or QLocale.system().name().split("_")[0]
+    if wanted not in ("fr", "en") and not (I18N / f"hospidesk_{wanted}.qm").exists():
+        wanted = "fr"
+    qt_own = QTranslator(app)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load(f"qtbase_{wanted}", qt_folder):
+        app.installTranslator(qt_own)
     if wanted == "fr":
         return None
     translator = QTranslator(app)

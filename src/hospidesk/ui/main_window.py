@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         self.load_bar.setAccessibleName(self.tr("Chargement du modèle"))
         self.speed_label = QLabel()
         self.speed_label.setAccessibleName(self.tr("Vitesse de génération"))
-        self.local_label = QLabel(self.tr("🔒 100 % local — aucune donnée ne quitte ce poste"))
+        self.local_label = QLabel(self.tr("✔ 100 % local — aucune donnée ne quitte ce poste"))
         self.local_label.setStyleSheet(LOCAL_STYLE)
         self.local_label.setAccessibleName(self.tr("Fonctionnement 100 % local"))
         status = self.statusBar()

@@ -102,7 +102,7 @@ class ReviewDialog(QDialog):
             )
         else:
             summary = self.tr(
-                "Tous les dates, nombres, montants et noms du brouillon figurent "
+                "Toutes les dates, tous les nombres, montants et noms du brouillon figurent "
                 "dans les informations fournies."
             )
         note = QLabel(summary)

@@ -36,11 +36,11 @@ class RulesDialog(QDialog):
             buttons.addButton(QDialogButtonBox.StandardButton.Close)
             buttons.rejected.connect(self.reject)
         else:
-            self.agree = QCheckBox(self.tr("J'ai lu la charte et je m'engage à la respecter"))
+            self.agree = QCheckBox(self.tr("&J'ai lu la charte et je m'engage à la respecter"))
             self.agree.setAccessibleName(self.tr("J'accepte la charte"))
             layout.addWidget(self.agree)
             self.accept_button = buttons.addButton(
-                self.tr("Accepter et commencer"), QDialogButtonBox.ButtonRole.AcceptRole
+                self.tr("&Accepter et commencer"), QDialogButtonBox.ButtonRole.AcceptRole
             )
             self.accept_button.setEnabled(False)
             refuse = buttons.addButton(

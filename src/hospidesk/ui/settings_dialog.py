@@ -103,7 +103,7 @@ class SettingsDialog(QDialog):
         reason = self.tr("Verrouillé par la DSI : %s") % lock.reason
         widget.setToolTip(reason)
         widget.setAccessibleDescription(reason)
-        note = QLabel("🔒 " + reason)
+        note = QLabel(reason)
         note.setStyleSheet(LOCK_STYLE)
         note.setWordWrap(True)
         box = QWidget()

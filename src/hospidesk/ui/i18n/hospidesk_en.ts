@@ -1,0 +1,509 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="fr">
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <location filename="../task_form.py" line="57" />
+        <source>Erreur : %s</source>
+        <translation>Error: %s</translation>
+    </message>
+    <message>
+        <location filename="../task_form.py" line="82" />
+        <source>Valeur lue dans le texte source : à vérifier.</source>
+        <translation>Value read from the source text: please check.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="69" />
+        <source>HospiDesk — rédaction assistée, 100 % locale</source>
+        <translation>HospiDesk — assisted writing, 100% local</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="99" />
+        <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
+        <translation>Choose a readable .txt, .eml or .docx file.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="103" />
+        <source>Source chargée : %s</source>
+        <translation>Source loaded: %s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="105" />
+        <source>Ouvrir un fichier… (Ctrl+O)</source>
+        <translation>Open a file… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="106" />
+        <source>Ouvrir un fichier source</source>
+        <translation>Open a source file</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="108" />
+        <source>Texte source</source>
+        <translation>Source text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="120" />
+        <location filename="../main_window.py" line="140" />
+        <source>Brouillon</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="121" />
+        <source>Le texte produit, modifiable avant export.</source>
+        <translation>The text produced, editable before export.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="123" />
+        <source>Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.</source>
+        <translation>The draft will appear here. You can edit it before exporting it.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="125" />
+        <source>Générer</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="126" />
+        <source>Arrêter</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="127" />
+        <source>Régénérer</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="128" />
+        <source>Copier</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="129" />
+        <source>Vérifier</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="130" />
+        <location filename="../main_window.py" line="450" />
+        <source>Exporter en Word</source>
+        <translation>Export to Word</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="154" />
+        <source>Message d'erreur</source>
+        <translation>Error message</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="161" />
+        <source>Fermer le message</source>
+        <translation>Close the message</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="173" />
+        <source>Modèle : chargement…</source>
+        <translation>Model: loading…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="174" />
+        <source>Modèle utilisé</source>
+        <translation>Model in use</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="178" />
+        <source>Chargement du modèle</source>
+        <translation>Model loading</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="180" />
+        <source>Vitesse de génération</source>
+        <translation>Generation speed</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="181" />
+        <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
+        <translation>✔ 100% local — no data leaves this computer</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="183" />
+        <source>Fonctionnement 100 % local</source>
+        <translation>100% local operation</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="202" />
+        <source>&amp;Fichier</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="203" />
+        <source>&amp;Ouvrir un texte source…</source>
+        <translation>&amp;Open a source text…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="204" />
+        <source>&amp;Exporter en Word…</source>
+        <translation>&amp;Export to Word…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="206" />
+        <source>&amp;Quitter</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="207" />
+        <source>&amp;Tâches</source>
+        <translation>&amp;Tasks</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="208" />
+        <source>&amp;Rechercher une tâche</source>
+        <translation>&amp;Search tasks</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="210" />
+        <source>Ajouter aux &amp;favoris / retirer</source>
+        <translation>Add to or remove from &amp;favourites</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="212" />
+        <source>Aller au &amp;formulaire</source>
+        <translation>Go to the &amp;form</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="213" />
+        <source>Aller au texte &amp;source</source>
+        <translation>Go to the &amp;source text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="214" />
+        <source>Aller au &amp;brouillon</source>
+        <translation>Go to the &amp;draft</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="215" />
+        <source>&amp;Outils</source>
+        <translation>T&amp;ools</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="216" />
+        <source>&amp;Paramètres…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="217" />
+        <source>&amp;Aide</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="218" />
+        <source>&amp;Charte d'utilisation</source>
+        <translation>&amp;Usage rules</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="251" />
+        <source>Modèle : %s — chargement…</source>
+        <translation>Model: %s — loading…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="257" />
+        <source>Modèle : %s (prêt)</source>
+        <translation>Model: %s (ready)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="264" />
+        <source>Modèle : indisponible</source>
+        <translation>Model: unavailable</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="265" />
+        <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
+        <translation>Check the model in Settings, or call IT.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="288" />
+        <source> (obligatoire)</source>
+        <translation> (required)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../main_window.py" line="327" />
+        <source>Le formulaire contient %n erreur(s) : %s.</source>
+        <translation><numerusform>The form has %n error: %s.</numerusform><numerusform>The form has %n errors: %s.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="329" />
+        <source>Corrigez les champs signalés en rouge.</source>
+        <translation>Correct the fields marked in red.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="346" />
+        <source>Complétez les informations puis relancez.</source>
+        <translation>Complete the information, then start again.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="351" />
+        <source>Rédaction en cours…</source>
+        <translation>Writing…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="369" />
+        <source>%1 jetons — %2 jetons/s</source>
+        <translation>%1 tokens — %2 tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="378" />
+        <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
+        <translation>Values read from the source text, highlighted: please check.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="388" />
+        <source>Terminé : %1 jetons en %2 s</source>
+        <translation>Done: %1 tokens in %2 s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="400" />
+        <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
+        <translation>Generation stopped: the text written so far is kept.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="413" />
+        <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
+        <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="430" />
+        <source>Brouillon copié dans le presse-papiers.</source>
+        <translation>Draft copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="452" />
+        <source>Document Word (*.docx)</source>
+        <translation>Word document (*.docx)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="462" />
+        <source>Le brouillon est vide : rien à exporter.</source>
+        <translation>The draft is empty: nothing to export.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="463" />
+        <source>Générez ou saisissez d'abord le texte.</source>
+        <translation>Generate or type the text first.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="472" />
+        <source>Complétez les informations puis réessayez.</source>
+        <translation>Complete the information, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="482" />
+        <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
+        <translation>Choose another folder or free some space, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="485" />
+        <source>Document enregistré : %s</source>
+        <translation>Document saved: %s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="494" />
+        <source>Ouvrir un texte source</source>
+        <translation>Open a source text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="496" />
+        <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
+        <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <location filename="../review_dialog.py" line="67" />
+        <source>Vérifier le brouillon</source>
+        <translation>Review the draft</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="72" />
+        <source>Texte source, mots retirés surlignés</source>
+        <translation>Source text, removed words highlighted</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="74" />
+        <source>Brouillon, mots ajoutés surlignés</source>
+        <translation>Draft, added words highlighted</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="79" />
+        <source>(cette tâche n'a pas de texte source)</source>
+        <translation>(this task has no source text)</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="83" />
+        <source>Texte source</source>
+        <translation>Source text</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="84" />
+        <source>Brouillon</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="93" />
+        <source>Faits à vérifier</source>
+        <translation>Facts to check</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_dialog.py" line="98" />
+        <source>%n fait(s) du brouillon ne figurent dans aucune information fournie : vérifiez-les avant d'utiliser le document.</source>
+        <translation><numerusform>%n fact of the draft is in none of the information given: check it before using the document.</numerusform><numerusform>%n facts of the draft are in none of the information given: check them before using the document.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="105" />
+        <source>Toutes les dates, tous les nombres, montants et noms du brouillon figurent dans les informations fournies.</source>
+        <translation>Every date, number, amount and name of the draft is in the information given.</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="117" />
+        <source>Fermer</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <location filename="../rules_dialog.py" line="23" />
+        <source>Charte d'utilisation de HospiDesk</source>
+        <translation>HospiDesk usage rules</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="27" />
+        <source>Texte de la charte</source>
+        <translation>Text of the usage rules</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="30" />
+        <source>Version %s. Lisez la charte avant la première utilisation.</source>
+        <translation>Version %s. Read the usage rules before first use.</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="39" />
+        <source>&amp;J'ai lu la charte et je m'engage à la respecter</source>
+        <translation>I have &amp;read the usage rules and will follow them</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="43" />
+        <source>&amp;Accepter et commencer</source>
+        <translation>&amp;Accept and start</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="40" />
+        <source>J'accepte la charte</source>
+        <translation>I accept the usage rules</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="47" />
+        <source>Refuser et quitter</source>
+        <translation>Decline and quit</translation>
+    </message>
+    <message>
+        <location filename="../rules_dialog.py" line="49" />
+        <source>Refuser la charte et quitter</source>
+        <translation>Decline the usage rules and quit</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="40" />
+        <source>Paramètres</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="49" />
+        <source>Établissement (en-tête et signature des documents)</source>
+        <translation>Hospital (letterhead and signature of documents)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="62" />
+        <source>Modèle et moteur</source>
+        <translation>Model and engine</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="72" />
+        <source>automatique</source>
+        <translation>automatic</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="77" />
+        <source>toutes si un GPU est présent</source>
+        <translation>all when a GPU is present</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="84" />
+        <source>Enregistrer</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="85" />
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="103" />
+        <source>Verrouillé par la DSI : %s</source>
+        <translation>Locked by IT: %s</translation>
+    </message>
+</context>
+<context>
+    <name>SourceEdit</name>
+    <message>
+        <location filename="../source_edit.py" line="25" />
+        <source>Texte source</source>
+        <translation>Source text</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="27" />
+        <source>Collez ici le texte, ou déposez un fichier .txt, .eml ou .docx (Ctrl+O).</source>
+        <translation>Paste the text here, or drop a .txt, .eml or .docx file (Ctrl+O).</translation>
+    </message>
+</context>
+<context>
+    <name>TaskForm</name>
+    <message>
+        <location filename="../task_form.py" line="119" />
+        <source>Cette tâche n'a pas de champ à remplir.</source>
+        <translation>This task has no field to fill in.</translation>
+    </message>
+</context>
+<context>
+    <name>TaskLibrary</name>
+    <message>
+        <location filename="../task_library.py" line="30" />
+        <source>Rechercher une tâche (Ctrl+F)</source>
+        <translation>Search tasks (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../task_library.py" line="31" />
+        <source>Rechercher une tâche</source>
+        <translation>Search tasks</translation>
+    </message>
+    <message>
+        <location filename="../task_library.py" line="35" />
+        <source>Bibliothèque de tâches</source>
+        <translation>Task library</translation>
+    </message>
+    <message>
+        <location filename="../task_library.py" line="37" />
+        <source>Tâches classées par métier. Entrée ouvre la tâche, F2 la met en favori.</source>
+        <translation>Tasks by job. Enter opens the task, F2 makes it a favourite.</translation>
+    </message>
+    <message>
+        <location filename="../task_library.py" line="54" />
+        <source>★ Favoris</source>
+        <translation>★ Favourites</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,119 @@
+"""A person completes the main flow with the keyboard alone, on a real X server (Xvfb).
+
+Real key presses (xdotool) reach the real application started as ``python -m hospidesk``:
+accept the usage rules, search the task, type the source, generate, export, quit.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Env
+from tests.documents.helpers import all_text
+
+pytestmark = pytest.mark.model
+SOURCE = "bonjour madame, il manque la copie de votre piece d'identite. delai 8 jours."
+
+
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator[str]:
+    missing = [tool for tool in ("Xvfb", "xdotool") if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"needs {' and '.join(missing)} (Debian packages xvfb, xdotool)")
+    for number in range(60, 90):
+        if not Path(f"/tmp/.X{number}-lock").exists():
+            break
+    name = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", name, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1)
+    if server.poll() is not None:
+        pytest.skip("Xvfb could not start here")
+    yield name
+    server.terminate()
+    server.wait()
+
+
+def xdo(display: str, *args: str) -> str:
+    result = subprocess.run(
+        ["xdotool", *args], capture_output=True, text=True, check=False, env={"DISPLAY": display}
+    )
+    return result.stdout.strip()
+
+
+def wait_window(display: str, title: str, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = xdo(display, "search", "--name", title)
+        if found:
+            return found.splitlines()[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no window titled {title!r}")
+
+
+def keys(display: str, window: str, *combos: str) -> None:
+    xdo(display, "windowfocus", "--sync", window)
+    for combo in combos:
+        xdo(display, "key", "--clearmodifiers", combo)
+        time.sleep(0.25)
+
+
+def type_text(display: str, text: str) -> None:
+    xdo(display, "type", "--delay", "5", text)
+    time.sleep(0.3)
+
+
+def test_keyboard_only_flow_under_xvfb(display: str, hd_env: Env, tmp_path: Path) -> None:
+    env = hd_env.vars() | {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "HOSPIDESK_LANG": "fr"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "hospidesk"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        rules = wait_window(display, "Charte d'utilisation")
+        keys(display, rules, "alt+j", "alt+a")  # tick « J'ai lu… », then « Accepter »
+        main = wait_window(display, "HospiDesk — ")
+        time.sleep(3)  # the model loads in the background; the window is already usable
+        keys(display, main, "ctrl+f")
+        type_text(display, "Reformuler")
+        keys(display, main, "Return", "ctrl+2")
+        type_text(display, SOURCE)
+        keys(display, main, "ctrl+Return")
+        target = tmp_path / "lettre-clavier.docx"
+        dialog = ""
+        for _ in range(120):  # Exporter is enabled once the draft is written
+            keys(display, main, "ctrl+e")
+            dialog = xdo(display, "search", "--name", "Exporter en Word")
+            if dialog:
+                break
+            time.sleep(1)
+        assert dialog, "the export dialog never opened"
+        keys(display, dialog.splitlines()[0], "ctrl+a")
+        type_text(display, str(target))
+        keys(display, dialog.splitlines()[0], "Return")
+        for _ in range(50):
+            if target.exists():
+                break
+            time.sleep(0.2)
+        assert target.exists(), "the document was not exported"
+        text = all_text(target)
+        assert "Objet : Votre demande" in text
+        keys(display, main, "ctrl+q")
+        app.wait(timeout=20)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        output = app.communicate()[0].decode(errors="replace")
+    assert "Traceback" not in output, output

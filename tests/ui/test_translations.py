@@ -1,0 +1,36 @@
+"""French is the source language; English ships as a Qt translation file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from hospidesk.governance.rules import Rules
+from hospidesk.ui.app import install_translator
+from hospidesk.ui.rules_dialog import RulesDialog
+
+
+def test_english_is_a_file_not_a_code_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    monkeypatch.setenv("HOSPIDESK_LANG", "en")
+    translator = install_translator(app)
+    assert translator is not None
+    try:
+        dialog = RulesDialog(Rules("x", "v1"))
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "HospiDesk usage rules"
+        assert dialog.accept_button.text() == "&Accept and start"
+    finally:
+        app.removeTranslator(translator)
+    dialog = RulesDialog(Rules("x", "v1"))
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Charte d'utilisation de HospiDesk"
+
+
+def test_french_needs_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    monkeypatch.setenv("HOSPIDESK_LANG", "fr")
+    assert install_translator(app) is None
