@@ -35,12 +35,7 @@ class PacksPolicy(_Strict):
     def unsigned_allowed_for(self, user: str, groups: frozenset[str]) -> bool:
         if not self.allow_unsigned:
             return False
-        if not self.unsigned_for:
-            return True
-        return any(
-            (entry[1:] in groups) if entry.startswith("@") else entry == user
-            for entry in self.unsigned_for
-        )
+        return not self.unsigned_for or _matches(self.unsigned_for, user, groups)
 
 
 def current_user() -> tuple[str, frozenset[str]]:
@@ -75,10 +70,73 @@ class LockedSetting(_Strict):
         return self
 
 
+ALL_JOBS = "*"
+
+
+def _matches(entries: tuple[str, ...], user: str, groups: frozenset[str]) -> bool:
+    return any((e[1:] in groups) if e.startswith("@") else e == user for e in entries)
+
+
+class RoleAssignment(_Strict):
+    jobs: tuple[str, ...] = Field(min_length=1)
+    """Jobs (pack ``job``) these users see; ``*`` for all."""
+    users: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _someone(self) -> RoleAssignment:
+        if not self.users and not self.groups:
+            raise ValueError("indiquez au moins un utilisateur (users) ou un groupe (groups)")
+        return self
+
+
+class RolesPolicy(_Strict):
+    default: tuple[str, ...] = (ALL_JOBS,)
+    """Jobs every user sees; ``[]`` for none, ``["*"]`` for all."""
+    assign: tuple[RoleAssignment, ...] = ()
+
+    def visible_jobs(self, user: str, groups: frozenset[str]) -> frozenset[str]:
+        jobs = set(self.default)
+        for rule in self.assign:
+            if user in rule.users or groups & set(rule.groups):
+                jobs.update(rule.jobs)
+        return frozenset(jobs)
+
+
+class ModelsPolicy(_Strict):
+    allowed: tuple[str, ...] = ()
+    """Catalog ids or ``sha256:<hex>`` of the models users may load; empty = every approved one."""
+
+    def allows(self, model_id: str, sha256: str) -> bool:
+        return not self.allowed or model_id in self.allowed or f"sha256:{sha256}" in self.allowed
+
+
+class HistoryPolicy(_Strict):
+    retention_days: int = Field(default=30, ge=1, le=3650)
+
+
+class RulesPolicy(_Strict):
+    version: str = Field(min_length=1, max_length=40)
+    text: str = ""
+    text_file: str = ""
+    """A file of the site directory holding the rules (Markdown), instead of ``text``."""
+
+    @model_validator(mode="after")
+    def _one_text(self) -> RulesPolicy:
+        if bool(self.text.strip()) == bool(self.text_file):
+            raise ValueError("donnez le texte de la charte avec text ou text_file (un seul)")
+        return self
+
+
 class Policy(_Strict):
+    roles: RolesPolicy = RolesPolicy()
+    models: ModelsPolicy = ModelsPolicy()
     packs: PacksPolicy = PacksPolicy()
     locked: tuple[LockedSetting, ...] = ()
     """Settings IT fixes, with the reason shown to the user."""
+    history: HistoryPolicy = HistoryPolicy()
+    rules: RulesPolicy | None = None
+    """The usage rules (charte); without it, the rules that ship with HospiDesk."""
 
     def locks(self) -> dict[str, LockedSetting]:
         return {lock.key: lock for lock in self.locked}
@@ -96,6 +154,24 @@ def load_policy(paths: Paths) -> Policy:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"{label} : {exc}.") from None
     try:
-        return Policy.model_validate(data)
+        policy = Policy.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(describe(exc, data, label)) from None
+    if policy.rules and policy.rules.text_file:
+        rules_file = (paths.site.path / policy.rules.text_file).resolve()
+        if not rules_file.is_relative_to(paths.site.path.resolve()) or not rules_file.is_file():
+            raise PolicyError(
+                f"{label}, clé « rules.text_file » : fichier introuvable dans le répertoire "
+                f"de la DSI ({policy.rules.text_file})."
+            )
+    return policy
+
+
+def policy_digest(paths: Paths) -> str | None:
+    """The SHA-256 of the policy file in force (None without one), to notice changes."""
+    import hashlib
+
+    try:
+        return hashlib.sha256((paths.site.path / POLICY_FILE).read_bytes()).hexdigest()
+    except OSError:
+        return None
