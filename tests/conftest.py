@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from hospidesk.governance.rules import DEFAULT_VERSION, RulesAcceptance
+from hospidesk.paths import get_paths
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples"
 DEMO_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
@@ -36,6 +39,10 @@ def hd_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     env.site.mkdir()
     monkeypatch.setenv("HOSPIDESK_HOME", str(env.home))
     monkeypatch.setenv("HOSPIDESK_SITE_DIR", str(env.site))
+    # A managed default site directory must not leak into tests: point XDG at an empty one.
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc-xdg"))
+    # This user accepted the shipped usage rules (tests of the rules themselves start over).
+    RulesAcceptance(get_paths().rules_file).accept(DEFAULT_VERSION)
     yield env
 
 

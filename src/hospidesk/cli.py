@@ -68,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     packs_keygen = packs_sub.add_parser("keygen", help="créer une paire de clés de signature")
     packs_keygen.add_argument("--out", required=True, metavar="PRÉFIXE")
 
+    rules = sub.add_parser("rules", help="charte d'utilisation : lire, accepter")
+    rules_sub = rules.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    rules_sub.add_parser("show", help="afficher la charte")
+    rules_sub.add_parser("accept", help="accepter la charte")
+
+    audit = sub.add_parser("audit", help="journal d'audit : vérifier, exporter")
+    audit_sub = audit.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    audit_sub.add_parser("verify", help="vérifier l'intégrité du journal")
+    audit_export = audit_sub.add_parser("export", help="exporter le journal (JSON lines)")
+    audit_export.add_argument("--out", required=True, metavar="FICHIER")
+
     paths = sub.add_parser("paths", help="emplacement des fichiers")
     paths.add_argument("--json", action="store_true")
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from hospidesk.errors import Cancelled, UsageError
+from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.packs.model import OutputKind
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
 
@@ -38,6 +38,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from hospidesk.fsutil import check_writable_target
 
     ws = Workspace.open()
+    ws.require_rules()
+    ws.open_session("cli")
     out = Path(args.out).expanduser() if args.out else None
     if out is not None:
         if out.suffix.lower() != ".docx":
@@ -199,7 +201,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     ws = Workspace.open()
     if args.action == "set":
-        ws.settings.set(args.key, args.value)
+        ws.change_setting(args.key, args.value)
         err(f"Paramètre enregistré : {args.key}")
         return 0
     for spec, value in ws.settings.items():
@@ -208,6 +210,43 @@ def cmd_settings(args: argparse.Namespace) -> int:
         note = f"  [verrouillé par la DSI : {lock.reason}]" if lock else ""
         print(f"{spec.key:<26} {shown:<40} {spec.label}{note}")
     return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    rules = ws.rules()
+    if args.action == "accept":
+        ws.accept_rules()
+        err(f"Charte d'utilisation (version {rules.version}) acceptée.")
+        return 0
+    print(rules.text.rstrip())
+    state = "acceptée" if ws.rules_accepted() else "pas encore acceptée (hospidesk rules accept)"
+    err(f"Version {rules.version} : {state}.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    if args.action == "export":
+        out = Path(args.out).expanduser()
+        from hospidesk.fsutil import check_writable_target
+
+        check_writable_target(out)
+        lines = ws.audit.export(out)
+        err(f"Journal d'audit exporté ({lines} lignes JSON) : {out}")
+        return 0
+    result = ws.audit.verify()
+    if not result.ok:
+        raise AuditFailure(f"Journal d'audit altéré : {result.problem}.")
+    print(
+        f"Journal d'audit intègre : {result.records} enregistrements, "
+        f"{result.checkpoints} points de contrôle signés."
+    )
+    return 0
+
+
+class AuditFailure(HospiDeskError):
+    exit_code = 7
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_bytes, check_writable_target
+from hospidesk.governance.audit import AuditEvent
 from hospidesk.packs.archive import collect_folder, pack_bytes, write_pack_file
 from hospidesk.packs.loader import Pack, load_pack
 from hospidesk.packs.signing import (
@@ -69,8 +70,20 @@ def packs_list(ws: Workspace, as_json: bool) -> int:
 
 
 def packs_import(ws: Workspace, file: Path) -> int:
+    ws.open_session("cli")
     result = ws.pack_store().import_file(file, ws.managed_packs())
     manifest = result.pack.manifest
+    ws.audit.append(
+        AuditEvent(
+            "pack_imported",
+            details={
+                "pack": manifest.id,
+                "version": manifest.version,
+                "signer": result.signer,
+                "previous_version": result.previous_version,
+            },
+        )
+    )
     replaced = (
         f" (remplace la version {result.previous_version})" if result.previous_version else ""
     )

@@ -22,7 +22,9 @@ from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, ModelError, UsageError
-from hospidesk.fsutil import check_writable_target
+from hospidesk.fsutil import atomic_write_text, check_writable_target
+from hospidesk.governance.audit import AuditEvent, AuditTrail, Digest
+from hospidesk.governance.rules import Rules, RulesAcceptance, rules_in_force
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.model import FieldType, OutputKind, SourceMode, TaskField, validate_value
 from hospidesk.packs.prompt import build_messages
@@ -36,7 +38,7 @@ from hospidesk.packs.structured import (
     structured_to_text,
 )
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
-from hospidesk.policy import load_policy
+from hospidesk.policy import current_user, load_policy, policy_digest
 from hospidesk.settings import Lock, Settings
 
 DEFAULT_CONTEXT = 4096
@@ -109,6 +111,8 @@ class Workspace:
         self.policy = load_policy(paths)
         locks = {k: Lock(v.value, v.reason) for k, v in self.policy.locks().items()}
         self.settings = Settings.load(paths.settings_file, locks)
+        self.user, self.groups = current_user()
+        self.audit = AuditTrail(paths.data, self.user)
         self._catalog: Catalog | None = None
         self._packs: list[Pack] | None = None
         self.pack_problems: list[str] = []
@@ -116,6 +120,64 @@ class Workspace:
     @classmethod
     def open(cls) -> Workspace:
         return cls(get_paths())
+
+    # governance
+
+    def open_session(self, interface: str) -> None:
+        """Record a start, and what the start noticed: an ignored override, a new policy."""
+        from hospidesk import __version__
+
+        self.audit.append(
+            AuditEvent("start", details={"interface": interface, "version": __version__})
+        )
+        if self.paths.site.override_ignored:
+            self.audit.append(
+                AuditEvent(
+                    "override_ignored",
+                    details={
+                        "variable": "HOSPIDESK_SITE_DIR",
+                        "ignored": self.paths.site.override_ignored,
+                        "site": str(self.paths.site.path),
+                    },
+                )
+            )
+        digest = policy_digest(self.paths)
+        seen = self.paths.data / "policy-seen.txt"
+        previous = seen.read_text().strip() if seen.exists() else None
+        if digest != previous:
+            self.audit.append(AuditEvent("policy_changed", details={"policy_sha256": digest}))
+            seen.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(seen, digest or "")
+
+    def rules(self) -> Rules:
+        return rules_in_force(self.policy, self.paths.site.path)
+
+    def rules_accepted(self) -> bool:
+        return RulesAcceptance(self.paths.rules_file).accepted(self.rules().version)
+
+    def accept_rules(self) -> None:
+        rules = self.rules()
+        RulesAcceptance(self.paths.rules_file).accept(rules.version)
+        self.audit.append(AuditEvent("rules_accepted", details={"version": rules.version}))
+
+    def require_rules(self) -> None:
+        if not self.rules_accepted():
+            raise UsageError(
+                "Acceptez d'abord la charte d'utilisation (version "
+                f"{self.rules().version}) : « hospidesk rules show » pour la lire, puis "
+                "« hospidesk rules accept »."
+            )
+
+    def change_setting(self, key: str, value: str) -> None:
+        self.settings.set(key, value)
+        self.audit.append(AuditEvent("settings_changed", details={"key": key}))
+
+    def visible_jobs(self) -> frozenset[str]:
+        return self.policy.roles.visible_jobs(self.user, self.groups)
+
+    def job_visible(self, job: str) -> bool:
+        jobs = self.visible_jobs()
+        return "*" in jobs or job in jobs
 
     @property
     def catalog(self) -> Catalog:
@@ -141,20 +203,47 @@ class Workspace:
                     packs.append(item.pack)
                 elif item.problem:
                     self.pack_problems.append(item.problem)
+                    self.audit.append(
+                        AuditEvent(
+                            "pack_disabled",
+                            details={"pack": item.folder.name, "reason": item.problem},
+                        )
+                    )
             self._packs = newest(packs)
         return self._packs
 
     def tasks(self) -> list[PackTask]:
-        return all_tasks(self.packs)
+        """The tasks this user may use (the policy may hide some jobs)."""
+        return [t for t in all_tasks(self.packs) if self.job_visible(t.pack.manifest.job)]
 
     def task(self, ref: str) -> PackTask:
-        return find_task(self.packs, ref)
+        item = find_task(self.packs, ref)
+        if not self.job_visible(item.pack.manifest.job):
+            raise UsageError(
+                f"La tâche {ref} n'est pas ouverte à votre profil (politique de la DSI)."
+            )
+        return item
 
     # models
 
     def model_entry(self, model_id: str | None) -> ModelEntry:
+        """The model asked for, or the one in the settings, or the default; if allowed."""
         chosen = model_id or self.settings.get("moteur.modele").strip() or None
-        return self.catalog.by_id(chosen) if chosen else self.catalog.default()
+        entry = self.catalog.by_id(chosen) if chosen else self.allowed_default()
+        if not self.policy.models.allows(entry.id, entry.sha256):
+            raise ModelError(
+                f"Modèle « {entry.id} » non autorisé par la politique de la DSI sur ce poste."
+            )
+        return entry
+
+    def allowed_default(self) -> ModelEntry:
+        default = self.catalog.default()
+        if self.policy.models.allows(default.id, default.sha256):
+            return default
+        for item in self.catalog.entries:
+            if self.policy.models.allows(item.entry.id, item.entry.sha256):
+                return item.entry
+        raise ModelError("Aucun modèle du catalogue n'est autorisé par la politique de la DSI.")
 
     def verify_model(self, entry: ModelEntry) -> VerifiedModel:
         path = locate(entry, self.paths)
@@ -247,7 +336,20 @@ class Workspace:
         ready = engine.start()
         if engine.loaded is None or engine.loaded.sha256 != model.entry.sha256:
             options = self.engine_options(model.entry, ready.gpu_offload)
-            engine.load(model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+            loaded = engine.load(model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+            self.audit.append(
+                AuditEvent(
+                    "model_loaded",
+                    model_sha256=model.entry.sha256,
+                    details={
+                        "model": model.entry.id,
+                        "backend": "local",
+                        "threads": loaded.n_threads,
+                        "gpu_layers": loaded.n_gpu_layers,
+                        "seconds": round(loaded.seconds, 2),
+                    },
+                )
+            )
 
     def extract(
         self, prepared: PreparedDraft, engine: EngineClient
@@ -323,19 +425,38 @@ class Workspace:
         )
 
     def finish(self, prepared: PreparedDraft, raw: str) -> str:
-        """The draft the user reviews: the text itself, or a structured output as text."""
+        """The draft the user reviews (a structured output as text); the run is audited."""
         output = prepared.task.task.output
         if output.kind is OutputKind.TEXT:
             # Small models sometimes echo the quotes that delimit the source in the prompt.
             kept = [line for line in raw.split("\n") if line.strip() != '"""']
-            return "\n".join(kept).strip("\n")
-        try:
-            data = parse_json_object(raw)
-        except ValueError:
-            raise EngineError(
-                "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
-            ) from None
-        return structured_to_text(data, output.sections)
+            body = "\n".join(kept).strip("\n")
+        else:
+            try:
+                data = parse_json_object(raw)
+            except ValueError:
+                raise EngineError(
+                    "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
+                ) from None
+            body = structured_to_text(data, output.sections)
+        self.audit.append(
+            AuditEvent(
+                "task_run",
+                task=prepared.task.ref,
+                model_sha256=prepared.model.entry.sha256,
+                inputs=self._input_digests(prepared),
+                output=self.audit.digest("brouillon", body),
+                details={"pack_version": prepared.task.pack.manifest.version, "backend": "local"},
+            )
+        )
+        return body
+
+    def _input_digests(self, prepared: PreparedDraft) -> tuple[Digest, ...]:
+        fields = json.dumps(dict(prepared.values), sort_keys=True, ensure_ascii=False)
+        digests = [self.audit.digest("champs", fields)]
+        if prepared.source:
+            digests.append(self.audit.digest("source", prepared.source))
+        return tuple(digests)
 
     def letter_context(
         self, prepared: PreparedDraft, body: str, today: date | None = None
@@ -371,3 +492,13 @@ class Workspace:
             )
         check_writable_target(out)
         render_to_file(prepared.task.template_path, self.letter_context(prepared, body), out)
+        self.audit.append(
+            AuditEvent(
+                "export",
+                task=prepared.task.ref,
+                model_sha256=prepared.model.entry.sha256,
+                inputs=(self.audit.digest("texte", body),),
+                output=self.audit.digest("docx", out.read_bytes()),
+                details={"format": "docx"},
+            )
+        )

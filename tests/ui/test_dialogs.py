@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
@@ -33,6 +35,7 @@ def test_first_start_asks_once_per_rules_version(
     qtbot: QtBot, hd_env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace = Workspace.open()
+    workspace.paths.rules_file.unlink()  # a first start: nothing accepted yet
     shown: list[str] = []
 
     def answer(accept: bool):  # type: ignore[no-untyped-def]
@@ -50,6 +53,8 @@ def test_first_start_asks_once_per_rules_version(
     assert shown == ["charte", "charte"]
     assert RulesAcceptance(workspace.paths.rules_file).accepted(default_rules().version)
     assert not RulesAcceptance(workspace.paths.rules_file).accepted("version-suivante")
+    events = [r["event"] for r in map(json.loads, workspace.audit.file.read_text().splitlines())]
+    assert events == ["rules_accepted"]
 
 
 def test_settings_save_the_hospital_details(qtbot: QtBot, hd_env: Env) -> None:

@@ -51,7 +51,7 @@ def xdo(display: str, *args: str) -> str:
     return result.stdout.strip()
 
 
-def wait_window(display: str, title: str, seconds: float = 60) -> str:
+def wait_window(display: str, title: str, seconds: float = 180) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = xdo(display, "search", "--name", title)
@@ -74,6 +74,7 @@ def type_text(display: str, text: str) -> None:
 
 
 def test_keyboard_only_flow_under_xvfb(display: str, hd_env: Env, tmp_path: Path) -> None:
+    (hd_env.home / "config" / "charte-acceptee.json").unlink()  # first start: rules asked
     env = hd_env.vars() | {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "HOSPIDESK_LANG": "fr"}
     app = subprocess.Popen(
         [sys.executable, "-m", "hospidesk"],
@@ -116,4 +117,5 @@ def test_keyboard_only_flow_under_xvfb(display: str, hd_env: Env, tmp_path: Path
         if app.poll() is None:
             app.kill()
         output = app.communicate()[0].decode(errors="replace")
+        print(output)
     assert "Traceback" not in output, output

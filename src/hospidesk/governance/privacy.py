@@ -35,8 +35,9 @@ _NIR = re.compile(
     r"(?<![\dA-Za-z])([1-478])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2[AaBb])\s?"
     r"(\d{3})\s?(\d{3})(?:\s?(\d{2}))?(?![\dA-Za-z])"
 )
-_IPP = re.compile(r"\b(?:IPP|NIP|n°\s*(?:de\s+)?dossier|dossier\s+n°)\s*:?\s*[A-Z]?\d{5,12}\b",
-                  re.IGNORECASE)
+_IPP = re.compile(
+    r"\b(?:IPP|NIP|n°\s*(?:de\s+)?dossier|dossier\s+n°)\s*:?\s*[A-Z]?\d{5,12}\b", re.IGNORECASE
+)
 _BIRTH = re.compile(
     r"\b(?:né|née|né\(e\)|date\s+de\s+naissance|DDN)\s*(?:le|:)?\s*"
     r"(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}\s+\w+\s+\d{4})",
@@ -58,10 +59,19 @@ def find_identifiers(text: str, names: Iterable[str] = ()) -> list[Finding]:
         body = "".join(match.groups()[:6])
         key = match.group(7)
         valid = key is not None and nir_key_valid(body, key)
-        findings.append(Finding(IdentifierKind.NIR, *match.span(),
-                                "clé valide" if valid else "clé absente ou invalide"))
-    for pattern, kind in ((_IPP, IdentifierKind.IPP), (_BIRTH, IdentifierKind.BIRTH_DATE),
-                          (_PHONE, IdentifierKind.PHONE), (_EMAIL, IdentifierKind.EMAIL)):
+        findings.append(
+            Finding(
+                IdentifierKind.NIR,
+                *match.span(),
+                "clé valide" if valid else "clé absente ou invalide",
+            )
+        )
+    for pattern, kind in (
+        (_IPP, IdentifierKind.IPP),
+        (_BIRTH, IdentifierKind.BIRTH_DATE),
+        (_PHONE, IdentifierKind.PHONE),
+        (_EMAIL, IdentifierKind.EMAIL),
+    ):
         findings += [Finding(kind, *m.span()) for m in pattern.finditer(text)]
     lowered = text.casefold()
     for name in {n.strip() for n in names if len(n.strip()) >= 3}:
@@ -88,7 +98,7 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
     """``text`` with every identifier replaced by its kind, for anything that must be logged."""
     out, last = [], 0
     for finding in find_identifiers(text, names):
-        out.append(text[last:finding.start])
+        out.append(text[last : finding.start])
         out.append(f"[{finding.kind.value}]")
         last = finding.end
     out.append(text[last:])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hospidesk.fsutil import atomic_write_text
+from hospidesk.policy import Policy
 
 DEFAULT_VERSION = "2026-1"
 
@@ -47,3 +48,13 @@ class RulesAcceptance:
         data[version] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.file.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.file, json.dumps(data, indent=1, sort_keys=True))
+
+
+def rules_in_force(policy: Policy, site: Path) -> Rules:
+    """IT's rules from the machine policy, or the ones that ship."""
+    if policy.rules is None:
+        return default_rules()
+    text = policy.rules.text
+    if policy.rules.text_file:
+        text = (site / policy.rules.text_file).read_text(encoding="utf-8")
+    return Rules(text, policy.rules.version)

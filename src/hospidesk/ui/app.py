@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hospidesk import __version__
 from hospidesk.errors import HospiDeskError
-from hospidesk.governance.rules import RulesAcceptance, default_rules
 from hospidesk.service import Workspace
 from hospidesk.ui.engine_bridge import EngineBridge
 from hospidesk.ui.main_window import MainWindow
@@ -44,12 +43,11 @@ def install_translator(app: QApplication) -> QTranslator | None:
 
 
 def ensure_rules_accepted(workspace: Workspace) -> bool:
-    rules = default_rules()
-    acceptance = RulesAcceptance(workspace.paths.rules_file)
-    if acceptance.accepted(rules.version):
+    """Show the rules in force until this user accepted their version; False if refused."""
+    if workspace.rules_accepted():
         return True
-    if RulesDialog(rules).exec():
-        acceptance.accept(rules.version)
+    if RulesDialog(workspace.rules()).exec():
+        workspace.accept_rules()
         return True
     return False
 
@@ -71,6 +69,7 @@ def run(argv: list[str] | None = None) -> int:
     install_translator(app)
     try:
         workspace = Workspace.open()
+        workspace.open_session("fenêtre")
         if not ensure_rules_accepted(workspace):
             return 1
         window = create_window(workspace)
@@ -78,4 +77,8 @@ def run(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "HospiDesk", exc.message)
         return exc.exit_code
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Tear the window down while Qt is alive, not during interpreter shutdown.
+    window.deleteLater()
+    app.processEvents()
+    return code

@@ -136,6 +136,7 @@ class EngineBridge(QObject):
         self._load_entry.connect(self.worker.load_entry)
         self._run.connect(self.worker.run)
         self._shutdown.connect(self.worker.shutdown)
+        self._thread.finished.connect(self.worker.deleteLater)
         self._thread.start()
         self._next_job = 0
         self.current_job: int | None = None

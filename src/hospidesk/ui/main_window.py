@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError
-from hospidesk.governance.rules import default_rules
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
@@ -507,7 +506,7 @@ class MainWindow(QMainWindow):
             self.load_model()
 
     def show_rules(self) -> None:
-        RulesDialog(default_rules(), read_only=True, parent=self).exec()
+        RulesDialog(self.workspace.rules(), read_only=True, parent=self).exec()
 
     def show_error(self, message: str, hint: str) -> None:
         self.banner_text.setText(f"<b>{message}</b><br>{hint}")

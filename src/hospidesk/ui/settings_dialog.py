@@ -129,7 +129,7 @@ class SettingsDialog(QDialog):
         try:
             for key in self.widgets:
                 if key not in settings.locks and self.value(key) != settings.get(key):
-                    settings.set(key, self.value(key))
+                    self.workspace.change_setting(key, self.value(key))
         except UsageError as exc:
             self.problem.setText(exc.message)
             self.problem.show()
