@@ -15,7 +15,6 @@ pytestmark = pytest.mark.model
 @pytest.fixture(scope="module")
 def real_trail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A home whose trail holds a dozen tasks run through the CLI (built once)."""
-    import os
 
     from hospidesk.governance.rules import DEFAULT_VERSION, RulesAcceptance
     from hospidesk.paths import get_paths
@@ -27,11 +26,22 @@ def real_trail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     RulesAcceptance(get_paths(variables).rules_file).accept(DEFAULT_VERSION)
     for i in range(12):
         out = base / f"lettre-{i}.docx"
-        result = run_cli(env, "draft", "--task", "secretariat/reformuler-courrier", "--source",
-                         str(SAMPLES / "courrier-brut.txt"), "--max-tokens", "6",
-                         "--seed", str(i), "--out", str(out))
+        result = run_cli(
+            env,
+            "draft",
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(SAMPLES / "courrier-brut.txt"),
+            "--max-tokens",
+            "6",
+            "--seed",
+            str(i),
+            "--out",
+            str(out),
+        )
         assert result.returncode == 0, result.stderr
-    assert os.path.exists(base / "home" / "data" / "audit.jsonl")
+    assert (base / "home" / "data" / "audit.jsonl").exists()
     return base
 
 
@@ -73,8 +83,9 @@ def tamper(trail: Path, how: str) -> None:
         ("cut", "journal tronqué"),
     ],
 )
-def test_tampering_is_detected_and_named(real_trail: Path, tmp_path: Path, how: str,
-                                         expected: str) -> None:
+def test_tampering_is_detected_and_named(
+    real_trail: Path, tmp_path: Path, how: str, expected: str
+) -> None:
     env, trail = copy_env(real_trail, tmp_path)
     tamper(trail, how)
     line = assert_clean_failure(run_cli(env, "audit", "verify"))

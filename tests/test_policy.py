@@ -36,36 +36,51 @@ def test_a_hidden_job_is_neither_listed_nor_runnable(hd_env: Env) -> None:
     (hd_env.site / "policy.toml").write_text('[roles]\ndefault = ["secretariat"]\n')
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
     assert {t["job"] for t in tasks} == {"secretariat"}
-    line = assert_clean_failure(run_cli(
-        hd_env, "draft", "--task", "medecins-cadres/synthese-email",
-        "--source", str(SAMPLES / "fil-emails.eml")))
+    line = assert_clean_failure(
+        run_cli(
+            hd_env,
+            "draft",
+            "--task",
+            "medecins-cadres/synthese-email",
+            "--source",
+            str(SAMPLES / "fil-emails.eml"),
+        )
+    )
     assert "n'est pas ouverte à votre profil" in line
 
 
 def test_assignments_open_jobs_to_users(hd_env: Env) -> None:
     me = getpass.getuser()
     (hd_env.site / "policy.toml").write_text(
-        f'[roles]\ndefault = []\n[[roles.assign]]\njobs = ["achats"]\nusers = ["{me}"]\n')
+        f'[roles]\ndefault = []\n[[roles.assign]]\njobs = ["achats"]\nusers = ["{me}"]\n'
+    )
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
     assert {t["job"] for t in tasks} == {"achats"}
 
 
 def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
     (hd_env.site / "policy.toml").write_text('[models]\nallowed = ["un-autre-modele"]\n')
-    line = assert_clean_failure(run_cli(
-        hd_env, "draft", "--task", "secretariat/reformuler-courrier",
-        "--source", str(SAMPLES / "courrier-brut.txt")))
+    line = assert_clean_failure(
+        run_cli(
+            hd_env,
+            "draft",
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(SAMPLES / "courrier-brut.txt"),
+        )
+    )
     assert "non autorisé" in line or "Aucun modèle du catalogue n'est autorisé" in line
 
 
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("[roles]\ndefault = \"secretariat\"\n", "roles.default"),
-        ("[[roles.assign]]\njobs = [\"qualite\"]\n", "roles.assign.0"),
+        ('[roles]\ndefault = "secretariat"\n', "roles.default"),
+        ('[[roles.assign]]\njobs = ["qualite"]\n', "roles.assign.0"),
         ("[history]\nretention_days = 0\n", "history.retention_days"),
-        ("[rules]\nversion = \"1\"\n", "rules"),
-        ("[servers]\nurl = \"https://ia.chu.example\"\n", "servers"),
+        ('[rules]\nversion = "1"\n', "rules"),
+        ('[servers]\nurl = "https://ia.chu.example"\n', "servers"),
     ],
 )
 def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> None:
@@ -74,8 +89,9 @@ def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> No
     assert f"clé « {key} »" in line
 
 
-def test_site_override_is_ignored_and_audited_on_a_managed_machine(hd_env: Env,
-                                                                  tmp_path: Path) -> None:
+def test_site_override_is_ignored_and_audited_on_a_managed_machine(
+    hd_env: Env, tmp_path: Path
+) -> None:
     managed = tmp_path / "etc-xdg" / "hospidesk"
     managed.mkdir(parents=True)
     (managed / "policy.toml").write_text('[roles]\ndefault = ["achats"]\n')
@@ -87,22 +103,32 @@ def test_site_override_is_ignored_and_audited_on_a_managed_machine(hd_env: Env,
     assert {t["job"] for t in tasks} == {"achats"}  # the managed policy, not the override
     result = run_cli(hd_env, "packs", "import", str(tmp_path / "absent.hdpack"))
     assert result.returncode != 0
-    events = [json.loads(line) for line in
-              (hd_env.home / "data" / "audit.jsonl").read_text().splitlines()]
+    events = [
+        json.loads(line) for line in (hd_env.home / "data" / "audit.jsonl").read_text().splitlines()
+    ]
     ignored = [e for e in events if e["event"] == "override_ignored"]
     assert ignored and ignored[0]["details"]["ignored"] == str(hd_env.site)
 
 
 def test_drafting_waits_for_the_rules_and_a_new_version_asks_again(hd_env: Env) -> None:
     (hd_env.site / "policy.toml").write_text('[rules]\nversion = "v2"\ntext = "Relire tout."\n')
-    line = assert_clean_failure(run_cli(
-        hd_env, "draft", "--task", "secretariat/reformuler-courrier",
-        "--source", str(SAMPLES / "courrier-brut.txt")))
+    line = assert_clean_failure(
+        run_cli(
+            hd_env,
+            "draft",
+            "--task",
+            "secretariat/reformuler-courrier",
+            "--source",
+            str(SAMPLES / "courrier-brut.txt"),
+        )
+    )
     assert "Acceptez d'abord la charte" in line and "v2" in line
     shown = run_cli(hd_env, "rules", "show")
     assert "Relire tout." in shown.stdout and "pas encore acceptée" in shown.stderr
     assert run_cli(hd_env, "rules", "accept").returncode == 0
     assert "acceptée" in run_cli(hd_env, "rules", "show").stderr
-    events = [json.loads(line)["event"] for line in
-              (hd_env.home / "data" / "audit.jsonl").read_text().splitlines()]
+    events = [
+        json.loads(line)["event"]
+        for line in (hd_env.home / "data" / "audit.jsonl").read_text().splitlines()
+    ]
     assert "rules_accepted" in events

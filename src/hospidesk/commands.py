@@ -58,6 +58,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
         args.task, _parse_fields(args.field), source_text, source_file, args.model
     )
     prepared = ws.prepare(request)
+    found = ws.identifiers(prepared.task, prepared.values, prepared.source)
+    if found:
+        err(
+            f"Le texte contient des identifiants de patient : {found}. Ils restent sur ce poste "
+            "et ne sont écrits dans aucun journal."
+        )
     missing = ws.settings.missing_details()
     if out is not None and missing:
         err(

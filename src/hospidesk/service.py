@@ -24,6 +24,7 @@ from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, ModelError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditTrail, Digest
+from hospidesk.governance.privacy import find_identifiers, summary
 from hospidesk.governance.rules import Rules, RulesAcceptance, rules_in_force
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.model import FieldType, OutputKind, SourceMode, TaskField, validate_value
@@ -330,6 +331,13 @@ class Workspace:
             self.check_memory(entry)
         messages = build_messages(task, values, source)
         return PreparedDraft(item, values, source, model, messages, frozenset(request.fields))
+
+    @staticmethod
+    def identifiers(task: PackTask, values: Mapping[str, str], source: str | None) -> str:
+        """What patient identifiers the inputs hold (kinds and counts, never the values)."""
+        names = [values.get(f.name, "") for f in task.task.fields if f.identity]
+        texts = [*values.values(), source or ""]
+        return summary(f for text in texts for f in find_identifiers(text, names))
 
     def ensure_loaded(self, model: VerifiedModel, engine: EngineClient) -> None:
         """Start the engine and load ``model`` unless it already holds it."""

@@ -14,10 +14,16 @@ from hospidesk.governance.audit import CHECKPOINT_EVERY, AuditEvent, AuditTrail
 def trail(tmp_path: Path) -> AuditTrail:
     trail = AuditTrail(tmp_path / "data", "secretaire1")
     for i in range(1, 26):
-        trail.append(AuditEvent(
-            "task_run", task="secretariat/convocation", model_sha256="b" * 64,
-            inputs=(trail.digest("champs", f"valeurs {i}"),),
-            output=trail.digest("brouillon", f"texte {i}"), details={"backend": "local"}))
+        trail.append(
+            AuditEvent(
+                "task_run",
+                task="secretariat/convocation",
+                model_sha256="b" * 64,
+                inputs=(trail.digest("champs", f"valeurs {i}"),),
+                output=trail.digest("brouillon", f"texte {i}"),
+                details={"backend": "local"},
+            )
+        )
     return trail
 
 

@@ -10,7 +10,7 @@ VALID_NIR = "1 84 12 75 108 123 47"
 
 
 def kinds(text: str, names: tuple[str, ...] = ()) -> list[tuple[IdentifierKind, str]]:
-    return [(f.kind, text[f.start:f.end]) for f in find_identifiers(text, names)]
+    return [(f.kind, text[f.start : f.end]) for f in find_identifiers(text, names)]
 
 
 def test_nir_key() -> None:
@@ -20,8 +20,10 @@ def test_nir_key() -> None:
 
 
 def test_identifiers_in_a_doctors_note() -> None:
-    text = ("Pt Mme Josiane MARCHAND née le 14/03/1951, NIR 2 51 03 75 112 045 67, IPP 40012345. "
-            "Tél 01 45 67 89 10, mail j.marchand@example.fr")
+    text = (
+        "Pt Mme Josiane MARCHAND née le 14/03/1951, NIR 2 51 03 75 112 045 67, IPP 40012345. "
+        "Tél 01 45 67 89 10, mail j.marchand@example.fr"
+    )
     found = kinds(text, ("Josiane MARCHAND",))
     assert (IdentifierKind.NAME, "Josiane MARCHAND") in found
     assert (IdentifierKind.BIRTH_DATE, "née le 14/03/1951") in found
@@ -45,4 +47,5 @@ def test_redact_and_summary_never_show_values() -> None:
     cleaned = redact(text, ("Jean Dupont",))
     assert "Dupont" not in cleaned and "108" not in cleaned and "0612345678" not in cleaned
     assert summary(find_identifiers(text, ("Jean Dupont",))) == (
-        "nom du patient (1), NIR (1), téléphone (1)")
+        "nom du patient (1), NIR (1), téléphone (1)"
+    )

@@ -46,6 +46,8 @@ class TaskField(Strict):
     maximum: float | None = None
     extract: str = ""
     """When set, what to look for in the source text to fill this field (shown to the model)."""
+    identity: bool = False
+    """The field holds a patient's name: the privacy guard looks for it in all the texts."""
 
     @model_validator(mode="after")
     def _choices_match_type(self) -> TaskField:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,6 +41,7 @@ from hospidesk.ui.ui_state import UiState
 
 BANNER_STYLE = "QFrame { background: #fde7e9; border: 1px solid #d13438; border-radius: 4px; }"
 LOCAL_STYLE = "color: #0b6a0b; font-weight: bold; padding: 0 6px;"
+PRIVACY_STYLE = "background: #eef4fb; border: 1px solid #8fb3de; padding: 4px; border-radius: 3px;"
 
 
 @dataclass
@@ -114,6 +115,17 @@ class MainWindow(QMainWindow):
         middle_layout.addWidget(self.task_description)
         middle_layout.addWidget(self.form_area, 3)
         middle_layout.addWidget(self.source_box, 2)
+        self.privacy_label = QLabel()
+        self.privacy_label.setWordWrap(True)
+        self.privacy_label.setStyleSheet(PRIVACY_STYLE)
+        self.privacy_label.setAccessibleName(self.tr("Identifiants de patient détectés"))
+        self.privacy_label.hide()
+        middle_layout.addWidget(self.privacy_label)
+        self.privacy_timer = QTimer(self)
+        self.privacy_timer.setSingleShot(True)
+        self.privacy_timer.setInterval(400)
+        self.privacy_timer.timeout.connect(self.update_privacy)
+        self.source.textChanged.connect(self.privacy_timer.start)
 
         self.draft = QPlainTextEdit()
         self.draft.setAccessibleName(self.tr("Brouillon"))
@@ -286,12 +298,29 @@ class MainWindow(QMainWindow):
         self.source_box.setVisible(mode is not SourceMode.NONE)
         required = self.tr(" (obligatoire)") if mode is SourceMode.REQUIRED else ""
         self.source_box.setTitle(item.task.source.label + required)
+        self.form.changed.connect(self.privacy_timer.start)
         saved = self.drafts.get(ref)
         self.source.setPlainText(saved.source if saved else "")
         self.draft.setPlainText(saved.draft if saved else "")
         if saved:
             self.form.set_values(saved.values)
         self.banner.hide()
+
+    def update_privacy(self) -> None:
+        """Say which patient identifiers the inputs hold (they stay on this computer)."""
+        if self.current is None or self.form is None:
+            return
+        found = self.workspace.identifiers(
+            self.current, self.form.values(), self.source.toPlainText()
+        )
+        self.privacy_label.setText(
+            self.tr(
+                "Contient des identifiants de patient : %s. Ils restent sur ce poste et "
+                "ne sont écrits dans aucun journal."
+            )
+            % found
+        )
+        self.privacy_label.setVisible(bool(found))
 
     def _remember_current(self) -> None:
         if self.current is not None and self.form is not None:
