@@ -372,8 +372,9 @@ class Workspace:
             Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
         )
         schema = json.dumps(extraction_schema(fields), ensure_ascii=False)
+        budget = min(400, 40 + 60 * len(fields))  # bounded by the schema's maxLength anyway
         raw = "".join(
-            engine.generate(messages, max_tokens=400, temperature=0.0, json_schema=schema)
+            engine.generate(messages, max_tokens=budget, temperature=0.0, json_schema=schema)
         )
         try:
             data = parse_json_object(raw)

@@ -25,7 +25,7 @@ def generate(qtbot: QtBot, window: MainWindow) -> None:
     """Click Générer and wait until the window has taken the result in."""
     window.generate_button.click()
     assert window.job is not None
-    qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
+    qtbot.waitUntil(lambda: window.job is None, timeout=300_000)
 
 
 def test_reformulate_edit_and_export(
@@ -138,7 +138,7 @@ def test_drafts_survive_switching_tasks(qtbot: QtBot, window: MainWindow) -> Non
 def test_structured_task_fills_checked_values_and_sections(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.bridge.worker.max_tokens = 200
+    window.bridge.worker.max_tokens = 120
     window.library.select("medecins-cadres/synthese-email")
     window.source.load_file(SAMPLES / "fil-emails.eml")
     generate(qtbot, window)

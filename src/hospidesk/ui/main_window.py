@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,11 +17,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,10 +37,7 @@ from hospidesk.ui.source_edit import SourceEdit
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.ui_state import UiState
-
-BANNER_STYLE = "QFrame { background: #fde7e9; border: 1px solid #d13438; border-radius: 4px; }"
-LOCAL_STYLE = "color: #0b6a0b; font-weight: bold; padding: 0 6px;"
-PRIVACY_STYLE = "background: #eef4fb; border: 1px solid #8fb3de; padding: 4px; border-radius: 3px;"
+from hospidesk.ui.widgets import EngineStatus, ErrorBanner, PrivacyNotice, shortcut_button
 
 
 @dataclass
@@ -115,11 +111,7 @@ class MainWindow(QMainWindow):
         middle_layout.addWidget(self.task_description)
         middle_layout.addWidget(self.form_area, 3)
         middle_layout.addWidget(self.source_box, 2)
-        self.privacy_label = QLabel()
-        self.privacy_label.setWordWrap(True)
-        self.privacy_label.setStyleSheet(PRIVACY_STYLE)
-        self.privacy_label.setAccessibleName(self.tr("Identifiants de patient détectés"))
-        self.privacy_label.hide()
+        self.privacy_label = PrivacyNotice()
         middle_layout.addWidget(self.privacy_label)
         self.privacy_timer = QTimer(self)
         self.privacy_timer.setSingleShot(True)
@@ -160,20 +152,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(right)
         splitter.setSizes([280, 480, 600])
 
-        self.banner = QFrame()
-        self.banner.setStyleSheet(BANNER_STYLE)
-        self.banner.setAccessibleName(self.tr("Message d'erreur"))
-        banner_layout = QHBoxLayout(self.banner)
-        self.banner_text = QLabel()
-        self.banner_text.setWordWrap(True)
-        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAccessibleName(self.tr("Fermer le message"))
-        close.clicked.connect(self.banner.hide)
-        banner_layout.addWidget(self.banner_text, 1)
-        banner_layout.addWidget(close)
-        self.banner.hide()
+        self.banner = ErrorBanner()
+        self.banner_text = self.banner.text
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -181,32 +161,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
-        self.model_label = QLabel(self.tr("Modèle : chargement…"))
-        self.model_label.setAccessibleName(self.tr("Modèle utilisé"))
-        self.load_bar = QProgressBar()
-        self.load_bar.setRange(0, 0)
-        self.load_bar.setMaximumWidth(120)
-        self.load_bar.setAccessibleName(self.tr("Chargement du modèle"))
-        self.speed_label = QLabel()
-        self.speed_label.setAccessibleName(self.tr("Vitesse de génération"))
-        self.local_label = QLabel(self.tr("✔ 100 % local — aucune donnée ne quitte ce poste"))
-        self.local_label.setStyleSheet(LOCAL_STYLE)
-        self.local_label.setAccessibleName(self.tr("Fonctionnement 100 % local"))
-        status = self.statusBar()
-        status.addWidget(self.model_label)
-        status.addWidget(self.load_bar)
-        status.addWidget(self.speed_label)
-        status.addPermanentWidget(self.local_label)
+        self.status = EngineStatus(self.statusBar())
+        self.speed_label = self.status.speed
 
-    def _button(self, text: str, shortcut: str, slot: object) -> QPushButton:
-        sequence = QKeySequence(shortcut)
-        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-        button = QPushButton(f"{text} ({shown})")
-        button.setShortcut(sequence)
-        button.setAccessibleName(text)
-        button.setToolTip(f"{text} — {shown}")
-        button.clicked.connect(slot)
-        return button
+    def _button(self, text: str, shortcut: str, slot: Callable[[], object]) -> QPushButton:
+        return shortcut_button(text, shortcut, slot)
 
     def _actions(self) -> None:
         menu = self.menuBar()
@@ -259,20 +218,17 @@ class MainWindow(QMainWindow):
         self.bridge.load_entry(entry)
 
     def _model_loading(self, name: str) -> None:
-        self.model_label.setText(self.tr("Modèle : %s — chargement…") % name)
-        self.load_bar.show()
+        self.status.model_state(self.tr("Modèle : %s — chargement…") % name, loading=True)
         self.generate_button.setEnabled(False)
 
     def _model_loaded(self, model: VerifiedModel, seconds: float) -> None:
         self.model = model
-        self.model_label.setText(self.tr("Modèle : %s (prêt)") % model.entry.name)
-        self.load_bar.hide()
+        self.status.model_state(self.tr("Modèle : %s (prêt)") % model.entry.name, loading=False)
         self._set_busy(self.job is not None)
 
     def _model_failed(self, message: str) -> None:
         self.model = None
-        self.load_bar.hide()
-        self.model_label.setText(self.tr("Modèle : indisponible"))
+        self.status.model_state(self.tr("Modèle : indisponible"), loading=False)
         self.show_error(message, self.tr("Vérifiez le modèle dans Paramètres, ou appelez la DSI."))
         self.generate_button.setEnabled(False)
 
@@ -313,14 +269,7 @@ class MainWindow(QMainWindow):
         found = self.workspace.identifiers(
             self.current, self.form.values(), self.source.toPlainText()
         )
-        self.privacy_label.setText(
-            self.tr(
-                "Contient des identifiants de patient : %s. Ils restent sur ce poste et "
-                "ne sont écrits dans aucun journal."
-            )
-            % found
-        )
-        self.privacy_label.setVisible(bool(found))
+        self.privacy_label.show_found(found)
 
     def _remember_current(self) -> None:
         if self.current is not None and self.form is not None:
@@ -538,8 +487,7 @@ class MainWindow(QMainWindow):
         RulesDialog(self.workspace.rules(), read_only=True, parent=self).exec()
 
     def show_error(self, message: str, hint: str) -> None:
-        self.banner_text.setText(f"<b>{message}</b><br>{hint}")
-        self.banner.show()
+        self.banner.show_error(message, hint)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_current()

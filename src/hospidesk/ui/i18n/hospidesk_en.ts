@@ -1,6 +1,52 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>EngineStatus</name>
+    <message>
+        <location filename="../widgets.py" line="51" />
+        <source>Modèle : chargement…</source>
+        <translation>Model: loading…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="52" />
+        <source>Modèle utilisé</source>
+        <translation>Model in use</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="57" />
+        <source>Chargement du modèle</source>
+        <translation>Model loading</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="61" />
+        <source>Vitesse de génération</source>
+        <translation>Generation speed</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="64" />
+        <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
+        <translation>✔ 100% local — no data leaves this computer</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="70" />
+        <source>Fonctionnement 100 % local</source>
+        <translation>100% local operation</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../widgets.py" line="29" />
+        <source>Message d'erreur</source>
+        <translation>Error message</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="36" />
+        <source>Fermer le message</source>
+        <translation>Close the message</translation>
+    </message>
+</context>
+<context>
     <name>FieldEditor</name>
     <message>
         <location filename="../task_form.py" line="57" />
@@ -16,306 +62,279 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="69" />
+        <location filename="../main_window.py" line="65" />
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="99" />
+        <location filename="../main_window.py" line="95" />
         <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
         <translation>Choose a readable .txt, .eml or .docx file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="103" />
+        <location filename="../main_window.py" line="99" />
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="105" />
+        <location filename="../main_window.py" line="101" />
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="106" />
+        <location filename="../main_window.py" line="102" />
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="108" />
+        <location filename="../main_window.py" line="104" />
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="120" />
-        <location filename="../main_window.py" line="140" />
+        <location filename="../main_window.py" line="123" />
+        <location filename="../main_window.py" line="143" />
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121" />
+        <location filename="../main_window.py" line="124" />
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123" />
+        <location filename="../main_window.py" line="126" />
         <source>Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125" />
+        <location filename="../main_window.py" line="128" />
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126" />
+        <location filename="../main_window.py" line="129" />
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="127" />
+        <location filename="../main_window.py" line="130" />
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="128" />
+        <location filename="../main_window.py" line="131" />
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129" />
+        <location filename="../main_window.py" line="132" />
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130" />
-        <location filename="../main_window.py" line="450" />
+        <location filename="../main_window.py" line="133" />
+        <location filename="../main_window.py" line="427" />
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154" />
-        <source>Message d'erreur</source>
-        <translation>Error message</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="161" />
-        <source>Fermer le message</source>
-        <translation>Close the message</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="173" />
-        <source>Modèle : chargement…</source>
-        <translation>Model: loading…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="174" />
-        <source>Modèle utilisé</source>
-        <translation>Model in use</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="178" />
-        <source>Chargement du modèle</source>
-        <translation>Model loading</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="180" />
-        <source>Vitesse de génération</source>
-        <translation>Generation speed</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="181" />
-        <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
-        <translation>✔ 100% local — no data leaves this computer</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="183" />
-        <source>Fonctionnement 100 % local</source>
-        <translation>100% local operation</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="202" />
+        <location filename="../main_window.py" line="172" />
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="173" />
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204" />
+        <location filename="../main_window.py" line="174" />
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206" />
+        <location filename="../main_window.py" line="176" />
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="177" />
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208" />
+        <location filename="../main_window.py" line="178" />
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210" />
+        <location filename="../main_window.py" line="180" />
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="182" />
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213" />
+        <location filename="../main_window.py" line="183" />
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="184" />
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="215" />
+        <location filename="../main_window.py" line="185" />
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="216" />
+        <location filename="../main_window.py" line="186" />
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="217" />
+        <location filename="../main_window.py" line="187" />
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="218" />
+        <location filename="../main_window.py" line="188" />
         <source>&amp;Charte d'utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="251" />
+        <location filename="../main_window.py" line="221" />
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="257" />
+        <location filename="../main_window.py" line="226" />
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264" />
+        <location filename="../main_window.py" line="231" />
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="265" />
+        <location filename="../main_window.py" line="232" />
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288" />
+        <location filename="../main_window.py" line="255" />
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="327" />
+        <location filename="../main_window.py" line="304" />
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation><numerusform>The form has %n error: %s.</numerusform><numerusform>The form has %n errors: %s.</numerusform></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329" />
+        <location filename="../main_window.py" line="306" />
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346" />
+        <location filename="../main_window.py" line="323" />
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351" />
+        <location filename="../main_window.py" line="328" />
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369" />
+        <location filename="../main_window.py" line="346" />
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378" />
+        <location filename="../main_window.py" line="355" />
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388" />
+        <location filename="../main_window.py" line="365" />
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="400" />
+        <location filename="../main_window.py" line="377" />
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413" />
+        <location filename="../main_window.py" line="390" />
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="430" />
+        <location filename="../main_window.py" line="407" />
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="452" />
+        <location filename="../main_window.py" line="429" />
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462" />
+        <location filename="../main_window.py" line="439" />
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="463" />
+        <location filename="../main_window.py" line="440" />
         <source>Générez ou saisissez d'abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="472" />
+        <location filename="../main_window.py" line="449" />
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="482" />
+        <location filename="../main_window.py" line="459" />
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="485" />
+        <location filename="../main_window.py" line="462" />
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494" />
+        <location filename="../main_window.py" line="471" />
         <source>Ouvrir un texte source</source>
         <translation>Open a source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="496" />
+        <location filename="../main_window.py" line="473" />
         <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
         <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyNotice</name>
+    <message>
+        <location filename="../widgets.py" line="92" />
+        <source>Identifiants de patient détectés</source>
+        <translation>Patient identifiers found</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="98" />
+        <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
+        <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,115 @@
+"""Small widgets of the main window: the error banner and the engine's status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QToolButton,
+)
+
+BANNER_STYLE = "QFrame { background: #fde7e9; border: 1px solid #d13438; border-radius: 4px; }"
+LOCAL_STYLE = "color: #0b6a0b; font-weight: bold; padding: 0 6px;"
+
+
+class ErrorBanner(QFrame):
+    """What failed and what to do, above everything; closed by the user or the next success."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(BANNER_STYLE)
+        self.setAccessibleName(self.tr("Message d'erreur"))
+        layout = QHBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName(self.tr("Fermer le message"))
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_error(self, message: str, hint: str) -> None:
+        self.text.setText(f"<b>{message}</b><br>{hint}")
+        self.show()
+
+
+class EngineStatus:
+    """The status bar's model, loading, speed and « 100 % local » indicators."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.model = QLabel(QCoreApplication.translate("EngineStatus", "Modèle : chargement…"))
+        self.model.setAccessibleName(QCoreApplication.translate("EngineStatus", "Modèle utilisé"))
+        self.loading = QProgressBar()
+        self.loading.setRange(0, 0)
+        self.loading.setMaximumWidth(120)
+        self.loading.setAccessibleName(
+            QCoreApplication.translate("EngineStatus", "Chargement du modèle")
+        )
+        self.speed = QLabel()
+        self.speed.setAccessibleName(
+            QCoreApplication.translate("EngineStatus", "Vitesse de génération")
+        )
+        self.local = QLabel(
+            QCoreApplication.translate(
+                "EngineStatus", "✔ 100 % local — aucune donnée ne quitte ce poste"
+            )
+        )
+        self.local.setStyleSheet(LOCAL_STYLE)
+        self.local.setAccessibleName(
+            QCoreApplication.translate("EngineStatus", "Fonctionnement 100 % local")
+        )
+        bar.addWidget(self.model)
+        bar.addWidget(self.loading)
+        bar.addWidget(self.speed)
+        bar.addPermanentWidget(self.local)
+
+    def model_state(self, text: str, loading: bool) -> None:
+        self.model.setText(text)
+        self.loading.setVisible(loading)
+
+
+PRIVACY_STYLE = "background: #eef4fb; border: 1px solid #8fb3de; padding: 4px; border-radius: 3px;"
+
+
+class PrivacyNotice(QLabel):
+    """Which patient identifiers the inputs hold: kinds and counts, never the values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setStyleSheet(PRIVACY_STYLE)
+        self.setAccessibleName(self.tr("Identifiants de patient détectés"))
+        self.hide()
+
+    def show_found(self, found: str) -> None:
+        self.setText(
+            self.tr(
+                "Contient des identifiants de patient : %s. Ils restent sur ce "
+                "poste et ne sont écrits dans aucun journal."
+            )
+            % found
+        )
+        self.setVisible(bool(found))
+
+
+def shortcut_button(text: str, shortcut: str, slot: Callable[[], object]) -> QPushButton:
+    """A button whose label shows its keyboard shortcut."""
+    sequence = QKeySequence(shortcut)
+    shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+    button = QPushButton(f"{text} ({shown})")
+    button.setShortcut(sequence)
+    button.setAccessibleName(text)
+    button.setToolTip(f"{text} — {shown}")
+    button.clicked.connect(slot)
+    return button
