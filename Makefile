@@ -55,7 +55,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest
 
 test: lint typecheck pytest
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,3 +85,23 @@ def assert_clean_failure(result: Result) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+@pytest.fixture(scope="session")
+def secret_service() -> None:
+    """A real Secret Service keyring (gnome-keyring in a D-Bus session, see make test)."""
+    import keyring
+    from keyring.backends import SecretService
+
+    backend = keyring.get_keyring()
+    if not isinstance(backend, SecretService.Keyring):
+        pytest.skip(
+            f"no Secret Service keyring here ({type(backend).__name__}); "
+            "make test runs the suite inside dbus-run-session with gnome-keyring"
+        )
+    probe = f"probe-{uuid.uuid4().hex}"
+    try:
+        keyring.set_password("hospidesk-tests", probe, "x")
+        keyring.delete_password("hospidesk-tests", probe)
+    except Exception as exc:  # a locked or broken keyring
+        pytest.skip(f"the Secret Service keyring is not usable: {exc}")

@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     audit_export = audit_sub.add_parser("export", help="exporter le journal (JSON lines)")
     audit_export.add_argument("--out", required=True, metavar="FICHIER")
 
+    history = sub.add_parser("history", help="historique chiffré des brouillons")
+    history_sub = history.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    history_sub.add_parser("list", help="lister les brouillons conservés")
+    history_sub.add_parser("passphrase", help="définir la phrase de secours")
+    history_sub.add_parser("recover", help="récupérer la clé avec la phrase de secours")
+
     paths = sub.add_parser("paths", help="emplacement des fichiers")
     paths.add_argument("--json", action="store_true")
 

@@ -99,6 +99,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if out is not None:
         ws.export(prepared, body, out)
         err(f"Document enregistré : {out}")
+    try:
+        ws.remember(prepared, "".join(chunks), body, "exporté" if out else "brouillon")
+    except HospiDeskError as exc:
+        err(f"Brouillon non conservé dans l'historique : {exc.message}")
     return 0
 
 
@@ -253,6 +257,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 class AuditFailure(HospiDeskError):
     exit_code = 7
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import getpass
+
+    ws = Workspace.open()
+    if args.action in ("recover", "passphrase"):
+        prompt = (
+            "Phrase de secours : "
+            if args.action == "recover"
+            else ("Nouvelle phrase de secours (10 caractères au moins) : ")
+        )
+        phrase = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
+        phrase = phrase.rstrip("\n")
+        if args.action == "recover":
+            ws.key_store().recover(phrase)
+            err("Clé de l'historique récupérée et remise dans le trousseau du système.")
+        else:
+            ws.key_store().set_recovery(phrase)
+            err("Phrase de secours enregistrée : gardez-la en lieu sûr.")
+        return 0
+    history = ws.history()
+    try:
+        for info in history.list():
+            print(f"{info.updated_at[:16].replace('T', ' ')}  {info.status:<10} {info.task_ref}")
+    finally:
+        history.close()
+    return 0
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ worker for one draft, the window keeps one alive.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from hospidesk.engine.catalog import MIB, Catalog, ModelEntry, load_catalog, loc
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
-from hospidesk.errors import EngineError, ModelError, UsageError
+from hospidesk.errors import EngineError, HospiDeskError, ModelError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditTrail, Digest
 from hospidesk.governance.privacy import find_identifiers, summary
@@ -41,6 +42,8 @@ from hospidesk.packs.structured import (
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
 from hospidesk.policy import current_user, load_policy, policy_digest
 from hospidesk.settings import Lock, Settings
+from hospidesk.storage.history import DraftContent, History
+from hospidesk.storage.keys import KeyStore
 
 DEFAULT_CONTEXT = 4096
 
@@ -142,6 +145,8 @@ class Workspace:
                     },
                 )
             )
+        with contextlib.suppress(HospiDeskError):  # a locked history is said when it is used
+            self.purge_history()
         digest = policy_digest(self.paths)
         seen = self.paths.data / "policy-seen.txt"
         previous = seen.read_text().strip() if seen.exists() else None
@@ -149,6 +154,52 @@ class Workspace:
             self.audit.append(AuditEvent("policy_changed", details={"policy_sha256": digest}))
             seen.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(seen, digest or "")
+
+    def key_store(self) -> KeyStore:
+        return KeyStore(self.paths.data)
+
+    def history(self) -> History:
+        """The encrypted history (KeyUnavailable when its key cannot be had)."""
+        return History(self.paths.history_db, self.key_store().load())
+
+    def purge_history(self) -> int:
+        """Delete drafts older than the policy's retention; audited as a count."""
+        if not self.paths.history_db.exists():
+            return 0
+        history = self.history()
+        try:
+            count = history.purge(self.policy.history.retention_days)
+        finally:
+            history.close()
+        if count:
+            self.audit.append(
+                AuditEvent(
+                    "history_purged",
+                    details={"count": count, "retention_days": self.policy.history.retention_days},
+                )
+            )
+        return count
+
+    def remember(
+        self,
+        prepared: PreparedDraft,
+        model_draft: str,
+        text: str,
+        status: str = "brouillon",
+        draft_id: str | None = None,
+    ) -> str:
+        """Keep a draft in the encrypted history; returns its id (to update it later)."""
+        history = self.history()
+        try:
+            return history.save(
+                prepared.task.ref,
+                prepared.task.pack.manifest.version,
+                DraftContent(dict(prepared.values), prepared.source, model_draft, text),
+                status,
+                draft_id,
+            )
+        finally:
+            history.close()
 
     def rules(self) -> Rules:
         return rules_in_force(self.policy, self.paths.site.path)

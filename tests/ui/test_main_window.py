@@ -50,6 +50,27 @@ def test_reformulate_edit_and_export(
     assert "Objet : Votre demande" in text
 
 
+@pytest.mark.usefixtures("secret_service")
+def test_generated_and_exported_drafts_are_kept(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    history = window.workspace.history()
+    assert [(d.task_ref, d.status) for d in history.list()] == [
+        ("secretariat/reformuler-courrier", "brouillon")
+    ]
+    window.draft.appendPlainText("Ajout avant export.")
+    monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "c.docx")
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.export_button.click()
+    (kept,) = history.list()
+    assert kept.status == "exporté"
+    assert history.open(kept.id).content.text.endswith("Ajout avant export.")
+    history.close()
+
+
 def test_window_stays_responsive_while_the_model_writes(
     qtbot: QtBot, window: MainWindow, capsys: pytest.CaptureFixture[str]
 ) -> None:

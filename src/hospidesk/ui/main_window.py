@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.model: VerifiedModel | None = None
         self.prepared: PreparedDraft | None = None
         self.job: int | None = None
+        self.kept: dict[str, tuple[str, str]] = {}  # task ref -> (history id, model's draft)
         self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
         self.resize(1360, 820)
         self._build()
@@ -369,6 +370,23 @@ class MainWindow(QMainWindow):
         self.speed_label.setToolTip(f"{rate:.1f} jetons/s")
         self.job = None
         self._set_busy(False)
+        if self.prepared is not None:
+            self._keep(self.prepared, result.raw, result.body, "brouillon")
+
+    def _keep(self, prepared: PreparedDraft, model_draft: str, text: str, status: str) -> None:
+        """Keep the draft in the encrypted history; if it cannot, say so, keep working."""
+        ref = prepared.task.ref
+        previous = self.kept.get(ref)
+        try:
+            draft_id = self.workspace.remember(
+                prepared, model_draft, text, status, previous[0] if previous else None
+            )
+        except HospiDeskError as exc:
+            self.statusBar().showMessage(
+                self.tr("Brouillon non conservé dans l'historique : %s") % exc.message, 15000
+            )
+            return
+        self.kept[ref] = (draft_id, model_draft)
 
     def _cancelled(self, job: int) -> None:
         if job == self.job:
@@ -460,6 +478,8 @@ class MainWindow(QMainWindow):
             )
             return
         self.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
+        model_draft = self.kept.get(prepared.task.ref, ("", ""))[1]
+        self._keep(prepared, model_draft, self.draft.toPlainText(), "exporté")
         self.open_document(path)
 
     def open_document(self, path: Path) -> None:

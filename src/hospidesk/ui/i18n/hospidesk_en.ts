@@ -62,264 +62,269 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="65" />
+        <location filename="../main_window.py" line="66" />
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="95" />
+        <location filename="../main_window.py" line="96" />
         <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
         <translation>Choose a readable .txt, .eml or .docx file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="99" />
+        <location filename="../main_window.py" line="100" />
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="101" />
+        <location filename="../main_window.py" line="102" />
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="102" />
+        <location filename="../main_window.py" line="103" />
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="104" />
+        <location filename="../main_window.py" line="105" />
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123" />
-        <location filename="../main_window.py" line="143" />
+        <location filename="../main_window.py" line="124" />
+        <location filename="../main_window.py" line="144" />
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124" />
+        <location filename="../main_window.py" line="125" />
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126" />
+        <location filename="../main_window.py" line="127" />
         <source>Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="128" />
+        <location filename="../main_window.py" line="129" />
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129" />
+        <location filename="../main_window.py" line="130" />
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130" />
+        <location filename="../main_window.py" line="131" />
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131" />
+        <location filename="../main_window.py" line="132" />
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132" />
+        <location filename="../main_window.py" line="133" />
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="133" />
-        <location filename="../main_window.py" line="427" />
+        <location filename="../main_window.py" line="134" />
+        <location filename="../main_window.py" line="445" />
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="172" />
+        <location filename="../main_window.py" line="173" />
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="173" />
+        <location filename="../main_window.py" line="174" />
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174" />
+        <location filename="../main_window.py" line="175" />
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176" />
+        <location filename="../main_window.py" line="177" />
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="177" />
+        <location filename="../main_window.py" line="178" />
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="178" />
+        <location filename="../main_window.py" line="179" />
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="180" />
+        <location filename="../main_window.py" line="181" />
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="182" />
+        <location filename="../main_window.py" line="183" />
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="183" />
+        <location filename="../main_window.py" line="184" />
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="184" />
+        <location filename="../main_window.py" line="185" />
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="185" />
+        <location filename="../main_window.py" line="186" />
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="186" />
+        <location filename="../main_window.py" line="187" />
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="187" />
+        <location filename="../main_window.py" line="188" />
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="188" />
+        <location filename="../main_window.py" line="189" />
         <source>&amp;Charte d'utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="221" />
+        <location filename="../main_window.py" line="222" />
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="226" />
+        <location filename="../main_window.py" line="227" />
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="231" />
+        <location filename="../main_window.py" line="232" />
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="232" />
+        <location filename="../main_window.py" line="233" />
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255" />
+        <location filename="../main_window.py" line="256" />
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="304" />
+        <location filename="../main_window.py" line="305" />
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation><numerusform>The form has %n error: %s.</numerusform><numerusform>The form has %n errors: %s.</numerusform></translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306" />
+        <location filename="../main_window.py" line="307" />
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323" />
+        <location filename="../main_window.py" line="324" />
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="328" />
+        <location filename="../main_window.py" line="329" />
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346" />
+        <location filename="../main_window.py" line="347" />
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="355" />
+        <location filename="../main_window.py" line="356" />
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365" />
+        <location filename="../main_window.py" line="366" />
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377" />
+        <location filename="../main_window.py" line="386" />
+        <source>Brouillon non conservé dans l'historique : %s</source>
+        <translation>Draft not kept in the history: %s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="395" />
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="390" />
+        <location filename="../main_window.py" line="408" />
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="407" />
+        <location filename="../main_window.py" line="425" />
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="429" />
+        <location filename="../main_window.py" line="447" />
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="439" />
+        <location filename="../main_window.py" line="457" />
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="440" />
+        <location filename="../main_window.py" line="458" />
         <source>Générez ou saisissez d'abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="449" />
+        <location filename="../main_window.py" line="467" />
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="459" />
+        <location filename="../main_window.py" line="477" />
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="462" />
+        <location filename="../main_window.py" line="480" />
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="471" />
+        <location filename="../main_window.py" line="491" />
         <source>Ouvrir un texte source</source>
         <translation>Open a source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="473" />
+        <location filename="../main_window.py" line="493" />
         <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
         <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
     </message>

@@ -1,0 +1,1 @@
+"""Protected content: encrypted history, its key in the OS keyring, recovery, retention."""
