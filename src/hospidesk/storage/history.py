@@ -34,6 +34,9 @@ class HistoryError(HospiDeskError):
     exit_code = 9
 
 
+AUTOSAVE = "autosauvegarde"  # a draft being edited: left over only after a crash
+
+
 class CorruptRecord(HistoryError):
     """One record that does not authenticate; the others are unaffected."""
 
@@ -133,16 +136,29 @@ class History:
             _aad(draft_id, task_ref),
         )
         now = _now()
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute(
+                    "INSERT INTO drafts (id, created_at, updated_at, task_ref, pack_version,"
+                    " status, content) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    " updated_at=excluded.updated_at, status=excluded.status,"
+                    " pack_version=excluded.pack_version, content=excluded.content",
+                    (draft_id, now, now, task_ref, pack_version, status, blob),
+                )
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc).lower():
+                raise HistoryError(
+                    "Disque plein : le brouillon n'a pas pu être sauvegardé dans l'historique "
+                    "(la version précédente est intacte). Libérez de la place."
+                ) from None
+            raise HistoryError(f"Sauvegarde impossible dans l'historique ({exc}).") from None
+        return draft_id
+
+    def set_status(self, draft_id: str, status: str) -> None:
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
-                "INSERT INTO drafts (id, created_at, updated_at, task_ref, pack_version, status,"
-                " content) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                " updated_at=excluded.updated_at, status=excluded.status,"
-                " pack_version=excluded.pack_version, content=excluded.content",
-                (draft_id, now, now, task_ref, pack_version, status, blob),
-            )
-        return draft_id
+            self.db.execute("UPDATE drafts SET status = ? WHERE id = ?", (status, draft_id))
 
     def list(self, task_ref: str | None = None, status: str | None = None) -> list[DraftInfo]:
         query = (

@@ -60,6 +60,14 @@ def create_window(workspace: Workspace) -> MainWindow:
     return window
 
 
+def start_window(workspace: Workspace) -> MainWindow:
+    """Show the window, then offer the drafts a crash left behind."""
+    window = create_window(workspace)
+    window.show()
+    window.offer_recovery()
+    return window
+
+
 def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -72,11 +80,10 @@ def run(argv: list[str] | None = None) -> int:
         workspace.open_session("fenêtre")
         if not ensure_rules_accepted(workspace):
             return 1
-        window = create_window(workspace)
+        window = start_window(workspace)
     except HospiDeskError as exc:
         QMessageBox.critical(None, "HospiDesk", exc.message)
         return exc.exit_code
-    window.show()
     code = app.exec()
     # Tear the window down while Qt is alive, not during interpreter shutdown.
     window.deleteLater()

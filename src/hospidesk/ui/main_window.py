@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -29,6 +30,7 @@ from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
+from hospidesk.ui.draft_records import AUTOSAVE, EXPORTED, DraftRecords
 from hospidesk.ui.engine_bridge import EngineBridge, JobResult
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
@@ -38,6 +40,8 @@ from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.ui_state import UiState
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner, PrivacyNotice, shortcut_button
+
+AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
 
 
 @dataclass
@@ -62,7 +66,7 @@ class MainWindow(QMainWindow):
         self.model: VerifiedModel | None = None
         self.prepared: PreparedDraft | None = None
         self.job: int | None = None
-        self.kept: dict[str, tuple[str, str]] = {}  # task ref -> (history id, model's draft)
+        self.records = DraftRecords(workspace)  # autosave and history of the open drafts
         self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
         self.resize(1360, 820)
         self._build()
@@ -119,8 +123,14 @@ class MainWindow(QMainWindow):
         self.privacy_timer.setInterval(400)
         self.privacy_timer.timeout.connect(self.update_privacy)
         self.source.textChanged.connect(self.privacy_timer.start)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self.source.textChanged.connect(self.autosave_timer.start)
 
         self.draft = QPlainTextEdit()
+        self.draft.textChanged.connect(self.autosave_timer.start)
         self.draft.setAccessibleName(self.tr("Brouillon"))
         self.draft.setAccessibleDescription(self.tr("Le texte produit, modifiable avant export."))
         self.draft.setPlaceholderText(
@@ -173,6 +183,7 @@ class MainWindow(QMainWindow):
         files = menu.addMenu(self.tr("&Fichier"))
         self._action(files, self.tr("&Ouvrir un texte source…"), "Ctrl+O", self.open_source)
         self._action(files, self.tr("&Exporter en Word…"), None, self.export)
+        self._action(files, self.tr("E&ffacer le brouillon"), "Ctrl+Shift+Del", self.discard)
         files.addSeparator()
         self._action(files, self.tr("&Quitter"), "Ctrl+Q", self.close)
         tasks = menu.addMenu(self.tr("&Tâches"))
@@ -238,6 +249,9 @@ class MainWindow(QMainWindow):
     def select_task(self, ref: str) -> None:
         if self.current is not None and self.current.ref == ref:
             return
+        if self.autosave_timer.isActive():
+            self.autosave_timer.stop()
+            self.autosave()
         self._remember_current()
         item = self.tasks[ref]
         self.current = item
@@ -256,6 +270,7 @@ class MainWindow(QMainWindow):
         required = self.tr(" (obligatoire)") if mode is SourceMode.REQUIRED else ""
         self.source_box.setTitle(item.task.source.label + required)
         self.form.changed.connect(self.privacy_timer.start)
+        self.form.changed.connect(self.autosave_timer.start)
         saved = self.drafts.get(ref)
         self.source.setPlainText(saved.source if saved else "")
         self.draft.setPlainText(saved.draft if saved else "")
@@ -370,23 +385,64 @@ class MainWindow(QMainWindow):
         self.speed_label.setToolTip(f"{rate:.1f} jetons/s")
         self.job = None
         self._set_busy(False)
-        if self.prepared is not None:
-            self._keep(self.prepared, result.raw, result.body, "brouillon")
+        if self.current is not None:
+            self.records.model_drafts[self.current.ref] = result.raw
+        self.autosave()
 
-    def _keep(self, prepared: PreparedDraft, model_draft: str, text: str, status: str) -> None:
-        """Keep the draft in the encrypted history; if it cannot, say so, keep working."""
-        ref = prepared.task.ref
-        previous = self.kept.get(ref)
-        try:
-            draft_id = self.workspace.remember(
-                prepared, model_draft, text, status, previous[0] if previous else None
-            )
-        except HospiDeskError as exc:
-            self.statusBar().showMessage(
-                self.tr("Brouillon non conservé dans l'historique : %s") % exc.message, 15000
-            )
+    def _state(self) -> DraftState | None:
+        if self.current is None or self.form is None:
+            return None
+        return DraftState(self.form.values(), self.source.toPlainText(), self.draft.toPlainText())
+
+    def autosave(self, status: str = AUTOSAVE) -> None:
+        """Save the open draft, encrypted, under its record (see DraftRecords)."""
+        state = self._state()
+        if self.current is None or state is None:
             return
-        self.kept[ref] = (draft_id, model_draft)
+        if status == AUTOSAVE and not (state.draft.strip() or state.source.strip()):
+            return
+        problem = self.records.save(self.current, state.values, state.source, state.draft, status)
+        if problem:
+            self.statusBar().showMessage(
+                self.tr("Brouillon non conservé dans l'historique : %s") % problem, 15000
+            )
+
+    def discard(self) -> None:
+        """Clear the open draft; its saved copy is deleted (no backup left behind)."""
+        if self.current is None or self.job is not None:
+            return
+        self.records.discard(self.current.ref)
+        self.draft.clear()
+        self.source.clear()
+        self.drafts.pop(self.current.ref, None)
+        self.autosave_timer.stop()
+
+    def offer_recovery(self) -> None:
+        """After a crash: offer the drafts autosaved but never closed normally."""
+        found = self.records.leftovers()
+        if not found:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Récupération de brouillons"),
+            self.tr(
+                "%n brouillon(s) en cours ont été retrouvés après un arrêt inattendu de "
+                "HospiDesk. Les récupérer ?",
+                "",
+                len(found),
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.records.drop(found)
+            return
+        last = None
+        for ref, (values, source, text) in self.records.restore(found).items():
+            if ref in self.tasks:
+                self.drafts[ref] = DraftState(values, source, text)
+                last = ref
+        if last:
+            self.current = None
+            self.library.select(last)
 
     def _cancelled(self, job: int) -> None:
         if job == self.job:
@@ -478,8 +534,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
-        model_draft = self.kept.get(prepared.task.ref, ("", ""))[1]
-        self._keep(prepared, model_draft, self.draft.toPlainText(), "exporté")
+        self.autosave(EXPORTED)
         self.open_document(path)
 
     def open_document(self, path: Path) -> None:
@@ -510,7 +565,10 @@ class MainWindow(QMainWindow):
         self.banner.show_error(message, hint)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.autosave_timer.stop()
+        self.autosave()
         self._remember_current()
+        self.records.close()  # a normal close: open drafts are kept, nothing to recover
         self.state.save()
         self.bridge.stop()
         event.accept()
