@@ -1,0 +1,42 @@
+"""A stand-in for the app under kill -9: it generates with the real engine, autosaves the
+draft after each piece, and exports the document, printing an acknowledgement after each
+save is committed and each export is in place. Run: python -m tests.storage.crash_harness OUT
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hospidesk.engine.client import EngineClient
+from hospidesk.service import DraftRequest, Workspace
+from hospidesk.storage.history import AUTOSAVE, DraftContent
+
+SOURCE = "bonjour, il manque la copie de votre piece d'identite. delai 8 jours."
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    ws = Workspace.open()
+    history = ws.history()
+    prepared = ws.prepare(DraftRequest("secretariat/reformuler-courrier", {},
+                                       source_text=SOURCE))
+    engine = EngineClient()
+    draft_id = None
+    text = ""
+    print("READY", flush=True)
+    for round_ in range(1000):
+        for piece in ws.generate(prepared, engine, seed=round_, max_tokens=4):
+            text += piece
+        text += f" [{round_}]"
+        draft_id = history.save(prepared.task.ref, "1.0.0",
+                                DraftContent({}, SOURCE, text, text), AUTOSAVE, draft_id)
+        print(f"ACK {draft_id} {len(text)}", flush=True)
+        if round_ % 3 == 2:
+            ws.export(prepared, text, out)
+            print(f"EXPORTED {len(text)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
