@@ -25,9 +25,13 @@ ROUNDS = int(os.environ.get("HOSPIDESK_KILL_ROUNDS", "200"))
 
 
 def run_and_kill(env: Env, out: Path, delay: float) -> list[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.storage.crash_harness", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env.vars(),
-                            cwd=Path(__file__).resolve().parents[2])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.crash_harness", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env.vars(),
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
@@ -60,7 +64,7 @@ def test_kill_minus_nine_loses_no_acknowledged_draft(hd_env: Env, tmp_path: Path
     acknowledged: dict[str, int] = {}
     exported = 0
     for _ in range(ROUNDS):
-        lines = run_and_kill(hd_env, out, rng.uniform(0.0, 2.5))
+        lines = run_and_kill(hd_env, out, rng.uniform(0.0, 1.5))
         for line in lines:
             parts = line.split()
             if parts[:1] == ["ACK"]:
@@ -77,6 +81,8 @@ def test_kill_minus_nine_loses_no_acknowledged_draft(hd_env: Env, tmp_path: Path
             assert len(content.text) >= length  # what was acknowledged, or more
     finally:
         history.close()
-    print(f"\n{ROUNDS} kills: {len(acknowledged)} drafts acknowledged and all found again, "
-          f"{exported} exports acknowledged")
+    print(
+        f"\n{ROUNDS} kills: {len(acknowledged)} drafts acknowledged and all found again, "
+        f"{exported} exports acknowledged"
+    )
     assert acknowledged, "no save was acknowledged: the kills came too early to test anything"
