@@ -7,7 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from hospidesk.storage.history import CorruptRecord, DraftContent, History
+from hospidesk.storage.history import CorruptRecord, DraftContent, History, HistoryError
 from hospidesk.storage.keys import SERVICE, KeyStore, KeyUnavailable
 from tests.canary import NAME, NIR
 
@@ -118,8 +118,21 @@ def test_a_damaged_database_is_reported_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = path.read_bytes()
-    from hospidesk.storage.history import HistoryError
 
     with pytest.raises(HistoryError, match=r"endommagée|intégrité"):
         History(path, KeyStore(tmp_path).load())
     assert path.read_bytes() == before
+
+
+def test_a_full_disk_during_autosave_is_clear_and_keeps_the_previous_version(
+    tmp_path: Path,
+) -> None:
+    history = open_history(tmp_path)
+    draft_id = history.save("secretariat/convocation", "1.0.0", CONTENT, "autosauvegarde")
+    # SQLite's own page limit gives the same SQLITE_FULL error as a full disk.
+    pages = history.db.execute("PRAGMA page_count").fetchone()[0]
+    history.db.execute(f"PRAGMA max_page_count = {pages}")
+    bigger = DraftContent(CONTENT.values, CONTENT.source, "x" * 200_000, "y" * 200_000)
+    with pytest.raises(HistoryError, match="Disque plein"):
+        history.save("secretariat/convocation", "1.0.0", bigger, "autosauvegarde", draft_id)
+    assert history.open(draft_id).content == CONTENT
