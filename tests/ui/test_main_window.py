@@ -59,7 +59,7 @@ def test_generated_and_exported_drafts_are_kept(
     generate(qtbot, window)
     history = window.workspace.history()
     assert [(d.task_ref, d.status) for d in history.list()] == [
-        ("secretariat/reformuler-courrier", "brouillon")
+        ("secretariat/reformuler-courrier", "autosauvegarde")  # open, not closed yet
     ]
     window.draft.appendPlainText("Ajout avant export.")
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "c.docx")

@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self._connect_engine()
         self._set_busy(False)
         self.generate_button.setEnabled(False)
+        # Open the history now (keyring, integrity check), not in the middle of a draft.
+        QTimer.singleShot(0, self.records.history)
         if state.last_task in self.tasks:
             self.library.select(state.last_task)
         elif self.tasks:
