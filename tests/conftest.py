@@ -17,6 +17,7 @@ from hospidesk.paths import get_paths
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples"
+HOSPIDESK = [sys.executable, "-m", "hospidesk"]  # the CLI as a user runs it
 DEMO_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 
@@ -67,7 +68,7 @@ class Result:
 def run_cli(env: Env, *args: str, stdin: str | None = None, timeout: float = 300) -> Result:
     """Run ``python -m hospidesk ARGS`` as a real subprocess."""
     proc = subprocess.run(
-        [sys.executable, "-m", "hospidesk", *args],
+        [*HOSPIDESK, *args],
         input=stdin,
         capture_output=True,
         text=True,

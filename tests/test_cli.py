@@ -6,14 +6,13 @@ import json
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import docx
 import psutil
 import pytest
 
-from tests.conftest import DEMO_SHA256, SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import DEMO_SHA256, HOSPIDESK, SAMPLES, Env, assert_clean_failure, run_cli
 from tests.documents.helpers import all_text
 
 COURRIER = SAMPLES / "courrier-brut.txt"
@@ -139,9 +138,7 @@ def test_draft_runs_without_any_network(hd_env: Env, tmp_path: Path) -> None:
         [
             unshare,
             "-rn",
-            sys.executable,
-            "-m",
-            "hospidesk",
+            *HOSPIDESK,
             "draft",
             "--task",
             "secretariat/reformuler-courrier",
@@ -332,9 +329,7 @@ def test_ctrl_c_stops_quickly_and_leaves_no_file(hd_env: Env, tmp_path: Path) ->
     out = tmp_path / "OUT.docx"
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "hospidesk",
+            *HOSPIDESK,
             "draft",
             "--task",
             "secretariat/reformuler-courrier",

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.canary import NAME, NIR, SOURCE, files_containing_canaries
-from tests.conftest import Env, run_cli
+from tests.conftest import HOSPIDESK, Env, run_cli
 from tests.documents.helpers import all_text
 
 pytestmark = pytest.mark.model
@@ -51,7 +50,7 @@ def test_cli_tasks_leave_no_canary_behind(hd_env: Env, tmp_path: Path) -> None:
         args += ["--field", f"{name}={value}"]
     env = Env(hd_env.home, hd_env.site)
     proc = subprocess.run(
-        [sys.executable, "-m", "hospidesk", *args],
+        [*HOSPIDESK, *args],
         capture_output=True,
         text=True,
         env=env.vars() | {"TMPDIR": str(tmp)},
@@ -100,9 +99,7 @@ def test_the_job_makes_no_network_connection(hd_env: Env, tmp_path: Path) -> Non
             "trace=connect",
             "-o",
             str(log),
-            sys.executable,
-            "-m",
-            "hospidesk",
+            *HOSPIDESK,
             "draft",
             "--task",
             "secretariat/reformuler-courrier",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
-from hospidesk.packs.model import OutputKind
+from hospidesk.packs.model import OutputKind, identifiers_in
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
 
 
@@ -58,7 +58,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         args.task, _parse_fields(args.field), source_text, source_file, args.model
     )
     prepared = ws.prepare(request)
-    found = ws.identifiers(prepared.task, prepared.values, prepared.source)
+    found = identifiers_in(prepared.task.task, prepared.values, prepared.source)
     if found:
         err(
             f"Le texte contient des identifiants de patient : {found}. Ils restent sur ce poste "

@@ -25,7 +25,6 @@ from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, HospiDeskError, ModelError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditTrail, Digest
-from hospidesk.governance.privacy import find_identifiers, summary
 from hospidesk.governance.rules import Rules, RulesAcceptance, rules_in_force
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.model import FieldType, OutputKind, SourceMode, TaskField, validate_value
@@ -119,6 +118,7 @@ class Workspace:
         self.audit = AuditTrail(paths.data, self.user)
         self._catalog: Catalog | None = None
         self._packs: list[Pack] | None = None
+        self._managed: tuple[list[Pack], list[str]] | None = None
         self.pack_problems: list[str] = []
 
     @classmethod
@@ -242,14 +242,17 @@ class Workspace:
         return PackStore(self.paths.user_packs_dir, trusted, self.policy)
 
     def managed_packs(self) -> list[Pack]:
-        """Packs that ship with the app or that IT put in the site directory."""
-        return discover([shipped_packs_dir(), self.paths.site_packs_dir])[0]
+        """Packs that ship with the app or that IT put in the site directory (read once)."""
+        if self._managed is None:
+            self._managed = discover([shipped_packs_dir(), self.paths.site_packs_dir])
+        return list(self._managed[0])
 
     @property
     def packs(self) -> list[Pack]:
         """The usable packs: managed ones and verified user imports, newest version of each."""
         if self._packs is None:
-            packs, self.pack_problems = discover([shipped_packs_dir(), self.paths.site_packs_dir])
+            packs = self.managed_packs()
+            self.pack_problems = list(self._managed[1]) if self._managed else []
             for item in self.pack_store().installed():
                 if item.pack is not None and item.active:
                     packs.append(item.pack)
@@ -382,13 +385,6 @@ class Workspace:
             self.check_memory(entry)
         messages = build_messages(task, values, source)
         return PreparedDraft(item, values, source, model, messages, frozenset(request.fields))
-
-    @staticmethod
-    def identifiers(task: PackTask, values: Mapping[str, str], source: str | None) -> str:
-        """What patient identifiers the inputs hold (kinds and counts, never the values)."""
-        names = [values.get(f.name, "") for f in task.task.fields if f.identity]
-        texts = [*values.values(), source or ""]
-        return summary(f for text in texts for f in find_identifiers(text, names))
 
     def ensure_loaded(self, model: VerifiedModel, engine: EngineClient) -> None:
         """Start the engine and load ``model`` unless it already holds it."""

@@ -103,3 +103,11 @@ def redact(text: str, names: Iterable[str] = ()) -> str:
         last = finding.end
     out.append(text[last:])
     return "".join(out)
+
+
+def inputs_summary(fields: Iterable[tuple[str, bool]], source: str | None) -> str:
+    """What a task's inputs hold: ``fields`` are (value, is an identity field) pairs."""
+    pairs = list(fields)
+    names = [value for value, identity in pairs if identity]
+    texts = [value for value, _ in pairs] + [source or ""]
+    return summary(f for text in texts for f in find_identifiers(text, names))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -186,3 +187,10 @@ def validate_value(spec: TaskField, raw: str) -> str | None:
         if spec.maximum is not None and number > spec.maximum:
             return f"Le nombre doit être au plus {spec.maximum:g}."
     return None
+
+
+def identifiers_in(task: Task, values: Mapping[str, str], source: str | None) -> str:
+    """Patient identifiers in a task's inputs (kinds and counts, never the values)."""
+    from hospidesk.governance.privacy import inputs_summary
+
+    return inputs_summary(((values.get(f.name, ""), f.identity) for f in task.fields), source)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
-from hospidesk.packs.model import SourceMode
+from hospidesk.packs.model import SourceMode, identifiers_in
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
 from hospidesk.ui.draft_records import AUTOSAVE, EXPORTED, DraftRecords
 from hospidesk.ui.engine_bridge import EngineBridge, JobResult
@@ -284,9 +284,7 @@ class MainWindow(QMainWindow):
         """Say which patient identifiers the inputs hold (they stay on this computer)."""
         if self.current is None or self.form is None:
             return
-        found = self.workspace.identifiers(
-            self.current, self.form.values(), self.source.toPlainText()
-        )
+        found = identifiers_in(self.current.task, self.form.values(), self.source.toPlainText())
         self.privacy_label.show_found(found)
 
     def _remember_current(self) -> None:
