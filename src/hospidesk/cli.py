@@ -87,9 +87,26 @@ def build_parser() -> argparse.ArgumentParser:
     history_sub = history.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=_Parser
     )
-    history_sub.add_parser("list", help="lister les brouillons conservés")
+    history_list = history_sub.add_parser("list", help="lister les brouillons conservés")
+    history_list.add_argument("--search", metavar="TEXTE", help="tâche, date ou statut")
+    history_show = history_sub.add_parser("show", help="afficher le texte d'un brouillon")
+    history_show.add_argument("id", metavar="ID")
+    history_export = history_sub.add_parser("export", help="exporter à nouveau en Word")
+    history_export.add_argument("id", metavar="ID")
+    history_export.add_argument("--out", required=True, metavar="FICHIER.docx")
+    history_delete = history_sub.add_parser("delete", help="supprimer un brouillon")
+    history_delete.add_argument("id", metavar="ID")
     history_sub.add_parser("passphrase", help="définir la phrase de secours")
-    history_sub.add_parser("recover", help="récupérer la clé avec la phrase de secours")
+    history_recover = history_sub.add_parser(
+        "recover", help="récupérer la clé (phrase de secours, ou clé de la DSI)"
+    )
+    history_recover.add_argument(
+        "--it-key", metavar="FICHIER", help="clé privée de secours de l'établissement (DSI)"
+    )
+    history_keygen = history_sub.add_parser(
+        "it-keygen", help="DSI : créer la clé de secours de l'établissement"
+    )
+    history_keygen.add_argument("folder", metavar="DOSSIER")
 
     paths = sub.add_parser("paths", help="emplacement des fichiers")
     paths.add_argument("--json", action="store_true")

@@ -260,31 +260,9 @@ class AuditFailure(HospiDeskError):
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    import getpass
+    from hospidesk.history_cli import run
 
-    ws = Workspace.open()
-    if args.action in ("recover", "passphrase"):
-        prompt = (
-            "Phrase de secours : "
-            if args.action == "recover"
-            else ("Nouvelle phrase de secours (10 caractères au moins) : ")
-        )
-        phrase = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline()
-        phrase = phrase.rstrip("\n")
-        if args.action == "recover":
-            ws.key_store().recover(phrase)
-            err("Clé de l'historique récupérée et remise dans le trousseau du système.")
-        else:
-            ws.key_store().set_recovery(phrase)
-            err("Phrase de secours enregistrée : gardez-la en lieu sûr.")
-        return 0
-    history = ws.history()
-    try:
-        for info in history.list():
-            print(f"{info.updated_at[:16].replace('T', ' ')}  {info.status:<10} {info.task_ref}")
-    finally:
-        history.close()
-    return 0
+    return run(args)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

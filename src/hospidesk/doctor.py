@@ -80,6 +80,28 @@ def engine_state() -> Check:
     )
 
 
+def recovery_key_state(ws: Workspace) -> Check:
+    from hospidesk.errors import HospiDeskError
+    from hospidesk.storage import recovery_key
+    from hospidesk.storage.crypto import public_fingerprint
+
+    label = "Clé de secours de l'historique (DSI)"
+    path = ws.paths.site_recovery_key
+    if not path.exists():
+        return Check(label, True, f"aucune (seule la phrase de secours de l'utilisateur) : {path}")
+    try:
+        fingerprint = public_fingerprint(recovery_key.load_public(path))
+    except HospiDeskError as exc:
+        return Check(label, False, exc.message)
+    wrapped = ws.key_store().it_fingerprint()
+    state = (
+        "cet historique en est protégé"
+        if wrapped == fingerprint
+        else "cet historique le sera à sa prochaine ouverture"
+    )
+    return Check(label, True, f"empreinte {fingerprint} ; {state}")
+
+
 def run_doctor(ws: Workspace) -> int:
     checks: list[Check] = [
         Check(
@@ -128,6 +150,7 @@ def run_doctor(ws: Workspace) -> int:
         )
     )
     checks.append(keyring_state())
+    checks.append(recovery_key_state(ws))
     checks.append(network_state())
 
     for check in checks:

@@ -82,6 +82,11 @@ class Paths:
     def trusted_keys_dir(self) -> Path:
         return self.site.path / "trusted-keys"
 
+    @property
+    def site_recovery_key(self) -> Path:
+        """IT's public key that every history's data key is also sealed to."""
+        return self.site.path / "history-recovery-public.pem"
+
 
 def default_site_dir() -> Path:
     return Path(platformdirs.site_config_dir(APP, appauthor=False))

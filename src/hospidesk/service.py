@@ -156,7 +156,7 @@ class Workspace:
             atomic_write_text(seen, digest or "")
 
     def key_store(self) -> KeyStore:
-        return KeyStore(self.paths.data)
+        return KeyStore(self.paths.data, it_public=self.paths.site_recovery_key)
 
     def history(self) -> History:
         """The encrypted history (KeyUnavailable when its key cannot be had)."""

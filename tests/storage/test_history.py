@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 
+from hospidesk.errors import HospiDeskError
 from hospidesk.storage.history import CorruptRecord, DraftContent, History, HistoryError
 from hospidesk.storage.keys import SERVICE, KeyStore, KeyUnavailable
 from tests.canary import NAME, NIR
@@ -136,3 +137,67 @@ def test_a_full_disk_during_autosave_is_clear_and_keeps_the_previous_version(
     with pytest.raises(HistoryError, match="Disque plein"):
         history.save("secretariat/convocation", "1.0.0", bigger, "autosauvegarde", draft_id)
     assert history.open(draft_id).content == CONTENT
+
+
+IT_PHRASE = "phrase de la DSI, bien longue"
+
+
+def it_pair(folder: Path) -> tuple[Path, Path]:
+    from hospidesk.storage import recovery_key
+
+    private_pem, public_pem = recovery_key.generate(IT_PHRASE)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "private.pem").write_bytes(private_pem)
+    (folder / "public.pem").write_bytes(public_pem)
+    return folder / "private.pem", folder / "public.pem"
+
+
+def test_the_it_recovery_key_brings_back_a_history_whose_keyring_entry_was_lost(
+    tmp_path: Path,
+) -> None:
+    private, public = it_pair(tmp_path / "it")
+    data = tmp_path / "data"
+    store = KeyStore(data, it_public=public)
+    history = History(data / "history.sqlite3", store.load())
+    draft_id = history.save("secretariat/convocation", "1.0.0", CONTENT)
+    history.close()
+    assert store.it_fingerprint() is not None
+    assert b"CANARIVORE" not in (data / "history-key.json").read_bytes()
+    keyring.delete_password(SERVICE, store.entry)  # new workstation profile, keyring reset
+    before = snapshot(data)
+    with pytest.raises(KeyUnavailable, match="absente du trousseau"):
+        store.load()
+    with pytest.raises(HospiDeskError, match="phrase incorrecte"):
+        store.recover_with_it_key(private, "pas la bonne phrase")
+    other_private, _ = it_pair(tmp_path / "other")
+    with pytest.raises(KeyUnavailable, match="pas celle qui protège"):
+        store.recover_with_it_key(other_private, IT_PHRASE)
+    assert snapshot(data) == before
+    store.recover_with_it_key(private, IT_PHRASE)
+    assert open_history(data).open(draft_id).content == CONTENT
+
+
+def test_an_it_key_installed_later_wraps_existing_histories_and_a_new_one_replaces_it(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    open_history(data).close()
+    _, public = it_pair(tmp_path / "it")
+    store = KeyStore(data, it_public=public)
+    assert store.it_fingerprint() is None
+    store.load()
+    first = store.it_fingerprint()
+    assert first is not None
+    store.load()  # no rewrite when the wrap is current
+    assert store.it_fingerprint() == first
+    _, rotated = it_pair(tmp_path / "it2")
+    KeyStore(data, it_public=rotated).load()
+    assert store.it_fingerprint() not in (None, first)
+
+
+def test_an_unusable_it_public_key_does_not_stop_the_user(tmp_path: Path) -> None:
+    public = tmp_path / "public.pem"
+    public.write_text("pas une clé")
+    store = KeyStore(tmp_path / "data", it_public=public)
+    History(tmp_path / "data" / "history.sqlite3", store.load()).close()
+    assert store.it_fingerprint() is None

@@ -102,3 +102,57 @@ def test_retention_purges_at_start_and_audits_the_count(hd_env: Env, tmp_path: P
     ]
     purged = [e for e in events if e["event"] == "history_purged"]
     assert purged and purged[0]["details"] == {"count": 1, "retention_days": 7}
+
+
+def test_show_export_and_delete_a_kept_draft(hd_env: Env, tmp_path: Path) -> None:
+    draft(hd_env, tmp_path)
+    listing = run_cli(hd_env, "history", "list", "--search", "reformuler").stdout
+    draft_id = listing.split()[0]
+    assert len(draft_id) == 8
+    assert run_cli(hd_env, "history", "list", "--search", "convocation").stdout == ""
+    shown = run_cli(hd_env, "history", "show", draft_id)
+    assert shown.returncode == 0 and shown.stdout.strip()
+    again = tmp_path / "encore.docx"
+    exported = run_cli(hd_env, "history", "export", draft_id, "--out", str(again))
+    assert exported.returncode == 0, exported.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(again)).paragraphs)
+    assert shown.stdout.strip().splitlines()[0] in text
+    assert "Aucun brouillon" in assert_clean_failure(run_cli(hd_env, "history", "show", "ffff0000"))
+    assert run_cli(hd_env, "history", "delete", draft_id).returncode == 0
+    assert run_cli(hd_env, "history", "list").stdout == ""
+    events = (hd_env.home / "data" / "audit.jsonl").read_text()
+    assert '"history_deleted"' in events and NAME not in events
+
+
+def test_it_recovery_key_from_the_site_directory(hd_env: Env, tmp_path: Path) -> None:
+    import keyring
+
+    from hospidesk.storage.keys import SERVICE, KeyStore
+
+    it_folder = tmp_path / "coffre-dsi"
+    it_folder.mkdir()
+    it_phrase = "phrase de la DSI, bien longue\n"
+    assert run_cli(hd_env, "history", "it-keygen", str(it_folder), stdin=it_phrase).returncode == 0
+    private = it_folder / "history-recovery-private.pem"
+    assert private.stat().st_mode & 0o077 == 0
+    line = assert_clean_failure(
+        run_cli(hd_env, "history", "it-keygen", str(it_folder), stdin=it_phrase)
+    )
+    assert "existe déjà" in line
+    (hd_env.site / "history-recovery-public.pem").write_bytes(
+        (it_folder / "history-recovery-public.pem").read_bytes()
+    )
+    draft(hd_env, tmp_path)  # no passphrase set by the user: only IT can recover
+    doctor = run_cli(hd_env, "doctor").stdout
+    assert "cet historique en est protégé" in doctor
+    keyring.delete_password(SERVICE, KeyStore(hd_env.home / "data").entry)
+    assert "absente du trousseau" in assert_clean_failure(run_cli(hd_env, "history", "list"))
+    line = assert_clean_failure(
+        run_cli(hd_env, "history", "recover", "--it-key", str(private), stdin="mauvaise\n")
+    )
+    assert "phrase incorrecte" in line
+    result = run_cli(hd_env, "history", "recover", "--it-key", str(private), stdin=it_phrase)
+    assert result.returncode == 0, result.stderr
+    assert "secretariat/reformuler-courrier" in run_cli(hd_env, "history", "list").stdout

@@ -1,9 +1,11 @@
-"""The history's data key: random, kept in the OS keyring, with a passphrase recovery wrap.
+"""The history's data key: random, kept in the OS keyring, with two recovery wraps.
 
 The key file beside the history holds no key in clear: a check value sealed with the key (to
-tell a wrong key from damaged data) and, once the user set one, the key sealed with a key
-derived from their recovery passphrase. When the keyring is missing, locked or holds another
-key, nothing falls back to plaintext and nothing is deleted: the user is told, and recovers.
+tell a wrong key from damaged data), the key sealed with a key derived from the user's
+recovery passphrase (once they set one) and the key sealed to the establishment's recovery
+public key (when IT put one in the site directory, see ``recovery_key``). When the keyring is
+missing, locked or holds another key, nothing falls back to plaintext and nothing is deleted:
+the user is told, and recovers.
 """
 
 from __future__ import annotations
@@ -18,20 +20,26 @@ from typing import Any
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.fsutil import atomic_write_text
+from hospidesk.storage import recovery_key
 from hospidesk.storage.crypto import (
     KEY_BYTES,
     CorruptData,
     new_key,
     open_sealed,
+    open_sealed_to,
     passphrase_key,
+    public_fingerprint,
     seal,
+    seal_to,
 )
 
 SERVICE = "hospidesk"
 CHECK = b"hospidesk-history-key-check"
+IT_INFO = b"hospidesk-history-it-recovery-v1"
 RECOVER_HINT = (
     "Récupérez-la avec votre phrase de secours : « hospidesk history recover » (ou "
-    "Paramètres › Historique dans la fenêtre). Vos brouillons restent intacts."
+    "Outils › Historique dans la fenêtre), ou demandez à la DSI sa clé de secours. Vos "
+    "brouillons restent intacts."
 )
 
 
@@ -50,8 +58,10 @@ def _unb64(text: str) -> bytes:
 
 
 class KeyStore:
-    def __init__(self, folder: Path, backend: Any = None) -> None:
+    def __init__(self, folder: Path, backend: Any = None, it_public: Path | None = None) -> None:
+        """``it_public``: where IT's recovery public key would be (the site directory)."""
         self.folder = folder
+        self.it_public = it_public
         self.file = folder / "history-key.json"
         # One keyring entry per data folder (HOSPIDESK_HOME gives each its own).
         self.entry = (
@@ -113,7 +123,8 @@ class KeyStore:
         if meta is None:
             key = new_key()
             self._keyring_set(key)
-            self._write({"version": 1, "check": _b64(seal(key, CHECK, b"check")), "recovery": None})
+            meta = {"version": 1, "check": _b64(seal(key, CHECK, b"check")), "recovery": None}
+            self._wrap_for_it(key, meta, always_write=True)
             return key
         stored = self._keyring_get()
         if stored is None:
@@ -130,6 +141,61 @@ class KeyStore:
                 "La clé de l'historique trouvée dans le trousseau est altérée ou ne correspond "
                 f"pas à cet historique. {RECOVER_HINT}"
             )
+        self._wrap_for_it(key, meta)
+        return key
+
+    def _wrap_for_it(self, key: bytes, meta: dict[str, Any], always_write: bool = False) -> None:
+        """Seal the key to IT's current public key, once per public key.
+
+        A missing or unusable public key never stops the user's work: ``hospidesk doctor``
+        reports it to IT. A new public key replaces the wrap made for the previous one.
+        """
+        public = None
+        if self.it_public is not None and self.it_public.exists():
+            try:
+                public = recovery_key.load_public(self.it_public)
+            except HospiDeskError:
+                public = None
+        if public is not None:
+            fingerprint = public_fingerprint(public)
+            current = meta.get("it_recovery") or {}
+            if current.get("fingerprint") != fingerprint:
+                meta["it_recovery"] = {
+                    "fingerprint": fingerprint,
+                    "key": _b64(seal_to(public, key, IT_INFO)),
+                }
+                always_write = True
+        if always_write:
+            self._write(meta)
+
+    def it_fingerprint(self) -> str | None:
+        """The fingerprint of the IT key this history can be recovered with, if any."""
+        meta = self._meta()
+        wrap = meta.get("it_recovery") if meta else None
+        return str(wrap["fingerprint"]) if isinstance(wrap, dict) else None
+
+    def recover_with_it_key(self, private_key_file: Path, passphrase: str) -> bytes:
+        """Unwrap the key with IT's private key, check it, put it back in the keyring."""
+        private = recovery_key.load_private(private_key_file, passphrase)
+        meta = self._meta()
+        wrap = meta.get("it_recovery") if meta else None
+        if not meta or not isinstance(wrap, dict):
+            raise KeyUnavailable(
+                "Cet historique n'a pas été protégé par une clé de secours de l'établissement "
+                "(aucune n'était installée quand il a été ouvert pour la dernière fois)."
+            )
+        if wrap.get("fingerprint") != public_fingerprint(private.public_key()):
+            raise KeyUnavailable(
+                "Cette clé de secours n'est pas celle qui protège cet historique (empreinte "
+                f"attendue : {wrap.get('fingerprint')})."
+            )
+        try:
+            key = open_sealed_to(private, _unb64(wrap["key"]), IT_INFO)
+        except (CorruptData, KeyError, ValueError, binascii.Error):
+            raise KeyUnavailable("La copie de secours de la clé est endommagée.") from None
+        if len(key) != KEY_BYTES or not self._check(key, meta):
+            raise KeyUnavailable("La clé récupérée ne correspond pas à cet historique.")
+        self._keyring_set(key)
         return key
 
     def has_recovery(self) -> bool:
