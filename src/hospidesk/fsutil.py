@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from hospidesk.errors import UsageError
@@ -32,6 +35,27 @@ def check_writable_target(path: Path) -> None:
         raise UsageError(f"Impossible d'écrire dans le dossier : {folder} (droits insuffisants)")
 
 
+STALE_TEMP_SECONDS = 120
+"""A temporary file this old was left by a write that never finished (power cut, kill -9)."""
+
+
+def remove_stale_temps(path: Path, now: float | None = None) -> int:
+    """Delete what interrupted writes of ``path`` left behind; return how many.
+
+    Only our own names (``.NAME.XXXXXXXX.tmp``, as made below) and only when old enough not
+    to belong to a write in progress in another process.
+    """
+    pattern = re.compile(re.escape(f".{path.name}.") + r"[a-z0-9_]{8}\.tmp")
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    removed = 0
+    for candidate in path.parent.glob(glob.escape(f".{path.name}.") + "*.tmp"):
+        with contextlib.suppress(OSError):
+            if pattern.fullmatch(candidate.name) and candidate.lstat().st_mtime < limit:
+                candidate.unlink()
+                removed += 1
+    return removed
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` through a temporary file, fsync, rename, fsync of the folder.
 
@@ -39,6 +63,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     temporary file remains.
     """
     folder = path.parent
+    remove_stale_temps(path)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from hospidesk.fsutil import STALE_TEMP_SECONDS, remove_stale_temps
 from hospidesk.service import Workspace
 from tests.conftest import Env
 
@@ -86,3 +87,8 @@ def test_kill_minus_nine_loses_no_acknowledged_draft(hd_env: Env, tmp_path: Path
         f"{exported} exports acknowledged"
     )
     assert acknowledged, "no save was acknowledged: the kills came too early to test anything"
+    # What the killed exports left behind goes away at the next write of the same file.
+    leftovers = list(tmp_path.glob(".lettre.docx.*.tmp"))
+    later = time.time() + STALE_TEMP_SECONDS + 1
+    assert remove_stale_temps(out, now=later) == len(leftovers)
+    assert not list(tmp_path.glob(".lettre.docx.*.tmp"))
