@@ -8,12 +8,13 @@ normally: the window offers to recover it. No other copy of a draft is ever writ
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
 from hospidesk.service import Workspace
-from hospidesk.storage.history import AUTOSAVE, DraftContent, DraftInfo, History
+from hospidesk.storage.history import AUTOSAVE, Draft, DraftContent, DraftInfo, History
 
 EXPORTED = "exporté"
 KEPT = "brouillon"
@@ -65,6 +66,26 @@ class DraftRecords:
         self.saved.pop(ref, None)
         if history is not None and draft_id is not None:
             history.delete(draft_id)
+
+    def adopt(self, draft: Draft) -> None:
+        """A draft reopened from the history becomes the open draft of its task."""
+        ref = draft.info.task_ref
+        previous = self.ids.get(ref)
+        history = self.history()
+        if previous and previous != draft.info.id and history is not None:
+            with contextlib.suppress(HospiDeskError):  # the one it replaces is kept, not lost
+                if any(i.id == previous for i in history.list(status=AUTOSAVE)):
+                    history.set_status(previous, KEPT)
+        self.ids[ref] = draft.info.id
+        self.model_drafts[ref] = draft.content.model_draft
+        self.saved[ref] = draft.content
+
+    def forget(self, draft_id: str) -> None:
+        """A record deleted from the history: an open draft saves under a new one."""
+        for ref, known in list(self.ids.items()):
+            if known == draft_id:
+                del self.ids[ref]
+                self.saved.pop(ref, None)
 
     def leftovers(self) -> list[DraftInfo]:
         history = self.history()

@@ -32,6 +32,7 @@ from hospidesk.packs.model import SourceMode, identifiers_in
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
 from hospidesk.ui.draft_records import AUTOSAVE, EXPORTED, DraftRecords
 from hospidesk.ui.engine_bridge import EngineBridge, JobResult
+from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
@@ -42,6 +43,7 @@ from hospidesk.ui.ui_state import UiState
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner, PrivacyNotice, shortcut_button
 
 AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
+RETENTION_CHECK_MS = 3600_000  # drafts past the retention go within the hour, not next start
 
 
 @dataclass
@@ -76,6 +78,10 @@ class MainWindow(QMainWindow):
         self.generate_button.setEnabled(False)
         # Open the history now (keyring, integrity check), not in the middle of a draft.
         QTimer.singleShot(0, self.records.history)
+        self.retention_timer = QTimer(self)
+        self.retention_timer.setInterval(RETENTION_CHECK_MS)
+        self.retention_timer.timeout.connect(self.purge_history)
+        self.retention_timer.start()
         if state.last_task in self.tasks:
             self.library.select(state.last_task)
         elif self.tasks:
@@ -197,6 +203,7 @@ class MainWindow(QMainWindow):
         self._action(tasks, self.tr("Aller au texte &source"), "Ctrl+2", self.source.setFocus)
         self._action(tasks, self.tr("Aller au &brouillon"), "Ctrl+3", self.draft.setFocus)
         tools = menu.addMenu(self.tr("&Outils"))
+        self._action(tools, self.tr("&Historique des brouillons…"), "Ctrl+H", self.open_history)
         self._action(tools, self.tr("&Paramètres…"), "Ctrl+,", self.open_settings)
         help_menu = menu.addMenu(self.tr("&Aide"))
         self._action(help_menu, self.tr("&Charte d'utilisation"), None, self.show_rules)
@@ -443,6 +450,42 @@ class MainWindow(QMainWindow):
         if last:
             self.current = None
             self.library.select(last)
+
+    def open_history(self) -> None:
+        """Browse the kept drafts; reopen one (and export it again) in its task."""
+        if self.job is not None:
+            return
+        titles = {ref: item.task.title for ref, item in self.tasks.items()}
+        dialog = HistoryDialog(self.records, titles, self)
+        if not dialog.exec() or dialog.chosen is None:
+            return
+        draft = dialog.chosen
+        if self.autosave_timer.isActive():
+            self.autosave_timer.stop()
+            self.autosave()
+        content = draft.content
+        self.records.adopt(draft)
+        self.drafts[draft.info.task_ref] = DraftState(
+            dict(content.values), content.source or "", content.text
+        )
+        self.current = None  # show the reopened draft even if its task is the open one
+        self.library.select(draft.info.task_ref)
+        if dialog.export_after:
+            self.export()
+
+    def purge_history(self) -> None:
+        """Drafts past the policy's retention go while the window stays open (audited)."""
+        try:
+            count = self.workspace.purge_history()
+        except HospiDeskError:
+            return  # a locked history is said where it is used
+        if count:
+            self.statusBar().showMessage(
+                self.tr(
+                    "%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).", "", count
+                ),
+                8000,
+            )
 
     def _cancelled(self, job: int) -> None:
         if job == self.job:
