@@ -34,6 +34,16 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--model", metavar="ID")
     draft.add_argument("--max-tokens", type=int, metavar="N", help="longueur maximale du texte")
     draft.add_argument("--seed", type=int, metavar="N", help="graine (résultat reproductible)")
+    draft.add_argument(
+        "--helped", choices=("oui", "un-peu", "non"), help="votre avis : la tâche a-t-elle aidé ?"
+    )
+    draft.add_argument(
+        "--minutes-saved", type=_minutes, metavar="N", help="minutes gagnées (environ)"
+    )
+
+    stats = sub.add_parser("stats", help="mesure des gains (agrégats sans contenu)")
+    stats.add_argument("--format", choices=("csv", "json"), default="csv")
+    stats.add_argument("--out", metavar="FICHIER", help="sinon, sur la sortie standard")
 
     tasks = sub.add_parser("tasks", help="lister les tâches disponibles")
     tasks.add_argument("--role", metavar="MÉTIER")
@@ -122,6 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     settings_set.add_argument("key", metavar="CLÉ")
     settings_set.add_argument("value", metavar="VALEUR")
     return parser
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if not 0 <= value <= 480:
+        raise argparse.ArgumentTypeError("entre 0 et 480 minutes")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
@@ -37,6 +38,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     from hospidesk.engine.client import EngineClient
     from hospidesk.fsutil import check_writable_target
 
+    started = time.monotonic()
     ws = Workspace.open()
     ws.require_rules()
     ws.open_session("cli")
@@ -103,6 +105,47 @@ def cmd_draft(args: argparse.Namespace) -> int:
         ws.remember(prepared, "".join(chunks), body, "exporté" if out else "brouillon")
     except HospiDeskError as exc:
         err(f"Brouillon non conservé dans l'historique : {exc.message}")
+    try:
+        ws.record_use(
+            prepared.task,
+            prepared.model.entry.id,
+            "exporté" if out else "affiché",
+            time.monotonic() - started,
+            body,
+            body,
+            args.helped,
+            args.minutes_saved,
+        )
+    except HospiDeskError as exc:
+        err(f"Mesure d'usage non enregistrée : {exc.message}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from hospidesk.governance.metrics import aggregate, to_csv, to_json
+
+    ws = Workspace.open()
+    store = ws.metrics()
+    try:
+        uses = store.uses()
+    finally:
+        store.close()
+    threshold = ws.policy.metrics.min_group_size
+    rows = aggregate(uses, threshold)
+    text = to_json(rows, threshold) + "\n" if args.format == "json" else to_csv(rows)
+    if args.out:
+        from hospidesk.fsutil import atomic_write_text, check_writable_target
+
+        out = Path(args.out).expanduser()
+        check_writable_target(out)
+        atomic_write_text(out, text, mode=0o644)
+        suppressed = sum(1 for row in rows if row.suppressed)
+        err(
+            f"Mesures exportées : {len(rows)} groupes (tâche × semaine), dont {suppressed} "
+            f"masqués (moins de {threshold} usages) : {out}"
+        )
+    else:
+        sys.stdout.write(text)
     return 0
 
 

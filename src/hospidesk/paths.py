@@ -63,6 +63,10 @@ class Paths:
         return self.data / "history.sqlite3"
 
     @property
+    def metrics_db(self) -> Path:
+        return self.data / "metrics.sqlite3"
+
+    @property
     def audit_file(self) -> Path:
         return self.data / "audit.jsonl"
 

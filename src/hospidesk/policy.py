@@ -115,6 +115,13 @@ class HistoryPolicy(_Strict):
     retention_days: int = Field(default=30, ge=1, le=3650)
 
 
+class MetricsPolicy(_Strict):
+    require_feedback: bool = False
+    """Ask after every task whether it helped, without the user being able to turn it off."""
+    min_group_size: int = Field(default=5, ge=2, le=1000)
+    """In ``hospidesk stats``, groups with fewer uses lose their figures."""
+
+
 class RulesPolicy(_Strict):
     version: str = Field(min_length=1, max_length=40)
     text: str = ""
@@ -135,6 +142,7 @@ class Policy(_Strict):
     locked: tuple[LockedSetting, ...] = ()
     """Settings IT fixes, with the reason shown to the user."""
     history: HistoryPolicy = HistoryPolicy()
+    metrics: MetricsPolicy = MetricsPolicy()
     rules: RulesPolicy | None = None
     """The usage rules (charte); without it, the rules that ship with HospiDesk."""
 

@@ -25,6 +25,7 @@ from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
 from hospidesk.errors import EngineError, HospiDeskError, ModelError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditTrail, Digest
+from hospidesk.governance.metrics import MetricsStore, Use, edit_ratio
 from hospidesk.governance.rules import Rules, RulesAcceptance, rules_in_force
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.model import FieldType, OutputKind, SourceMode, TaskField, validate_value
@@ -113,6 +114,10 @@ class Workspace:
         self.paths = paths
         self.policy = load_policy(paths)
         locks = {k: Lock(v.value, v.reason) for k, v in self.policy.locks().items()}
+        if self.policy.metrics.require_feedback:
+            locks["retours.demander"] = Lock(
+                "oui", "la mesure des gains de l'établissement demande votre avis"
+            )
         self.settings = Settings.load(paths.settings_file, locks)
         self.user, self.groups = current_user()
         self.audit = AuditTrail(paths.data, self.user)
@@ -200,6 +205,40 @@ class Workspace:
             )
         finally:
             history.close()
+
+    def metrics(self) -> MetricsStore:
+        return MetricsStore(self.paths.metrics_db)
+
+    def record_use(
+        self,
+        task: PackTask,
+        model_id: str,
+        outcome: str,
+        seconds: float | None,
+        model_text: str,
+        final_text: str,
+        helped: str | None = None,
+        minutes_saved: int | None = None,
+    ) -> int:
+        """One use in the metrics (no content: see governance.metrics); returns its id."""
+        store = self.metrics()
+        try:
+            return store.record(
+                Use(
+                    task.pack.manifest.job,
+                    task.ref,
+                    task.pack.manifest.version,
+                    model_id,
+                    outcome,
+                    date.today(),
+                    None if seconds is None else round(seconds),
+                    edit_ratio(model_text, final_text),
+                    helped,
+                    minutes_saved,
+                )
+            )
+        finally:
+            store.close()
 
     def rules(self) -> Rules:
         return rules_in_force(self.policy, self.paths.site.path)

@@ -16,7 +16,7 @@ class SettingSpec:
     key: str
     label: str
     default: str = ""
-    kind: str = "text"  # text | int
+    kind: str = "text"  # text | int | bool (« oui » / « non »)
     minimum: int | None = None
 
 
@@ -34,6 +34,9 @@ SPECS: tuple[SettingSpec, ...] = (
         "moteur.couches_gpu", "Couches GPU (-1 = toutes si GPU, 0 = aucune)", "-1", "int", -1
     ),
     SettingSpec("moteur.contexte", "Taille du contexte (jetons, 0 = automatique)", "0", "int", 0),
+    SettingSpec(
+        "retours.demander", "Demander après chaque tâche si elle a aidé (oui/non)", "oui", "bool"
+    ),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 
@@ -51,6 +54,13 @@ PLACEHOLDERS = {
 
 def check_value(spec: SettingSpec, value: str) -> str:
     """The value normalised for ``spec``, or ValueError with a French reason."""
+    if spec.kind == "bool":
+        normalised = value.strip().lower()
+        if normalised in ("oui", "true", "1", "yes"):
+            return "oui"
+        if normalised in ("non", "false", "0", "no"):
+            return "non"
+        raise ValueError(f"« {spec.key} » attend oui ou non")
     if spec.kind != "int":
         return value
     try:
@@ -107,6 +117,9 @@ class Settings:
 
     def get_int(self, key: str) -> int:
         return int(self.get(key))
+
+    def get_bool(self, key: str) -> bool:
+        return self.get(key) == "oui"
 
     def is_set(self, key: str) -> bool:
         return bool(self.get(key).strip())

@@ -30,8 +30,10 @@ from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode, identifiers_in
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
+from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.draft_records import AUTOSAVE, EXPORTED, DraftRecords
 from hospidesk.ui.engine_bridge import EngineBridge, JobResult
+from hospidesk.ui.feedback import FeedbackBar, UseTracker
 from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
@@ -159,11 +161,14 @@ class MainWindow(QMainWindow):
         out_row.addStretch()
         for button in (self.copy_button, self.review_button, self.export_button):
             out_row.addWidget(button)
+        self.feedback_bar = FeedbackBar()
+        self.uses = UseTracker(self.workspace, self.feedback_bar)  # measured benefit
         right = QGroupBox(self.tr("Brouillon"))
         right_layout = QVBoxLayout(right)
         right_layout.addLayout(run_row)
         right_layout.addWidget(self.draft)
         right_layout.addLayout(out_row)
+        right_layout.addWidget(self.feedback_bar)
 
         splitter = QSplitter()
         splitter.addWidget(self.library)
@@ -204,6 +209,7 @@ class MainWindow(QMainWindow):
         self._action(tasks, self.tr("Aller au &brouillon"), "Ctrl+3", self.draft.setFocus)
         tools = menu.addMenu(self.tr("&Outils"))
         self._action(tools, self.tr("&Historique des brouillons…"), "Ctrl+H", self.open_history)
+        self._action(tools, self.tr("Mon &bilan…"), "Ctrl+B", self.open_dashboard)
         self._action(tools, self.tr("&Paramètres…"), "Ctrl+,", self.open_settings)
         help_menu = menu.addMenu(self.tr("&Aide"))
         self._action(help_menu, self.tr("&Charte d'utilisation"), None, self.show_rules)
@@ -350,6 +356,7 @@ class MainWindow(QMainWindow):
         self.draft.clear()
         self.speed_label.setText(self.tr("Rédaction en cours…"))
         self.job = self.bridge.run(prepared)
+        self.uses.run_started(prepared.task.ref)
         self._set_busy(True)
 
     def stop(self) -> None:
@@ -394,6 +401,8 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         if self.current is not None:
             self.records.model_drafts[self.current.ref] = result.raw
+        if self.prepared is not None:
+            self.uses.generated(self.prepared.task.ref, result.body)
         self.autosave()
 
     def _state(self) -> DraftState | None:
@@ -418,6 +427,7 @@ class MainWindow(QMainWindow):
         """Clear the open draft; its saved copy is deleted (no backup left behind)."""
         if self.current is None or self.job is not None:
             return
+        self.task_closed("fermé")
         self.records.discard(self.current.ref)
         self.draft.clear()
         self.source.clear()
@@ -519,8 +529,28 @@ class MainWindow(QMainWindow):
 
     # output
 
+    def task_closed(self, outcome: str) -> None:
+        """Export, copy or discard ends a use of the task: measured, and asked once."""
+        if self.current is not None:
+            model = self.model.entry.id if self.model else None
+            self.uses.closed(self.current, model, outcome, self.draft.toPlainText())
+
+    def open_dashboard(self) -> None:
+        try:
+            store = self.workspace.metrics()
+            try:
+                uses = store.uses()
+            finally:
+                store.close()
+        except HospiDeskError as exc:
+            self.show_error(exc.message, self.tr("Votre bilan n'a pas pu être lu."))
+            return
+        titles = {ref: item.task.title for ref, item in self.tasks.items()}
+        DashboardDialog(uses, titles, parent=self).exec()
+
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.draft.toPlainText())
+        self.task_closed("copié")
         self.statusBar().showMessage(self.tr("Brouillon copié dans le presse-papiers."), 4000)
 
     def review(self) -> None:
@@ -578,6 +608,7 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
         self.autosave(EXPORTED)
+        self.task_closed("exporté")
         self.open_document(path)
 
     def open_document(self, path: Path) -> None:
@@ -611,6 +642,11 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         self.autosave()
         self._remember_current()
+        for ref in list(self.uses.started):  # tasks run and left open: measured, not asked
+            if ref in self.drafts and self.model is not None:
+                self.uses.closed(
+                    self.tasks[ref], self.model.entry.id, "fermé", self.drafts[ref].draft, False
+                )
         self.records.close()  # a normal close: open drafts are kept, nothing to recover
         self.state.save()
         self.bridge.stop()

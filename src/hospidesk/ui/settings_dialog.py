@@ -4,6 +4,7 @@ locked, with the reason IT gave."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -78,6 +79,12 @@ class SettingsDialog(QDialog):
         layers.setValue(settings.get_int("moteur.couches_gpu"))
         self._add(engine_form, "moteur.couches_gpu", layers)
 
+        feedback = QGroupBox(self.tr("Mesure des gains"))
+        feedback_form = QFormLayout(feedback)
+        ask = QCheckBox(self.tr("Après chaque tâche, demander si elle m'a aidé"))
+        ask.setChecked(settings.get_bool("retours.demander"))
+        self._add(feedback_form, "retours.demander", ask)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -88,6 +95,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(details)
         layout.addWidget(engine)
+        layout.addWidget(feedback)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
@@ -119,6 +127,8 @@ class SettingsDialog(QDialog):
             return str(widget.currentData())
         if isinstance(widget, QSpinBox):
             return str(widget.value())
+        if isinstance(widget, QCheckBox):
+            return "oui" if widget.isChecked() else "non"
         if isinstance(widget, QPlainTextEdit):
             return widget.toPlainText()
         assert isinstance(widget, QLineEdit)

@@ -2,6 +2,52 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
+    <name>BarChart</name>
+    <message>
+        <location filename="../dashboard.py" line="71"/>
+        <source>Pas encore de données</source>
+        <translation>No data yet</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardDialog</name>
+    <message>
+        <location filename="../dashboard.py" line="111"/>
+        <source>Mon bilan</source>
+        <translation>My results</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="123"/>
+        <source>Sur les %1 dernières semaines : %2 tâche(s), %3 gagnées, %4 des documents exportés avec peu de retouches, %5 de réponses « cela m&apos;a aidé ».</source>
+        <translation>Over the last %1 weeks: %2 task(s), %3 saved, %4 of documents exported with few edits, %5 of answers « it helped me ».</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="132"/>
+        <source>Aucune tâche mesurée pour l&apos;instant : votre bilan apparaîtra ici.</source>
+        <translation>No task measured yet: your results will appear here.</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="140"/>
+        <source>Temps gagné par semaine (minutes)</source>
+        <translation>Time saved per week (minutes)</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="146"/>
+        <source>Tâches les plus utilisées</source>
+        <translation>Most used tasks</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="152"/>
+        <source>Documents exportés avec peu de retouches</source>
+        <translation>Documents exported with few edits</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="168"/>
+        <source>Ces mesures restent sur ce poste et ne contiennent aucun texte. L&apos;établissement n&apos;en reçoit que des totaux par tâche et par semaine, sans nom.</source>
+        <translation>These measures stay on this computer and contain no text. The hospital only receives totals per task and per week, without names.</translation>
+    </message>
+</context>
+<context>
     <name>EngineStatus</name>
     <message>
         <location filename="../widgets.py" line="51"/>
@@ -45,6 +91,74 @@
         <location filename="../widgets.py" line="36"/>
         <source>Fermer le message</source>
         <translation>Close the message</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackBar</name>
+    <message>
+        <location filename="../feedback.py" line="37"/>
+        <source>Votre avis sur cette tâche</source>
+        <translation>Your opinion of this task</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="46"/>
+        <source>&amp;Oui</source>
+        <translation>&amp;Yes</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="47"/>
+        <source>&amp;Un peu</source>
+        <translation>&amp;A little</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="48"/>
+        <source>&amp;Non</source>
+        <translation>&amp;No</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="56"/>
+        <source>Passer</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="58"/>
+        <source>Ne plus demander</source>
+        <translation>Don&apos;t ask again</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="64"/>
+        <source>Temps gagné, environ :</source>
+        <translation>Time saved, roughly:</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="67"/>
+        <source>%s min</source>
+        <translation>%s min</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="67"/>
+        <source>1 h</source>
+        <translation>1 h</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="74"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="75"/>
+        <source>Minutes gagnées</source>
+        <translation>Minutes saved</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="76"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="91"/>
+        <source>« %s » vous a-t-elle aidé ?</source>
+        <translation>Did « %s » help you?</translation>
     </message>
 </context>
 <context>
@@ -231,189 +345,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="72"/>
+        <location filename="../main_window.py" line="74"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="110"/>
         <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
         <translation>Choose a readable .txt, .eml or .docx file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="114"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="114"/>
+        <location filename="../main_window.py" line="116"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="115"/>
+        <location filename="../main_window.py" line="117"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117"/>
+        <location filename="../main_window.py" line="119"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="144"/>
+        <location filename="../main_window.py" line="166"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="145"/>
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="145"/>
+        <location filename="../main_window.py" line="147"/>
         <source>Le brouillon s&apos;affichera ici. Vous pourrez le modifier avant de l&apos;exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="147"/>
+        <location filename="../main_window.py" line="149"/>
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="148"/>
+        <location filename="../main_window.py" line="150"/>
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149"/>
+        <location filename="../main_window.py" line="151"/>
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="150"/>
+        <location filename="../main_window.py" line="152"/>
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="151"/>
+        <location filename="../main_window.py" line="153"/>
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="152"/>
-        <location filename="../main_window.py" line="544"/>
+        <location filename="../main_window.py" line="154"/>
+        <location filename="../main_window.py" line="574"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="196"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="192"/>
+        <location filename="../main_window.py" line="197"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../main_window.py" line="198"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194"/>
+        <location filename="../main_window.py" line="199"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196"/>
+        <location filename="../main_window.py" line="201"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="197"/>
+        <location filename="../main_window.py" line="202"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198"/>
+        <location filename="../main_window.py" line="203"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="205"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="207"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203"/>
+        <location filename="../main_window.py" line="208"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="204"/>
+        <location filename="../main_window.py" line="209"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205"/>
+        <location filename="../main_window.py" line="210"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="211"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207"/>
+        <location filename="../main_window.py" line="212"/>
+        <source>Mon &amp;bilan…</source>
+        <translation>My &amp;results…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="213"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208"/>
+        <location filename="../main_window.py" line="214"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="215"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
+        <location filename="../main_window.py" line="248"/>
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="247"/>
+        <location filename="../main_window.py" line="253"/>
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="258"/>
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="259"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="285"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="333"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -421,47 +540,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="329"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="376"/>
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="385"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="395"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="414"/>
+        <location filename="../main_window.py" line="423"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="434"/>
+        <location filename="../main_window.py" line="444"/>
         <source>Récupération de brouillons</source>
         <translation>Draft recovery</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="436"/>
+        <location filename="../main_window.py" line="446"/>
         <source>%n brouillon(s) en cours ont été retrouvés après un arrêt inattendu de HospiDesk. Les récupérer ?</source>
         <translation>
             <numerusform>%n draft in progress was found after HospiDesk stopped unexpectedly. Recover it?</numerusform>
@@ -469,7 +588,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="485"/>
+        <location filename="../main_window.py" line="495"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -477,57 +596,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="494"/>
+        <location filename="../main_window.py" line="504"/>
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="507"/>
+        <location filename="../main_window.py" line="517"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="524"/>
+        <location filename="../main_window.py" line="546"/>
+        <source>Votre bilan n&apos;a pas pu être lu.</source>
+        <translation>Your results could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="554"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546"/>
+        <location filename="../main_window.py" line="576"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="556"/>
+        <location filename="../main_window.py" line="586"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="557"/>
+        <location filename="../main_window.py" line="587"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="566"/>
+        <location filename="../main_window.py" line="596"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="576"/>
+        <location filename="../main_window.py" line="606"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="579"/>
+        <location filename="../main_window.py" line="609"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="589"/>
+        <location filename="../main_window.py" line="620"/>
         <source>Ouvrir un texte source</source>
         <translation>Open a source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="591"/>
+        <location filename="../main_window.py" line="622"/>
         <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
         <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
     </message>
@@ -647,42 +771,52 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="40"/>
+        <location filename="../settings_dialog.py" line="41"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="49"/>
+        <location filename="../settings_dialog.py" line="50"/>
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="63"/>
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="72"/>
+        <location filename="../settings_dialog.py" line="73"/>
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="77"/>
+        <location filename="../settings_dialog.py" line="78"/>
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="82"/>
+        <source>Mesure des gains</source>
+        <translation>Measured benefit</translation>
+    </message>
+    <message>
         <location filename="../settings_dialog.py" line="84"/>
+        <source>Après chaque tâche, demander si elle m&apos;a aidé</source>
+        <translation>After each task, ask whether it helped me</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="91"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="85"/>
+        <location filename="../settings_dialog.py" line="92"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="103"/>
+        <location filename="../settings_dialog.py" line="111"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
