@@ -39,7 +39,7 @@ demo: $(STAMP)
 		--source examples/courrier-brut.txt --out demo-courrier.docx
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
+	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
 
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate src/hospidesk/ui/*.py -ts src/hospidesk/ui/i18n/hospidesk_en.ts \

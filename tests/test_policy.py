@@ -29,6 +29,7 @@ def test_the_documented_example_loads(hd_env: Env) -> None:
     assert policy.models.allowed == ("smollm2-135m-instruct-q4_1",)
     assert {lock.key for lock in policy.locked} == {"etablissement.nom", "moteur.threads"}
     assert policy.history.retention_days == 30
+    assert policy.metrics.min_group_size == 5 and not policy.metrics.require_feedback
     assert policy.rules is not None and policy.rules.version == "CHSE-2026-03"
 
 

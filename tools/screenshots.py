@@ -1,8 +1,9 @@
 """Render screenshots of the main states of the window, offscreen, with the real demo model.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
-Writes main-window.png, review.png and settings.png (docs/screenshots/ by default). The user
-data goes to a temporary HOSPIDESK_HOME; the hospital details are invented.
+Writes main-window.png, review.png, settings.png, feedback.png, history.png and dashboard.png
+(docs/screenshots/ by default). The user data goes to a temporary HOSPIDESK_HOME; the hospital
+details are invented. The dashboard shows the uses recorded by real runs of this script.
 """
 
 from __future__ import annotations
@@ -83,7 +84,71 @@ def main() -> int:
     app.processEvents()
     settings.grab().save(str(out / "settings.png"))
     settings.close()
+
+    # Real uses for « Mon bilan »: tasks run, exported and answered through the window.
+    from hospidesk.ui.dashboard import DashboardDialog
+    from hospidesk.ui.history_dialog import HistoryDialog
+
+    window.bridge.worker.max_tokens = 48
+    window.open_document = lambda path: None  # type: ignore[method-assign]
+    exports = Path(home) / "exports"
+    exports.mkdir()
+    runs = [
+        ("secretariat/reformuler-courrier", "oui", 10),
+        ("secretariat/reformuler-courrier", "oui", 15),
+        ("secretariat/reformuler-courrier", "un-peu", 5),
+        ("qualite/reponse-reclamation", "oui", 20),
+        ("secretariat/reformuler-courrier", "non", None),
+    ]
+    for number, (ref, helped, minutes) in enumerate(runs):
+        window.library.select(ref)
+        if ref.startswith("qualite"):
+            window.source.setPlainText((ROOT / "examples" / "reclamation.txt").read_text())
+            window.form.set_values(
+                {
+                    "elements_enquete": "Délai d'attente de 3 heures confirmé ; renfort de "
+                    "l'accueil le week-end depuis le 1er mars.",
+                    "destinataire": "M. Paul Renaud\n4 place Bellecour\n69002 Lyon",
+                }
+            )
+        window.generate()
+        wait_until(lambda: window.job is None)
+        target = exports / f"document-{number}.docx"
+        window.ask_export_path = lambda target=target: target  # type: ignore[method-assign]
+        window.export()
+        bar = window.feedback_bar
+        if number == 0:
+            app.processEvents()
+            window.grab().save(str(out / "feedback.png"))
+        bar.helped_buttons[helped].click()
+        if minutes is not None:
+            bar.minutes.setValue(minutes)
+            bar._minutes(minutes)
+    history = HistoryDialog(
+        window.records, {ref: item.task.title for ref, item in window.tasks.items()}, window
+    )
+    history.show()
+    app.processEvents()
+    history.grab().save(str(out / "history.png"))
+    history.close()
+    store = workspace.metrics()
+    uses = store.uses()
+    store.close()
+    dashboard = DashboardDialog(
+        uses, {ref: item.task.title for ref, item in window.tasks.items()}, parent=window
+    )
+    dashboard.show()
+    app.processEvents()
+    dashboard.grab().save(str(out / "dashboard.png"))
+    dashboard.close()
     window.close()
+    # Tear the widgets down while Qt is alive, not during interpreter shutdown.
+    import gc
+
+    for widget in (dashboard, history, settings, review, window):
+        widget.deleteLater()
+    app.processEvents()
+    gc.collect()
     print(f"screenshots written to {out}")
     return 0
 

@@ -106,3 +106,25 @@ def test_export_and_discard_leave_no_backup(
     qtbot.waitUntil(lambda: len(statuses(window.workspace)) == 2, timeout=6000)
     window.discard()
     assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
+
+
+def test_an_exported_draft_stays_as_exported_when_the_work_goes_on(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText("Bonjour, merci de renvoyer le formulaire.")
+    window.draft.setPlainText("Première lettre, exportée.")
+    monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "l.docx")
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.export_button.click()
+    window.export_button.click()  # exported again unchanged: still one record
+    assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
+    window.draft.setPlainText("Deuxième lettre, en cours.")
+    qtbot.waitUntil(lambda: len(statuses(window.workspace)) == 2, timeout=6000)
+    history = window.workspace.history()
+    texts = {i.status: history.open(i.id).content.text for i in history.list()}
+    history.close()
+    assert texts == {
+        "exporté": "Première lettre, exportée.",
+        AUTOSAVE: "Deuxième lettre, en cours.",
+    }

@@ -172,6 +172,7 @@ class DashboardDialog(QDialog):
         note.setWordWrap(True)
         grid.addWidget(note, 1, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)

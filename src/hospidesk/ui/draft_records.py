@@ -28,6 +28,7 @@ class DraftRecords:
         self.ids: dict[str, str] = {}  # task ref -> record id
         self.model_drafts: dict[str, str] = {}  # task ref -> what the model wrote
         self.saved: dict[str, DraftContent] = {}  # task ref -> content last saved
+        self.exported: set[str] = set()  # task refs whose record is an exported document
         self._history: History | None = None
         self.problem: str | None = None
 
@@ -51,6 +52,9 @@ class DraftRecords:
         )
         if status == AUTOSAVE and self.saved.get(task.ref) == content:
             return None  # nothing changed since the last save (an export stays « exporté »)
+        if status == AUTOSAVE and task.ref in self.exported:
+            self.ids.pop(task.ref, None)  # changed after its export: a new draft, own record
+            self.exported.discard(task.ref)
         try:
             self.ids[task.ref] = history.save(
                 task.ref, task.pack.manifest.version, content, status, self.ids.get(task.ref)
@@ -58,12 +62,15 @@ class DraftRecords:
         except HospiDeskError as exc:
             return exc.message
         self.saved[task.ref] = content
+        if status == EXPORTED:
+            self.exported.add(task.ref)
         return None
 
     def discard(self, ref: str) -> None:
         history = self.history()
         draft_id = self.ids.pop(ref, None)
         self.saved.pop(ref, None)
+        self.exported.discard(ref)
         if history is not None and draft_id is not None:
             history.delete(draft_id)
 
@@ -79,6 +86,10 @@ class DraftRecords:
         self.ids[ref] = draft.info.id
         self.model_drafts[ref] = draft.content.model_draft
         self.saved[ref] = draft.content
+        if draft.info.status == EXPORTED:
+            self.exported.add(ref)
+        else:
+            self.exported.discard(ref)
 
     def forget(self, draft_id: str) -> None:
         """A record deleted from the history: an open draft saves under a new one."""

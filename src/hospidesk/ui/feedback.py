@@ -10,7 +10,15 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.governance.metrics import HELPED, HELPED_LABELS, MAX_MINUTES
@@ -39,20 +47,23 @@ class FeedbackBar(QFrame):
         self.helped: str | None = None
         self.question = QLabel()
         self.question.setWordWrap(True)
-        self.helped_buttons = {}
+        self.helped_buttons: dict[str, QPushButton] = {}
         first = QHBoxLayout()
-        first.addWidget(self.question, 1)
+        first.addStretch(1)
         labels = {
             "oui": self.tr("&Oui"),
             "un-peu": self.tr("&Un peu"),
             "non": self.tr("&Non"),
         }
-        for value in HELPED:
+        # Button groups give the slot an int (no per-button closures receiving a bool).
+        self.helped_group = QButtonGroup(self)
+        for number, value in enumerate(HELPED):
             button = QPushButton(labels[value])
             button.setAccessibleName(HELPED_LABELS[value])
-            button.clicked.connect(lambda _=False, v=value: self._helped(v))
+            self.helped_group.addButton(button, number)
             self.helped_buttons[value] = button
             first.addWidget(button)
+        self.helped_group.idClicked.connect(lambda number: self._helped(HELPED[number]))
         self.skip_button = QPushButton(self.tr("Passer"))
         self.skip_button.clicked.connect(self._skip)
         self.never_button = QPushButton(self.tr("Ne plus demander"))
@@ -61,26 +72,30 @@ class FeedbackBar(QFrame):
         first.addWidget(self.never_button)
 
         second = QHBoxLayout()
-        second.addWidget(QLabel(self.tr("Temps gagné, environ :")), 1)
+        second.addWidget(QLabel(self.tr("Temps gagné, environ :")))
+        second.addStretch(1)
         self.minute_buttons = []
+        self.minutes_group = QButtonGroup(self)
         for minutes in MINUTE_CHOICES:
             text = self.tr("%s min") % minutes if minutes < 60 else self.tr("1 h")
             button = QPushButton(text)
-            button.clicked.connect(lambda _=False, m=minutes: self._minutes(m))
+            self.minutes_group.addButton(button, minutes)
             self.minute_buttons.append(button)
             second.addWidget(button)
+        self.minutes_group.idClicked.connect(self._minutes)
         self.minutes = QSpinBox()
         self.minutes.setRange(0, MAX_MINUTES)
         self.minutes.setSuffix(self.tr(" min"))
         self.minutes.setAccessibleName(self.tr("Minutes gagnées"))
         ok = QPushButton(self.tr("OK"))
-        ok.clicked.connect(lambda: self._minutes(self.minutes.value()))
+        ok.clicked.connect(self._typed_minutes)
         second.addWidget(self.minutes)
         second.addWidget(ok)
         self.minutes_row = QFrame()
         self.minutes_row.setLayout(second)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
         layout.addLayout(first)
         layout.addWidget(self.minutes_row)
         self.hide()
@@ -103,6 +118,9 @@ class FeedbackBar(QFrame):
 
     def _minutes(self, minutes: int) -> None:
         self._send(minutes)
+
+    def _typed_minutes(self) -> None:
+        self._send(self.minutes.value())
 
     def _skip(self) -> None:
         if self.helped is not None:  # answered the first question: keep that answer

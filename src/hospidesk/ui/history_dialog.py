@@ -7,6 +7,7 @@ content is decrypted when one draft is reopened, never to search.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt
@@ -33,6 +34,14 @@ from hospidesk.governance.audit import AuditEvent
 from hospidesk.storage.history import Draft, DraftInfo
 from hospidesk.ui.draft_records import DraftRecords
 from hospidesk.ui.widgets import ErrorBanner
+
+
+def local_time(stamp: str) -> str:
+    """« 2026-11-28T15:42:10+00:00 » → « 28/11/2026 16:42 » in the workstation's time zone."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return stamp
 
 
 class KeyBox(QGroupBox):
@@ -150,7 +159,9 @@ class HistoryDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(self.reopen)
         self.empty = QLabel()
         self.reopen_button = QPushButton(self.tr("R&ouvrir"))
@@ -186,7 +197,7 @@ class HistoryDialog(QDialog):
         for info in infos:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            when = QTableWidgetItem(info.updated_at[:16].replace("T", " "))
+            when = QTableWidgetItem(local_time(info.updated_at))
             when.setData(Qt.ItemDataRole.UserRole, info)
             self.table.setItem(row, 0, when)
             self.table.setItem(
@@ -209,7 +220,12 @@ class HistoryDialog(QDialog):
             if info is None:
                 continue
             haystack = " ".join(
-                (info.updated_at, self.titles.get(info.task_ref, ""), info.task_ref, info.status)
+                (
+                    local_time(info.updated_at),
+                    self.titles.get(info.task_ref, ""),
+                    info.task_ref,
+                    info.status,
+                )
             ).casefold()
             self.table.setRowHidden(row, bool(needle) and needle not in haystack)
 
