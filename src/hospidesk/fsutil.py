@@ -14,6 +14,19 @@ from pathlib import Path
 from hospidesk.errors import UsageError
 
 
+def write_durable(path: Path, data: bytes) -> None:
+    """Write a new file and fsync it (for files staged in a folder that is renamed later)."""
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (new names, renames) durable."""
+    _fsync_dir(folder)
+
+
 def _fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return

@@ -243,3 +243,27 @@ def test_unsigned_packs_can_be_limited_to_some_users(hd_env: Env, tmp_path: Path
         f'[packs]\nallow_unsigned = true\nunsigned_for = ["{me}"]\n'
     )
     assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
+
+
+def test_what_an_interrupted_import_left_is_cleaned_at_the_next_one(
+    hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    from hospidesk.fsutil import STALE_TEMP_SECONDS
+
+    packs = hd_env.home / "data" / "packs"
+    old_staging = packs / ".staging" / "a"
+    old_staging.mkdir(parents=True)
+    (old_staging / "manifest.toml").write_text("interrupted")
+    young_staging = packs / ".staging" / "b"  # another import, running now
+    young_staging.mkdir()
+    old_trash = packs / ".trash" / "c"
+    old_trash.mkdir(parents=True)
+    past = time.time() - STALE_TEMP_SECONDS - 10
+    for folder in (old_staging, old_trash):
+        os.utime(folder, (past, past))
+    do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    assert not old_staging.exists() and not old_trash.exists()
+    assert young_staging.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.canary import NAME, files_containing_canaries
-from tests.conftest import Env
+from tests.conftest import Env, run_cli
 from tests.ui.test_main_window import COURRIER, generate
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
@@ -41,7 +42,11 @@ def run_and_export(
 
 
 def test_one_question_after_export_and_the_answer_is_recorded(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    window: MainWindow,
+    hd_env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_and_export(qtbot, window, tmp_path / "a.docx", monkeypatch)
     bar = window.feedback_bar
@@ -74,6 +79,27 @@ def test_one_question_after_export_and_the_answer_is_recorded(
     second = recorded(window.workspace)[1]
     assert second.outcome == "copié" and second.helped is None
     assert second.edit_ratio is not None and second.edit_ratio >= 0.4
+
+    # The evaluation export of these two uses, through the CLI.
+    (hd_env.site / "policy.toml").write_text("[metrics]\nmin_group_size = 2\n")
+    result = run_cli(hd_env, "stats", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (group,) = json.loads(result.stdout)["groups"]
+    assert {k: v for k, v in group.items() if k != "week"} == {
+        "job": "secretariat",
+        "task": "secretariat/reformuler-courrier",
+        "suppressed": False,
+        "uses": 2,
+        "answered": 1,
+        "helped_yes": 0,
+        "helped_some": 1,
+        "helped_no": 0,
+        "share_helped": 1.0,
+        "minutes_saved_sum": 10,
+        "minutes_saved_median": 10.0,
+        "exported": 1,
+        "share_few_edits": 1.0,
+    }
 
 
 def test_never_ask_again_turns_the_question_off_but_still_measures(

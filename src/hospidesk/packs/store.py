@@ -9,15 +9,17 @@ changed, is disabled with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from hospidesk.documents.checks import inspect_docx
 from hospidesk.errors import UsageError
-from hospidesk.fsutil import atomic_write_text
+from hospidesk.fsutil import STALE_TEMP_SECONDS, atomic_write_text, fsync_dir, write_durable
 from hospidesk.packs.archive import PackContents, collect_folder, read_pack_file
 from hospidesk.packs.loader import MANIFEST, Pack, PackError, load_pack, parse_manifest
 from hospidesk.packs.model import Manifest, version_tuple
@@ -204,16 +206,29 @@ class PackStore:
 
     def _install(self, contents: PackContents, pack_id: str) -> Pack:
         staging_root = self.folder / ".staging"
+        # What an interrupted import left (staging copies, replaced versions) is never used;
+        # an import running now in another process has younger folders.
+        stale = time.time() - STALE_TEMP_SECONDS
+        for parent in (staging_root, self.folder / ".trash"):
+            for leftover in parent.glob("*") if parent.is_dir() else ():
+                with contextlib.suppress(OSError):
+                    if leftover.lstat().st_mtime < stale:
+                        shutil.rmtree(leftover, ignore_errors=True)
         staging = staging_root / uuid.uuid4().hex
         try:
             staging.mkdir(parents=True)
-            for path, data in contents.files.items():
+            folders = {staging}
+            files = dict(contents.files)
+            files[STATEMENT] = contents.statement.canonical()
+            if contents.signature is not None:
+                files[SIGNATURE] = contents.signature
+            for path, data in files.items():
                 target = staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            (staging / STATEMENT).write_bytes(contents.statement.canonical())
-            if contents.signature is not None:
-                (staging / SIGNATURE).write_bytes(contents.signature)
+                folders.add(target.parent)
+                write_durable(target, data)
+            for folder in folders:
+                fsync_dir(folder)
             load_pack(staging)  # the whole pack, as it will be used
             target = self.folder / pack_id
             trash = self.folder / ".trash" / uuid.uuid4().hex
@@ -221,6 +236,7 @@ class PackStore:
                 trash.parent.mkdir(parents=True, exist_ok=True)
                 target.rename(trash)
             staging.rename(target)
+            fsync_dir(self.folder)
             shutil.rmtree(trash, ignore_errors=True)
         except PackError as exc:
             raise ImportRefused(f"Pack refusé : {exc.message}") from None
