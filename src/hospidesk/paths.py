@@ -47,6 +47,11 @@ class Paths:
         return self.config / "interface.json"
 
     @property
+    def prefix_cache_dir(self) -> Path:
+        """States after task instructions (never user text: see engine.prefix_cache)."""
+        return self.cache / "prefixes"
+
+    @property
     def verified_models_file(self) -> Path:
         return self.cache / "verified-models.json"
 

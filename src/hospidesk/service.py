@@ -430,7 +430,13 @@ class Workspace:
         ready = engine.start()
         if engine.loaded is None or engine.loaded.sha256 != model.entry.sha256:
             options = self.engine_options(model.entry, ready.gpu_offload)
-            loaded = engine.load(model, options.n_ctx, options.n_threads, options.n_gpu_layers)
+            loaded = engine.load(
+                model,
+                options.n_ctx,
+                options.n_threads,
+                options.n_gpu_layers,
+                cache_dir=self.paths.prefix_cache_dir,
+            )
             self.audit.append(
                 AuditEvent(
                     "model_loaded",

@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from hospidesk.engine import protocol as p
@@ -169,10 +170,29 @@ class EngineClient:
     def stderr_tail(self) -> list[str]:
         return list(self._stderr_tail)
 
-    def load(self, model: VerifiedModel, n_ctx: int, n_threads: int, n_gpu_layers: int) -> p.Loaded:
-        """Load a model the catalog approved (``verify_file`` already checked its hash)."""
+    def load(
+        self,
+        model: VerifiedModel,
+        n_ctx: int,
+        n_threads: int,
+        n_gpu_layers: int,
+        cache_dir: Path | None = None,
+    ) -> p.Loaded:
+        """Load a model the catalog approved (``verify_file`` already checked its hash).
+
+        ``cache_dir``: where the states after task instructions persist across restarts.
+        """
         self.start()
-        self._write(p.Load(str(model.path), model.entry.sha256, n_ctx, n_threads, n_gpu_layers))
+        self._write(
+            p.Load(
+                str(model.path),
+                model.entry.sha256,
+                n_ctx,
+                n_threads,
+                n_gpu_layers,
+                cache_dir=str(cache_dir) if cache_dir else None,
+            )
+        )
         event = self._next_event()
         if isinstance(event, p.Failed) and event.code == "load_failed":
             raise EngineError(

@@ -30,6 +30,10 @@ class Load:
     n_threads: int
     n_gpu_layers: int
     n_batch: int = 512
+    cache_dir: str | None = None
+    """Where the states after task instructions persist (see prefix_cache); None: RAM only."""
+    cache_ram_bytes: int = 768 * 1024 * 1024
+    cache_disk_bytes: int = 4 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class Done:
     prompt_tokens: int
     completion_tokens: int
     seconds: float
+    first_token_seconds: float | None = None
+    prefix: str = "none"
+    """Where the instructions' state came from: kv (still loaded), ram, disk, new, none."""
+    prefix_tokens: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,18 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from hospidesk.engine import protocol as p
+from hospidesk.engine.prefix_cache import (
+    MIN_PREFIX_TOKENS,
+    PROBES,
+    PrefixCache,
+    PrefixState,
+    shared_prefix,
+)
 
 
 class Worker:
@@ -29,6 +38,7 @@ class Worker:
         self._cancel_lock = threading.Lock()
         self._llm: Any = None
         self._sha256 = ""
+        self._prefixes: PrefixCache | None = None
 
     def send(self, event: p.Event) -> None:
         with self._write_lock:
@@ -98,6 +108,15 @@ class Worker:
             self.send(p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, str(exc)))
             return
         self._sha256 = request.sha256
+        import llama_cpp
+
+        identity = "|".join(
+            [request.sha256, str(self._llm.n_ctx()), getattr(llama_cpp, "__version__", "?")]
+        )
+        folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
+        self._prefixes = PrefixCache(
+            folder, identity, request.cache_ram_bytes, request.cache_disk_bytes
+        )
         self.send(
             p.Loaded(
                 sha256=request.sha256,
@@ -118,9 +137,12 @@ class Worker:
         started = time.monotonic()
         finish_reason = "stop"
         completion_tokens = 0
+        first_token: float | None = None
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
         try:
+            prefix, source = self._restore_prefix(messages)
             stream = self._llm.create_chat_completion(
-                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                messages=messages,
                 max_tokens=request.max_tokens,
                 temperature=request.temperature,
                 top_p=request.top_p,
@@ -140,6 +162,8 @@ class Worker:
                 choice = chunk["choices"][0]
                 text = choice.get("delta", {}).get("content")
                 if text:
+                    if first_token is None:
+                        first_token = time.monotonic() - started
                     completion_tokens += 1
                     self.send(p.Token(request.req_id, text))
                 if choice.get("finish_reason"):
@@ -169,8 +193,97 @@ class Worker:
                 prompt_tokens,
                 completion_tokens,
                 time.monotonic() - started,
+                first_token,
+                source,
+                prefix,
             )
         )
+
+    # the task instructions' state (see prefix_cache)
+
+    def _prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The tokens ``create_chat_completion`` would process, through the same handler."""
+        from llama_cpp import llama_chat_format
+
+        llm = self._llm
+        assert llm is not None
+        handler = (
+            llm.chat_handler
+            or llm._chat_handlers.get(llm.chat_format)  # private, but what llama-cpp uses
+            or llama_chat_format.get_chat_completion_handler(llm.chat_format)
+        )
+        capture = _PromptCapture(llm)
+        handler(llama=capture, messages=messages, stream=True)  # type: ignore[arg-type]
+        return capture.tokens
+
+    def _restore_prefix(self, messages: list[dict[str, str]]) -> tuple[int, str]:
+        """Make the llama.cpp context hold the prompt's fixed prefix; say from where."""
+        llm = self._llm
+        assert llm is not None and self._prefixes is not None
+        if not messages or messages[-1]["role"] != "user":
+            return 0, "none"
+        probes = [
+            self._prompt_tokens([*messages[:-1], {"role": "user", "content": text}])
+            for text in PROBES
+        ]
+        prefix = shared_prefix(self._prompt_tokens(messages), *probes)
+        count = len(prefix)
+        if count < MIN_PREFIX_TOKENS:
+            return count, "none"
+        if llm.n_tokens >= count and llm.input_ids[:count].tolist() == prefix:
+            return count, "kv"
+        found = self._prefixes.get(prefix)
+        if found is not None:
+            state, where = found
+            _set_state(llm, state)
+            return count, where
+        llm.reset()
+        llm.eval(prefix)
+        self._prefixes.put(PrefixState(tuple(prefix), _get_state(llm)))
+        return count, "new"
+
+
+class _PromptCapture:
+    """Stands in for Llama inside a chat handler to learn the prompt's tokens."""
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+        self.tokens: list[int] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._llm, name)
+
+    def create_completion(self, prompt: list[int], **kwargs: Any) -> Iterator[Any]:
+        self.tokens = list(prompt)
+        return iter(())
+
+
+def _get_state(llm: Any) -> bytes:
+    import ctypes
+
+    import llama_cpp
+
+    ctx = llm._ctx.ctx  # private: the worker alone owns llama.cpp
+    size = llama_cpp.llama_state_get_size(ctx)
+    buffer = (ctypes.c_uint8 * int(size))()
+    written = llama_cpp.llama_state_get_data(ctx, buffer, size)
+    return bytes(buffer)[: int(written)]
+
+
+def _set_state(llm: Any, state: PrefixState) -> None:
+    """Like Llama.load_state, without the logits copy (the next decode refreshes them)."""
+    import ctypes
+
+    import llama_cpp
+
+    ctx = llm._ctx.ctx
+    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+    if llama_cpp.llama_state_set_data(ctx, buffer, len(state.data)) != len(state.data):
+        raise RuntimeError("llama_state_set_data failed")
+    count = len(state.tokens)
+    llm.input_ids[:count] = state.tokens
+    llm.n_tokens = count
+    llm._requires_eval = True
 
 
 def main() -> int:
