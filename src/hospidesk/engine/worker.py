@@ -228,8 +228,8 @@ class Worker:
         ]
         prefix = shared_prefix(self._prompt_tokens(messages), *probes)
         count = len(prefix)
-        if count < MIN_PREFIX_TOKENS:
-            return count, "none"
+        if count < MIN_PREFIX_TOKENS or count >= llm.n_ctx():
+            return count, "none"  # too long: create_chat_completion says so in its own words
         if llm.n_tokens >= count and llm.input_ids[:count].tolist() == prefix:
             return count, "kv"
         found = self._prefixes.get(prefix)
