@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,14 @@ class ScriptedEngine:
     def start(self) -> Ready:
         return Ready("test", False, "")
 
-    def load(self, model: object, n_ctx: int, n_threads: int, n_gpu_layers: int) -> Loaded:
+    def load(
+        self,
+        model: object,
+        n_ctx: int,
+        n_threads: int,
+        n_gpu_layers: int,
+        cache_dir: Path | None = None,
+    ) -> Loaded:
         self.loaded = Loaded(model.entry.sha256, n_ctx, n_threads, n_gpu_layers, 0.0)  # type: ignore[attr-defined]
         return self.loaded
 

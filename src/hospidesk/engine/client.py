@@ -50,6 +50,7 @@ class EngineClient:
         self.loaded: p.Loaded | None = None
         self.current_request: int | None = None
         self.last_done: p.Done | None = None
+        self.generated = 0
 
     # process management
 
@@ -219,6 +220,7 @@ class EngineClient:
         req_id = next(self._ids)
         self.current_request = req_id
         self.last_done = None
+        self.generated = 0  # tokens so far (a piece of text may hold several)
         self._write(
             p.Generate(
                 req_id,
@@ -232,6 +234,7 @@ class EngineClient:
         while True:
             event = self._next_event()
             if isinstance(event, p.Token) and event.req_id == req_id:
+                self.generated += event.count
                 yield event.text
             elif isinstance(event, p.Done) and event.req_id == req_id:
                 self.last_done = event

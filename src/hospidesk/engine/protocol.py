@@ -82,6 +82,8 @@ class Loaded:
 class Token:
     req_id: int
     text: str
+    count: int = 1
+    """How many tokens ``text`` holds (the worker sends at most every TOKEN_INTERVAL)."""
 
 
 @dataclass(frozen=True)

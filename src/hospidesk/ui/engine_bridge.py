@@ -97,10 +97,11 @@ class EngineWorker(QObject):
                 chunks.append(text)
                 now = time.monotonic()
                 first = first or now
-                rate = (len(chunks) - 1) / (now - first) if now > first else 0.0
+                count = self.client.generated
+                rate = (count - 1) / (now - first) if now > first else 0.0
                 if not structured:
                     self.token.emit(job, text)
-                self.progress.emit(job, len(chunks), rate)
+                self.progress.emit(job, count, rate)
             body = self.workspace.finish(prepared, "".join(chunks))
         except Cancelled:
             self.cancelled.emit(job)
@@ -111,7 +112,8 @@ class EngineWorker(QObject):
                 self.load(self.model)  # the engine died: start it again for the next draft
             return
         raw = "".join(chunks)
-        self.finished.emit(JobResult(job, raw, body, len(chunks), time.monotonic() - started))
+        done = self.client.generated
+        self.finished.emit(JobResult(job, raw, body, done, time.monotonic() - started))
 
     @Slot()
     def shutdown(self) -> None:
