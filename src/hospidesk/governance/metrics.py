@@ -24,6 +24,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from hospidesk.errors import HospiDeskError
+from hospidesk.storage.migrations import Step, migrate
 
 HELPED = ("oui", "un-peu", "non")
 HELPED_LABELS = {"oui": "Oui", "un-peu": "Un peu", "non": "Non"}
@@ -32,11 +33,13 @@ FEW_EDITS = 0.2
 """A draft exported with at most this share of its words rewritten counts as « few edits »."""
 MAX_MINUTES = 480
 
-MIGRATIONS = [
-    "CREATE TABLE uses ("
-    " id INTEGER PRIMARY KEY, day TEXT NOT NULL, job TEXT NOT NULL, task TEXT NOT NULL,"
-    " pack_version TEXT NOT NULL, model TEXT NOT NULL, outcome TEXT NOT NULL,"
-    " seconds INTEGER, edit_ratio REAL, helped TEXT, minutes_saved INTEGER)",
+MIGRATIONS: list[Step] = [
+    lambda db: db.execute(
+        "CREATE TABLE uses ("
+        " id INTEGER PRIMARY KEY, day TEXT NOT NULL, job TEXT NOT NULL, task TEXT NOT NULL,"
+        " pack_version TEXT NOT NULL, model TEXT NOT NULL, outcome TEXT NOT NULL,"
+        " seconds INTEGER, edit_ratio REAL, helped TEXT, minutes_saved INTEGER)"
+    ),
 ]
 
 
@@ -88,12 +91,7 @@ class MetricsStore:
             self.db = sqlite3.connect(path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
-            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-                with self.db:
-                    self.db.execute("BEGIN IMMEDIATE")
-                    self.db.execute(step)
-                    self.db.execute(f"PRAGMA user_version={number}")
+            migrate(self.db, MIGRATIONS)
         except sqlite3.DatabaseError as exc:
             raise MetricsError(f"Mesures d'usage illisibles ({path}) : {exc}.") from None
 

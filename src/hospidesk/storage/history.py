@@ -18,6 +18,7 @@ from pathlib import Path
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.storage.crypto import CorruptData, open_sealed, seal
+from hospidesk.storage.migrations import migrate
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], object]] = [
     lambda db: db.execute(
@@ -99,15 +100,7 @@ class History:
                 f"La base de l'historique ne passe pas son contrôle d'intégrité ({path}) : "
                 "elle n'a pas été modifiée ; contactez la DSI."
             )
-        self._migrate()
-
-    def _migrate(self) -> None:
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db:
-                self.db.execute("BEGIN IMMEDIATE")
-                step(self.db)
-                self.db.execute(f"PRAGMA user_version={number}")
+        migrate(self.db, MIGRATIONS)
 
     def close(self) -> None:
         self.db.close()
