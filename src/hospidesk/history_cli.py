@@ -9,7 +9,6 @@ from pathlib import Path
 
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_bytes, check_writable_target
-from hospidesk.governance.audit import AuditEvent
 from hospidesk.service import DraftRequest, Workspace
 from hospidesk.storage import recovery_key
 from hospidesk.storage.history import Draft, DraftInfo, History
@@ -97,11 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "recover":
         if args.it_key:
             phrase = read_secret("Phrase de la clé de secours de l'établissement : ")
-            ws.key_store().recover_with_it_key(Path(args.it_key).expanduser(), phrase)
-            ws.audit.append(AuditEvent("history_key_recovered", details={"by": "it-key"}))
+            ws.recover_history_key(phrase, Path(args.it_key).expanduser())
         else:
-            ws.key_store().recover(read_secret("Phrase de secours : "))
-            ws.audit.append(AuditEvent("history_key_recovered", details={"by": "passphrase"}))
+            ws.recover_history_key(read_secret("Phrase de secours : "))
         err("Clé de l'historique récupérée et remise dans le trousseau du système.")
         return 0
     history = ws.history()
@@ -114,8 +111,7 @@ def run(args: argparse.Namespace) -> int:
             _export(ws, history.open(find(history, args.id).id), Path(args.out).expanduser())
         elif args.action == "delete":
             info = find(history, args.id)
-            history.delete(info.id)
-            ws.audit.append(AuditEvent("history_deleted", task=info.task_ref, details={"count": 1}))
+            ws.delete_draft(history, info)
             err(f"Brouillon {info.id[:8]} supprimé de l'historique.")
     finally:
         history.close()

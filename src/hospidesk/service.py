@@ -42,7 +42,7 @@ from hospidesk.packs.structured import (
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
 from hospidesk.policy import current_user, load_policy, policy_digest
 from hospidesk.settings import Lock, Settings
-from hospidesk.storage.history import DraftContent, History
+from hospidesk.storage.history import DraftContent, DraftInfo, History
 from hospidesk.storage.keys import KeyStore
 
 DEFAULT_CONTEXT = 4096
@@ -166,6 +166,20 @@ class Workspace:
     def history(self) -> History:
         """The encrypted history (KeyUnavailable when its key cannot be had)."""
         return History(self.paths.history_db, self.key_store().load())
+
+    def recover_history_key(self, passphrase: str, it_key: Path | None = None) -> None:
+        """Put the history key back in the keyring (user's passphrase, or IT's key); audited."""
+        if it_key is not None:
+            self.key_store().recover_with_it_key(it_key, passphrase)
+        else:
+            self.key_store().recover(passphrase)
+        by = "it-key" if it_key is not None else "passphrase"
+        self.audit.append(AuditEvent("history_key_recovered", details={"by": by}))
+
+    def delete_draft(self, history: History, info: DraftInfo) -> None:
+        """Delete one kept draft; the audit says which task, never what it held."""
+        history.delete(info.id)
+        self.audit.append(AuditEvent("history_deleted", task=info.task_ref, details={"count": 1}))
 
     def purge_history(self) -> int:
         """Delete drafts older than the policy's retention; audited as a count."""

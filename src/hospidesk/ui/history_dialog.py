@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.errors import HospiDeskError
-from hospidesk.governance.audit import AuditEvent
 from hospidesk.storage.history import Draft, DraftInfo
 from hospidesk.ui.draft_records import DraftRecords
 from hospidesk.ui.widgets import ErrorBanner
@@ -98,13 +97,10 @@ class KeyBox(QGroupBox):
 
     def recover(self) -> None:
         try:
-            self.records.workspace.key_store().recover(self.phrase.text())
+            self.records.workspace.recover_history_key(self.phrase.text())
         except HospiDeskError as exc:
             self._say(exc.message)
             return
-        self.records.workspace.audit.append(
-            AuditEvent("history_key_recovered", details={"by": "passphrase"})
-        )
         self.records.problem = None  # open it again with the key back in the keyring
         self.phrase.clear()
         self.refresh()
@@ -284,8 +280,5 @@ class HistoryDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.records.forget(info.id)
-        history.delete(info.id)
-        self.records.workspace.audit.append(
-            AuditEvent("history_deleted", task=info.task_ref, details={"count": 1})
-        )
+        self.records.workspace.delete_draft(history, info)
         self.load()
