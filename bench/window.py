@@ -1,0 +1,98 @@
+"""The window as a user starts it: time to show, event-loop stall while writing, memory.
+
+Run by bench/run.py in a fresh process per round (so the start-up is a real one):
+    window.py prepare        accept the usage rules once in this HOSPIDESK_HOME
+    window.py measure        start the window and measure; prints one JSON object
+
+Measured from the process's own start (as the OS records it), like a user's double-click:
+the window exposed on screen, whether the model was still loading at that moment, the model
+ready; then one real generation through the window (Générer clicked) with a 5 ms timer
+whose longest gap is the longest event-loop stall; the UI process's and the engine
+process's resident memory at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import time
+
+import psutil
+
+START = psutil.Process().create_time()  # wall clock, as the OS started this process
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from hospidesk.service import Workspace  # noqa: E402
+from hospidesk.ui.app import install_translator, start_window  # noqa: E402
+
+SOURCE = (
+    "Bonjour, suite à votre courrier du 12 février concernant le dossier 2026-114, nous vous "
+    "informons que les pièces manquantes doivent être transmises au secrétariat sous huit jours. "
+    "Le rendez-vous de consultation est maintenu le 3 mars à 10 h. Cordialement."
+)
+
+
+def wait(app: QApplication, done: object, timeout: float) -> None:
+    limit = time.monotonic() + timeout
+    while not done() and time.monotonic() < limit:  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.001)
+    if not done():  # type: ignore[operator]
+        raise SystemExit("timed out")
+
+
+def measure(app: QApplication) -> dict[str, object]:
+    install_translator(app)
+    workspace = Workspace.open()
+    workspace.open_session("fenêtre")
+    window = start_window(workspace)
+    handle = window.windowHandle()
+    wait(app, lambda: handle is not None and handle.isExposed(), 30)
+    shown = time.time() - START
+    loading_when_shown = window.model is None
+    wait(app, lambda: window.model is not None, 120)
+    ready = time.time() - START
+
+    window.bridge.worker.max_tokens = 64
+    window.library.select("secretariat/reformuler-courrier")
+    window.source.setPlainText(SOURCE)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    window.generate_button.click()
+    wait(app, lambda: window.job is None, 300)
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    engine_pid = window.bridge.engine_pid()
+    result: dict[str, object] = {
+        "window_shown_seconds": shown,
+        "model_loading_when_shown": loading_when_shown,
+        "model_ready_seconds": ready,
+        "longest_stall_ms": max(gaps) * 1000,
+        "ticks": len(ticks),
+        "draft_chars": len(window.draft.toPlainText()),
+        "ui_rss_bytes": psutil.Process().memory_info().rss,
+        "engine_rss_bytes": psutil.Process(engine_pid).memory_info().rss if engine_pid else None,
+    }
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return result
+
+
+def main() -> int:
+    if sys.argv[1:] == ["prepare"]:
+        Workspace.open().accept_rules()
+        return 0
+    app = QApplication(sys.argv[:1])
+    result = measure(app)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
