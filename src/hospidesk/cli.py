@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--source", metavar="FICHIER|-", help=".txt, .eml ou .docx ; - pour stdin")
     draft.add_argument("--out", metavar="FICHIER.docx")
     draft.add_argument("--model", metavar="ID")
+    draft.add_argument(
+        "--server",
+        metavar="ID",
+        help="serveur d'inférence autorisé par la politique (« local » : ce poste)",
+    )
     draft.add_argument("--max-tokens", type=int, metavar="N", help="longueur maximale du texte")
     draft.add_argument("--seed", type=int, metavar="N", help="graine (résultat reproductible)")
     draft.add_argument(

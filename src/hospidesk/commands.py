@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -57,14 +58,23 @@ def cmd_draft(args: argparse.Namespace) -> int:
         source_file = Path(args.source).expanduser()
 
     request = DraftRequest(
-        args.task, _parse_fields(args.field), source_text, source_file, args.model
+        args.task, _parse_fields(args.field), source_text, source_file, args.model, args.server
     )
     prepared = ws.prepare(request)
     found = identifiers_in(prepared.task.task, prepared.values, prepared.source)
-    if found:
+    remote = prepared.remote
+    if remote is not None:
+        err(f"Rédaction par le serveur « {remote.server.name} » (modèle {remote.model}).")
+    if found and remote is not None and ws.policy.servers.pseudonymise:
         err(
-            f"Le texte contient des identifiants de patient : {found}. Ils restent sur ce poste "
-            "et ne sont écrits dans aucun journal."
+            f"Le texte contient des identifiants de patient : {found}. Ils sont remplacés par "
+            "des pseudonymes avant l'envoi au serveur et remis dans le brouillon sur ce poste."
+        )
+    elif found:
+        where = "sont envoyés au serveur de l'hôpital" if remote else "restent sur ce poste"
+        err(
+            f"Le texte contient des identifiants de patient : {found}. Ils {where} et ne sont "
+            "écrits dans aucun journal."
         )
     missing = ws.settings.missing_details()
     if out is not None and missing:
@@ -83,18 +93,32 @@ def cmd_draft(args: argparse.Namespace) -> int:
             _show_extraction(prepared, extraction)
         if structured:
             err("Rédaction de la synthèse structurée…")
-        for text in ws.generate(prepared, engine, seed=args.seed, max_tokens=args.max_tokens):
+        generation = ws.generate(prepared, engine, seed=args.seed, max_tokens=args.max_tokens)
+        for text in generation:
             chunks.append(text)
             if not structured:
                 sys.stdout.write(text)
                 sys.stdout.flush()
+        prepared = prepared.written_by(generation.served)
     except KeyboardInterrupt:
         engine.cancel()
+        ws.cancel_remote()
         engine.close(grace=0.3)
         sys.stdout.write("\n")
         raise Cancelled("Génération interrompue : aucun fichier n'a été écrit.") from None
+    except HospiDeskError:
+        if chunks:  # a server that failed mid-stream: what came is kept in the history
+            sys.stdout.write("\n")
+            partial = "".join(chunks)
+            with contextlib.suppress(HospiDeskError):
+                ws.remember(prepared, partial, partial, "interrompu")
+                err("Texte partiel conservé dans l'historique (hospidesk history list).")
+        raise
     finally:
         engine.close()
+        ws.close()
+    if prepared.served is not None and prepared.served.notice:
+        err(prepared.served.notice)
     body = ws.finish(prepared, "".join(chunks))
     sys.stdout.write(body if structured else "\n")
     sys.stdout.flush()
@@ -108,7 +132,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     try:
         ws.record_use(
             prepared.task,
-            prepared.model.entry.id,
+            prepared.serving.model,
             "exporté" if out else "affiché",
             time.monotonic() - started,
             body,

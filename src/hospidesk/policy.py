@@ -9,9 +9,9 @@ from __future__ import annotations
 import getpass
 import os
 import tomllib
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.paths import POLICY_FILE, Paths
@@ -122,6 +122,59 @@ class MetricsPolicy(_Strict):
     """In ``hospidesk stats``, groups with fewer uses lose their figures."""
 
 
+class ServerEntry(_Strict):
+    """An on-premises inference server speaking the OpenAI-compatible HTTP API."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    """Short name used in the settings (``moteur.serveur``) and the audit trail."""
+    name: str = Field(min_length=1, max_length=80)
+    """Shown to users."""
+    url: str
+    """Base URL of the API, e.g. ``https://ia.chu.local:8443/v1``: HTTPS, or plain HTTP to
+    this machine only (127.0.0.1, ::1, localhost)."""
+    models: tuple[str, ...] = Field(min_length=1)
+    """Model names as the server lists them; the first is the default."""
+    ca_file: str = ""
+    """PEM file in the site directory: the only certificate authority trusted for this server
+    (the hospital's). Empty: the system's authorities."""
+    api_key: bool = False
+    """Whether the server needs an API key (kept in the OS keyring, never in a file)."""
+    schema_style: Literal["openai", "llama.cpp"] = "openai"
+    """How JSON output is constrained: ``openai`` (response_format json_schema: vLLM,
+    llama.cpp's llama-server) or ``llama.cpp`` (json_object with a schema: llama-cpp-python's
+    server)."""
+    timeout_seconds: float = Field(default=120.0, ge=5, le=3600)
+    """Longest wait for the server's next piece of text (or its first, while it reads)."""
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        from hospidesk.engine.netguard import normalise_server_url
+
+        return normalise_server_url(value)
+
+
+class ServersPolicy(_Strict):
+    allowed: tuple[ServerEntry, ...] = ()
+    """The only servers the app may connect to; any other address is refused before a socket
+    opens."""
+    fallback_local: bool = True
+    """When the server cannot be reached, use the workstation's own model instead."""
+    pseudonymise: bool = True
+    """Replace patient identifiers by placeholders before a request leaves the machine, and
+    put them back in the draft."""
+
+    @model_validator(mode="after")
+    def _unique(self) -> ServersPolicy:
+        ids = [server.id for server in self.allowed]
+        if len(ids) != len(set(ids)):
+            raise ValueError("deux serveurs portent le même identifiant (id)")
+        return self
+
+    def by_id(self, server_id: str) -> ServerEntry | None:
+        return next((s for s in self.allowed if s.id == server_id), None)
+
+
 class RulesPolicy(_Strict):
     version: str = Field(min_length=1, max_length=40)
     text: str = ""
@@ -145,6 +198,7 @@ class Policy(_Strict):
     metrics: MetricsPolicy = MetricsPolicy()
     rules: RulesPolicy | None = None
     """The usage rules (charte); without it, the rules that ship with HospiDesk."""
+    servers: ServersPolicy = ServersPolicy()
 
     def locks(self) -> dict[str, LockedSetting]:
         return {lock.key: lock for lock in self.locked}
@@ -165,14 +219,23 @@ def load_policy(paths: Paths) -> Policy:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(describe(exc, data, label)) from None
-    if policy.rules and policy.rules.text_file:
-        rules_file = (paths.site.path / policy.rules.text_file).resolve()
-        if not rules_file.is_relative_to(paths.site.path.resolve()) or not rules_file.is_file():
+    if policy.rules and policy.rules.text_file and not _site_file(paths, policy.rules.text_file):
+        raise PolicyError(
+            f"{label}, clé « rules.text_file » : fichier introuvable dans le répertoire "
+            f"de la DSI ({policy.rules.text_file})."
+        )
+    for server in policy.servers.allowed:
+        if server.ca_file and not _site_file(paths, server.ca_file):
             raise PolicyError(
-                f"{label}, clé « rules.text_file » : fichier introuvable dans le répertoire "
-                f"de la DSI ({policy.rules.text_file})."
+                f"{label}, serveur « {server.id} », clé « ca_file » : fichier introuvable dans le "
+                f"répertoire de la DSI ({server.ca_file})."
             )
     return policy
+
+
+def _site_file(paths: Paths, name: str) -> bool:
+    file = (paths.site.path / name).resolve()
+    return file.is_relative_to(paths.site.path.resolve()) and file.is_file()
 
 
 def policy_digest(paths: Paths) -> str | None:

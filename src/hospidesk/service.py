@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -41,6 +41,7 @@ from hospidesk.packs.structured import (
 )
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
 from hospidesk.policy import current_user, load_policy, policy_digest
+from hospidesk.serving import Generation, RemoteTarget, Router, Served
 from hospidesk.settings import Lock, Settings
 from hospidesk.storage.history import DraftContent, DraftInfo, History
 from hospidesk.storage.keys import KeyStore
@@ -69,6 +70,8 @@ class DraftRequest:
     source_text: str | None = None
     source_file: Path | None = None
     model_id: str | None = None
+    server: str | None = None
+    """A server id of the machine policy, ``local`` for this workstation; None: the setting."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,33 @@ class PreparedDraft:
     task: PackTask
     values: Mapping[str, str]
     source: str | None
-    model: VerifiedModel
+    model: VerifiedModel | None
+    """The workstation's model; None only when a server writes and no local model may."""
     messages: tuple[Message, ...]
     typed: frozenset[str] = frozenset()
     """Fields the user filled in (extraction never overrides them)."""
+    remote: RemoteTarget | None = None
+    """The on-premises server chosen for this draft, if any."""
+    served: Served | None = None
+    """Who wrote the draft, once generated (see ``Workspace.generate``)."""
+
+    @property
+    def serving(self) -> Served:
+        """Who wrote the draft, or who is expected to write it."""
+        if self.served is not None:
+            return self.served
+        if self.remote is not None:
+            return Served(f"serveur:{self.remote.server.id}", self.remote.model)
+        assert self.model is not None
+        return Served.local(self.model)
+
+    def written_by(self, served: Served | None) -> PreparedDraft:
+        return replace(self, served=served) if served is not None else self
+
+    @property
+    def identity_values(self) -> list[str]:
+        """Values of the identity fields (names), for the privacy guard."""
+        return [self.values.get(f.name, "") for f in self.task.task.fields if f.identity]
 
     @property
     def to_extract(self) -> list[TaskField]:
@@ -125,6 +151,7 @@ class Workspace:
         self._packs: list[Pack] | None = None
         self._managed: tuple[list[Pack], list[str]] | None = None
         self.pack_problems: list[str] = []
+        self._router: Router | None = None
 
     @classmethod
     def open(cls) -> Workspace:
@@ -353,6 +380,55 @@ class Workspace:
                 return item.entry
         raise ModelError("Aucun modèle du catalogue n'est autorisé par la politique de la DSI.")
 
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            self._router = Router(self.policy.servers, self.paths.site.path, self.audit.append)
+        return self._router
+
+    def remote_target(self, server_id: str | None, model: str | None = None) -> RemoteTarget | None:
+        """The server asked for (or in the settings) if the policy lists it; None: local."""
+        chosen = server_id if server_id is not None else self.settings.get("moteur.serveur")
+        chosen = chosen.strip()
+        if chosen in ("", "local"):
+            return None
+        server = self.policy.servers.by_id(chosen)
+        if server is None:
+            listed = ", ".join(s.id for s in self.policy.servers.allowed) or "aucun"
+            raise ModelError(
+                f"Serveur « {chosen} » non autorisé par la politique de la DSI "
+                f"(serveurs autorisés : {listed})."
+            )
+        if model is not None and model not in server.models:
+            raise ModelError(
+                f"Modèle « {model} » non proposé par le serveur « {server.name} » "
+                f"(modèles : {', '.join(server.models)})."
+            )
+        return RemoteTarget(server, model or server.models[0])
+
+    def fallback_model(self) -> VerifiedModel | None:
+        """The local model a server's draft falls back to, if the policy allows and it fits."""
+        if not self.policy.servers.fallback_local:
+            return None
+        try:
+            entry = self.model_entry(None)
+            model = self.verify_model(entry)
+            self.check_memory(entry)
+        except HospiDeskError:
+            return None
+        return model
+
+    def close(self) -> None:
+        """Close the connections to servers (the local engine belongs to its caller)."""
+        if self._router is not None:
+            self._router.close()
+            self._router = None
+
+    def cancel_remote(self) -> None:
+        """Stop a server's stream (thread-safe), as ``EngineClient.cancel`` does locally."""
+        if self._router is not None:
+            self._router.cancel()
+
     def verify_model(self, entry: ModelEntry) -> VerifiedModel:
         path = locate(entry, self.paths)
         if path is None:
@@ -432,12 +508,17 @@ class Workspace:
         if errors:
             raise FieldErrors(item, errors)
 
-        if model is None:
+        remote = self.remote_target(request.server, request.model_id if request.server else None)
+        if remote is not None:
+            model = model or self.fallback_model()
+        elif model is None:
             entry = self.model_entry(request.model_id)
             model = self.verify_model(entry)
             self.check_memory(entry)
         messages = build_messages(task, values, source)
-        return PreparedDraft(item, values, source, model, messages, frozenset(request.fields))
+        return PreparedDraft(
+            item, values, source, model, messages, frozenset(request.fields), remote
+        )
 
     def ensure_loaded(self, model: VerifiedModel, engine: EngineClient) -> None:
         """Start the engine and load ``model`` unless it already holds it."""
@@ -472,7 +553,6 @@ class Workspace:
         fields = prepared.to_extract
         if not fields:
             return prepared, Extraction({}, {})
-        self.ensure_loaded(prepared.model, engine)
         messages = (
             Message("system", extraction_prompt(fields)),
             Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
@@ -480,7 +560,9 @@ class Workspace:
         schema = json.dumps(extraction_schema(fields), ensure_ascii=False)
         budget = min(400, 40 + 60 * len(fields))  # bounded by the schema's maxLength anyway
         raw = "".join(
-            engine.generate(messages, max_tokens=budget, temperature=0.0, json_schema=schema)
+            self._generation(
+                prepared, engine, messages, max_tokens=budget, temperature=0.0, json_schema=schema
+            )
         )
         try:
             data = parse_json_object(raw)
@@ -521,22 +603,50 @@ class Workspace:
         engine: EngineClient,
         seed: int | None = None,
         max_tokens: int | None = None,
-    ) -> Iterator[str]:
+    ) -> Generation:
         """Stream the model's output (JSON for a structured task: see ``finish``).
 
-        Loads the model in ``engine`` first if it holds another one.
+        The draft's server when it has one (and is up), else the local model, loaded in
+        ``engine`` first if it holds another one. The result's ``served`` says which.
         """
-        self.ensure_loaded(prepared.model, engine)
         task = prepared.task.task
         schema = None
         if task.output.kind is OutputKind.STRUCTURED:
             schema = json.dumps(output_schema(task.output.sections), ensure_ascii=False)
-        yield from engine.generate(
+        return self._generation(
+            prepared,
+            engine,
             prepared.messages,
             max_tokens=max_tokens or task.generation.max_tokens,
             temperature=task.generation.temperature,
             seed=seed,
             json_schema=schema,
+        )
+
+    def _generation(
+        self,
+        prepared: PreparedDraft,
+        engine: EngineClient,
+        messages: tuple[Message, ...],
+        **options: object,
+    ) -> Generation:
+        model = prepared.model
+
+        def ensure_local() -> None:
+            assert model is not None
+            self.ensure_loaded(model, engine)
+
+        return Generation(
+            lambda generation: self.router.run(
+                generation,
+                prepared.remote,
+                model,
+                engine,
+                ensure_local,
+                messages,
+                prepared.identity_values,
+                **options,
+            )
         )
 
     def finish(self, prepared: PreparedDraft, raw: str) -> str:
@@ -554,14 +664,19 @@ class Workspace:
                     "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
                 ) from None
             body = structured_to_text(data, output.sections)
+        served = prepared.serving
         self.audit.append(
             AuditEvent(
                 "task_run",
                 task=prepared.task.ref,
-                model_sha256=prepared.model.entry.sha256,
+                model_sha256=served.sha256,
                 inputs=self._input_digests(prepared),
                 output=self.audit.digest("brouillon", body),
-                details={"pack_version": prepared.task.pack.manifest.version, "backend": "local"},
+                details={
+                    "pack_version": prepared.task.pack.manifest.version,
+                    "backend": served.backend,
+                    "model": served.model,
+                },
             )
         )
         return body
@@ -611,7 +726,7 @@ class Workspace:
             AuditEvent(
                 "export",
                 task=prepared.task.ref,
-                model_sha256=prepared.model.entry.sha256,
+                model_sha256=prepared.serving.sha256,
                 inputs=(self.audit.digest("texte", body),),
                 output=self.audit.digest("docx", out.read_bytes()),
                 details={"format": "docx"},

@@ -35,6 +35,9 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("moteur.contexte", "Taille du contexte (jetons, 0 = automatique)", "0", "int", 0),
     SettingSpec(
+        "moteur.serveur", "Serveur d'inférence (identifiant de la politique, vide = ce poste)"
+    ),
+    SettingSpec(
         "retours.demander", "Demander après chaque tâche si elle a aidé (oui/non)", "oui", "bool"
     ),
 )

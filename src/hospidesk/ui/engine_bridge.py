@@ -19,6 +19,7 @@ from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError
 from hospidesk.packs.model import OutputKind
 from hospidesk.service import Extraction, PreparedDraft, Workspace
+from hospidesk.serving import Served
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class JobResult:
     body: str
     tokens: int
     seconds: float
+    served: Served | None = None
 
 
 class EngineWorker(QObject):
@@ -35,6 +37,7 @@ class EngineWorker(QObject):
 
     model_loading = Signal(str)
     model_loaded = Signal(object, float)  # VerifiedModel, seconds
+    model_verified = Signal(object)  # VerifiedModel checked, not loaded (a server writes)
     model_failed = Signal(str)
     extracted = Signal(int, object)  # job, Extraction (values already in the prepared draft)
     token = Signal(int, str)
@@ -63,6 +66,14 @@ class EngineWorker(QObject):
             return
         self.load(model)
 
+    @Slot()
+    def verify_fallback(self) -> None:
+        """The local model a server's drafts fall back to: checked now, loaded if needed."""
+        model = self.workspace.fallback_model()
+        if model is not None:
+            self.model = model
+            self.model_verified.emit(model)
+
     @Slot(object)
     def load(self, model: VerifiedModel) -> None:
         self.model = model
@@ -81,7 +92,9 @@ class EngineWorker(QObject):
         chunks: list[str] = []
         started = time.monotonic()
         try:
-            if self.client.loaded is None or self.model != prepared.model:
+            local = prepared.remote is None and prepared.model is not None
+            if local and (self.client.loaded is None or self.model != prepared.model):
+                assert prepared.model is not None
                 self.load(prepared.model)
             if self.stop_job == job:
                 raise Cancelled()
@@ -91,33 +104,37 @@ class EngineWorker(QObject):
             if self.stop_job == job:
                 raise Cancelled()
             first = None
-            for text in self.workspace.generate(prepared, self.client, max_tokens=self.max_tokens):
+            generation = self.workspace.generate(prepared, self.client, max_tokens=self.max_tokens)
+            for text in generation:
                 if self.stop_job == job:  # a stop that came before the request was sent
                     self.client.cancel()
+                    self.workspace.cancel_remote()
                 chunks.append(text)
                 now = time.monotonic()
                 first = first or now
-                count = self.client.generated
+                count = generation.tokens
                 rate = (count - 1) / (now - first) if now > first else 0.0
                 if not structured:
                     self.token.emit(job, text)
                 self.progress.emit(job, count, rate)
+            prepared = prepared.written_by(generation.served)
             body = self.workspace.finish(prepared, "".join(chunks))
         except Cancelled:
             self.cancelled.emit(job)
             return
         except HospiDeskError as exc:
             self.failed.emit(job, exc.message)
-            if not self.client.running and self.model is not None:
+            if prepared.remote is None and not self.client.running and self.model is not None:
                 self.load(self.model)  # the engine died: start it again for the next draft
             return
         raw = "".join(chunks)
-        done = self.client.generated
-        self.finished.emit(JobResult(job, raw, body, done, time.monotonic() - started))
+        seconds = time.monotonic() - started
+        self.finished.emit(JobResult(job, raw, body, generation.tokens, seconds, prepared.served))
 
     @Slot()
     def shutdown(self) -> None:
         self.client.close()
+        self.workspace.close()
 
 
 class EngineBridge(QObject):
@@ -125,6 +142,7 @@ class EngineBridge(QObject):
 
     _load = Signal(object)
     _load_entry = Signal(object)
+    _verify_fallback = Signal()
     _run = Signal(int, object)
     _shutdown = Signal()
 
@@ -136,6 +154,7 @@ class EngineBridge(QObject):
         self.worker.moveToThread(self._thread)
         self._load.connect(self.worker.load)
         self._load_entry.connect(self.worker.load_entry)
+        self._verify_fallback.connect(self.worker.verify_fallback)
         self._run.connect(self.worker.run)
         self._shutdown.connect(self.worker.shutdown)
         self._thread.finished.connect(self.worker.deleteLater)
@@ -149,6 +168,9 @@ class EngineBridge(QObject):
     def load_entry(self, entry: ModelEntry) -> None:
         self._load_entry.emit(entry)
 
+    def verify_fallback(self) -> None:
+        self._verify_fallback.emit()
+
     def run(self, prepared: PreparedDraft) -> int:
         self._next_job += 1
         self.current_job = self._next_job
@@ -160,6 +182,7 @@ class EngineBridge(QObject):
         if self.current_job is not None:
             self.worker.stop_job = self.current_job
         self.worker.client.cancel()
+        self.worker.workspace.cancel_remote()
 
     def engine_pid(self) -> int | None:
         return self.worker.client.pid

@@ -30,6 +30,7 @@ from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode, identifiers_in
 from hospidesk.service import DraftRequest, Extraction, PreparedDraft, Workspace
+from hospidesk.serving import RemoteTarget, Served
 from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.draft_records import AUTOSAVE, EXPORTED, DraftRecords
 from hospidesk.ui.engine_bridge import EngineBridge, JobResult
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.current: PackTask | None = None
         self.form: TaskForm | None = None
         self.model: VerifiedModel | None = None
+        self.remote: RemoteTarget | None = None  # the hospital's server, when one is chosen
+        self.served: dict[str, Served] = {}  # per task: who wrote its current draft
         self.prepared: PreparedDraft | None = None
         self.job: int | None = None
         self.records = DraftRecords(workspace)  # autosave and history of the open drafts
@@ -228,6 +231,7 @@ class MainWindow(QMainWindow):
         worker = self.bridge.worker
         worker.model_loading.connect(self._model_loading)
         worker.model_loaded.connect(self._model_loaded)
+        worker.model_verified.connect(self._model_verified)
         worker.model_failed.connect(self._model_failed)
         worker.token.connect(self._token)
         worker.progress.connect(self._progress)
@@ -238,11 +242,31 @@ class MainWindow(QMainWindow):
 
     def load_model(self) -> None:
         try:
+            self.remote = self.workspace.remote_target(None)
             entry = self.workspace.model_entry(None)
         except HospiDeskError as exc:
+            self.remote = None
             self._model_failed(exc.message)
             return
+        if self.remote is not None:  # a server writes; the local model is only checked
+            self._show_server(self.remote)
+            self.bridge.verify_fallback()
+            self._set_busy(self.job is not None)
+            return
+        self.status.where(None, False)
         self.bridge.load_entry(entry)
+
+    def _show_server(self, remote: RemoteTarget) -> None:
+        self.status.model_state(
+            self.tr("Serveur « %1 » — modèle %2")
+            .replace("%1", remote.server.name)
+            .replace("%2", remote.model),
+            loading=False,
+        )
+        self.status.where(remote.server.name, self.workspace.policy.servers.pseudonymise)
+
+    def _model_verified(self, model: VerifiedModel) -> None:
+        self.model = model  # the fallback, loaded when the server cannot be reached
 
     def _model_loading(self, name: str) -> None:
         self.status.model_state(self.tr("Modèle : %s — chargement…") % name, loading=True)
@@ -255,6 +279,7 @@ class MainWindow(QMainWindow):
 
     def _model_failed(self, message: str) -> None:
         self.model = None
+        self.remote = None
         self.status.model_state(self.tr("Modèle : indisponible"), loading=False)
         self.show_error(message, self.tr("Vérifiez le modèle dans Paramètres, ou appelez la DSI."))
         self.generate_button.setEnabled(False)
@@ -341,7 +366,7 @@ class MainWindow(QMainWindow):
         )
 
     def generate(self) -> None:
-        if self.job is not None or self.model is None:
+        if self.job is not None or (self.model is None and self.remote is None):
             return
         request = self._request()
         if request is None:
@@ -401,6 +426,9 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         if self.current is not None:
             self.records.model_drafts[self.current.ref] = result.raw
+            if result.served is not None:
+                self.served[self.current.ref] = result.served
+        self._show_served(result.served)
         if self.prepared is not None:
             self.uses.generated(self.prepared.task.ref, result.body)
         self.autosave()
@@ -511,16 +539,40 @@ class MainWindow(QMainWindow):
         self.job = None
         self._set_busy(False)
         self.speed_label.setText("")
-        self.show_error(
-            message,
-            self.tr(
+        if self.remote is not None:
+            hint = self.tr("Votre brouillon est conservé. Relancez la génération.")
+        else:
+            hint = self.tr(
                 "Votre brouillon est conservé. Le moteur redémarre : "
                 "relancez la génération dans un instant."
-            ),
+            )
+        self.show_error(message, hint)
+
+    def _show_served(self, served: Served | None) -> None:
+        """Say who wrote the draft when it is not who the status bar announced."""
+        if served is None or served.notice is None:
+            if self.remote is not None:
+                self._show_server(self.remote)
+            return
+        self.status.model_state(
+            self.tr("Modèle : %s (ce poste, le serveur ne répond pas)") % served.model,
+            loading=False,
+        )
+        self.status.where(None, False)
+        self.show_error(
+            served.notice, self.tr("Le serveur sera de nouveau essayé dans une minute.")
         )
 
+    def _model_id(self, ref: str | None) -> str | None:
+        served = self.served.get(ref or "")
+        if served is not None:
+            return served.model
+        if self.remote is not None:
+            return self.remote.model
+        return self.model.entry.id if self.model else None
+
     def _set_busy(self, busy: bool) -> None:
-        ready = self.model is not None
+        ready = self.model is not None or self.remote is not None
         self.generate_button.setEnabled(ready and not busy)
         self.regenerate_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
@@ -532,7 +584,7 @@ class MainWindow(QMainWindow):
     def task_closed(self, outcome: str) -> None:
         """Export, copy or discard ends a use of the task: measured, and asked once."""
         if self.current is not None:
-            model = self.model.entry.id if self.model else None
+            model = self._model_id(self.current.ref)
             self.uses.closed(self.current, model, outcome, self.draft.toPlainText())
 
     def open_dashboard(self) -> None:
@@ -588,13 +640,14 @@ class MainWindow(QMainWindow):
             )
             return
         request = self._request()
-        if request is None or self.model is None:
+        if request is None or (self.model is None and self.remote is None):
             return
         try:
             prepared = self.workspace.prepare(request, model=self.model)
         except HospiDeskError as exc:
             self.show_error(exc.message, self.tr("Complétez les informations puis réessayez."))
             return
+        prepared = prepared.written_by(self.served.get(request.task_ref))
         path = self.ask_export_path()
         if path is None:
             return
@@ -625,11 +678,12 @@ class MainWindow(QMainWindow):
             self.source.load_file(Path(chosen))
 
     def open_settings(self) -> None:
-        before = self.workspace.model_entry(None).id
-        if (
-            SettingsDialog(self.workspace, self).exec()
-            and self.workspace.model_entry(None).id != before
-        ):
+        def choice() -> tuple[str, str]:
+            settings = self.workspace.settings
+            return settings.get("moteur.modele"), settings.get("moteur.serveur")
+
+        before = choice()
+        if SettingsDialog(self.workspace, self).exec() and choice() != before:
             self.load_model()
 
     def show_rules(self) -> None:
@@ -643,10 +697,8 @@ class MainWindow(QMainWindow):
         self.autosave()
         self._remember_current()
         for ref in list(self.uses.started):  # tasks run and left open: measured, not asked
-            if ref in self.drafts and self.model is not None:
-                self.uses.closed(
-                    self.tasks[ref], self.model.entry.id, "fermé", self.drafts[ref].draft, False
-                )
+            if ref in self.drafts and (model := self._model_id(ref)) is not None:
+                self.uses.closed(self.tasks[ref], model, "fermé", self.drafts[ref].draft, False)
         self.records.close()  # a normal close: open drafts are kept, nothing to recover
         self.state.save()
         self.bridge.stop()

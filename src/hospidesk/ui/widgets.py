@@ -78,7 +78,26 @@ class EngineStatus:
         self.model.setText(text)
         self.loading.setVisible(loading)
 
+    def where(self, server: str | None, pseudonymised: bool) -> None:
+        """The badge says where the text goes: nowhere, or to the hospital's server."""
+        tr = QCoreApplication.translate
+        if server is None:
+            self.local.setText(
+                tr("EngineStatus", "✔ 100 % local — aucune donnée ne quitte ce poste")
+            )
+            self.local.setStyleSheet(LOCAL_STYLE)
+            self.local.setAccessibleName(tr("EngineStatus", "Fonctionnement 100 % local"))
+            return
+        if pseudonymised:
+            text = tr("EngineStatus", "Serveur de l'hôpital « %s » — identifiants pseudonymisés")
+        else:
+            text = tr("EngineStatus", "Serveur de l'hôpital « %s » — textes envoyés tels quels")
+        self.local.setText(text % server)
+        self.local.setStyleSheet(SERVER_STYLE)
+        self.local.setAccessibleName(tr("EngineStatus", "Rédaction sur le serveur de l'hôpital"))
 
+
+SERVER_STYLE = "color: #0b3d91; background: #e8f0fc; padding: 2px 6px; border-radius: 3px;"
 PRIVACY_STYLE = "background: #eef4fb; border: 1px solid #8fb3de; padding: 4px; border-radius: 3px;"
 
 

@@ -1,0 +1,232 @@
+"""Drafts through a real OpenAI-compatible server: llama-cpp-python's server on 127.0.0.1
+with the demo model, started as a subprocess, every request body it receives logged."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import docx
+import pytest
+
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.remote import ServerError
+from hospidesk.errors import Cancelled
+from hospidesk.service import DraftRequest, Workspace
+from tests import canary
+from tests.conftest import SAMPLES, Env, run_cli
+from tests.documents.helpers import all_text
+from tests.engine.servers import FakeServer, LlamaServer, models_answer, stream_answer
+from tests.test_cli import CONVOCATION_FIELDS, field_args
+
+pytestmark = pytest.mark.model
+COURRIER = SAMPLES / "courrier-brut.txt"
+
+
+def write_policy(env: Env, url: str, fallback: bool = False, pseudonymise: bool = True) -> None:
+    (env.site / "policy.toml").write_text(
+        f"""
+[servers]
+fallback_local = {str(fallback).lower()}
+pseudonymise = {str(pseudonymise).lower()}
+
+[[servers.allowed]]
+id = "chu"
+name = "IA du CHU"
+url = "{url}"
+models = ["smollm2-demo"]
+schema_style = "llama.cpp"
+""",
+        encoding="utf-8",
+    )
+
+
+def audit_events(env: Env) -> list[dict[str, object]]:
+    lines = (env.home / "data" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def server(demo_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    running = LlamaServer(demo_model, tmp_path_factory.mktemp("server") / "requests.jsonl")
+    yield running
+    running.stop()
+
+
+def test_a_draft_through_the_server_is_the_same_kind_of_docx(
+    hd_env: Env, server: LlamaServer, tmp_path: Path
+) -> None:
+    write_policy(hd_env, server.url)
+    out = tmp_path / "courrier.docx"
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/reformuler-courrier",
+        "--source",
+        str(COURRIER),
+        "--out",
+        str(out),
+        "--max-tokens",
+        "48",
+        "--server",
+        "chu",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Rédaction par le serveur « IA du CHU » (modèle smollm2-demo)" in result.stderr
+    assert result.stdout.strip()
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "Objet : Votre demande" in paragraphs
+    body = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Corps de lettre"]
+    assert len(body) >= 3
+    assert all(word in all_text(out) for word in result.stdout.split()[:3])
+    run = next(e for e in audit_events(hd_env) if e["event"] == "task_run")
+    assert run["details"] == {  # which backend and model served the task
+        "pack_version": run["details"]["pack_version"],  # type: ignore[index]
+        "backend": "serveur:chu",
+        "model": "smollm2-demo",
+    }
+    assert any(e["event"] == "server_connected" for e in audit_events(hd_env))
+    sent = [json.loads(b) for b in server.bodies() if b.startswith("{")]
+    assert sent[-1]["messages"][0]["role"] == "system"  # instructions first: prompt cache
+
+
+def test_cancel_mid_stream_stops_and_the_server_stays_usable(
+    hd_env: Env, server: LlamaServer
+) -> None:
+    write_policy(hd_env, server.url)
+    ws = Workspace.open()
+    request = DraftRequest(
+        "secretariat/reformuler-courrier", {}, COURRIER.read_text(encoding="utf-8"), server="chu"
+    )
+    prepared = ws.prepare(request)
+    engine = EngineClient()
+    received: list[str] = []
+    with pytest.raises(Cancelled):
+        for piece in ws.generate(prepared, engine, max_tokens=400):
+            received.append(piece)
+            if len(received) == 4:
+                threading.Thread(target=ws.cancel_remote).start()
+    assert 4 <= len(received) < 40
+    again = "".join(ws.generate(prepared, engine, max_tokens=8))
+    assert again.strip()  # the server finished with the cancelled stream and answers again
+    assert engine.pid is None  # the local engine was never started
+    ws.close()
+
+
+def test_server_down_mid_generation_keeps_the_text_then_falls_back(
+    hd_env: Env, demo_model: Path, tmp_path: Path
+) -> None:
+    doomed = LlamaServer(demo_model, tmp_path / "requests.jsonl")
+    write_policy(hd_env, doomed.url, fallback=True)
+    ws = Workspace.open()
+    request = DraftRequest(
+        "secretariat/reformuler-courrier", {}, COURRIER.read_text(encoding="utf-8"), server="chu"
+    )
+    prepared = ws.prepare(request)
+    assert prepared.model is not None  # the local model the policy allows to fall back to
+    engine = EngineClient()
+    received: list[str] = []
+    generation = ws.generate(prepared, engine, max_tokens=400)
+    with pytest.raises(ServerError) as error:
+        for piece in generation:
+            received.append(piece)
+            if len(received) == 3:
+                doomed.kill()
+    assert "Le texte déjà reçu est conservé" in error.value.message
+    assert "La prochaine génération utilisera le modèle de ce poste" in error.value.message
+    assert "".join(received).strip()
+    assert generation.served is not None and generation.served.backend == "serveur:chu"
+
+    retry = ws.generate(prepared, engine, max_tokens=16)
+    text = "".join(retry)
+    assert text.strip()
+    assert retry.served is not None and retry.served.backend == "local"
+    assert retry.served.notice and "modèle de ce poste" in retry.served.notice
+    body = ws.finish(prepared.written_by(retry.served), text)
+    assert body.strip()
+    engine.close()
+    ws.close()
+    events = audit_events(hd_env)
+    assert any(e["event"] == "server_fallback" for e in events)
+    run = [e for e in events if e["event"] == "task_run"][-1]
+    assert run["details"]["backend"] == "local"  # type: ignore[index]
+
+
+def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> None:
+    write_policy(hd_env, "http://127.0.0.1:9/v1", fallback=False)  # nothing listens on 9
+    result = run_cli(
+        hd_env, "draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)
+    )
+    assert result.returncode == 4
+    assert "Serveur « IA du CHU » injoignable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_patient_identifiers_never_reach_the_server(hd_env: Env, server: LlamaServer) -> None:
+    write_policy(hd_env, server.url)
+    before = len(server.bodies())
+    fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/convocation",
+        *field_args(fields),
+        "--source",
+        "-",
+        "--max-tokens",
+        "48",
+        "--server",
+        "chu",
+        stdin=canary.SOURCE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "remplacés par des pseudonymes" in result.stderr
+    sent = server.bodies()[before:]
+    assert any("[PERSONNE_1]" in body for body in sent)
+    for body in sent:
+        for needle in canary.NEEDLES:
+            assert needle not in body
+
+
+def test_the_draft_gets_the_identifiers_back(hd_env: Env, tmp_path: Path) -> None:
+    """An echo server (it streams the request's text back, in small pieces) stands for a
+    model that copies the placeholders: the tiny demo model may or may not copy them."""
+
+    def echo(handler: BaseHTTPRequestHandler, request: dict[str, object]) -> None:
+        if str(request["path"]).endswith("/models"):
+            models_answer(handler, ["smollm2-demo"])
+            return
+        user = json.loads(str(request["body"]))["messages"][-1]["content"]
+        stream_answer(handler, [user[i : i + 3] for i in range(0, len(user), 3)])
+
+    server = FakeServer(echo)
+    write_policy(hd_env, server.url)
+    out = tmp_path / "convocation.docx"
+    fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
+    result = run_cli(
+        hd_env,
+        "draft",
+        "--task",
+        "secretariat/convocation",
+        *field_args(fields),
+        "--source",
+        "-",
+        "--out",
+        str(out),
+        "--server",
+        "chu",
+        stdin=canary.SOURCE,
+    )
+    server.close()
+    assert result.returncode == 0, result.stderr
+    sent = "".join(str(r["body"]) for r in server.requests)
+    assert "[PERSONNE_1]" in sent and "[NIR_1]" in sent
+    assert not any(needle in sent for needle in canary.NEEDLES)
+    assert canary.NAME in result.stdout and canary.NIR in result.stdout
+    assert "[PERSONNE_" not in result.stdout and "[NIR_" not in result.stdout
+    assert canary.NIR in all_text(out)
