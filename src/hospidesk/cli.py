@@ -123,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history_keygen.add_argument("folder", metavar="DOSSIER")
 
+    servers = sub.add_parser("servers", help="serveurs d'inférence autorisés par la DSI")
+    servers_sub = servers.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    servers_sub.add_parser("list", help="serveurs autorisés, modèles, clés d'API")
+    servers_check = servers_sub.add_parser("check", help="vérifier qu'un serveur répond")
+    servers_check.add_argument("id", metavar="ID")
+    servers_key = servers_sub.add_parser(
+        "key", help="enregistrer la clé d'API d'un serveur dans le trousseau du système"
+    )
+    servers_key.add_argument("id", metavar="ID")
+    servers_key.add_argument("--delete", action="store_true", help="retirer la clé")
+
     paths = sub.add_parser("paths", help="emplacement des fichiers")
     paths.add_argument("--json", action="store_true")
 

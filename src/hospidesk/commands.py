@@ -326,6 +326,12 @@ class AuditFailure(HospiDeskError):
     exit_code = 7
 
 
+def cmd_servers(args: argparse.Namespace) -> int:
+    from hospidesk.servers_cli import run
+
+    return run(args)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from hospidesk.history_cli import run
 

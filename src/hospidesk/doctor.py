@@ -22,6 +22,27 @@ class Check:
     detail: str
 
 
+def servers_state(ws: Workspace) -> Check:
+    """The on-premises servers the policy allows (no connection: ``servers check`` does)."""
+    policy = ws.policy.servers
+    if not policy.allowed:
+        return Check("Serveurs d'inférence", True, "aucun : les textes ne quittent pas ce poste")
+    listed = ", ".join(f"{s.id} ({s.url})" for s in policy.allowed)
+    chosen = ws.settings.get("moteur.serveur").strip() or "ce poste"
+    return Check(
+        "Serveurs d'inférence",
+        True,
+        f"autorisés : {listed} ; utilisé : {chosen} ; "
+        + ("repli local permis" if policy.fallback_local else "pas de repli local")
+        + (
+            " ; identifiants pseudonymisés"
+            if policy.pseudonymise
+            else " ; textes envoyés tels quels"
+        )
+        + " (« hospidesk servers check ID » pour tester)",
+    )
+
+
 def network_state() -> Check:
     """Read interfaces and routes; never opens a socket to find out."""
     interfaces = [name for _, name in socket.if_nameindex() if name != "lo"]
@@ -42,7 +63,8 @@ def network_state() -> Check:
     elif routes:
         detail = (
             f"réseau présent ({', '.join(interfaces)}) ; HospiDesk n'ouvre aucune "
-            "connexion (aucune mise à jour, aucune télémétrie, aucun téléchargement)"
+            "connexion (aucune mise à jour, aucune télémétrie, aucun téléchargement) hors des "
+            "serveurs d'inférence de la politique"
         )
     else:
         detail = f"interfaces sans route par défaut ({', '.join(interfaces)})"
@@ -151,6 +173,7 @@ def run_doctor(ws: Workspace) -> int:
     )
     checks.append(keyring_state())
     checks.append(recovery_key_state(ws))
+    checks.append(servers_state(ws))
     checks.append(network_state())
 
     for check in checks:

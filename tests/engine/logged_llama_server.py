@@ -20,9 +20,7 @@ from starlette.requests import Request
 def main() -> int:
     model, port, log = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     api_key = sys.argv[4] if len(sys.argv) > 4 else None
-    server = ServerSettings(
-        host="127.0.0.1", port=port, api_key=api_key, interrupt_requests=False
-    )
+    server = ServerSettings(host="127.0.0.1", port=port, api_key=api_key, interrupt_requests=False)
     app = create_app(
         server_settings=server,
         model_settings=[

@@ -90,17 +90,18 @@ class ServerClient:
 
     def _failure(self, exc: Exception) -> ServerError:
         name = self.label
+        title = name[0].upper() + name[1:]
         if isinstance(exc, NetworkRefused):
             return ServerError(exc.message)
         if isinstance(exc, httpx.ConnectTimeout):
-            return ServerError(f"{name.capitalize()} injoignable (délai dépassé).", True)
+            return ServerError(f"{title} injoignable (délai dépassé).", True)
         if isinstance(exc, httpx.ConnectError):
             if _is_certificate_error(exc):
                 return ServerError(
-                    f"{name.capitalize()} refusé : son certificat n'est pas reconnu par "
+                    f"{title} refusé : son certificat n'est pas reconnu par "
                     "l'autorité de certification de l'hôpital (connexion interrompue)."
                 )
-            return ServerError(f"{name.capitalize()} injoignable ({self.server.url}).", True)
+            return ServerError(f"{title} injoignable ({self.server.url}).", True)
         if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
             return ServerError(
                 f"Délai dépassé : le {name} ne répond plus "

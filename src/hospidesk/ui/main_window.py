@@ -323,7 +323,8 @@ class MainWindow(QMainWindow):
         if self.current is None or self.form is None:
             return
         found = identifiers_in(self.current.task, self.form.values(), self.source.toPlainText())
-        self.privacy_label.show_found(found)
+        server = self.remote.server.name if self.remote else None
+        self.privacy_label.show_found(found, server, self.workspace.policy.servers.pseudonymise)
 
     def _remember_current(self) -> None:
         if self.current is not None and self.form is not None:

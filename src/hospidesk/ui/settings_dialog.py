@@ -3,6 +3,8 @@ locked, with the reason IT gave."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -78,6 +80,13 @@ class SettingsDialog(QDialog):
         layers.setSpecialValueText(self.tr("toutes si un GPU est présent"))
         layers.setValue(settings.get_int("moteur.couches_gpu"))
         self._add(engine_form, "moteur.couches_gpu", layers)
+        servers = QComboBox()
+        servers.addItem(self.tr("Ce poste (modèle local)"), "")
+        for server in workspace.policy.servers.allowed:
+            servers.addItem(f"{server.name} — {server.url}", server.id)
+        servers.setCurrentIndex(max(servers.findData(settings.get("moteur.serveur").strip()), 0))
+        servers.setEnabled(servers.count() > 1 or "moteur.serveur" in settings.locks)
+        self._add(engine_form, "moteur.serveur", servers)
 
         feedback = QGroupBox(self.tr("Mesure des gains"))
         feedback_form = QFormLayout(feedback)
@@ -95,9 +104,43 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(details)
         layout.addWidget(engine)
+        layout.addWidget(self._servers_box(workspace))
         layout.addWidget(feedback)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _servers_box(self, workspace: Workspace) -> QGroupBox:
+        """The servers the machine policy allows, read-only: IT decides them."""
+        policy = workspace.policy.servers
+        box = QGroupBox(self.tr("Serveurs d'inférence autorisés par la DSI"))
+        column = QVBoxLayout(box)
+        if not policy.allowed:
+            column.addWidget(QLabel(self.tr("Aucun : les textes ne quittent jamais ce poste.")))
+            return box
+        for server in policy.allowed:
+            lines = [
+                f"<b>{html.escape(server.name)}</b> — {html.escape(server.url)}",
+                self.tr("Modèles : %s") % html.escape(", ".join(server.models)),
+            ]
+            if server.api_key:
+                lines.append(self.tr("Clé d'API dans le trousseau du système"))
+            if server.ca_file:
+                lines.append(self.tr("Certificat vérifié par l'autorité de l'hôpital"))
+            label = QLabel("<br>".join(lines))
+            label.setWordWrap(True)
+            column.addWidget(label)
+        fallback = (
+            self.tr("Si le serveur ne répond pas, le modèle de ce poste prend le relais.")
+            if policy.fallback_local
+            else self.tr("Si le serveur ne répond pas, la rédaction est impossible.")
+        )
+        privacy = (
+            self.tr("Les identifiants de patient sont pseudonymisés avant l'envoi.")
+            if policy.pseudonymise
+            else self.tr("Les textes sont envoyés tels quels au serveur de l'hôpital.")
+        )
+        column.addWidget(QLabel(f"{fallback}<br>{privacy}"))
+        return box
 
     def _add(self, form: QFormLayout, key: str, widget: QWidget) -> None:
         label = SPEC_BY_KEY[key].label

@@ -111,14 +111,24 @@ class PrivacyNotice(QLabel):
         self.setAccessibleName(self.tr("Identifiants de patient détectés"))
         self.hide()
 
-    def show_found(self, found: str) -> None:
-        self.setText(
-            self.tr(
+    def show_found(self, found: str, server: str | None = None, pseudonymised: bool = True) -> None:
+        """``server``: the hospital's server the text goes to, if any."""
+        if server is None:
+            text = self.tr(
                 "Contient des identifiants de patient : %s. Ils restent sur ce "
                 "poste et ne sont écrits dans aucun journal."
             )
-            % found
-        )
+        elif pseudonymised:
+            text = self.tr(
+                "Contient des identifiants de patient : %s. Ils sont remplacés par des "
+                "pseudonymes avant l'envoi au serveur de l'hôpital, puis remis dans le brouillon."
+            )
+        else:
+            text = self.tr(
+                "Contient des identifiants de patient : %s. Ils sont envoyés au serveur de "
+                "l'hôpital et ne sont écrits dans aucun journal."
+            )
+        self.setText(text % found)
         self.setVisible(bool(found))
 
 
