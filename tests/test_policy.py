@@ -24,6 +24,7 @@ def documented_example() -> str:
 
 def test_the_documented_example_loads(hd_env: Env) -> None:
     (hd_env.site / "policy.toml").write_text(documented_example(), encoding="utf-8")
+    (hd_env.site / "ca-chu.pem").write_text("(the hospital's CA)\n", encoding="utf-8")
     policy = load_policy(get_paths())
     assert policy.roles.default == ("secretariat",)
     assert policy.models.allowed == ("smollm2-135m-instruct-q4_1",)
@@ -31,6 +32,9 @@ def test_the_documented_example_loads(hd_env: Env) -> None:
     assert policy.history.retention_days == 30
     assert policy.metrics.min_group_size == 5 and not policy.metrics.require_feedback
     assert policy.rules is not None and policy.rules.version == "CHSE-2026-03"
+    (server,) = policy.servers.allowed
+    assert (server.id, server.url, server.api_key) == ("chu", "https://ia.chu.local:8443/v1", True)
+    assert policy.servers.fallback_local and policy.servers.pseudonymise
 
 
 def test_a_hidden_job_is_neither_listed_nor_runnable(hd_env: Env) -> None:

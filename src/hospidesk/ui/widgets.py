@@ -80,21 +80,30 @@ class EngineStatus:
 
     def where(self, server: str | None, pseudonymised: bool) -> None:
         """The badge says where the text goes: nowhere, or to the hospital's server."""
-        tr = QCoreApplication.translate
         if server is None:
             self.local.setText(
-                tr("EngineStatus", "✔ 100 % local — aucune donnée ne quitte ce poste")
+                QCoreApplication.translate(
+                    "EngineStatus", "✔ 100 % local — aucune donnée ne quitte ce poste"
+                )
             )
             self.local.setStyleSheet(LOCAL_STYLE)
-            self.local.setAccessibleName(tr("EngineStatus", "Fonctionnement 100 % local"))
+            self.local.setAccessibleName(
+                QCoreApplication.translate("EngineStatus", "Fonctionnement 100 % local")
+            )
             return
         if pseudonymised:
-            text = tr("EngineStatus", "Serveur de l'hôpital « %s » — identifiants pseudonymisés")
+            text = QCoreApplication.translate(
+                "EngineStatus", "Serveur de l'hôpital « %s » — identifiants pseudonymisés"
+            )
         else:
-            text = tr("EngineStatus", "Serveur de l'hôpital « %s » — textes envoyés tels quels")
+            text = QCoreApplication.translate(
+                "EngineStatus", "Serveur de l'hôpital « %s » — textes envoyés tels quels"
+            )
         self.local.setText(text % server)
         self.local.setStyleSheet(SERVER_STYLE)
-        self.local.setAccessibleName(tr("EngineStatus", "Rédaction sur le serveur de l'hôpital"))
+        self.local.setAccessibleName(
+            QCoreApplication.translate("EngineStatus", "Rédaction sur le serveur de l'hôpital")
+        )
 
 
 SERVER_STYLE = "color: #0b3d91; background: #e8f0fc; padding: 2px 6px; border-radius: 3px;"

@@ -75,13 +75,30 @@
     </message>
     <message>
         <location filename="../widgets.py" line="64" />
+        <location filename="../widgets.py" line="85" />
         <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
         <translation>✔ 100% local — no data leaves this computer</translation>
     </message>
     <message>
         <location filename="../widgets.py" line="70" />
+        <location filename="../widgets.py" line="91" />
         <source>Fonctionnement 100 % local</source>
         <translation>100% local operation</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="95" />
+        <source>Serveur de l'hôpital « %s » — identifiants pseudonymisés</source>
+        <translation>Hospital server « %s » — identifiers pseudonymised</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="99" />
+        <source>Serveur de l'hôpital « %s » — textes envoyés tels quels</source>
+        <translation>Hospital server « %s » — texts sent as they are</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="105" />
+        <source>Rédaction sur le serveur de l'hôpital</source>
+        <translation>Drafting on the hospital's server</translation>
     </message>
 </context>
 <context>
@@ -181,87 +198,87 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../history_dialog.py" line="144" />
+        <location filename="../history_dialog.py" line="140" />
         <source>Historique des brouillons</source>
         <translation>Draft history</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="148" />
+        <location filename="../history_dialog.py" line="144" />
         <source>Rechercher (tâche, date, statut)…</source>
         <translation>Search (task, date, status)…</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="149" />
+        <location filename="../history_dialog.py" line="145" />
         <source>Rechercher dans l'historique</source>
         <translation>Search the history</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="154" />
+        <location filename="../history_dialog.py" line="150" />
         <source>Modifié le</source>
         <translation>Modified</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="154" />
+        <location filename="../history_dialog.py" line="150" />
         <source>Tâche</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="154" />
+        <location filename="../history_dialog.py" line="150" />
         <source>Statut</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="156" />
+        <location filename="../history_dialog.py" line="152" />
         <source>Brouillons conservés</source>
         <translation>Kept drafts</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="167" />
+        <location filename="../history_dialog.py" line="163" />
         <source>R&amp;ouvrir</source>
         <translation>Re&amp;open</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="170" />
+        <location filename="../history_dialog.py" line="166" />
         <source>E&amp;xporter à nouveau…</source>
         <translation>E&amp;xport again…</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="172" />
+        <location filename="../history_dialog.py" line="168" />
         <source>&amp;Supprimer</source>
         <translation>&amp;Delete</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="174" />
+        <location filename="../history_dialog.py" line="170" />
         <source>&amp;Fermer</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="208" />
+        <location filename="../history_dialog.py" line="204" />
         <source>Aucun brouillon conservé.</source>
         <translation>No draft kept.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="250" />
+        <location filename="../history_dialog.py" line="246" />
         <source>La tâche de ce brouillon n'est plus disponible sur ce poste.</source>
         <translation>This draft's task is no longer available on this computer.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="251" />
+        <location filename="../history_dialog.py" line="247" />
         <source>Le pack a été retiré ou votre rôle ne le propose plus.</source>
         <translation>The pack was removed or your role no longer offers it.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="257" />
+        <location filename="../history_dialog.py" line="253" />
         <source>Les autres brouillons restent ouverts.</source>
         <translation>The other drafts can still be opened.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="280" />
+        <location filename="../history_dialog.py" line="276" />
         <source>Supprimer le brouillon</source>
         <translation>Delete the draft</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="281" />
+        <location filename="../history_dialog.py" line="277" />
         <source>Supprimer définitivement ce brouillon (%s) ?</source>
         <translation>Delete this draft (%s) for good?</translation>
     </message>
@@ -269,79 +286,79 @@
 <context>
     <name>KeyBox</name>
     <message>
-        <location filename="../history_dialog.py" line="51" />
-        <location filename="../history_dialog.py" line="97" />
-        <location filename="../history_dialog.py" line="127" />
+        <location filename="../history_dialog.py" line="50" />
+        <location filename="../history_dialog.py" line="96" />
+        <location filename="../history_dialog.py" line="123" />
         <source>Clé de l'historique</source>
         <translation>History key</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="58" />
+        <location filename="../history_dialog.py" line="57" />
         <source>Phrase de secours</source>
         <translation>Recovery passphrase</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="61" />
+        <location filename="../history_dialog.py" line="60" />
         <source>Confirmer la phrase de secours</source>
         <translation>Confirm the recovery passphrase</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="62" />
+        <location filename="../history_dialog.py" line="61" />
         <source>&amp;Récupérer la clé</source>
         <translation>&amp;Recover the key</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="64" />
+        <location filename="../history_dialog.py" line="63" />
         <source>&amp;Enregistrer la phrase de secours</source>
         <translation>&amp;Save the recovery passphrase</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="68" />
+        <location filename="../history_dialog.py" line="67" />
         <source>Phrase de secours :</source>
         <translation>Recovery passphrase:</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="69" />
+        <location filename="../history_dialog.py" line="68" />
         <source>Confirmation :</source>
         <translation>Confirmation:</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="82" />
+        <location filename="../history_dialog.py" line="81" />
         <source>L'historique est verrouillé : %s</source>
         <translation>The history is locked: %s</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="85" />
+        <location filename="../history_dialog.py" line="84" />
         <source>définie</source>
         <translation>set</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="85" />
+        <location filename="../history_dialog.py" line="84" />
         <source>non définie</source>
         <translation>not set</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="86" />
+        <location filename="../history_dialog.py" line="85" />
         <source>oui</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="86" />
+        <location filename="../history_dialog.py" line="85" />
         <source>non</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="88" />
+        <location filename="../history_dialog.py" line="87" />
         <source>Phrase de secours : %1. Clé de secours de la DSI : %2.</source>
         <translation>Recovery passphrase: %1. IT recovery key: %2.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="115" />
+        <location filename="../history_dialog.py" line="111" />
         <source>Les deux phrases saisies sont différentes.</source>
         <translation>The two passphrases typed differ.</translation>
     </message>
     <message>
-        <location filename="../history_dialog.py" line="128" />
+        <location filename="../history_dialog.py" line="124" />
         <source>Phrase de secours enregistrée : gardez-la en lieu sûr.</source>
         <translation>Recovery passphrase saved: keep it somewhere safe.</translation>
     </message>
@@ -349,194 +366,199 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="74" />
+        <location filename="../main_window.py" line="77" />
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="110" />
+        <location filename="../main_window.py" line="113" />
         <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
         <translation>Choose a readable .txt, .eml or .docx file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="114" />
+        <location filename="../main_window.py" line="117" />
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116" />
+        <location filename="../main_window.py" line="119" />
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117" />
+        <location filename="../main_window.py" line="120" />
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="119" />
+        <location filename="../main_window.py" line="122" />
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="144" />
-        <location filename="../main_window.py" line="166" />
+        <location filename="../main_window.py" line="147" />
+        <location filename="../main_window.py" line="169" />
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="145" />
+        <location filename="../main_window.py" line="148" />
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="147" />
+        <location filename="../main_window.py" line="150" />
         <source>Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149" />
+        <location filename="../main_window.py" line="152" />
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="150" />
+        <location filename="../main_window.py" line="153" />
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="151" />
+        <location filename="../main_window.py" line="154" />
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="152" />
+        <location filename="../main_window.py" line="155" />
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153" />
+        <location filename="../main_window.py" line="156" />
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154" />
-        <location filename="../main_window.py" line="574" />
+        <location filename="../main_window.py" line="157" />
+        <location filename="../main_window.py" line="627" />
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196" />
+        <location filename="../main_window.py" line="199" />
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="197" />
+        <location filename="../main_window.py" line="200" />
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198" />
+        <location filename="../main_window.py" line="201" />
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199" />
+        <location filename="../main_window.py" line="202" />
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="201" />
+        <location filename="../main_window.py" line="204" />
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202" />
+        <location filename="../main_window.py" line="205" />
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203" />
+        <location filename="../main_window.py" line="206" />
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="205" />
+        <location filename="../main_window.py" line="208" />
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207" />
+        <location filename="../main_window.py" line="210" />
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208" />
+        <location filename="../main_window.py" line="211" />
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209" />
+        <location filename="../main_window.py" line="212" />
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210" />
+        <location filename="../main_window.py" line="213" />
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="211" />
+        <location filename="../main_window.py" line="214" />
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212" />
+        <location filename="../main_window.py" line="215" />
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="213" />
+        <location filename="../main_window.py" line="216" />
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214" />
+        <location filename="../main_window.py" line="217" />
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="215" />
+        <location filename="../main_window.py" line="218" />
         <source>&amp;Charte d'utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248" />
+        <location filename="../main_window.py" line="261" />
+        <source>Serveur « %1 » — modèle %2</source>
+        <translation>Server « %1 » — model %2</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="272" />
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="253" />
+        <location filename="../main_window.py" line="277" />
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="258" />
+        <location filename="../main_window.py" line="283" />
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259" />
+        <location filename="../main_window.py" line="284" />
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285" />
+        <location filename="../main_window.py" line="310" />
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="333" />
+        <location filename="../main_window.py" line="359" />
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -544,47 +566,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335" />
+        <location filename="../main_window.py" line="361" />
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352" />
+        <location filename="../main_window.py" line="378" />
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357" />
+        <location filename="../main_window.py" line="383" />
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376" />
+        <location filename="../main_window.py" line="402" />
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385" />
+        <location filename="../main_window.py" line="411" />
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="395" />
+        <location filename="../main_window.py" line="421" />
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="423" />
+        <location filename="../main_window.py" line="452" />
         <source>Brouillon non conservé dans l'historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="444" />
+        <location filename="../main_window.py" line="473" />
         <source>Récupération de brouillons</source>
         <translation>Draft recovery</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="446" />
+        <location filename="../main_window.py" line="475" />
         <source>%n brouillon(s) en cours ont été retrouvés après un arrêt inattendu de HospiDesk. Les récupérer ?</source>
         <translation>
             <numerusform>%n draft in progress was found after HospiDesk stopped unexpectedly. Recover it?</numerusform>
@@ -592,7 +614,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="495" />
+        <location filename="../main_window.py" line="524" />
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -600,62 +622,77 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="504" />
+        <location filename="../main_window.py" line="533" />
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="517" />
+        <location filename="../main_window.py" line="544" />
+        <source>Votre brouillon est conservé. Relancez la génération.</source>
+        <translation>Your draft is kept. Run the generation again.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="547" />
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="546" />
+        <location filename="../main_window.py" line="559" />
+        <source>Modèle : %s (ce poste, le serveur ne répond pas)</source>
+        <translation>Model: %s (this computer, the server does not answer)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="564" />
+        <source>Le serveur sera de nouveau essayé dans une minute.</source>
+        <translation>The server will be tried again in a minute.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="599" />
         <source>Votre bilan n'a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="554" />
+        <location filename="../main_window.py" line="607" />
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="576" />
+        <location filename="../main_window.py" line="629" />
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="586" />
+        <location filename="../main_window.py" line="639" />
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="587" />
+        <location filename="../main_window.py" line="640" />
         <source>Générez ou saisissez d'abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="596" />
+        <location filename="../main_window.py" line="649" />
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="606" />
+        <location filename="../main_window.py" line="660" />
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="609" />
+        <location filename="../main_window.py" line="663" />
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="622" />
+        <location filename="../main_window.py" line="674" />
         <source>Ouvrir un texte source</source>
         <translation>Open a source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="624" />
+        <location filename="../main_window.py" line="676" />
         <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
         <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
     </message>
@@ -663,14 +700,24 @@
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="92" />
+        <location filename="../widgets.py" line="120" />
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="98" />
+        <location filename="../widgets.py" line="127" />
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="132" />
+        <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l'envoi au serveur de l'hôpital, puis remis dans le brouillon.</source>
+        <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital's server, then put back in the draft.</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="137" />
+        <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l'hôpital et ne sont écrits dans aucun journal.</source>
+        <translation>Contains patient identifiers: %s. They are sent to the hospital's server and written to no log.</translation>
     </message>
 </context>
 <context>
@@ -775,52 +822,102 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="41" />
+        <location filename="../settings_dialog.py" line="43" />
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="50" />
+        <location filename="../settings_dialog.py" line="52" />
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63" />
+        <location filename="../settings_dialog.py" line="65" />
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="73" />
+        <location filename="../settings_dialog.py" line="75" />
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="78" />
+        <location filename="../settings_dialog.py" line="80" />
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="82" />
+        <location filename="../settings_dialog.py" line="84" />
+        <source>Ce poste (modèle local)</source>
+        <translation>This computer (local model)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="91" />
         <source>Mesure des gains</source>
         <translation>Measured benefit</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="84" />
+        <location filename="../settings_dialog.py" line="93" />
         <source>Après chaque tâche, demander si elle m'a aidé</source>
         <translation>After each task, ask whether it helped me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="91" />
+        <location filename="../settings_dialog.py" line="100" />
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="92" />
+        <location filename="../settings_dialog.py" line="101" />
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111" />
+        <location filename="../settings_dialog.py" line="115" />
+        <source>Serveurs d'inférence autorisés par la DSI</source>
+        <translation>Inference servers allowed by IT</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="118" />
+        <source>Aucun : les textes ne quittent jamais ce poste.</source>
+        <translation>None: texts never leave this computer.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="123" />
+        <source>Modèles : %s</source>
+        <translation>Models: %s</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="126" />
+        <source>Clé d'API dans le trousseau du système</source>
+        <translation>API key in the system's keyring</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="128" />
+        <source>Certificat vérifié par l'autorité de l'hôpital</source>
+        <translation>Certificate checked against the hospital's authority</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="133" />
+        <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
+        <translation>If the server does not answer, this computer's model takes over.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="135" />
+        <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
+        <translation>If the server does not answer, drafting is not possible.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="138" />
+        <source>Les identifiants de patient sont pseudonymisés avant l'envoi.</source>
+        <translation>Patient identifiers are pseudonymised before sending.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="140" />
+        <source>Les textes sont envoyés tels quels au serveur de l'hôpital.</source>
+        <translation>Texts are sent as they are to the hospital's server.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="154" />
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
