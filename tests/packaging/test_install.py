@@ -1,0 +1,114 @@
+"""The .deb installed as IT would (dpkg -i, no question), used without any Python virtual
+environment, its window started, then removed: nothing left outside the site configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.package
+SITE = Path("/etc/xdg/hospidesk")
+
+
+def installed_files() -> list[str]:
+    out = subprocess.run(["dpkg", "-L", "hospidesk"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line and line != "/."]
+
+
+@pytest.fixture(scope="module")
+def installed(deb: Path) -> Iterator[list[str]]:
+    if os.geteuid() != 0 or shutil.which("dpkg") is None:
+        pytest.skip("installing a .deb needs root and dpkg (CI runs as root)")
+    if subprocess.run(["dpkg", "-s", "hospidesk"], capture_output=True).returncode == 0:
+        pytest.skip("a hospidesk package is already installed on this machine: left alone")
+    result = subprocess.run(
+        ["dpkg", "-i", str(deb)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    files = installed_files()
+    yield files
+    subprocess.run(["dpkg", "--purge", "hospidesk"], capture_output=True)
+
+
+def run(
+    home: Path, *args: str, timeout: float = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The installed command with a plain system PATH: no virtual environment, no Python."""
+    clean = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "HOSPIDESK_HOME": str(home / "hospidesk"),
+        "LANG": "C.UTF-8",
+        **env,
+    }
+    return subprocess.run(list(args), capture_output=True, text=True, env=clean, timeout=timeout)
+
+
+def test_the_installed_command_runs_offline_without_python(
+    installed: list[str], tmp_path: Path
+) -> None:
+    assert "/opt/hospidesk/hospidesk" in installed and "/usr/bin/hospidesk" in installed
+    assert "/usr/share/applications/hospidesk.desktop" in installed
+    version = run(tmp_path, "hospidesk", "--version")
+    assert version.returncode == 0 and version.stdout.startswith("HospiDesk "), version.stderr
+    models = run(tmp_path, "hospidesk", "models", "verify")
+    assert models.returncode == 0, models.stdout + models.stderr
+    assert "vérifié" in models.stdout
+    assert run(tmp_path, "hospidesk", "rules", "accept").returncode == 0
+    out = tmp_path / "courrier.docx"
+    if shutil.which("unshare") is None or run(tmp_path, "unshare", "-rn", "true").returncode:
+        pytest.skip("unshare -rn is not available here: the offline run cannot be shown")
+    draft = run(
+        tmp_path,
+        *("unshare", "-rn", "hospidesk", "draft", "--task", "secretariat/reformuler-courrier"),
+        *("--source", str(SAMPLES / "courrier-brut.txt"), "--out", str(out), "--max-tokens", "24"),
+    )
+    assert draft.returncode == 0, draft.stderr
+    assert "Objet : Votre demande" in [p.text for p in docx.Document(str(out)).paragraphs]
+
+
+def test_the_installed_window_starts(installed: list[str], tmp_path: Path) -> None:
+    assert run(tmp_path, "hospidesk", "rules", "accept").returncode == 0
+    window = subprocess.run(
+        ["timeout", "-s", "TERM", "25", "hospidesk"],
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "HOSPIDESK_HOME": str(tmp_path / "hospidesk"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "LANG": "C.UTF-8",
+        },
+    )
+    assert window.returncode == 124, window.stderr  # still running when asked to stop
+    assert "Traceback" not in window.stderr
+    audit = (tmp_path / "hospidesk" / "data" / "audit.jsonl").read_text().splitlines()
+    events = [json.loads(line) for line in audit]
+    assert any(e["event"] == "start" and e["details"]["interface"] == "fenêtre" for e in events)
+    assert any(e["event"] == "model_loaded" for e in events)  # the window loaded the model
+
+
+def test_removal_leaves_only_the_site_configuration(installed: list[str]) -> None:
+    result = subprocess.run(["dpkg", "-r", "hospidesk"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    left = [path for path in installed if Path(path).exists() and not Path(path).is_dir()]
+    assert left == [str(SITE / "policy.toml.example"), str(SITE / "trusted-keys/README.txt")]
+    assert not Path("/opt/hospidesk").exists()
+    assert not Path("/usr/bin/hospidesk").exists()
+    purge = subprocess.run(["dpkg", "--purge", "hospidesk"], capture_output=True, text=True)
+    assert purge.returncode == 0, purge.stderr
+    assert not SITE.exists()
