@@ -41,6 +41,8 @@ def main() -> int:
             messages=messages,  # type: ignore[arg-type]
             max_tokens=max_tokens,
             temperature=0.0,
+            top_p=0.9,  # the engine's sampling (engine/protocol.py, Generate)
+            repeat_penalty=1.1,
             seed=7,
             stream=True,
         ):
