@@ -114,12 +114,13 @@ class Router:
         return self._clients[server.id]
 
     def close(self) -> None:
-        for client in self._clients.values():
+        for client in list(self._clients.values()):
             client.close()
         self._clients.clear()
 
     def cancel(self) -> None:
-        for client in self._clients.values():
+        """From any thread: stop the stream in progress."""
+        for client in list(self._clients.values()):
             client.cancel()
 
     def is_down(self, server: ServerEntry) -> bool:
@@ -167,10 +168,15 @@ class Router:
                     f"Le serveur « {remote.server.name} » ne répondait pas il y a moins d'une "
                     "minute : le modèle de ce poste rédige ce brouillon."
                 )
-            if not self.policy.fallback_local or local is None:
+            if not self.policy.fallback_local:
                 raise ServerError(
                     f"Le serveur « {remote.server.name} » est indisponible et la politique de "
                     "la DSI ne permet pas d'utiliser le modèle de ce poste à sa place."
+                )
+            if local is None:
+                raise ServerError(
+                    f"Le serveur « {remote.server.name} » est indisponible et aucun modèle "
+                    "n'est utilisable sur ce poste pour le remplacer."
                 )
             self._audit(
                 AuditEvent(

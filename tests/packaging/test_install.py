@@ -62,19 +62,21 @@ def test_the_installed_command_runs_offline_without_python(
 ) -> None:
     assert "/opt/hospidesk/hospidesk" in installed and "/usr/bin/hospidesk" in installed
     assert "/usr/share/applications/hospidesk.desktop" in installed
-    version = run(tmp_path, "hospidesk", "--version")
-    assert version.returncode == 0 and version.stdout.startswith("HospiDesk "), version.stderr
-    models = run(tmp_path, "hospidesk", "models", "verify")
-    assert models.returncode == 0, models.stdout + models.stderr
-    assert "vérifié" in models.stdout
-    assert run(tmp_path, "hospidesk", "rules", "accept").returncode == 0
-    out = tmp_path / "courrier.docx"
     if shutil.which("unshare") is None or run(tmp_path, "unshare", "-rn", "true").returncode:
         pytest.skip("unshare -rn is not available here: the offline run cannot be shown")
+    offline = ("unshare", "-rn", "hospidesk")  # no network at all, not even loopback
+    version = run(tmp_path, *offline, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("HospiDesk "), version.stderr
+    models = run(tmp_path, *offline, "models", "verify")
+    assert models.returncode == 0, models.stdout + models.stderr
+    assert "vérifié" in models.stdout
+    assert run(tmp_path, *offline, "rules", "accept").returncode == 0
+    out = tmp_path / "courrier.docx"
     draft = run(
         tmp_path,
-        *("unshare", "-rn", "hospidesk", "draft", "--task", "secretariat/reformuler-courrier"),
-        *("--source", str(SAMPLES / "courrier-brut.txt"), "--out", str(out), "--max-tokens", "24"),
+        *offline,
+        *("draft", "--task", "secretariat/reformuler-courrier", "--max-tokens", "24"),
+        *("--source", str(SAMPLES / "courrier-brut.txt"), "--out", str(out)),
     )
     assert draft.returncode == 0, draft.stderr
     assert "Objet : Votre demande" in [p.text for p in docx.Document(str(out)).paragraphs]
