@@ -69,8 +69,8 @@ translations: $(STAMP)
 		-qm src/hospidesk/ui/i18n/hospidesk_en.qm
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools bench
-	$(BIN)/ruff format --check src tests tools bench
+	$(BIN)/ruff check src tests tools bench packaging
+	$(BIN)/ruff format --check src tests tools bench packaging
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk

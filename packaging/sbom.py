@@ -32,7 +32,6 @@ def main() -> int:
     sbom = json.loads(Path(sys.argv[1]).read_text())
     model, app = Path(sys.argv[2]), Path(sys.argv[3])
     import llama_cpp
-    import PySide6
     from PySide6 import QtCore
 
     extra = [
@@ -43,7 +42,6 @@ def main() -> int:
             "version": f"vendored by llama-cpp-python {llama_cpp.__version__}",
         },
         {"type": "framework", "name": "Qt", "version": QtCore.qVersion()},
-        {"type": "library", "name": "PySide6-Essentials", "version": PySide6.__version__},
         {
             "type": "machine-learning-model",
             "name": model.name,
