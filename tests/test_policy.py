@@ -85,7 +85,12 @@ def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
         ('[[roles.assign]]\njobs = ["qualite"]\n', "roles.assign.0"),
         ("[history]\nretention_days = 0\n", "history.retention_days"),
         ('[rules]\nversion = "1"\n', "rules"),
-        ('[servers]\nurl = "https://ia.chu.example"\n', "servers"),
+        ('[servers]\nurl = "https://ia.chu.example"\n', "servers.url"),
+        (
+            '[[servers.allowed]]\nid = "chu"\nname = "IA"\nurl = "http://10.0.0.5/v1"\n'
+            'models = ["m"]\n',
+            "servers.allowed.0.url",
+        ),
     ],
 )
 def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> None:
