@@ -37,7 +37,9 @@ def main() -> int:
     lines = [
         "# Reproducibility of the package",
         "",
-        "Two builds of the same commit (`make package-compare`, same SOURCE_DATE_EPOCH).",
+        "Two builds of the same commit on the same machine (`make package-compare`, same",
+        "SOURCE_DATE_EPOCH); the second from nothing: a new build environment installed again",
+        "from `requirements/lock.txt`, new PyInstaller work folders.",
         "",
         f"- `{deb_one.name}`: {'identical, byte for byte' if same_deb else 'different'} "
         f"(sha256 {hashlib.sha256(deb_one.read_bytes()).hexdigest()[:16]}… and "
@@ -61,7 +63,16 @@ def main() -> int:
             if name.endswith("md5sums"):
                 why = "the checksums of the files above"
             lines.append(f"| `{name}` | {why or 'to investigate'} |")
-    lines.append("")
+    lines += [
+        "",
+        "What the two builds share, and could differ elsewhere: llama-cpp-python is compiled from",
+        "its source on the build machine (pip reuses the wheel it built, keyed by the sdist's",
+        "hash), so another machine or compiler gives other `libllama.so`/`libggml*.so` bytes;",
+        "keep one build machine, or its pip wheel cache, for identical packages. Everything else",
+        "comes from hash-pinned wheels, file times are SOURCE_DATE_EPOCH, and dpkg-deb writes",
+        "owners as root and members in a fixed order.",
+        "",
+    ]
     print("\n".join(lines))
     return 0
 
