@@ -35,6 +35,17 @@ if [[ ! -x "$work/venv/bin/python" ]]; then
 fi
 venv=$work/venv/bin
 "$venv/python" -m pip install --quiet --upgrade pip
+# llama.cpp compiled for any x86-64 CPU with AVX2, not for the build machine's own CPU:
+# llama-cpp-python's default (-march=native) would use e.g. AVX-512 here and crash on most
+# office PCs. Compiled from the locked source once per build environment (about ten minutes);
+# --no-cache-dir so that pip cannot reuse a wheel it built earlier with native flags.
+if [[ ! -f "$work/venv/.llama-portable" ]]; then
+    echo "    llama.cpp portable (GGML_NATIVE=OFF : AVX2, FMA, F16C ; ~10 min la première fois)"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$venv/python" -m pip install --quiet --no-cache-dir \
+        --force-reinstall --require-hashes --no-deps \
+        -r <(grep -A1 '^llama_cpp_python==' requirements/lock.txt)
+    touch "$work/venv/.llama-portable"
+fi
 "$venv/python" -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 "$venv/python" -m pip install --quiet --require-hashes --no-deps -r requirements/package-tools.txt
 

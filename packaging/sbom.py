@@ -40,6 +40,9 @@ def main() -> int:
             "type": "library",
             "name": "llama.cpp",
             "version": f"vendored by llama-cpp-python {llama_cpp.__version__}",
+            "properties": [
+                {"name": "build", "value": "GGML_NATIVE=OFF: x86-64 with AVX2, FMA, F16C"}
+            ],
         },
         {"type": "framework", "name": "Qt", "version": QtCore.qVersion()},
         {

@@ -141,3 +141,22 @@ def test_the_bill_of_materials_lists_what_went_in(dist: Path) -> None:
     assert model["hashes"] == [{"alg": "SHA-256", "content": DEMO_SHA256}]
     sums = (dist / "SHA256SUMS").read_text()
     assert sbom_file.name in sums
+
+
+def test_llama_cpp_runs_on_cpus_without_avx512(deb: Path, tmp_path: Path) -> None:
+    """The build machine has AVX-512; the workstations mostly do not: no 512-bit registers."""
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump (binutils) is not installed: the instruction set cannot be read")
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp_path)], check=True)
+    libraries = sorted((tmp_path / "opt/hospidesk/_internal/llama_cpp/lib").glob("libggml*.so*"))
+    assert libraries
+    for library in libraries:
+        if library.is_symlink():
+            continue
+        code = subprocess.run(
+            ["objdump", "-d", "--no-show-raw-insn", str(library)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "%zmm" not in code, f"{library.name} uses AVX-512 instructions"
