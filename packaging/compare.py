@@ -11,10 +11,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+_BUILD_PATH = (
+    "llama.cpp compiled in pip's random temporary folder, whose path `__FILE__` puts in the "
+    "library (assertion messages)"
+)
 EXPLAINED = {
     "base_library.zip": "PyInstaller's archive of the standard library (.pyc with build paths)",
     "PYZ": "PyInstaller's archive of the application's modules",
     "hospidesk": "the PyInstaller executable (embeds the PYZ archive's table)",
+    "libggml": _BUILD_PATH,
+    "libllama": _BUILD_PATH,
+    "libmtmd": _BUILD_PATH,
 }
 
 
@@ -65,12 +72,13 @@ def main() -> int:
             lines.append(f"| `{name}` | {why or 'to investigate'} |")
     lines += [
         "",
-        "What the two builds share, and could differ elsewhere: llama-cpp-python is compiled from",
-        "its source on the build machine (pip reuses the wheel it built, keyed by the sdist's",
-        "hash), so another machine or compiler gives other `libllama.so`/`libggml*.so` bytes;",
-        "keep one build machine, or its pip wheel cache, for identical packages. Everything else",
-        "comes from hash-pinned wheels, file times are SOURCE_DATE_EPOCH, and dpkg-deb writes",
-        "owners as root and members in a fixed order.",
+        "Everything but llama.cpp comes from hash-pinned wheels, file times are",
+        "SOURCE_DATE_EPOCH, and dpkg-deb writes owners as root and members in a fixed order.",
+        "llama.cpp is compiled from the locked source for a portable CPU baseline in each build",
+        "environment (packaging/build-deb.sh), inside a temporary folder with a random name that",
+        "ends up in the libraries through `__FILE__`. To make them identical too: build the",
+        "wheel once in a fixed folder (scikit-build-core's build-dir and `-ffile-prefix-map`),",
+        "then install that wheel; another compiler version will still give other bytes.",
         "",
     ]
     print("\n".join(lines))
