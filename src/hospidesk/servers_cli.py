@@ -7,11 +7,10 @@ import argparse
 import getpass
 import sys
 
-from hospidesk.engine.remote import ServerClient
 from hospidesk.errors import UsageError
 from hospidesk.policy import ServerEntry
 from hospidesk.service import Workspace
-from hospidesk.serving import KEYRING_SERVICE, api_key
+from hospidesk.serving import KEYRING_SERVICE
 
 
 def _server(ws: Workspace, server_id: str) -> ServerEntry:
@@ -77,13 +76,11 @@ def run(args: argparse.Namespace) -> int:
         keyring.set_password(KEYRING_SERVICE, server.id, key)
         print(f"Clé d'API du serveur « {server.name} » enregistrée dans le trousseau du système.")
         return 0
-    # check
-    ca = ws.paths.site.path / server.ca_file if server.ca_file else None
-    client = ServerClient(server, policy.allowed, ca, api_key(server))
+    # check: the same client the drafts use (CA file, API key, address guard)
     try:
-        offered = client.models()
+        offered = ws.router.client(server).models()
     finally:
-        client.close()
+        ws.close()
     missing = [m for m in server.models if m not in offered]
     print(f"Serveur « {server.name} » joignable ; modèles proposés : {', '.join(offered)}.")
     if missing:
