@@ -11,7 +11,7 @@ that the next draft does not wait for it again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,41 +143,13 @@ class Router:
         """Stream from the server when one is chosen and up, else from the local engine."""
         notice = None
         if remote is not None:
-            if not self.is_down(remote.server):
-                received = False
-                try:
-                    for piece in self._remote(generation, remote, messages, names, options):
-                        received = True
-                        yield piece
-                    return
-                except ServerError as exc:
-                    can_fall_back = self.policy.fallback_local and local is not None
-                    if exc.unreachable or received:
-                        self._mark_down(remote.server)
-                    if received or not exc.unreachable or not can_fall_back:
-                        kept = " Le texte déjà reçu est conservé." if received else ""
-                        then = (
-                            " La prochaine génération utilisera le modèle de ce poste."
-                            if received and can_fall_back
-                            else ""
-                        )
-                        raise ServerError(exc.message + kept + then) from None
-                    notice = f"{exc.message} Le modèle de ce poste a rédigé ce brouillon."
-            else:
-                notice = (
-                    f"Le serveur « {remote.server.name} » ne répondait pas il y a moins d'une "
-                    "minute : le modèle de ce poste rédige ce brouillon."
-                )
-            if not self.policy.fallback_local:
-                raise ServerError(
-                    f"Le serveur « {remote.server.name} » est indisponible et la politique de "
-                    "la DSI ne permet pas d'utiliser le modèle de ce poste à sa place."
-                )
-            if local is None:
-                raise ServerError(
-                    f"Le serveur « {remote.server.name} » est indisponible et aucun modèle "
-                    "n'est utilisable sur ce poste pour le remplacer."
-                )
+            done, notice = yield from self._try_server(
+                generation, remote, local, messages, names, options
+            )
+            if done:
+                return
+            self._check_fallback(remote, local)
+            assert local is not None
             self._audit(
                 AuditEvent(
                     "server_fallback",
@@ -191,6 +163,54 @@ class Router:
         generation.served = Served.local(local, notice)
         generation.count = lambda: engine.generated
         yield from engine.generate(messages, **options)  # type: ignore[arg-type]
+
+    def _try_server(
+        self,
+        generation: Generation,
+        remote: RemoteTarget,
+        local: VerifiedModel | None,
+        messages: tuple[Message, ...],
+        names: list[str],
+        options: dict[str, object],
+    ) -> Generator[str, None, tuple[bool, str]]:
+        """Stream from the server; (True, "") when it wrote the draft, else (False, why the
+        local model writes it). A failure that cannot fall back is raised."""
+        if self.is_down(remote.server):
+            return False, (
+                f"Le serveur « {remote.server.name} » ne répondait pas il y a moins d'une "
+                "minute : le modèle de ce poste rédige ce brouillon."
+            )
+        received = False
+        try:
+            for piece in self._remote(generation, remote, messages, names, options):
+                received = True
+                yield piece
+            return True, ""
+        except ServerError as exc:
+            can_fall_back = self.policy.fallback_local and local is not None
+            if exc.unreachable or received:
+                self._mark_down(remote.server)
+            if received or not exc.unreachable or not can_fall_back:
+                kept = " Le texte déjà reçu est conservé." if received else ""
+                then = (
+                    " La prochaine génération utilisera le modèle de ce poste."
+                    if received and can_fall_back
+                    else ""
+                )
+                raise ServerError(exc.message + kept + then) from None
+            return False, f"{exc.message} Le modèle de ce poste a rédigé ce brouillon."
+
+    def _check_fallback(self, remote: RemoteTarget, local: VerifiedModel | None) -> None:
+        if not self.policy.fallback_local:
+            raise ServerError(
+                f"Le serveur « {remote.server.name} » est indisponible et la politique de "
+                "la DSI ne permet pas d'utiliser le modèle de ce poste à sa place."
+            )
+        if local is None:
+            raise ServerError(
+                f"Le serveur « {remote.server.name} » est indisponible et aucun modèle "
+                "n'est utilisable sur ce poste pour le remplacer."
+            )
 
     def _remote(
         self,
