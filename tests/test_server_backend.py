@@ -17,7 +17,7 @@ from hospidesk.engine.remote import ServerError
 from hospidesk.errors import Cancelled
 from hospidesk.service import DraftRequest, Workspace
 from tests import canary
-from tests.conftest import SAMPLES, Env, run_cli
+from tests.conftest import SAMPLES, Env, Result, run_cli
 from tests.documents.helpers import all_text
 from tests.engine.servers import FakeServer, LlamaServer, models_answer, stream_answer
 from tests.test_cli import CONVOCATION_FIELDS, field_args
@@ -41,6 +41,18 @@ models = ["smollm2-demo"]
 schema_style = "llama.cpp"
 """,
         encoding="utf-8",
+    )
+
+
+def canary_convocation(env: Env, *extra: str) -> Result:
+    """A convocation through the server « chu »: the canary patient in the fields, the
+    canary note (with a NIR) as the source."""
+    fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
+    return run_cli(
+        env,
+        *("draft", "--task", "secretariat/convocation", *field_args(fields)),
+        *("--source", "-", "--server", "chu", *extra),
+        stdin=canary.SOURCE,
     )
 
 
@@ -168,21 +180,7 @@ def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> 
 def test_patient_identifiers_never_reach_the_server(hd_env: Env, server: LlamaServer) -> None:
     write_policy(hd_env, server.url)
     before = len(server.bodies())
-    fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "secretariat/convocation",
-        *field_args(fields),
-        "--source",
-        "-",
-        "--max-tokens",
-        "48",
-        "--server",
-        "chu",
-        stdin=canary.SOURCE,
-    )
+    result = canary_convocation(hd_env, "--max-tokens", "48")
     assert result.returncode == 0, result.stderr
     assert "remplacés par des pseudonymes" in result.stderr
     sent = server.bodies()[before:]
@@ -206,21 +204,7 @@ def test_the_draft_gets_the_identifiers_back(hd_env: Env, tmp_path: Path) -> Non
     server = FakeServer(echo)
     write_policy(hd_env, server.url)
     out = tmp_path / "convocation.docx"
-    fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "secretariat/convocation",
-        *field_args(fields),
-        "--source",
-        "-",
-        "--out",
-        str(out),
-        "--server",
-        "chu",
-        stdin=canary.SOURCE,
-    )
+    result = canary_convocation(hd_env, "--out", str(out))
     server.close()
     assert result.returncode == 0, result.stderr
     sent = "".join(str(r["body"]) for r in server.requests)
