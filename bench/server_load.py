@@ -39,13 +39,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from run import machine  # noqa: E402
 
 from hospidesk.engine.catalog import package_dir  # noqa: E402
-from hospidesk.engine.protocol import Message  # noqa: E402
+from hospidesk.engine.protocol import GenerationOptions, Message  # noqa: E402
 from hospidesk.engine.remote import ServerClient  # noqa: E402
 from hospidesk.packs.loader import discover, find_task  # noqa: E402
 from hospidesk.packs.prompt import build_messages  # noqa: E402
 from hospidesk.paths import shipped_packs_dir  # noqa: E402
 from hospidesk.policy import ServerEntry  # noqa: E402
-from hospidesk.service import physical_cores  # noqa: E402
+from hospidesk.service.backends import physical_cores  # noqa: E402
 
 GENERATE = 64
 LETTERS = [
@@ -101,7 +101,9 @@ def one_round(url: str, model: str, clients: int) -> dict[str, Any]:
         start = time.monotonic()
         text = "".join(
             remote.generate(
-                messages(LETTERS[index % len(LETTERS)]), model, GENERATE, temperature=0.0
+                messages(LETTERS[index % len(LETTERS)]),
+                model,
+                GenerationOptions(GENERATE, temperature=0.0),
             )
         )
         done = remote.last_done
@@ -139,7 +141,7 @@ def prompt_cache(url: str, model: str) -> dict[str, float]:
     remote = ServerClient(server, [server])
     firsts = []
     for letter in LETTERS[:2]:
-        "".join(remote.generate(messages(letter), model, 8, temperature=0.0))
+        "".join(remote.generate(messages(letter), model, GenerationOptions(8, temperature=0.0)))
         assert remote.last_done is not None
         firsts.append(remote.last_done.first_token_seconds or remote.last_done.seconds)
     remote.close()

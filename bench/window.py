@@ -25,7 +25,8 @@ START = psutil.Process().create_time()  # wall clock, as the OS started this pro
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from hospidesk.service import Workspace  # noqa: E402
+from hospidesk.service.drafting import RunLimits  # noqa: E402
+from hospidesk.service.workspace import Workspace  # noqa: E402
 from hospidesk.ui.app import install_translator, start_window  # noqa: E402
 
 SOURCE = (
@@ -52,11 +53,11 @@ def measure(app: QApplication) -> dict[str, object]:
     handle = window.windowHandle()
     wait(app, lambda: handle is not None and handle.isExposed(), 30)
     shown = time.time() - START
-    loading_when_shown = window.model is None
-    wait(app, lambda: window.model is not None, 120)
+    loading_when_shown = window.controller.model is None
+    wait(app, lambda: window.controller.model is not None, 120)
     ready = time.time() - START
 
-    window.bridge.worker.max_tokens = 64
+    window.controller.worker.limits = RunLimits(64)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(SOURCE)
     ticks: list[float] = []
@@ -64,10 +65,10 @@ def measure(app: QApplication) -> dict[str, object]:
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
     window.generate_button.click()
-    wait(app, lambda: window.job is None, 300)
+    wait(app, lambda: window.controller.job is None, 300)
     timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    engine_pid = window.bridge.engine_pid()
+    engine_pid = window.controller.engine_pid()
     result: dict[str, object] = {
         "window_shown_seconds": shown,
         "model_loading_when_shown": loading_when_shown,

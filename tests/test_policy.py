@@ -23,7 +23,7 @@ def documented_example() -> str:
 
 
 def test_the_documented_example_loads(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text(documented_example(), encoding="utf-8")
+    hd_env.write_policy(documented_example())
     (hd_env.site / "ca-chu.pem").write_text("(the hospital's CA)\n", encoding="utf-8")
     policy = load_policy(get_paths())
     assert policy.roles.default == ("secretariat",)
@@ -38,7 +38,7 @@ def test_the_documented_example_loads(hd_env: Env) -> None:
 
 
 def test_a_hidden_job_is_neither_listed_nor_runnable(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text('[roles]\ndefault = ["secretariat"]\n')
+    hd_env.write_policy('[roles]\ndefault = ["secretariat"]\n')
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
     assert {t["job"] for t in tasks} == {"secretariat"}
     line = assert_clean_failure(
@@ -56,7 +56,7 @@ def test_a_hidden_job_is_neither_listed_nor_runnable(hd_env: Env) -> None:
 
 def test_assignments_open_jobs_to_users(hd_env: Env) -> None:
     me = getpass.getuser()
-    (hd_env.site / "policy.toml").write_text(
+    hd_env.write_policy(
         f'[roles]\ndefault = []\n[[roles.assign]]\njobs = ["achats"]\nusers = ["{me}"]\n'
     )
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
@@ -64,7 +64,7 @@ def test_assignments_open_jobs_to_users(hd_env: Env) -> None:
 
 
 def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text('[models]\nallowed = ["un-autre-modele"]\n')
+    hd_env.write_policy('[models]\nallowed = ["un-autre-modele"]\n')
     line = assert_clean_failure(
         run_cli(
             hd_env,
@@ -94,7 +94,7 @@ def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
     ],
 )
 def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> None:
-    (hd_env.site / "policy.toml").write_text(text)
+    hd_env.write_policy(text)
     line = assert_clean_failure(run_cli(hd_env, "tasks"))
     assert f"clé « {key} »" in line
 
@@ -105,7 +105,7 @@ def test_site_override_is_ignored_and_audited_on_a_managed_machine(
     managed = tmp_path / "etc-xdg" / "hospidesk"
     managed.mkdir(parents=True)
     (managed / "policy.toml").write_text('[roles]\ndefault = ["achats"]\n')
-    (hd_env.site / "policy.toml").write_text('[roles]\ndefault = ["*"]\n')
+    hd_env.write_policy('[roles]\ndefault = ["*"]\n')
     paths = json.loads(run_cli(hd_env, "paths", "--json").stdout)
     assert paths["site"] == str(managed)
     assert paths["site_override_ignored"] == str(hd_env.site)
@@ -121,7 +121,7 @@ def test_site_override_is_ignored_and_audited_on_a_managed_machine(
 
 
 def test_drafting_waits_for_the_rules_and_a_new_version_asks_again(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text('[rules]\nversion = "v2"\ntext = "Relire tout."\n')
+    hd_env.write_policy('[rules]\nversion = "v2"\ntext = "Relire tout."\n')
     line = assert_clean_failure(
         run_cli(
             hd_env,

@@ -35,7 +35,7 @@ def test_a_locked_setting_wins_and_cannot_be_changed(tmp_path: Path) -> None:
 
 
 def test_cli_shows_and_refuses_a_locked_setting(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text(LOCKED_POLICY)
+    hd_env.write_policy(LOCKED_POLICY)
     shown = run_cli(hd_env, "settings", "show")
     assert "verrouillé par la DSI : Poste partagé" in shown.stdout
     line = assert_clean_failure(run_cli(hd_env, "settings", "set", "moteur.threads", "2"))
@@ -51,6 +51,6 @@ def test_cli_shows_and_refuses_a_locked_setting(hd_env: Env) -> None:
     ],
 )
 def test_an_invalid_lock_stops_the_app_with_the_key(hd_env: Env, policy: str, key: str) -> None:
-    (hd_env.site / "policy.toml").write_text(policy)
+    hd_env.write_policy(policy)
     line = assert_clean_failure(run_cli(hd_env, "tasks"))
     assert "Politique de la DSI invalide" in line and f"clé « {key} »" in line

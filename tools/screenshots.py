@@ -28,7 +28,9 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from hospidesk.governance.rules import RulesAcceptance, default_rules
-    from hospidesk.service import Workspace
+    from hospidesk.service.drafting import RunLimits
+    from hospidesk.service.usage import all_uses
+    from hospidesk.service.workspace import Workspace
     from hospidesk.ui.app import create_window
     from hospidesk.ui.review_dialog import ReviewDialog
     from hospidesk.ui.settings_dialog import SettingsDialog
@@ -59,12 +61,12 @@ def main() -> int:
     window = create_window(workspace)
     window.resize(1400, 860)
     window.show()
-    wait_until(lambda: window.model is not None)
+    wait_until(lambda: window.controller.model is not None)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText((ROOT / "examples" / "courrier-brut.txt").read_text())
     window.form.set_values({"destinataire": "Mme Nathalie Girard\n12 rue des Lilas\n69003 Lyon"})
-    window.generate()
-    wait_until(lambda: window.job is None)
+    window.flow.generate()
+    wait_until(lambda: window.controller.job is None)
     app.processEvents()
     window.grab().save(str(out / "main-window.png"))
 
@@ -89,7 +91,7 @@ def main() -> int:
     from hospidesk.ui.dashboard import DashboardDialog
     from hospidesk.ui.history_dialog import HistoryDialog
 
-    window.bridge.worker.max_tokens = 48
+    window.controller.worker.limits = RunLimits(48)
     window.open_document = lambda path: None  # type: ignore[method-assign]
     exports = Path(home) / "exports"
     exports.mkdir()
@@ -111,11 +113,11 @@ def main() -> int:
                     "destinataire": "M. Paul Renaud\n4 place Bellecour\n69002 Lyon",
                 }
             )
-        window.generate()
-        wait_until(lambda: window.job is None)
+        window.flow.generate()
+        wait_until(lambda: window.controller.job is None)
         target = exports / f"document-{number}.docx"
         window.ask_export_path = lambda target=target: target  # type: ignore[method-assign]
-        window.export()
+        window.flow.export()
         bar = window.feedback_bar
         if number == 0:
             app.processEvents()
@@ -131,9 +133,7 @@ def main() -> int:
     app.processEvents()
     history.grab().save(str(out / "history.png"))
     history.close()
-    store = workspace.metrics()
-    uses = store.uses()
-    store.close()
+    uses = all_uses(workspace)
     dashboard = DashboardDialog(
         uses, {ref: item.task.title for ref, item in window.tasks.items()}, parent=window
     )

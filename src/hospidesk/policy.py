@@ -7,6 +7,7 @@ reason, rather than running with a partly understood policy.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 import tomllib
 from typing import Any, Literal
@@ -14,7 +15,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from hospidesk.errors import HospiDeskError
+from hospidesk.netguard import normalise_server_url
 from hospidesk.paths import POLICY_FILE, Paths
+from hospidesk.settings import SPEC_BY_KEY, check_value
 from hospidesk.validation import describe
 
 
@@ -62,8 +65,6 @@ class LockedSetting(_Strict):
 
     @model_validator(mode="after")
     def _known_key(self) -> LockedSetting:
-        from hospidesk.settings import SPEC_BY_KEY, check_value
-
         if self.key not in SPEC_BY_KEY:
             raise ValueError(f"paramètre inconnu : {self.key}")
         check_value(SPEC_BY_KEY[self.key], self.value)
@@ -149,8 +150,6 @@ class ServerEntry(_Strict):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        from hospidesk.engine.netguard import normalise_server_url
-
         return normalise_server_url(value)
 
 
@@ -240,8 +239,6 @@ def _site_file(paths: Paths, name: str) -> bool:
 
 def policy_digest(paths: Paths) -> str | None:
     """The SHA-256 of the policy file in force (None without one), to notice changes."""
-    import hashlib
-
     try:
         return hashlib.sha256((paths.site.path / POLICY_FILE).read_bytes()).hexdigest()
     except OSError:

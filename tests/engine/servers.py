@@ -234,3 +234,19 @@ def server_tls(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     return context
+
+
+def server_policy(url: str, fallback: bool = False, pseudonymise: bool = True) -> str:
+    """A machine policy that lists one server, « chu », at ``url``."""
+    return f"""
+[servers]
+fallback_local = {str(fallback).lower()}
+pseudonymise = {str(pseudonymise).lower()}
+
+[[servers.allowed]]
+id = "chu"
+name = "IA du CHU"
+url = "{url}"
+models = ["smollm2-demo"]
+schema_style = "llama.cpp"
+"""

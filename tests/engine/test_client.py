@@ -9,11 +9,11 @@ import pytest
 
 from hospidesk.engine.catalog import load_catalog
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.protocol import Message
+from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.engine.verify import VerifiedModel, verify_file
 from hospidesk.errors import Cancelled, EngineError
 from hospidesk.paths import get_paths
-from tests.conftest import Env
+from tests.conftest import TEST_SEED, Env
 
 pytestmark = pytest.mark.model
 MESSAGES = (
@@ -36,7 +36,9 @@ def engine(verified: VerifiedModel) -> Iterator[EngineClient]:
 
 
 def test_streams_tokens_and_reports_statistics(engine: EngineClient) -> None:
-    pieces = list(engine.generate(MESSAGES, max_tokens=12, seed=1))
+    pieces = list(
+        engine.generate(MESSAGES, GenerationOptions(12, seed=TEST_SEED, keep_writing=True))
+    )
     assert len(pieces) >= 2
     assert "".join(pieces).strip()
     assert engine.last_done is not None
@@ -45,21 +47,25 @@ def test_streams_tokens_and_reports_statistics(engine: EngineClient) -> None:
 
 
 def test_same_seed_gives_the_same_text(engine: EngineClient) -> None:
-    first = "".join(engine.generate(MESSAGES, max_tokens=12, seed=42))
-    second = "".join(engine.generate(MESSAGES, max_tokens=12, seed=42))
+    first = "".join(engine.generate(MESSAGES, GenerationOptions(12, seed=42)))
+    second = "".join(engine.generate(MESSAGES, GenerationOptions(12, seed=42)))
     assert first == second
 
 
 def test_cancel_stops_the_stream_and_the_worker_stays_usable(engine: EngineClient) -> None:
     received = []
     with pytest.raises(Cancelled):
-        for piece in engine.generate(MESSAGES, max_tokens=2000, seed=1):
+        for piece in engine.generate(
+            MESSAGES, GenerationOptions(2000, seed=TEST_SEED, keep_writing=True)
+        ):
             received.append(piece)
             if len(received) == 3:
                 engine.cancel()
     # A token or two may already be in flight when the cancel arrives, never a long tail.
     assert 3 <= len(received) <= 6
-    assert "".join(engine.generate(MESSAGES, max_tokens=5, seed=1))
+    assert "".join(
+        engine.generate(MESSAGES, GenerationOptions(5, seed=TEST_SEED, keep_writing=True))
+    )
 
 
 def test_a_worker_crash_is_an_error_and_a_restart_works(
@@ -68,13 +74,17 @@ def test_a_worker_crash_is_an_error_and_a_restart_works(
     pid = engine.pid
     assert pid is not None
     with pytest.raises(EngineError, match="arrêté de façon inattendue"):
-        for i, _ in enumerate(engine.generate(MESSAGES, max_tokens=2000, seed=1)):
+        for i, _ in enumerate(
+            engine.generate(MESSAGES, GenerationOptions(2000, seed=TEST_SEED, keep_writing=True))
+        ):
             if i == 2:
                 os.kill(pid, signal.SIGKILL)
     assert not engine.running
     engine.load(verified, n_ctx=1024, n_threads=2, n_gpu_layers=0)
     assert engine.pid != pid
-    assert "".join(engine.generate(MESSAGES, max_tokens=5, seed=1))
+    assert "".join(
+        engine.generate(MESSAGES, GenerationOptions(5, seed=TEST_SEED, keep_writing=True))
+    )
 
 
 def test_llama_cpp_load_failure_is_reported_as_a_value(tmp_path: Path, hd_env: Env) -> None:

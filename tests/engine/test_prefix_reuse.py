@@ -13,9 +13,11 @@ import pytest
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.prefix_cache import MAGIC
 from hospidesk.engine.protocol import Done
-from hospidesk.service import DraftRequest, Workspace
+from hospidesk.service.drafting import RunLimits, run_draft
+from hospidesk.service.request import DraftRequest, prepare
+from hospidesk.service.workspace import Workspace
 from tests.canary import NAME, NIR, SOURCE, files_containing_canaries
-from tests.conftest import Env
+from tests.conftest import TEST_SEED, Env
 
 pytestmark = pytest.mark.model
 LETTER = "secretariat/reformuler-courrier"
@@ -37,8 +39,8 @@ def engine() -> Iterator[EngineClient]:
 def run(
     ws: Workspace, engine: EngineClient, task: str, fields: Mapping[str, str], source: str
 ) -> Done:
-    prepared = ws.prepare(DraftRequest(task, fields, source_text=source))
-    "".join(ws.generate(prepared, engine, max_tokens=4, seed=1))
+    prepared = prepare(ws, DraftRequest(task, fields, source_text=source))
+    run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=4, seed=TEST_SEED))
     assert engine.last_done is not None
     return engine.last_done
 

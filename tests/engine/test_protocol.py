@@ -7,7 +7,11 @@ from hospidesk.engine import protocol as p
     "message",
     [
         p.Load("/m.gguf", "a" * 64, 2048, 4, 0),
-        p.Generate(3, (p.Message("system", "règles"), p.Message("user", 'é\n"x"')), 50, seed=7),
+        p.Generate(
+            3,
+            (p.Message("system", "règles"), p.Message("user", 'é\n"x"')),
+            p.GenerationOptions(50, seed=7, json_schema='{"type": "object"}'),
+        ),
         p.Cancel(3),
         p.Shutdown(),
         p.Token(3, "Bonjour"),

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from hospidesk.engine.netguard import NetworkRefused
-from hospidesk.engine.protocol import Message
+from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.engine.remote import ServerClient, ServerError
+from hospidesk.netguard import NetworkRefused
 from hospidesk.policy import ServerEntry
 from tests.engine.servers import (
     FakeServer,
@@ -29,6 +29,7 @@ from tests.engine.servers import (
 )
 
 MESSAGES = (Message("system", "Réponds brièvement."), Message("user", "Bonjour"))
+OPTIONS = GenerationOptions(max_tokens=8)
 
 
 def entry(url: str, **extra: object) -> ServerEntry:
@@ -59,7 +60,7 @@ def fake() -> Iterator[FakeServer]:
 def test_a_listed_server_streams_and_reports(fake: FakeServer) -> None:
     client = ServerClient(entry(fake.url), [entry(fake.url)])
     assert client.models() == ["demo"]
-    assert "".join(client.generate(MESSAGES, "demo", max_tokens=8)) == "Bonjour !"
+    assert "".join(client.generate(MESSAGES, "demo", OPTIONS)) == "Bonjour !"
     assert client.last_done is not None and client.last_done.completion_tokens == 3
     body = json.loads(str(fake.requests[-1]["body"]))
     assert body["stream"] is True and body["messages"][0]["role"] == "system"
@@ -95,7 +96,7 @@ def test_a_redirect_is_never_followed(listener: Listener) -> None:
     with pytest.raises(ServerError, match=r"redirection vers .* refusée") as models_error:
         client.models()
     with pytest.raises(ServerError, match="redirection"):
-        list(client.generate(MESSAGES, "demo", max_tokens=8))
+        list(client.generate(MESSAGES, "demo", OPTIONS))
     assert not models_error.value.unreachable
     assert listener.accepted == 0
     client.close()
@@ -123,7 +124,7 @@ def test_tls_is_verified_against_the_hospitals_ca_only(tmp_path: Path) -> None:
     good = FakeServer(serve, tls=server_tls(tmp_path, hospital_key, hospital_cert))
     client = ServerClient(entry(good.url), [entry(good.url)], ca_file=hospital_ca)
     assert client.models() == ["demo"]
-    assert "".join(client.generate(MESSAGES, "demo", max_tokens=8)) == "Bonjour !"
+    assert "".join(client.generate(MESSAGES, "demo", OPTIONS)) == "Bonjour !"
     client.close()
     good.close()
 
@@ -144,7 +145,7 @@ def test_an_unreachable_server_says_so_and_may_be_replaced(listener: Listener) -
     down = entry(f"http://127.0.0.1:{port}/v1")
     client = ServerClient(down, [down])
     with pytest.raises(ServerError, match="injoignable") as error:
-        list(client.generate(MESSAGES, "demo", max_tokens=8))
+        list(client.generate(MESSAGES, "demo", OPTIONS))
     assert error.value.unreachable
     client.close()
 
@@ -160,7 +161,7 @@ def test_a_stream_cut_before_its_end_is_an_interruption() -> None:
     client = ServerClient(entry(server.url), [entry(server.url)])
     received: list[str] = []
     with pytest.raises(ServerError, match="interrompue avant la fin"):
-        received.extend(client.generate(MESSAGES, "demo", max_tokens=8))
+        received.extend(client.generate(MESSAGES, "demo", OPTIONS))
     assert "".join(received) == "Début du texte"
     client.close()
     server.close()
@@ -177,7 +178,7 @@ def test_server_errors_get_a_clear_message(status: int, message: str) -> None:
     server = FakeServer(refuse)
     client = ServerClient(entry(server.url), [entry(server.url)])
     with pytest.raises(ServerError, match=message):
-        list(client.generate(MESSAGES, "demo", max_tokens=8))
+        list(client.generate(MESSAGES, "demo", OPTIONS))
     client.close()
     server.close()
 
@@ -194,7 +195,7 @@ def test_json_output_follows_the_servers_schema_style(fake: FakeServer) -> None:
     schema = json.dumps({"type": "object"})
     for style, expected in (("llama.cpp", "json_object"), ("openai", "json_schema")):
         client = ServerClient(entry(fake.url, schema_style=style), [entry(fake.url)])
-        list(client.generate(MESSAGES, "demo", max_tokens=8, json_schema=schema))
+        list(client.generate(MESSAGES, "demo", GenerationOptions(8, json_schema=schema)))
         body = json.loads(str(fake.requests[-1]["body"]))
         assert body["response_format"]["type"] == expected
         client.close()

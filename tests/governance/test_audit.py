@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hospidesk.governance.audit import CHECKPOINT_EVERY, AuditEvent, AuditTrail
+from hospidesk.governance.audit import CHECKPOINT_EVERY, AuditEvent, AuditKind, AuditTrail
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def trail(tmp_path: Path) -> AuditTrail:
     for i in range(1, 26):
         trail.append(
             AuditEvent(
-                "task_run",
+                AuditKind.TASK_RUN,
                 task="secretariat/convocation",
                 model_sha256="b" * 64,
                 inputs=(trail.digest("champs", f"valeurs {i}"),),

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hospidesk.errors import UsageError
-from hospidesk.service import Workspace
+from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
 from tests.packs.forge import (
     add_member,
@@ -115,7 +115,7 @@ def test_an_installed_file_changed_on_disk_disables_the_pack(
 def test_unsigned_pack_only_where_the_policy_allows_it(hd_env: Env, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="n'est pas signé"):
         do_import(tmp_path, forge(pack_files("1.1.0"), None))
-    (hd_env.site / "policy.toml").write_text("[packs]\nallow_unsigned = true\n")
+    hd_env.write_policy("[packs]\nallow_unsigned = true\n")
     assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
     ws = Workspace.open()
     assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.1.0"
@@ -234,14 +234,12 @@ def test_unsigned_packs_can_be_limited_to_some_users(hd_env: Env, tmp_path: Path
     import getpass
 
     me = getpass.getuser()
-    (hd_env.site / "policy.toml").write_text(
+    hd_env.write_policy(
         '[packs]\nallow_unsigned = true\nunsigned_for = ["quelquun-dautre", "@groupe-absent"]\n'
     )
     with pytest.raises(UsageError, match="n'est pas signé"):
         do_import(tmp_path, forge(pack_files("1.1.0"), None))
-    (hd_env.site / "policy.toml").write_text(
-        f'[packs]\nallow_unsigned = true\nunsigned_for = ["{me}"]\n'
-    )
+    hd_env.write_policy(f'[packs]\nallow_unsigned = true\nunsigned_for = ["{me}"]\n')
     assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
 
 

@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 from hospidesk.engine.client import EngineClient
-from hospidesk.service import DraftRequest, Workspace
+from hospidesk.service.drafting import RunLimits, run_draft
+from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.records import open_history
+from hospidesk.service.request import DraftRequest, prepare
+from hospidesk.service.workspace import Workspace
 from hospidesk.storage.history import AUTOSAVE, DraftContent
 
 SOURCE = "bonjour, il manque la copie de votre piece d'identite. delai 8 jours."
@@ -18,26 +22,24 @@ SOURCE = "bonjour, il manque la copie de votre piece d'identite. delai 8 jours."
 def main() -> int:
     out = Path(sys.argv[1])
     ws = Workspace.open()
-    history = ws.history()
-    prepared = ws.prepare(DraftRequest("secretariat/reformuler-courrier", {}, source_text=SOURCE))
+    history = open_history(ws)
+    prepared = prepare(ws, DraftRequest("secretariat/reformuler-courrier", {}, source_text=SOURCE))
     engine = EngineClient()
     # Load the model and process the task's prompt once, so that the kills fall in
     # generation, autosaves and exports rather than in the first prompt's processing.
-    for _ in ws.generate(prepared, engine, seed=0, max_tokens=1):
-        pass
+    run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=1, seed=0))
     draft_id = None
     text = ""
     print("READY", flush=True)
     for round_ in range(1000):
-        for piece in ws.generate(prepared, engine, seed=round_, max_tokens=4):
-            text += piece
+        text += run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=4, seed=round_)).raw
         text += f" [{round_}]"
         draft_id = history.save(
             prepared.task.ref, "1.0.0", DraftContent({}, SOURCE, text, text), AUTOSAVE, draft_id
         )
         print(f"ACK {draft_id} {len(text)}", flush=True)
         if round_ % 3 == 2:
-            ws.export(prepared, text, out)
+            export_draft(ws, ExportRequest(prepared.task.ref, prepared.values, text), out)
             print(f"EXPORTED {len(text)}", flush=True)
     return 0
 

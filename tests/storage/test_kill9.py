@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from hospidesk.fsutil import STALE_TEMP_SECONDS, remove_stale_temps
-from hospidesk.service import Workspace
+from hospidesk.service.records import open_history
+from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
@@ -75,7 +76,7 @@ def test_kill_minus_nine_loses_no_acknowledged_draft(hd_env: Env, tmp_path: Path
         if out.exists():  # whole, whatever the moment of the kill
             with zipfile.ZipFile(out) as archive:
                 assert archive.testzip() is None
-    history = Workspace.open().history()  # opening runs the integrity check
+    history = open_history(Workspace.open())  # opening runs the integrity check
     try:
         for draft_id, length in acknowledged.items():
             content = history.open(draft_id).content

@@ -1,4 +1,5 @@
-"""A real main window on the real demo model, offscreen."""
+"""The main window offscreen: on the real demo model (``window``, a ``model`` test), or on a
+scripted engine (``fake_window``) for the window's own logic, in the fast lane."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hospidesk.service import Workspace
+from hospidesk.service.drafting import RunLimits
+from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
-from tests.conftest import Env
+from tests.conftest import TEST_SEED, Env
+from tests.engine.fake import FakeEngine
+
+
+def limits(max_tokens: int) -> RunLimits:
+    """The window's drafts in a test: short, with the suite's seed, and written to the end
+    whatever the model would say (a structured task's grammar still ends it)."""
+    return RunLimits(max_tokens, TEST_SEED, keep_writing=True)
 
 
 @pytest.fixture
@@ -19,7 +28,23 @@ def window(qtbot: QtBot, hd_env: Env) -> Iterator[MainWindow]:
     win = create_window(workspace)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model is not None, timeout=60_000)
-    win.bridge.worker.max_tokens = 24
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)
+    win.controller.worker.limits = limits(24)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine("Madame,\n\nVotre demande est bien reçue.\n\nCordialement.", delay=0.01)
+
+
+@pytest.fixture
+def fake_window(qtbot: QtBot, hd_env: Env, fake_engine: FakeEngine) -> Iterator[MainWindow]:
+    """The real window on a scripted engine: what the window does with what it is told."""
+    win = create_window(Workspace.open(), fake_engine)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
     yield win
     win.close()

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from hospidesk.service import Workspace
+from hospidesk.service.records import open_history
+from hospidesk.service.workspace import Workspace
 from hospidesk.storage.history import AUTOSAVE, DraftContent
 from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("secret_service")
 
 
 def statuses(workspace: Workspace) -> list[tuple[str, str]]:
-    history = workspace.history()
+    history = open_history(workspace)
     try:
         return [(d.task_ref, d.status) for d in history.list()]
     finally:
@@ -34,7 +35,7 @@ def test_the_open_draft_is_saved_within_seconds(qtbot: QtBot, window: MainWindow
     )
     window.draft.appendPlainText("Deuxième paragraphe.")
     qtbot.wait(2600)
-    history = window.workspace.history()
+    history = open_history(window.workspace)
     (info,) = history.list()
     assert history.open(info.id).content.text.endswith("Deuxième paragraphe.")
     history.close()
@@ -52,7 +53,7 @@ def test_a_normal_close_leaves_nothing_to_recover(qtbot: QtBot, hd_env: Env) -> 
 
 def crashed_session(workspace: Workspace) -> str:
     """What a killed window leaves: a record still marked as being edited."""
-    history = workspace.history()
+    history = open_history(workspace)
     draft_id = history.save(
         "secretariat/convocation",
         "1.0.0",
@@ -104,7 +105,7 @@ def test_export_and_discard_leave_no_backup(
     window.library.select("secretariat/demande-pieces-manquantes")
     window.draft.setPlainText("À jeter")
     qtbot.waitUntil(lambda: len(statuses(window.workspace)) == 2, timeout=6000)
-    window.discard()
+    window.flow.discard()
     assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
 
 
@@ -121,7 +122,7 @@ def test_an_exported_draft_stays_as_exported_when_the_work_goes_on(
     assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
     window.draft.setPlainText("Deuxième lettre, en cours.")
     qtbot.waitUntil(lambda: len(statuses(window.workspace)) == 2, timeout=6000)
-    history = window.workspace.history()
+    history = open_history(window.workspace)
     texts = {i.status: history.open(i.id).content.text for i in history.list()}
     history.close()
     assert texts == {

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from hospidesk.governance.rules import Rules, RulesAcceptance, default_rules
-from hospidesk.service import Workspace
+from hospidesk.service.workspace import Workspace
 from hospidesk.ui import app
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
@@ -69,7 +69,7 @@ def test_settings_save_the_hospital_details(qtbot: QtBot, hd_env: Env) -> None:
 
 
 def test_a_locked_setting_is_shown_locked_with_the_reason(qtbot: QtBot, hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text(LOCKED, encoding="utf-8")
+    hd_env.write_policy(LOCKED)
     workspace = Workspace.open()
     dialog = SettingsDialog(workspace)
     qtbot.addWidget(dialog)

@@ -9,25 +9,23 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hospidesk.governance.metrics import Use
-from hospidesk.service import Workspace
+from hospidesk.governance.metrics import MetricsStore, Use
+from hospidesk.service.usage import all_uses
+from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.canary import NAME, files_containing_canaries
 from tests.conftest import Env, run_cli
+from tests.ui.conftest import limits
 from tests.ui.test_main_window import COURRIER, generate
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
 
 
 def recorded(workspace: Workspace) -> list[Use]:
-    store = workspace.metrics()
-    try:
-        return store.uses()
-    finally:
-        store.close()
+    return all_uses(workspace)
 
 
 def run_and_export(
@@ -65,7 +63,7 @@ def test_one_question_after_export_and_the_answer_is_recorded(
         "exporté",
     )
     assert (use.helped, use.minutes_saved, use.edit_ratio) == ("un-peu", 10, 0.0)
-    assert use.model == window.model.entry.id  # type: ignore[union-attr]
+    assert use.model == window.controller.model.entry.id  # type: ignore[union-attr]
     assert use.seconds is not None and use.seconds >= 0
     assert files_containing_canaries([window.workspace.paths.metrics_db.parent], set()) == []
 
@@ -81,7 +79,7 @@ def test_one_question_after_export_and_the_answer_is_recorded(
     assert second.edit_ratio is not None and second.edit_ratio >= 0.4
 
     # The evaluation export of these two uses, through the CLI.
-    (hd_env.site / "policy.toml").write_text("[metrics]\nmin_group_size = 2\n")
+    hd_env.write_policy("[metrics]\nmin_group_size = 2\n")
     result = run_cli(hd_env, "stats", "--format", "json")
     assert result.returncode == 0, result.stderr
     (group,) = json.loads(result.stdout)["groups"]
@@ -117,14 +115,14 @@ def test_never_ask_again_turns_the_question_off_but_still_measures(
 def test_a_policy_that_requires_feedback_cannot_be_turned_off(
     qtbot: QtBot, hd_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (hd_env.site / "policy.toml").write_text("[metrics]\nrequire_feedback = true\n")
+    hd_env.write_policy("[metrics]\nrequire_feedback = true\n")
     workspace = Workspace.open()
     workspace.settings._values["retours.demander"] = "non"  # a user who had turned it off
     win = create_window(workspace)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model is not None, timeout=60_000)
-    win.bridge.worker.max_tokens = 16
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)
+    win.controller.worker.limits = limits(16)
     run_and_export(qtbot, win, tmp_path / "a.docx", monkeypatch)
     assert win.feedback_bar.isVisible() and not win.feedback_bar.never_button.isVisible()
     dialog = SettingsDialog(workspace, win)
@@ -135,7 +133,7 @@ def test_a_policy_that_requires_feedback_cannot_be_turned_off(
 
 def test_the_dashboard_shows_the_recorded_uses(qtbot: QtBot, hd_env: Env) -> None:
     workspace = Workspace.open()
-    store = workspace.metrics()
+    store = MetricsStore(workspace.paths.metrics_db)
     today = dt.date(2026, 11, 26)
     for days_ago, task, minutes, ratio in [
         (0, "secretariat/reformuler-courrier", 10, 0.05),

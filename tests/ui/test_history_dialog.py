@@ -14,11 +14,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from hospidesk.service import Workspace
+from hospidesk.service.records import DraftRecords, open_history
+from hospidesk.service.workspace import Workspace
 from hospidesk.storage.history import DraftContent
 from hospidesk.storage.keys import SERVICE
 from hospidesk.ui.app import create_window
-from hospidesk.ui.draft_records import DraftRecords
 from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.main_window import MainWindow
 from tests.canary import NAME
@@ -38,7 +38,7 @@ LETTER = DraftContent(
 
 
 def keep_two(workspace: Workspace) -> tuple[str, str]:
-    history = workspace.history()
+    history = open_history(workspace)
     try:
         first = history.save("secretariat/convocation", "1.0.0", CONVOCATION, "exporté")
         second = history.save("secretariat/reformuler-courrier", "1.0.0", LETTER, "brouillon")
@@ -116,7 +116,7 @@ def test_export_again_writes_the_kept_text(
     assert problems == []
     text = "\n".join(p.text for p in Document(str(target)).paragraphs)
     assert LETTER.text in text
-    history = window.workspace.history()
+    history = open_history(window.workspace)
     try:
         assert {(i.task_ref, i.status) for i in history.list()} == {
             ("secretariat/convocation", "exporté"),
@@ -193,19 +193,19 @@ def test_a_locked_history_is_recovered_from_the_window(qtbot: QtBot, hd_env: Env
 def test_retention_runs_while_the_window_stays_open(
     qtbot: QtBot, hd_env: Env, tmp_path: Path
 ) -> None:
-    (hd_env.site / "policy.toml").write_text("[history]\nretention_days = 7\n")
+    hd_env.write_policy("[history]\nretention_days = 7\n")
     workspace = Workspace.open()
     win = create_window(workspace)
     qtbot.addWidget(win)
     old, kept = keep_two(workspace)
-    history = workspace.history()
+    history = open_history(workspace)
     history.db.execute(
         "UPDATE drafts SET updated_at='2020-01-01T00:00:00+00:00' WHERE id=?", (old,)
     )
     history.close()
     assert win.retention_timer.isActive()
     win.retention_timer.timeout.emit()  # what the hourly timer does
-    history = workspace.history()
+    history = open_history(workspace)
     assert [i.id for i in history.list()] == [kept]
     history.close()
     purged = [e for e in audit_events(hd_env) if e["event"] == "history_purged"]

@@ -13,9 +13,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from hospidesk.service.records import open_history
 from hospidesk.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
 from tests.documents.helpers import all_text
+from tests.ui.conftest import limits
 
 pytestmark = pytest.mark.model
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
@@ -24,15 +26,15 @@ COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 def generate(qtbot: QtBot, window: MainWindow) -> None:
     """Click Générer and wait until the window has taken the result in."""
     window.generate_button.click()
-    assert window.job is not None
-    qtbot.waitUntil(lambda: window.job is None, timeout=300_000)
+    assert window.controller.job is not None
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=300_000)
 
 
 def test_reformulate_edit_and_export(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window.library.select("secretariat/reformuler-courrier")
-    assert window.task_title.text() == "Reformuler un courrier"
+    assert window.task_panel.title.text() == "Reformuler un courrier"
     window.source.setPlainText(COURRIER)
     generate(qtbot, window)
     assert window.draft.toPlainText().strip()
@@ -57,7 +59,7 @@ def test_generated_and_exported_drafts_are_kept(
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER)
     generate(qtbot, window)
-    history = window.workspace.history()
+    history = open_history(window.workspace)
     assert [(d.task_ref, d.status) for d in history.list()] == [
         ("secretariat/reformuler-courrier", "autosauvegarde")  # open, not closed yet
     ]
@@ -74,7 +76,7 @@ def test_generated_and_exported_drafts_are_kept(
 def test_window_stays_responsive_while_the_model_writes(
     qtbot: QtBot, window: MainWindow, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    window.bridge.worker.max_tokens = 120
+    window.controller.worker.limits = limits(120)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER)
     ticks: list[float] = []
@@ -95,14 +97,14 @@ def test_window_stays_responsive_while_the_model_writes(
 
 
 def test_stop_keeps_what_was_written(qtbot: QtBot, window: MainWindow) -> None:
-    window.bridge.worker.max_tokens = 2000
+    window.controller.worker.limits = limits(2000)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER)
     window.generate_button.click()
     qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=60_000)
     assert window.stop_button.isEnabled()
     window.stop_button.click()
-    qtbot.waitUntil(lambda: window.job is None, timeout=5_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=5_000)
     kept = window.draft.toPlainText()
     assert kept.strip()
     qtbot.wait(300)
@@ -115,7 +117,7 @@ def test_validation_errors_show_beside_the_fields(qtbot: QtBot, window: MainWind
     assert window.form is not None
     window.form.set_values({"date_rdv": "31/02/2026"})
     window.generate_button.click()
-    assert window.job is None
+    assert window.controller.job is None
     assert window.banner.isVisible()
     assert "erreur" in window.banner_text.text()
     date_error = window.form.editors["date_rdv"].error
@@ -124,23 +126,23 @@ def test_validation_errors_show_beside_the_fields(qtbot: QtBot, window: MainWind
 
 
 def test_an_engine_crash_keeps_the_window_and_the_draft(qtbot: QtBot, window: MainWindow) -> None:
-    window.bridge.worker.max_tokens = 2000
+    window.controller.worker.limits = limits(2000)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER)
     window.generate_button.click()
     qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=60_000)
-    pid = window.bridge.engine_pid()
+    pid = window.controller.engine_pid()
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    qtbot.waitUntil(lambda: window.job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=10_000)
     partial = window.draft.toPlainText()
     assert partial.strip()
     assert window.banner.isVisible() and "arrêté de façon inattendue" in window.banner_text.text()
     # The engine starts again with the same model, by itself.
-    qtbot.waitUntil(lambda: window.bridge.engine_pid() not in (None, pid), timeout=60_000)
+    qtbot.waitUntil(lambda: window.controller.engine_pid() not in (None, pid), timeout=60_000)
     qtbot.waitUntil(lambda: window.generate_button.isEnabled(), timeout=60_000)
     assert window.isVisible()
-    window.bridge.worker.max_tokens = 12
+    window.controller.worker.limits = limits(12)
     generate(qtbot, window)
     assert window.draft.toPlainText().strip()
 
@@ -159,7 +161,7 @@ def test_drafts_survive_switching_tasks(qtbot: QtBot, window: MainWindow) -> Non
 def test_structured_task_fills_checked_values_and_sections(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    window.bridge.worker.max_tokens = 120
+    window.controller.worker.limits = limits(120)
     window.library.select("medecins-cadres/synthese-email")
     window.source.load_file(SAMPLES / "fil-emails.eml")
     generate(qtbot, window)

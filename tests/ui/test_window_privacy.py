@@ -42,7 +42,7 @@ def test_identifiers_are_flagged_and_leave_no_trace(
     assert NIR not in window.privacy_label.text()
 
     window.generate_button.click()
-    qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=120_000)
     out = tmp_path / "convocation.docx"
     monkeypatch.setattr(window, "ask_export_path", lambda: out)
     monkeypatch.setattr(window, "open_document", lambda path: None)

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hospidesk.service import Workspace
+from hospidesk.service.session import change_setting
+from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLES, Env
-from tests.engine.servers import LlamaServer
-from tests.test_server_backend import write_policy
+from tests.engine.servers import LlamaServer, server_policy
+from tests.ui.conftest import limits
 
 pytestmark = pytest.mark.model
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
@@ -30,13 +31,13 @@ def server(demo_model: Path, tmp_path: Path) -> Iterator[LlamaServer]:
 
 @pytest.fixture
 def server_window(qtbot: QtBot, hd_env: Env, server: LlamaServer) -> Iterator[MainWindow]:
-    write_policy(hd_env, server.url, fallback=True)
+    hd_env.write_policy(server_policy(server.url, fallback=True))
     workspace = Workspace.open()
-    workspace.change_setting("moteur.serveur", "chu")
+    change_setting(workspace, "moteur.serveur", "chu")
     win = create_window(workspace)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model is not None, timeout=60_000)  # fallback checked
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)  # fallback checked
     yield win
     win.close()
 
@@ -48,17 +49,17 @@ def test_the_window_says_the_server_writes_and_where_identifiers_go(
     assert window.status.model.text() == "Serveur « IA du CHU » — modèle smollm2-demo"
     assert "identifiants pseudonymisés" in window.status.local.text()
     assert "100 % local" not in window.status.local.text()
-    assert window.bridge.engine_pid() is None  # the local model is checked, not loaded
+    assert window.controller.engine_pid() is None  # the local model is checked, not loaded
 
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER + "\nTél. 06 12 34 56 78")
     qtbot.waitUntil(window.privacy_label.isVisible, timeout=3000)
     assert "pseudonymes avant l'envoi au serveur" in window.privacy_label.text()
-    window.bridge.worker.max_tokens = 24
+    window.controller.worker.limits = limits(24)
     window.generate_button.click()
-    qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=120_000)
     assert window.draft.toPlainText().strip()
-    assert window.served["secretariat/reformuler-courrier"].backend == "serveur:chu"
+    assert window.controller.served["secretariat/reformuler-courrier"].backend == "serveur:chu"
     assert not any("06 12 34 56 78" in body for body in server.bodies())
 
 
@@ -68,21 +69,21 @@ def test_a_server_lost_mid_draft_keeps_the_text_then_the_local_model_writes(
     window = server_window
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(COURRIER)
-    window.bridge.worker.max_tokens = 400
+    window.controller.worker.limits = limits(400)
     window.generate_button.click()
     qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=120_000)
     server.kill()
-    qtbot.waitUntil(lambda: window.job is None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=60_000)
     kept = window.draft.toPlainText()
     assert len(kept) > 20  # what the server wrote before it went away
     assert window.banner.isVisible()
     assert "Le texte déjà reçu est conservé" in window.banner_text.text()
 
-    window.bridge.worker.max_tokens = 16
+    window.controller.worker.limits = limits(16)
     window.generate_button.click()
-    qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=120_000)
     assert window.draft.toPlainText().strip()
-    assert window.served["secretariat/reformuler-courrier"].backend == "local"
+    assert window.controller.served["secretariat/reformuler-courrier"].backend == "local"
     assert "ce poste" in window.status.model.text()
     assert "100 % local" in window.status.local.text()
     assert "modèle de ce poste" in window.banner_text.text()

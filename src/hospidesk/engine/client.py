@@ -24,6 +24,9 @@ from hospidesk.engine import protocol as p
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
 
+STOP_POLL_SECONDS = 0.1
+"""How often a generation looks at its stop event while no text comes (prompt reading)."""
+
 
 @dataclass(frozen=True)
 class _WorkerExited:
@@ -110,7 +113,9 @@ class EngineClient:
         if proc is None:
             return
         if proc.poll() is None:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, EngineError):
+                if self.current_request is not None:  # a generation in progress stops first
+                    self._write(p.Cancel(self.current_request), proc)
                 self._write(p.Shutdown(), proc)
                 assert proc.stdin
                 proc.stdin.close()
@@ -146,6 +151,12 @@ class EngineClient:
                 proc.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._crashed() from None
+
+    def _poll_event(self, timeout: float) -> p.Event | _WorkerExited | None:
+        try:
+            return self._events.get(timeout=timeout)
+        except queue.Empty:
+            return None
 
     def _next_event(self, timeout: float | None = None) -> p.Event | _WorkerExited:
         try:
@@ -208,31 +219,29 @@ class EngineClient:
     def generate(
         self,
         request_messages: tuple[p.Message, ...],
-        max_tokens: int,
-        temperature: float = 0.3,
-        seed: int | None = None,
-        json_schema: str | None = None,
+        options: p.GenerationOptions,
+        stop: threading.Event | None = None,
     ) -> Iterator[str]:
-        """Yield the text as it comes. Raise Cancelled after ``cancel()``, EngineError on failure.
+        """Yield the text as it comes. Raise Cancelled once ``stop`` is set (or after
+        ``cancel()``), EngineError on failure. ``last_done`` keeps the final statistics.
 
-        The last event is kept in ``last_done`` for its statistics.
+        ``stop`` lets another thread stop the generation without touching this client: it
+        is watched here, and the cancel is sent from the generating thread.
         """
         req_id = next(self._ids)
         self.current_request = req_id
         self.last_done = None
         self.generated = 0  # tokens so far (a piece of text may hold several)
-        self._write(
-            p.Generate(
-                req_id,
-                request_messages,
-                max_tokens,
-                temperature,
-                seed=seed,
-                json_schema=json_schema,
-            )
-        )
+        self._write(p.Generate(req_id, request_messages, options))
+        cancel_sent = False
         while True:
-            event = self._next_event()
+            if stop is not None and stop.is_set() and not cancel_sent:
+                self.cancel(req_id)
+                cancel_sent = True
+            watching = stop is not None and not cancel_sent
+            event = self._poll_event(STOP_POLL_SECONDS) if watching else self._next_event()
+            if event is None:
+                continue
             if isinstance(event, p.Token) and event.req_id == req_id:
                 self.generated += event.count
                 yield event.text

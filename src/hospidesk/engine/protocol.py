@@ -37,9 +37,10 @@ class Load:
 
 
 @dataclass(frozen=True)
-class Generate:
-    req_id: int
-    messages: tuple[Message, ...]
+class GenerationOptions:
+    """How one text is generated, locally or by a server: one value from the task to the
+    engine."""
+
     max_tokens: int
     temperature: float = 0.3
     top_p: float = 0.9
@@ -47,6 +48,17 @@ class Generate:
     seed: int | None = None
     json_schema: str | None = None
     """When set, the output is constrained by a grammar to JSON of this schema."""
+    keep_writing: bool = False
+    """Forbid the end-of-text token, so that the model writes ``max_tokens`` whatever it
+    would have said (tests and benchmarks that need a long output on any CPU); a server is
+    asked for ``min_tokens``. Ignored with ``json_schema``: the grammar ends the text."""
+
+
+@dataclass(frozen=True)
+class Generate:
+    req_id: int
+    messages: tuple[Message, ...]
+    options: GenerationOptions
 
 
 @dataclass(frozen=True)
@@ -140,5 +152,6 @@ def decode(line: str | bytes) -> Request | Event:
         raise ValueError(f"unknown message type: {kind!r}")
     if cls is Generate:
         data["messages"] = tuple(Message(**m) for m in data["messages"])
+        data["options"] = GenerationOptions(**data["options"])
     result: Request | Event = cls(**data)
     return result

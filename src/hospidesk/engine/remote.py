@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 
 from hospidesk.engine import protocol as p
-from hospidesk.engine.netguard import NetworkRefused, check_allowed
 from hospidesk.errors import Cancelled, EngineError
+from hospidesk.netguard import NetworkRefused, check_allowed
 from hospidesk.policy import ServerEntry
 
 CONNECT_TIMEOUT = 5.0
@@ -164,27 +164,23 @@ class ServerClient:
             )
 
     def request_body(
-        self,
-        messages: tuple[p.Message, ...],
-        model: str,
-        max_tokens: int,
-        temperature: float,
-        seed: int | None,
-        json_schema: str | None,
+        self, messages: tuple[p.Message, ...], model: str, options: p.GenerationOptions
     ) -> dict[str, Any]:
         # System message (the task's instructions) first, unchanged from use to use: the
         # server's own prompt cache then skips them, as the local engine's prefix cache does.
         body: dict[str, Any] = {
             "model": model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "max_tokens": max_tokens,
-            "temperature": temperature,
+            "max_tokens": options.max_tokens,
+            "temperature": options.temperature,
             "stream": True,
         }
-        if seed is not None:
-            body["seed"] = seed
-        if json_schema is not None:
-            schema = json.loads(json_schema)
+        if options.seed is not None:
+            body["seed"] = options.seed
+        if options.keep_writing and options.json_schema is None:  # llama.cpp's servers, vLLM
+            body["min_tokens"] = options.max_tokens
+        if options.json_schema is not None:
+            schema = json.loads(options.json_schema)
             if self.server.schema_style == "llama.cpp":
                 body["response_format"] = {"type": "json_object", "schema": schema}
             else:
@@ -195,25 +191,15 @@ class ServerClient:
         return body
 
     def generate(
-        self,
-        messages: tuple[p.Message, ...],
-        model: str,
-        max_tokens: int,
-        temperature: float = 0.3,
-        seed: int | None = None,
-        json_schema: str | None = None,
+        self, messages: tuple[p.Message, ...], model: str, options: p.GenerationOptions
     ) -> Iterator[str]:
         """Yield the text as it comes (server-sent events). Raise Cancelled after ``cancel()``,
         ServerError otherwise; ``unreachable`` only when no byte reached the server."""
         self._cancel.clear()
         self.last_done = None
         self.generated = 0
-        body = self.request_body(messages, model, max_tokens, temperature, seed, json_schema)
-        start = time.monotonic()
-        first: float | None = None
-        finish = "stop"
-        completed = False  # [DONE] or a finish reason: a stream cut before is an interruption
-        usage: dict[str, Any] = {}
+        body = self.request_body(messages, model, options)
+        events = _Events(time.monotonic())
         try:
             with self._http.stream("POST", "chat/completions", json=body) as response:
                 self._response = response
@@ -221,23 +207,11 @@ class ServerClient:
                 for line in response.iter_lines():
                     if self._cancel.is_set():
                         raise Cancelled()
-                    if not line.startswith("data:"):
-                        continue
-                    payload = line[5:].strip()
-                    if payload == "[DONE]":
-                        completed = True
+                    for text in events.feed(line):
+                        self.generated += 1
+                        yield text
+                    if events.ended:
                         break
-                    chunk = json.loads(payload)
-                    usage = chunk.get("usage") or usage
-                    for choice in chunk.get("choices") or ():
-                        text = (choice.get("delta") or {}).get("content") or ""
-                        if choice.get("finish_reason"):
-                            finish, completed = str(choice["finish_reason"]), True
-                        if text:
-                            if first is None:
-                                first = time.monotonic() - start
-                            self.generated += 1
-                            yield text
         except Cancelled:
             raise
         except (httpx.HTTPError, OSError) as exc:
@@ -250,17 +224,9 @@ class ServerClient:
             self._response = None
         if self._cancel.is_set():
             raise Cancelled()
-        if not completed:
+        if not events.completed:
             raise ServerError(f"Connexion au {self.label} interrompue avant la fin du texte.")
-        self.last_done = p.Done(
-            req_id=0,
-            finish_reason=str(finish),
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            completion_tokens=int(usage.get("completion_tokens", self.generated)),
-            seconds=time.monotonic() - start,
-            first_token_seconds=first,
-            prefix="server",
-        )
+        self.last_done = events.done(self.generated)
 
     def cancel(self) -> None:
         """Stop the current stream: the connection is shut, so the server stops as well."""
@@ -273,6 +239,49 @@ class ServerClient:
         if isinstance(sock, socket.socket):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # wakes the reading thread at once
+
+
+class _Events:
+    """The server-sent events of one chat completion: its text, its end, its statistics."""
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.first: float | None = None
+        self.finish = "stop"
+        self.completed = False  # [DONE] or a finish reason: a stream cut before is cut short
+        self.ended = False  # [DONE]: nothing more will come
+        self.usage: dict[str, Any] = {}
+
+    def feed(self, line: str) -> list[str]:
+        """The pieces of text of one line of the stream (ValueError if it is not JSON)."""
+        if not line.startswith("data:"):
+            return []
+        payload = line[5:].strip()
+        if payload == "[DONE]":
+            self.completed = self.ended = True
+            return []
+        chunk = json.loads(payload)
+        self.usage = chunk.get("usage") or self.usage
+        texts = []
+        for choice in chunk.get("choices") or ():
+            text = (choice.get("delta") or {}).get("content") or ""
+            if choice.get("finish_reason"):
+                self.finish, self.completed = str(choice["finish_reason"]), True
+            if text:
+                self.first = self.first or time.monotonic() - self.start
+                texts.append(text)
+        return texts
+
+    def done(self, generated: int) -> p.Done:
+        return p.Done(
+            req_id=0,
+            finish_reason=self.finish,
+            prompt_tokens=int(self.usage.get("prompt_tokens", 0)),
+            completion_tokens=int(self.usage.get("completion_tokens", generated)),
+            seconds=time.monotonic() - self.start,
+            first_token_seconds=self.first,
+            prefix="server",
+        )
 
 
 def _is_certificate_error(exc: BaseException) -> bool:

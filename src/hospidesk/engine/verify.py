@@ -75,6 +75,30 @@ class HashCache:
             pass
 
 
+def _stat(path: Path) -> os.stat_result:
+    """The file's metadata, or why it cannot be a model file."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise ModelError(f"Fichier de modèle introuvable : {path}") from None
+    except OSError as exc:
+        raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
+    if not path.is_file():
+        raise ModelError(f"Ce n'est pas un fichier de modèle : {path}")
+    return stat
+
+
+def _hash(path: Path) -> str:
+    """The SHA-256 of a GGUF file (anything else is refused before it is read in full)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(4) != GGUF_MAGIC:
+                raise ModelError(f"Modèle refusé : {path.name} n'est pas un fichier GGUF.")
+        return sha256_file(path)
+    except OSError as exc:
+        raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
+
+
 def verify_file(
     path: Path, catalog: Catalog, cache: HashCache | None = None, expected: ModelEntry | None = None
 ) -> VerifiedModel:
@@ -84,15 +108,7 @@ def verify_file(
     hashed in full.
     """
     name = path.name
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise ModelError(f"Fichier de modèle introuvable : {path}") from None
-    except OSError as exc:
-        raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
-    if not path.is_file():
-        raise ModelError(f"Ce n'est pas un fichier de modèle : {path}")
-
+    stat = _stat(path)
     candidates = [expected] if expected else [e.entry for e in catalog.entries]
     sizes = {e.size for e in candidates}
     if stat.st_size not in sizes:
@@ -105,16 +121,9 @@ def verify_file(
         raise ModelError(
             f"Modèle refusé : {name} ne figure dans aucun catalogue de modèles approuvés."
         )
-
     sha = cache.get(path, stat) if cache else None
     if sha is None:
-        try:
-            with path.open("rb") as handle:
-                if handle.read(4) != GGUF_MAGIC:
-                    raise ModelError(f"Modèle refusé : {name} n'est pas un fichier GGUF.")
-            sha = sha256_file(path)
-        except OSError as exc:
-            raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
+        sha = _hash(path)
         if cache:
             cache.put(path, stat, sha)
 

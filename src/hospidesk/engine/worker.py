@@ -152,18 +152,20 @@ class Worker:
         pending = _Pending(self, request.req_id)
         try:
             prefix, source = self._restore_prefix(messages)
+            options = request.options
             stream = self._llm.create_chat_completion(
                 messages=messages,
-                max_tokens=request.max_tokens,
-                temperature=request.temperature,
-                top_p=request.top_p,
-                repeat_penalty=request.repeat_penalty,
-                seed=request.seed,
+                max_tokens=options.max_tokens,
+                temperature=options.temperature,
+                top_p=options.top_p,
+                repeat_penalty=options.repeat_penalty,
+                seed=options.seed,
                 response_format=(
-                    {"type": "json_object", "schema": json.loads(request.json_schema)}
-                    if request.json_schema
+                    {"type": "json_object", "schema": json.loads(options.json_schema)}
+                    if options.json_schema
                     else None
                 ),
+                logit_bias=self._end_ban() if writes_on(options) else None,
                 stream=True,
             )
             for chunk in stream:
@@ -213,6 +215,15 @@ class Worker:
                 prefix,
             )
         )
+
+    def _end_ban(self) -> dict[int, float]:
+        """Logit biases that forbid the tokens ending a text (end of text, end of turn)."""
+        llm = self._llm
+        ends = {int(llm.token_eos())}
+        eot = getattr(llm._model, "token_eot", None)  # private, but what llama-cpp uses
+        if eot is not None and int(eot()) >= 0:
+            ends.add(int(eot()))
+        return {token: float("-inf") for token in ends}
 
     # the task instructions' state (see prefix_cache)
 
@@ -321,6 +332,11 @@ def _set_state(llm: Any, state: PrefixState) -> None:
     llm.input_ids[:count] = state.tokens
     llm.n_tokens = count
     llm._requires_eval = True
+
+
+def writes_on(options: p.GenerationOptions) -> bool:
+    """Whether to forbid the end of the text: never under a grammar, which alone ends it."""
+    return options.keep_writing and options.json_schema is None
 
 
 def main() -> int:

@@ -23,6 +23,7 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,29 @@ class Digest:
         return {"kind": self.kind, "size": self.size, "hmac": self.hmac}
 
 
+class AuditKind(StrEnum):
+    """Every kind of event the trail records (the ``event`` field of a record)."""
+
+    START = "start"
+    OVERRIDE_IGNORED = "override_ignored"
+    POLICY_CHANGED = "policy_changed"
+    RULES_ACCEPTED = "rules_accepted"
+    SETTINGS_CHANGED = "settings_changed"
+    PACK_IMPORTED = "pack_imported"
+    PACK_DISABLED = "pack_disabled"
+    MODEL_LOADED = "model_loaded"
+    SERVER_CONNECTED = "server_connected"
+    SERVER_FALLBACK = "server_fallback"
+    TASK_RUN = "task_run"
+    EXPORT = "export"
+    HISTORY_DELETED = "history_deleted"
+    HISTORY_PURGED = "history_purged"
+    HISTORY_KEY_RECOVERED = "history_key_recovered"
+
+
 @dataclass(frozen=True)
 class AuditEvent:
-    event: str
+    event: AuditKind
     task: str | None = None
     model_sha256: str | None = None
     inputs: tuple[Digest, ...] = ()
@@ -196,7 +217,7 @@ class AuditTrail:
                 "seq": seq,
                 "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "user": self.user,
-                "event": event.event,
+                "event": str(event.event),
                 "task": event.task,
                 "model_sha256": event.model_sha256,
                 "inputs": [d.as_dict() for d in event.inputs],

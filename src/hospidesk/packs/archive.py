@@ -75,11 +75,26 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
+def _check_entry(info: zipfile.ZipInfo) -> None:
+    """One entry: no link, no encryption, a known compression, a sane size and ratio."""
+    if _is_link(info):
+        raise PackFileError(f"Pack refusé : lien symbolique interdit : {info.filename}.")
+    if info.flag_bits & 0x1:
+        raise PackFileError(f"Pack refusé : fichier chiffré : {info.filename}.")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise PackFileError(f"Pack refusé : compression non prise en charge : {info.filename}.")
+    if info.file_size > MAX_ENTRY_BYTES:
+        raise PackFileError(f"Pack refusé : fichier trop volumineux : {info.filename}.")
+    if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise PackFileError(
+            f"Pack refusé : fichier anormalement compressé (bombe zip ?) : {info.filename}."
+        )
+
+
 def _check_layout(infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_ENTRIES:
         raise PackFileError("Pack refusé : trop de fichiers.")
     seen: set[str] = set()
-    total = 0
     for info in infos:
         problem = name_problem(info.filename)
         if problem:
@@ -88,20 +103,8 @@ def _check_layout(infos: list[zipfile.ZipInfo]) -> None:
         if folded in seen:
             raise PackFileError(f"Pack refusé : nom de fichier en double : {info.filename}.")
         seen.add(folded)
-        if _is_link(info):
-            raise PackFileError(f"Pack refusé : lien symbolique interdit : {info.filename}.")
-        if info.flag_bits & 0x1:
-            raise PackFileError(f"Pack refusé : fichier chiffré : {info.filename}.")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise PackFileError(f"Pack refusé : compression non prise en charge : {info.filename}.")
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise PackFileError(f"Pack refusé : fichier trop volumineux : {info.filename}.")
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackFileError(
-                f"Pack refusé : fichier anormalement compressé (bombe zip ?) : {info.filename}."
-            )
-        total += info.file_size
-    if total > MAX_TOTAL_BYTES:
+        _check_entry(info)
+    if sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
         raise PackFileError("Pack refusé : contenu trop volumineux une fois décompressé.")
     # Overlapping entries (several names over the same compressed data) are a bomb technique.
     spans = sorted(

@@ -50,6 +50,10 @@ class TaskField(Strict):
     identity: bool = False
     """The field holds a patient's name: the privacy guard looks for it in all the texts."""
 
+    def waits_for_extraction(self, value: str, source_given: bool) -> bool:
+        """An empty field the model will read from the source: checked after extraction."""
+        return bool(self.extract) and source_given and not value.strip()
+
     @model_validator(mode="after")
     def _choices_match_type(self) -> TaskField:
         if self.type is FieldType.CHOICE and not self.choices:
@@ -132,6 +136,11 @@ class Task(Strict):
     def extractable(self) -> list[TaskField]:
         return [f for f in self.fields if f.extract]
 
+    @property
+    def structured(self) -> bool:
+        """The model writes JSON sections (constrained by a grammar), shown as text after."""
+        return self.output.kind is OutputKind.STRUCTURED
+
 
 class Manifest(Strict):
     id: Ident
@@ -153,6 +162,29 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$")
 NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
+def _date_problem(value: str) -> str | None:
+    match = DATE_RE.match(value)
+    if not match:
+        return "Date attendue au format JJ/MM/AAAA, par exemple 17/03/2026."
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return f"Cette date n'existe pas : {value}."
+    return None
+
+
+def _number_problem(spec: TaskField, value: str) -> str | None:
+    if not NUMBER_RE.match(value):
+        return "Nombre attendu, par exemple 12 ou 12,5."
+    number = float(value.replace(",", "."))
+    if spec.minimum is not None and number < spec.minimum:
+        return f"Le nombre doit être au moins {spec.minimum:g}."
+    if spec.maximum is not None and number > spec.maximum:
+        return f"Le nombre doit être au plus {spec.maximum:g}."
+    return None
+
+
 def validate_value(spec: TaskField, raw: str) -> str | None:
     """Return a French error for ``raw`` in field ``spec``, or None when it is valid.
 
@@ -166,26 +198,13 @@ def validate_value(spec: TaskField, raw: str) -> str | None:
     if spec.type is FieldType.TEXT and "\n" in value:
         return "Une seule ligne est attendue ici."
     if spec.type is FieldType.DATE:
-        match = DATE_RE.match(value)
-        if not match:
-            return "Date attendue au format JJ/MM/AAAA, par exemple 17/03/2026."
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            date(year, month, day)
-        except ValueError:
-            return f"Cette date n'existe pas : {value}."
+        return _date_problem(value)
     if spec.type is FieldType.TIME and not TIME_RE.match(value):
         return "Heure attendue au format HH:MM ou HHhMM, par exemple 09h30."
     if spec.type is FieldType.CHOICE and value not in spec.choices:
         return "Choix attendu parmi : " + ", ".join(spec.choices) + "."
     if spec.type is FieldType.NUMBER:
-        if not NUMBER_RE.match(value):
-            return "Nombre attendu, par exemple 12 ou 12,5."
-        number = float(value.replace(",", "."))
-        if spec.minimum is not None and number < spec.minimum:
-            return f"Le nombre doit être au moins {spec.minimum:g}."
-        if spec.maximum is not None and number > spec.maximum:
-            return f"Le nombre doit être au plus {spec.maximum:g}."
+        return _number_problem(spec, value)
     return None
 
 

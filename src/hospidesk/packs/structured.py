@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from hospidesk.packs.model import FieldType, OutputSection, SectionKind, TaskField
@@ -95,57 +96,77 @@ def parse_json_object(text: str) -> dict[str, Any]:
     return value
 
 
+@dataclass
+class _Scan:
+    """Where a JSON prefix stands at its end: open containers, and an unfinished string."""
+
+    stack: list[str] = field(default_factory=list)
+    in_string: bool = False
+    escaped: bool = False
+    escape_start: int = -1  # where an escape sequence still incomplete at the end began
+    hex_left: int = 0
+
+    def string_char(self, index: int, char: str) -> None:
+        if self.hex_left:
+            self.hex_left -= 1
+        elif self.escaped:
+            self.escaped = False
+            self.hex_left = 4 if char == "u" else 0
+        elif char == "\\":
+            self.escaped = True
+            self.escape_start = index
+        elif char == '"':
+            self.in_string = False
+
+    def char(self, index: int, char: str) -> None:
+        if self.in_string:
+            self.string_char(index, char)
+        elif char == '"':
+            self.in_string = True
+        elif char in "[{":
+            self.stack.append("]" if char == "[" else "}")
+        elif char in "]}" and self.stack:
+            self.stack.pop()
+
+
+def _drop_dangling(out: str, in_object: bool) -> str | None:
+    """One dangling piece at the end (``,``, ``"key":``, a lone ``"key"``) removed, or None."""
+    stripped = out.rstrip()
+    if stripped.endswith(","):
+        return stripped[:-1]
+    if stripped.endswith(":") and in_object:
+        return stripped[: stripped.rfind('"', 0, stripped.rfind('"'))].rstrip().rstrip(",")
+    if in_object and stripped.endswith('"'):
+        # a lone key string in an object (after '{' or ',') has no value: drop it
+        start = stripped.rfind('"', 0, len(stripped) - 1)
+        before = stripped[:start].rstrip()
+        if before.endswith(("{", ",")):
+            return before.rstrip(",")
+    return None
+
+
 def close_truncated_json(text: str) -> str:
     """Close the strings, arrays and objects left open by a generation cut short.
 
     The grammar guarantees ``text`` is a prefix of valid JSON. A dangling key (``"k":`` or a
     key string awaiting its colon) or a trailing comma is dropped before closing.
     """
-    stack: list[str] = []
-    in_string = escaped = False
-    escape_start = -1  # where an escape sequence still incomplete at the end began
-    hex_left = 0
+    scan = _Scan()
     for index, char in enumerate(text):
-        if in_string:
-            if hex_left:
-                hex_left -= 1
-            elif escaped:
-                escaped = False
-                hex_left = 4 if char == "u" else 0
-            elif char == "\\":
-                escaped = True
-                escape_start = index
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            stack.append("]" if char == "[" else "}")
-        elif char in "]}" and stack:
-            stack.pop()
+        scan.char(index, char)
     out = text
-    if in_string:
-        if escaped or hex_left:
-            out = out[:escape_start]
+    if scan.in_string:
+        if scan.escaped or scan.hex_left:
+            out = out[: scan.escape_start]
         out += '"'
     out = out.rstrip()
+    in_object = bool(scan.stack) and scan.stack[-1] == "}"
     for _ in range(4):  # a few rounds: ', "key":', ', "key"', ','
-        stripped = out.rstrip()
-        if stripped.endswith(","):
-            out = stripped[:-1]
-            continue
-        if stripped.endswith(":") and stack and stack[-1] == "}":
-            out = stripped[: stripped.rfind('"', 0, stripped.rfind('"'))].rstrip().rstrip(",")
-            continue
-        if stack and stack[-1] == "}" and stripped.endswith('"'):
-            # a lone key string in an object (after '{' or ',') has no value: drop it
-            start = stripped.rfind('"', 0, len(stripped) - 1)
-            before = stripped[:start].rstrip()
-            if before.endswith(("{", ",")):
-                out = before.rstrip(",")
-                continue
-        break
-    return out + "".join(reversed(stack))
+        dropped = _drop_dangling(out, in_object)
+        if dropped is None:
+            break
+        out = dropped
+    return out + "".join(reversed(scan.stack))
 
 
 def _one_line(value: object) -> str:

@@ -1,4 +1,6 @@
-"""The history's data key: random, kept in the OS keyring, with two recovery wraps.
+"""The only door to the OS keyring: the history's data key, and the servers' API keys.
+
+The history's data key is random, kept in the OS keyring, with two recovery wraps.
 
 The key file beside the history holds no key in clear: a check value sealed with the key (to
 tell a wrong key from damaged data), the key sealed with a key derived from the user's
@@ -15,6 +17,7 @@ import binascii
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ from hospidesk.storage.crypto import (
 )
 
 SERVICE = "hospidesk"
+SERVER_SERVICE = "hospidesk-server"
 CHECK = b"hospidesk-history-key-check"
 IT_INFO = b"hospidesk-history-it-recovery-v1"
 RECOVER_HINT = (
@@ -72,9 +76,7 @@ class KeyStore:
     @property
     def backend(self) -> Any:
         if self._backend is None:
-            import keyring
-
-            self._backend = keyring
+            self._backend = _keyring()
         return self._backend
 
     def _meta(self) -> dict[str, Any] | None:
@@ -89,22 +91,18 @@ class KeyStore:
         return data if isinstance(data, dict) else None
 
     def _keyring_get(self) -> str | None:
-        from keyring.errors import KeyringError
-
         try:
             return self.backend.get_password(SERVICE, self.entry)  # type: ignore[no-any-return]
-        except (KeyringError, RuntimeError, OSError):
+        except _keyring_errors():
             raise KeyUnavailable(
                 "Aucun trousseau système utilisable (absent ou verrouillé) : l'historique "
                 f"chiffré ne peut pas être ouvert. {RECOVER_HINT}"
             ) from None
 
     def _keyring_set(self, key: bytes) -> None:
-        from keyring.errors import KeyringError
-
         try:
             self.backend.set_password(SERVICE, self.entry, _b64(key))
-        except (KeyringError, RuntimeError, OSError):
+        except _keyring_errors():
             raise KeyUnavailable(
                 "Aucun trousseau système utilisable (absent ou verrouillé) : la clé de "
                 "l'historique ne peut pas y être enregistrée. L'historique n'est jamais écrit "
@@ -241,3 +239,82 @@ class KeyStore:
     def _write(self, meta: dict[str, Any]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.file, json.dumps(meta, indent=1))
+
+
+# keyring is imported where it is used: importing it looks for backends, which costs start-up
+# time that commands without secrets (``--version``, ``tasks``) should not pay.
+
+
+def _keyring() -> Any:
+    import keyring
+
+    return keyring
+
+
+def _keyring_errors() -> tuple[type[BaseException], ...]:
+    from keyring.errors import KeyringError
+
+    return (KeyringError, RuntimeError, OSError)
+
+
+def _server_key(server_id: str) -> str | None:
+    """The stored API key of a server, None when absent; KeyringError (and kin) when the
+    keyring cannot be read."""
+    key = _keyring().get_password(SERVER_SERVICE, server_id)
+    return str(key) if key else None
+
+
+def server_api_key(server_id: str) -> str | None:
+    """The API key stored for an on-premises server; None when absent or unreadable."""
+    try:
+        return _server_key(server_id)
+    except _keyring_errors():
+        return None
+
+
+def server_key_state(server_id: str) -> str:
+    """What ``servers list`` says of a server's API key (French)."""
+    try:
+        stored = _server_key(server_id)
+    except _keyring_errors():
+        return "clé demandée, trousseau indisponible"
+    return "clé enregistrée" if stored else "clé demandée, absente du trousseau"
+
+
+def store_server_api_key(server_id: str, key: str | None) -> None:
+    """Keep (or, with None, remove) a server's API key in the OS keyring."""
+    backend = _keyring()
+    try:
+        if key is None:
+            backend.delete_password(SERVER_SERVICE, server_id)
+        else:
+            backend.set_password(SERVER_SERVICE, server_id, key)
+    except _keyring_errors():
+        what = "retirée du" if key is None else "enregistrée dans le"
+        raise KeyUnavailable(
+            f"Aucun trousseau système utilisable (absent, verrouillé, ou clé absente) : la clé "
+            f"d'API n'a pas pu être {what} trousseau. Ouvrez votre session graphique ou "
+            "contactez la DSI."
+        ) from None
+
+
+@dataclass(frozen=True)
+class KeyringState:
+    usable: bool
+    backend: str
+    """The backend's name, or why none could be had."""
+
+
+def keyring_state() -> KeyringState:
+    """Which OS keyring this session would use (``hospidesk doctor``); opens no secret."""
+    try:
+        keyring = _keyring()
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as exc:
+        return KeyringState(False, f"indisponible ({type(exc).__name__})")
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    if isinstance(backend, fail.Keyring):
+        return KeyringState(False, f"aucun trousseau utilisable ({name})")
+    return KeyringState(True, name)

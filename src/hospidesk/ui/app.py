@@ -10,9 +10,11 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hospidesk import __version__
+from hospidesk.engine.client import EngineClient
 from hospidesk.errors import HospiDeskError
-from hospidesk.service import Workspace
-from hospidesk.ui.engine_bridge import EngineBridge
+from hospidesk.service.session import accept_rules, open_session, rules, rules_accepted
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.ui_state import UiState
@@ -44,19 +46,22 @@ def install_translator(app: QApplication) -> QTranslator | None:
 
 def ensure_rules_accepted(workspace: Workspace) -> bool:
     """Show the rules in force until this user accepted their version; False if refused."""
-    if workspace.rules_accepted():
+    if rules_accepted(workspace):
         return True
-    if RulesDialog(workspace.rules()).exec():
-        workspace.accept_rules()
+    if RulesDialog(rules(workspace)).exec():
+        accept_rules(workspace)
         return True
     return False
 
 
-def create_window(workspace: Workspace) -> MainWindow:
-    """The main window with its engine; the model loads in the background."""
-    bridge = EngineBridge(workspace)
-    window = MainWindow(workspace, bridge, UiState.load(workspace.paths.ui_state_file))
-    window.load_model()
+def create_window(workspace: Workspace, engine: EngineClient | None = None) -> MainWindow:
+    """The main window with its engine; the model loads in the background.
+
+    ``engine``: the engine to draft with (tests give a scripted one); a new process by default.
+    """
+    controller = DraftController(workspace, engine)
+    window = MainWindow(workspace, controller, UiState.load(workspace.paths.ui_state_file))
+    controller.load_model()
     return window
 
 
@@ -77,7 +82,7 @@ def run(argv: list[str] | None = None) -> int:
     install_translator(app)
     try:
         workspace = Workspace.open()
-        workspace.open_session("fenêtre")
+        open_session(workspace, "fenêtre")
         if not ensure_rules_accepted(workspace):
             return 1
         window = start_window(workspace)

@@ -1,35 +1,26 @@
 """The window's side of the engine: one worker thread, one engine process, Qt signals.
 
 The thread only waits on the engine process (which owns llama.cpp), so the window's event
-loop never blocks: loading and generation happen elsewhere, tokens arrive as queued signals.
-If the engine process dies, the error is reported, the draft stays, and the engine is started
-again with the same model.
+loop never blocks: loading and generation happen elsewhere, their events arrive as queued
+signals. Only this thread touches the engine client; the window stops a draft through the
+draft's own ``cancel()`` (an event the engine's stream watches). If the engine process dies,
+the error is reported, the draft stays, and the engine starts again with the same model.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from hospidesk.engine.catalog import ModelEntry
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError
-from hospidesk.packs.model import OutputKind
-from hospidesk.service import Extraction, PreparedDraft, Workspace
-from hospidesk.serving import Served
-
-
-@dataclass(frozen=True)
-class JobResult:
-    job: int
-    raw: str
-    body: str
-    tokens: int
-    seconds: float
-    served: Served | None = None
+from hospidesk.service.backends import check_memory, ensure_loaded, fallback_model, verify_model
+from hospidesk.service.drafting import DraftEvents, DraftRun, Extraction, RunLimits
+from hospidesk.service.request import PreparedDraft
+from hospidesk.service.workspace import Workspace
 
 
 class EngineWorker(QObject):
@@ -39,28 +30,27 @@ class EngineWorker(QObject):
     model_loaded = Signal(object, float)  # VerifiedModel, seconds
     model_verified = Signal(object)  # VerifiedModel checked, not loaded (a server writes)
     model_failed = Signal(str)
-    extracted = Signal(int, object)  # job, Extraction (values already in the prepared draft)
+    extracted = Signal(int, object)  # job, Extraction (values already in the draft's inputs)
     token = Signal(int, str)
     progress = Signal(int, int, float)  # job, tokens so far, tokens per second
-    finished = Signal(object)  # JobResult
+    finished = Signal(int, object)  # job, DraftResult
     cancelled = Signal(int)
     failed = Signal(int, str)
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, engine: EngineClient) -> None:
         super().__init__()
         self.workspace = workspace
-        self.client = EngineClient()
+        self.engine = engine
         self.model: VerifiedModel | None = None
-        self.stop_job = 0  # set from the window's thread: the job the user stopped
-        self.max_tokens: int | None = None  # None: the task's own limit
+        self.limits = RunLimits()  # the task's own limits (tests and benchmarks shorten them)
 
     @Slot(object)
     def load_entry(self, entry: ModelEntry) -> None:
         """Verify the model file (hashing may take a while), check memory, then load."""
         self.model_loading.emit(entry.name)
         try:
-            model = self.workspace.verify_model(entry)
-            self.workspace.check_memory(entry)
+            model = verify_model(self.workspace, entry)
+            check_memory(entry)
         except HospiDeskError as exc:
             self.model_failed.emit(exc.message)
             return
@@ -69,132 +59,64 @@ class EngineWorker(QObject):
     @Slot()
     def verify_fallback(self) -> None:
         """The local model a server's drafts fall back to: checked now, loaded if needed."""
-        model = self.workspace.fallback_model()
+        model = fallback_model(self.workspace)
         if model is not None:
             self.model = model
             self.model_verified.emit(model)
 
     @Slot(object)
     def load(self, model: VerifiedModel) -> None:
+        """Have the model ready before the first draft (at start, after a crash)."""
         self.model = model
         self.model_loading.emit(model.entry.name)
         started = time.monotonic()
         try:
-            self.workspace.ensure_loaded(model, self.client)
+            ensure_loaded(self.workspace, self.engine, model)
         except HospiDeskError as exc:
             self.model_failed.emit(exc.message)
             return
         self.model_loaded.emit(model, time.monotonic() - started)
 
-    @Slot(int, object)
-    def run(self, job: int, prepared: PreparedDraft) -> None:
-        structured = prepared.task.task.output.kind is OutputKind.STRUCTURED
-        chunks: list[str] = []
-        started = time.monotonic()
+    @Slot(int, object, object)
+    def run(self, job: int, prepared: PreparedDraft, run: DraftRun) -> None:
+        run.events = _JobEvents(self, job)
         try:
-            local = prepared.remote is None and prepared.model is not None
-            if local and (self.client.loaded is None or self.model != prepared.model):
-                assert prepared.model is not None
-                self.load(prepared.model)
-            if self.stop_job == job:
-                raise Cancelled()
-            if prepared.to_extract:
-                prepared, extraction = self.workspace.extract(prepared, self.client)
-                self.extracted.emit(job, extraction)
-            if self.stop_job == job:
-                raise Cancelled()
-            first = None
-            generation = self.workspace.generate(prepared, self.client, max_tokens=self.max_tokens)
-            for text in generation:
-                if self.stop_job == job:  # a stop that came before the request was sent
-                    self.client.cancel()
-                    self.workspace.cancel_remote()
-                chunks.append(text)
-                now = time.monotonic()
-                first = first or now
-                count = generation.tokens
-                rate = (count - 1) / (now - first) if now > first else 0.0
-                if not structured:
-                    self.token.emit(job, text)
-                self.progress.emit(job, count, rate)
-            prepared = prepared.written_by(generation.served)
-            body = self.workspace.finish(prepared, "".join(chunks))
+            result = run.run(prepared, self.limits)
         except Cancelled:
             self.cancelled.emit(job)
             return
         except HospiDeskError as exc:
             self.failed.emit(job, exc.message)
-            if prepared.remote is None and not self.client.running and self.model is not None:
+            if prepared.remote is None and not self.engine.running and self.model is not None:
                 self.load(self.model)  # the engine died: start it again for the next draft
             return
-        raw = "".join(chunks)
-        seconds = time.monotonic() - started
-        self.finished.emit(JobResult(job, raw, body, generation.tokens, seconds, prepared.served))
+        self.finished.emit(job, result)
 
     @Slot()
     def shutdown(self) -> None:
-        self.client.close()
+        self.engine.close()
         self.workspace.close()
 
 
-class EngineBridge(QObject):
-    """The window's handle on the engine thread."""
+class _JobEvents(DraftEvents):
+    """A draft's events as the worker's signals (emitted from the engine thread)."""
 
-    _load = Signal(object)
-    _load_entry = Signal(object)
-    _verify_fallback = Signal()
-    _run = Signal(int, object)
-    _shutdown = Signal()
+    def __init__(self, worker: EngineWorker, job: int) -> None:
+        self.worker = worker
+        self.job = job
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._thread = QThread()
-        self._thread.setObjectName("engine")
-        self.worker = EngineWorker(workspace)
-        self.worker.moveToThread(self._thread)
-        self._load.connect(self.worker.load)
-        self._load_entry.connect(self.worker.load_entry)
-        self._verify_fallback.connect(self.worker.verify_fallback)
-        self._run.connect(self.worker.run)
-        self._shutdown.connect(self.worker.shutdown)
-        self._thread.finished.connect(self.worker.deleteLater)
-        self._thread.start()
-        self._next_job = 0
-        self.current_job: int | None = None
+    def loading(self, model: VerifiedModel) -> None:
+        self.worker.model = model
+        self.worker.model_loading.emit(model.entry.name)
 
-    def load(self, model: VerifiedModel) -> None:
-        self._load.emit(model)
+    def loaded(self, model: VerifiedModel, seconds: float) -> None:
+        self.worker.model_loaded.emit(model, seconds)
 
-    def load_entry(self, entry: ModelEntry) -> None:
-        self._load_entry.emit(entry)
+    def extracted(self, extraction: Extraction) -> None:
+        self.worker.extracted.emit(self.job, extraction)
 
-    def verify_fallback(self) -> None:
-        self._verify_fallback.emit()
+    def text(self, piece: str) -> None:
+        self.worker.token.emit(self.job, piece)
 
-    def run(self, prepared: PreparedDraft) -> int:
-        self._next_job += 1
-        self.current_job = self._next_job
-        self._run.emit(self._next_job, prepared)
-        return self._next_job
-
-    def cancel(self) -> None:
-        """Stop the current job now (thread-safe: a flag, and one line to the engine)."""
-        if self.current_job is not None:
-            self.worker.stop_job = self.current_job
-        self.worker.client.cancel()
-        self.worker.workspace.cancel_remote()
-
-    def engine_pid(self) -> int | None:
-        return self.worker.client.pid
-
-    def stop(self) -> None:
-        self.cancel()
-        self._shutdown.emit()
-        self._thread.quit()
-        if not self._thread.wait(5000):
-            self.worker.client.kill()
-            self._thread.terminate()
-            self._thread.wait()
-
-
-__all__ = ["EngineBridge", "EngineWorker", "Extraction", "JobResult"]
+    def progress(self, tokens: int, rate: float) -> None:
+        self.worker.progress.emit(self.job, tokens, rate)

@@ -7,8 +7,6 @@ described in ``governance.metrics``: no text, no field value.
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,13 +21,14 @@ from PySide6.QtWidgets import (
 from hospidesk.errors import HospiDeskError
 from hospidesk.governance.metrics import HELPED, HELPED_LABELS, MAX_MINUTES
 from hospidesk.packs.loader import PackTask
-from hospidesk.service import Workspace
+from hospidesk.service.session import change_setting
+from hospidesk.service.usage import ASK_SETTING, OpenUses, answer, asks_feedback
+from hospidesk.service.workspace import Workspace
 
 BAR_STYLE = (
     "QFrame#feedback { background: #eef4fb; border: 1px solid #9bb8d9; border-radius: 4px; }"
 )
 MINUTE_CHOICES = (5, 10, 15, 30, 60)
-ASK_SETTING = "retours.demander"
 
 
 class FeedbackBar(QFrame):
@@ -47,6 +46,14 @@ class FeedbackBar(QFrame):
         self.helped: str | None = None
         self.question = QLabel()
         self.question.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addLayout(self._helped_row())
+        layout.addWidget(self._minutes_row())
+        self.hide()
+
+    def _helped_row(self) -> QHBoxLayout:
+        """Oui / Un peu / Non, Passer, Ne plus demander."""
         self.helped_buttons: dict[str, QPushButton] = {}
         first = QHBoxLayout()
         first.addStretch(1)
@@ -70,7 +77,10 @@ class FeedbackBar(QFrame):
         self.never_button.clicked.connect(self._never)
         first.addWidget(self.skip_button)
         first.addWidget(self.never_button)
+        return first
 
+    def _minutes_row(self) -> QFrame:
+        """About how many minutes: a few choices, or a number typed."""
         second = QHBoxLayout()
         second.addWidget(QLabel(self.tr("Temps gagné, environ :")))
         second.addStretch(1)
@@ -93,12 +103,7 @@ class FeedbackBar(QFrame):
         second.addWidget(ok)
         self.minutes_row = QFrame()
         self.minutes_row.setLayout(second)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.question)
-        layout.addLayout(first)
-        layout.addWidget(self.minutes_row)
-        self.hide()
+        return self.minutes_row
 
     def ask(self, use_id: int, task_title: str, can_turn_off: bool) -> None:
         self.use_id = use_id
@@ -139,54 +144,35 @@ class FeedbackBar(QFrame):
 
 
 class UseTracker:
-    """Which tasks were run since they were last closed, and their model's draft."""
+    """Measures each use of a task when it ends, and asks the bar's question about it."""
 
     def __init__(self, workspace: Workspace, bar: FeedbackBar) -> None:
         self.workspace = workspace
         self.bar = bar
-        self.started: dict[str, float] = {}
-        self.model_text: dict[str, str] = {}
+        self.open = OpenUses()
         self.problem: str | None = None
         bar.answered.connect(self._answered)
         bar.never_again.connect(self._never_again)
 
-    def run_started(self, ref: str) -> None:
-        self.started.setdefault(ref, time.monotonic())
-
-    def generated(self, ref: str, body: str) -> None:
-        self.model_text[ref] = body
-
-    def closed(
-        self, task: PackTask, model_id: str | None, outcome: str, text: str, ask: bool = True
-    ) -> None:
+    def closed(self, task: PackTask, outcome: str, text: str, ask: bool = True) -> None:
         """Record one use of ``task`` (once per run) and ask the question when wanted."""
-        started = self.started.pop(task.ref, None)
-        model_text = self.model_text.pop(task.ref, None)
-        if started is None or model_text is None or model_id is None:
-            return  # not run since it was last closed: nothing to measure
         try:
-            use_id = self.workspace.record_use(
-                task, model_id, outcome, time.monotonic() - started, model_text, text
-            )
+            use_id = self.open.close(self.workspace, task, outcome, text)
         except HospiDeskError as exc:
             self.problem = exc.message
             return
-        settings = self.workspace.settings
-        if ask and settings.get_bool(ASK_SETTING):
-            self.bar.ask(use_id, task.task.title, ASK_SETTING not in settings.locks)
+        wanted, can_turn_off = asks_feedback(self.workspace)
+        if use_id is not None and ask and wanted:
+            self.bar.ask(use_id, task.task.title, can_turn_off)
 
     def _answered(self, use_id: int, helped: str, minutes: object) -> None:
         try:
-            store = self.workspace.metrics()
-            try:
-                store.answer(use_id, helped, minutes if isinstance(minutes, int) else None)
-            finally:
-                store.close()
+            answer(self.workspace, use_id, helped, minutes if isinstance(minutes, int) else None)
         except HospiDeskError as exc:
             self.problem = exc.message
 
     def _never_again(self) -> None:
         try:
-            self.workspace.change_setting(ASK_SETTING, "non")
+            change_setting(self.workspace, ASK_SETTING, "non")
         except HospiDeskError as exc:
             self.problem = exc.message

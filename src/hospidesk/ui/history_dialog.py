@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.errors import HospiDeskError
+from hospidesk.service.records import DraftRecords, recover_history_key
 from hospidesk.storage.history import Draft, DraftInfo
-from hospidesk.ui.draft_records import DraftRecords
 from hospidesk.ui.widgets import ErrorBanner
 
 
@@ -75,7 +75,7 @@ class KeyBox(QGroupBox):
 
     def refresh(self) -> None:
         locked = self.records.history() is None
-        store = self.records.workspace.key_store()
+        store = self.records.ws.key_store()
         if locked:
             self.state.setText(
                 self.tr("L'historique est verrouillé : %s") % (self.records.problem or "")
@@ -97,11 +97,11 @@ class KeyBox(QGroupBox):
 
     def recover(self) -> None:
         try:
-            self.records.workspace.recover_history_key(self.phrase.text())
+            recover_history_key(self.records.ws, self.phrase.text())
         except HospiDeskError as exc:
             self._say(exc.message)
             return
-        self.records.problem = None  # open it again with the key back in the keyring
+        self.records.reopen()  # with the key back in the keyring
         self.phrase.clear()
         self.refresh()
         self.on_change()  # type: ignore[operator]
@@ -111,7 +111,7 @@ class KeyBox(QGroupBox):
             self._say(self.tr("Les deux phrases saisies sont différentes."))
             return
         try:
-            self.records.workspace.key_store().set_recovery(self.phrase.text())
+            self.records.ws.key_store().set_recovery(self.phrase.text())
         except HospiDeskError as exc:
             self._say(exc.message)
             return
@@ -279,6 +279,5 @@ class HistoryDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self.records.forget(info.id)
-        self.records.workspace.delete_draft(history, info)
+        self.records.delete(info)
         self.load()

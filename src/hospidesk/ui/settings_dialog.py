@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.errors import UsageError
-from hospidesk.service import Workspace
+from hospidesk.service.backends import model_entry
+from hospidesk.service.session import change_setting
+from hospidesk.service.workspace import Workspace
 from hospidesk.settings import SPEC_BY_KEY
 
 DETAILS = (
@@ -49,45 +51,8 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
 
-        details = QGroupBox(self.tr("Établissement (en-tête et signature des documents)"))
-        details_form = QFormLayout(details)
-        for key in DETAILS:
-            widget: QWidget
-            if key == "etablissement.adresse":
-                edit = QPlainTextEdit(settings.get(key))
-                edit.setTabChangesFocus(True)
-                edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
-                widget = edit
-            else:
-                widget = QLineEdit(settings.get(key))
-            self._add(details_form, key, widget)
-
-        engine = QGroupBox(self.tr("Modèle et moteur"))
-        engine_form = QFormLayout(engine)
-        models = QComboBox()
-        for item in workspace.catalog.entries:
-            models.addItem(item.entry.name, item.entry.id)
-        current = workspace.model_entry(None).id
-        models.setCurrentIndex(max(models.findData(current), 0))
-        self._add(engine_form, "moteur.modele", models)
-        threads = QSpinBox()
-        threads.setRange(0, 256)
-        threads.setSpecialValueText(self.tr("automatique"))
-        threads.setValue(settings.get_int("moteur.threads"))
-        self._add(engine_form, "moteur.threads", threads)
-        layers = QSpinBox()
-        layers.setRange(-1, 999)
-        layers.setSpecialValueText(self.tr("toutes si un GPU est présent"))
-        layers.setValue(settings.get_int("moteur.couches_gpu"))
-        self._add(engine_form, "moteur.couches_gpu", layers)
-        servers = QComboBox()
-        servers.addItem(self.tr("Ce poste (modèle local)"), "")
-        for server in workspace.policy.servers.allowed:
-            servers.addItem(f"{server.name} — {server.url}", server.id)
-        servers.setCurrentIndex(max(servers.findData(settings.get("moteur.serveur").strip()), 0))
-        servers.setEnabled(servers.count() > 1 or "moteur.serveur" in settings.locks)
-        self._add(engine_form, "moteur.serveur", servers)
-
+        details = self._details_box()
+        engine = self._engine_box()
         feedback = QGroupBox(self.tr("Mesure des gains"))
         feedback_form = QFormLayout(feedback)
         ask = QCheckBox(self.tr("Après chaque tâche, demander si elle m'a aidé"))
@@ -108,6 +73,54 @@ class SettingsDialog(QDialog):
         layout.addWidget(feedback)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _details_box(self) -> QGroupBox:
+        """The establishment and the signatory, placed by the templates."""
+        settings = self.workspace.settings
+        details = QGroupBox(self.tr("Établissement (en-tête et signature des documents)"))
+        details_form = QFormLayout(details)
+        for key in DETAILS:
+            widget: QWidget
+            if key == "etablissement.adresse":
+                edit = QPlainTextEdit(settings.get(key))
+                edit.setTabChangesFocus(True)
+                edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+                widget = edit
+            else:
+                widget = QLineEdit(settings.get(key))
+            self._add(details_form, key, widget)
+        return details
+
+    def _engine_box(self) -> QGroupBox:
+        """The model, threads, GPU layers and the server that writes."""
+        workspace = self.workspace
+        settings = workspace.settings
+        engine = QGroupBox(self.tr("Modèle et moteur"))
+        engine_form = QFormLayout(engine)
+        models = QComboBox()
+        for item in workspace.catalog.entries:
+            models.addItem(item.entry.name, item.entry.id)
+        current = model_entry(workspace).id
+        models.setCurrentIndex(max(models.findData(current), 0))
+        self._add(engine_form, "moteur.modele", models)
+        threads = QSpinBox()
+        threads.setRange(0, 256)
+        threads.setSpecialValueText(self.tr("automatique"))
+        threads.setValue(settings.get_int("moteur.threads"))
+        self._add(engine_form, "moteur.threads", threads)
+        layers = QSpinBox()
+        layers.setRange(-1, 999)
+        layers.setSpecialValueText(self.tr("toutes si un GPU est présent"))
+        layers.setValue(settings.get_int("moteur.couches_gpu"))
+        self._add(engine_form, "moteur.couches_gpu", layers)
+        servers = QComboBox()
+        servers.addItem(self.tr("Ce poste (modèle local)"), "")
+        for server in workspace.policy.servers.allowed:
+            servers.addItem(f"{server.name} — {server.url}", server.id)
+        servers.setCurrentIndex(max(servers.findData(settings.get("moteur.serveur").strip()), 0))
+        servers.setEnabled(servers.count() > 1 or "moteur.serveur" in settings.locks)
+        self._add(engine_form, "moteur.serveur", servers)
+        return engine
 
     def _servers_box(self, workspace: Workspace) -> QGroupBox:
         """The servers the machine policy allows, read-only: IT decides them."""
@@ -182,7 +195,7 @@ class SettingsDialog(QDialog):
         try:
             for key in self.widgets:
                 if key not in settings.locks and self.value(key) != settings.get(key):
-                    self.workspace.change_setting(key, self.value(key))
+                    change_setting(self.workspace, key, self.value(key))
         except UsageError as exc:
             self.problem.setText(exc.message)
             self.problem.show()

@@ -121,12 +121,12 @@ class TaskForm(QWidget):
     def values(self) -> dict[str, str]:
         return {name: editor.value() for name, editor in self.editors.items()}
 
-    def typed(self) -> dict[str, str]:
-        """Values to hand to the service: empty extractable fields are left to the model."""
+    def typed(self, source_given: bool) -> dict[str, str]:
+        """Values to hand to the service: fields waiting for extraction are left to the model."""
         return {
             name: value
             for name, value in self.values().items()
-            if value.strip() or not self.editors[name].spec.extract
+            if not self.editors[name].spec.waits_for_extraction(value, source_given)
         }
 
     def set_values(self, values: dict[str, str], to_check: bool = False) -> None:
@@ -144,7 +144,7 @@ class TaskForm(QWidget):
         errors = {}
         for name, editor in self.editors.items():
             reason = editor.validate(show=False)
-            deferred = editor.spec.extract and source_given and not editor.value().strip()
+            deferred = editor.spec.waits_for_extraction(editor.value(), source_given)
             if reason and not deferred:
                 errors[name] = reason
             if deferred:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QProgressBar,
     QPushButton,
     QStatusBar,
@@ -78,6 +79,56 @@ class EngineStatus:
         self.model.setText(text)
         self.loading.setVisible(loading)
 
+    def loading_model(self, name: str) -> None:
+        self.model_state(
+            QCoreApplication.translate("EngineStatus", "Modèle : %s — chargement…") % name,
+            loading=True,
+        )
+
+    def local_model(self, name: str, notice: bool = False) -> None:
+        """The workstation's model writes (``notice``: although a server was chosen)."""
+        if notice:
+            text = QCoreApplication.translate(
+                "EngineStatus", "Modèle : %s (ce poste, le serveur ne répond pas)"
+            )
+        else:
+            text = QCoreApplication.translate("EngineStatus", "Modèle : %s (prêt)")
+        self.model_state(text % name, loading=False)
+        self.where(None, False)
+
+    def server(self, name: str, model: str, pseudonymised: bool) -> None:
+        text = (
+            QCoreApplication.translate("EngineStatus", "Serveur « %1 » — modèle %2")
+            .replace("%1", name)
+            .replace("%2", model)
+        )
+        self.model_state(text, loading=False)
+        self.where(name, pseudonymised)
+
+    def writing(self) -> None:
+        self.speed.setText(QCoreApplication.translate("EngineStatus", "Rédaction en cours…"))
+
+    def progress(self, tokens: int, rate: float) -> None:
+        text = QCoreApplication.translate("EngineStatus", "%1 jetons — %2 jetons/s")
+        self.speed.setText(text.replace("%1", str(tokens)).replace("%2", f"{rate:.1f}"))
+
+    def finished(self, tokens: int, seconds: float) -> None:
+        text = QCoreApplication.translate("EngineStatus", "Terminé : %1 jetons en %2 s")
+        self.speed.setText(text.replace("%1", str(tokens)).replace("%2", f"{seconds:.1f}"))
+        self.speed.setToolTip(f"{tokens / seconds if seconds else 0.0:.1f} jetons/s")
+
+    def stopped(self) -> None:
+        self.speed.setText(
+            QCoreApplication.translate(
+                "EngineStatus", "Génération arrêtée : le texte déjà écrit est conservé."
+            )
+        )
+
+    def unavailable(self) -> None:
+        self.model_state(
+            QCoreApplication.translate("EngineStatus", "Modèle : indisponible"), loading=False
+        )
+
     def where(self, server: str | None, pseudonymised: bool) -> None:
         """The badge says where the text goes: nowhere, or to the hospital's server."""
         if server is None:
@@ -141,7 +192,28 @@ class PrivacyNotice(QLabel):
         self.setVisible(bool(found))
 
 
-def shortcut_button(text: str, shortcut: str, slot: Callable[[], object]) -> QPushButton:
+MenuItem = tuple[str, str | None, Callable[[], object]]  # text, shortcut, what it does
+
+
+def add_menus(window: QMainWindow, menus: list[tuple[str, list[MenuItem | None]]]) -> None:
+    """The menu bar from a table: each menu's items, None for a separator."""
+    for title, items in menus:
+        menu = window.menuBar().addMenu(title)
+        for item in items:
+            if item is None:
+                menu.addSeparator()
+                continue
+            text, shortcut, slot = item
+            action = QAction(text, window)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+
+def shortcut_button(
+    text: str, shortcut: str, slot: Callable[[], object] | None = None
+) -> QPushButton:
     """A button whose label shows its keyboard shortcut."""
     sequence = QKeySequence(shortcut)
     shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
@@ -149,5 +221,6 @@ def shortcut_button(text: str, shortcut: str, slot: Callable[[], object]) -> QPu
     button.setShortcut(sequence)
     button.setAccessibleName(text)
     button.setToolTip(f"{text} — {shown}")
-    button.clicked.connect(slot)
+    if slot is not None:
+        button.clicked.connect(slot)
     return button

@@ -1,9 +1,10 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
     <name>BarChart</name>
     <message>
-        <location filename="../dashboard.py" line="71" />
+        <location filename="../dashboard.py" line="71"/>
         <source>Pas encore de données</source>
         <translation>No data yet</translation>
     </message>
@@ -11,554 +12,50 @@
 <context>
     <name>DashboardDialog</name>
     <message>
-        <location filename="../dashboard.py" line="111" />
+        <location filename="../dashboard.py" line="111"/>
         <source>Mon bilan</source>
         <translation>My results</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="123" />
-        <source>Sur les %1 dernières semaines : %2 tâche(s), %3 gagnées, %4 des documents exportés avec peu de retouches, %5 de réponses « cela m'a aidé ».</source>
+        <location filename="../dashboard.py" line="123"/>
+        <source>Sur les %1 dernières semaines : %2 tâche(s), %3 gagnées, %4 des documents exportés avec peu de retouches, %5 de réponses « cela m&apos;a aidé ».</source>
         <translation>Over the last %1 weeks: %2 task(s), %3 saved, %4 of documents exported with few edits, %5 of answers « it helped me ».</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="132" />
-        <source>Aucune tâche mesurée pour l'instant : votre bilan apparaîtra ici.</source>
+        <location filename="../dashboard.py" line="132"/>
+        <source>Aucune tâche mesurée pour l&apos;instant : votre bilan apparaîtra ici.</source>
         <translation>No task measured yet: your results will appear here.</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="140" />
+        <location filename="../dashboard.py" line="140"/>
         <source>Temps gagné par semaine (minutes)</source>
         <translation>Time saved per week (minutes)</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="146" />
+        <location filename="../dashboard.py" line="146"/>
         <source>Tâches les plus utilisées</source>
         <translation>Most used tasks</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="152" />
+        <location filename="../dashboard.py" line="152"/>
         <source>Documents exportés avec peu de retouches</source>
         <translation>Documents exported with few edits</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="168" />
-        <source>Ces mesures restent sur ce poste et ne contiennent aucun texte. L'établissement n'en reçoit que des totaux par tâche et par semaine, sans nom.</source>
+        <location filename="../dashboard.py" line="168"/>
+        <source>Ces mesures restent sur ce poste et ne contiennent aucun texte. L&apos;établissement n&apos;en reçoit que des totaux par tâche et par semaine, sans nom.</source>
         <translation>These measures stay on this computer and contain no text. The hospital only receives totals per task and per week, without names.</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="175" />
+        <location filename="../dashboard.py" line="175"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
 </context>
 <context>
-    <name>EngineStatus</name>
-    <message>
-        <location filename="../widgets.py" line="51" />
-        <source>Modèle : chargement…</source>
-        <translation>Model: loading…</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="52" />
-        <source>Modèle utilisé</source>
-        <translation>Model in use</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="57" />
-        <source>Chargement du modèle</source>
-        <translation>Model loading</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="61" />
-        <source>Vitesse de génération</source>
-        <translation>Generation speed</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="64" />
-        <location filename="../widgets.py" line="85" />
-        <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
-        <translation>✔ 100% local — no data leaves this computer</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="70" />
-        <location filename="../widgets.py" line="91" />
-        <source>Fonctionnement 100 % local</source>
-        <translation>100% local operation</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="95" />
-        <source>Serveur de l'hôpital « %s » — identifiants pseudonymisés</source>
-        <translation>Hospital server « %s » — identifiers pseudonymised</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="99" />
-        <source>Serveur de l'hôpital « %s » — textes envoyés tels quels</source>
-        <translation>Hospital server « %s » — texts sent as they are</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="105" />
-        <source>Rédaction sur le serveur de l'hôpital</source>
-        <translation>Drafting on the hospital's server</translation>
-    </message>
-</context>
-<context>
-    <name>ErrorBanner</name>
-    <message>
-        <location filename="../widgets.py" line="29" />
-        <source>Message d'erreur</source>
-        <translation>Error message</translation>
-    </message>
-    <message>
-        <location filename="../widgets.py" line="36" />
-        <source>Fermer le message</source>
-        <translation>Close the message</translation>
-    </message>
-</context>
-<context>
-    <name>FeedbackBar</name>
-    <message>
-        <location filename="../feedback.py" line="45" />
-        <source>Votre avis sur cette tâche</source>
-        <translation>Your opinion of this task</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="54" />
-        <source>&amp;Oui</source>
-        <translation>&amp;Yes</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="55" />
-        <source>&amp;Un peu</source>
-        <translation>&amp;A little</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="56" />
-        <source>&amp;Non</source>
-        <translation>&amp;No</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="67" />
-        <source>Passer</source>
-        <translation>Skip</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="69" />
-        <source>Ne plus demander</source>
-        <translation>Don't ask again</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="75" />
-        <source>Temps gagné, environ :</source>
-        <translation>Time saved, roughly:</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="80" />
-        <source>%s min</source>
-        <translation>%s min</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="80" />
-        <source>1 h</source>
-        <translation>1 h</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="88" />
-        <source> min</source>
-        <translation> min</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="89" />
-        <source>Minutes gagnées</source>
-        <translation>Minutes saved</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="90" />
-        <source>OK</source>
-        <translation>OK</translation>
-    </message>
-    <message>
-        <location filename="../feedback.py" line="106" />
-        <source>« %s » vous a-t-elle aidé ?</source>
-        <translation>Did « %s » help you?</translation>
-    </message>
-</context>
-<context>
-    <name>FieldEditor</name>
-    <message>
-        <location filename="../task_form.py" line="57" />
-        <source>Erreur : %s</source>
-        <translation>Error: %s</translation>
-    </message>
-    <message>
-        <location filename="../task_form.py" line="82" />
-        <source>Valeur lue dans le texte source : à vérifier.</source>
-        <translation>Value read from the source text: please check.</translation>
-    </message>
-</context>
-<context>
-    <name>HistoryDialog</name>
-    <message>
-        <location filename="../history_dialog.py" line="140" />
-        <source>Historique des brouillons</source>
-        <translation>Draft history</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="144" />
-        <source>Rechercher (tâche, date, statut)…</source>
-        <translation>Search (task, date, status)…</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="145" />
-        <source>Rechercher dans l'historique</source>
-        <translation>Search the history</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="150" />
-        <source>Modifié le</source>
-        <translation>Modified</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="150" />
-        <source>Tâche</source>
-        <translation>Task</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="150" />
-        <source>Statut</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="152" />
-        <source>Brouillons conservés</source>
-        <translation>Kept drafts</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="163" />
-        <source>R&amp;ouvrir</source>
-        <translation>Re&amp;open</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="166" />
-        <source>E&amp;xporter à nouveau…</source>
-        <translation>E&amp;xport again…</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="168" />
-        <source>&amp;Supprimer</source>
-        <translation>&amp;Delete</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="170" />
-        <source>&amp;Fermer</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="204" />
-        <source>Aucun brouillon conservé.</source>
-        <translation>No draft kept.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="246" />
-        <source>La tâche de ce brouillon n'est plus disponible sur ce poste.</source>
-        <translation>This draft's task is no longer available on this computer.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="247" />
-        <source>Le pack a été retiré ou votre rôle ne le propose plus.</source>
-        <translation>The pack was removed or your role no longer offers it.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="253" />
-        <source>Les autres brouillons restent ouverts.</source>
-        <translation>The other drafts can still be opened.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="276" />
-        <source>Supprimer le brouillon</source>
-        <translation>Delete the draft</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="277" />
-        <source>Supprimer définitivement ce brouillon (%s) ?</source>
-        <translation>Delete this draft (%s) for good?</translation>
-    </message>
-</context>
-<context>
-    <name>KeyBox</name>
-    <message>
-        <location filename="../history_dialog.py" line="50" />
-        <location filename="../history_dialog.py" line="96" />
-        <location filename="../history_dialog.py" line="123" />
-        <source>Clé de l'historique</source>
-        <translation>History key</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="57" />
-        <source>Phrase de secours</source>
-        <translation>Recovery passphrase</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="60" />
-        <source>Confirmer la phrase de secours</source>
-        <translation>Confirm the recovery passphrase</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="61" />
-        <source>&amp;Récupérer la clé</source>
-        <translation>&amp;Recover the key</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="63" />
-        <source>&amp;Enregistrer la phrase de secours</source>
-        <translation>&amp;Save the recovery passphrase</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="67" />
-        <source>Phrase de secours :</source>
-        <translation>Recovery passphrase:</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="68" />
-        <source>Confirmation :</source>
-        <translation>Confirmation:</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="81" />
-        <source>L'historique est verrouillé : %s</source>
-        <translation>The history is locked: %s</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="84" />
-        <source>définie</source>
-        <translation>set</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="84" />
-        <source>non définie</source>
-        <translation>not set</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="85" />
-        <source>oui</source>
-        <translation>yes</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="85" />
-        <source>non</source>
-        <translation>no</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="87" />
-        <source>Phrase de secours : %1. Clé de secours de la DSI : %2.</source>
-        <translation>Recovery passphrase: %1. IT recovery key: %2.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="111" />
-        <source>Les deux phrases saisies sont différentes.</source>
-        <translation>The two passphrases typed differ.</translation>
-    </message>
-    <message>
-        <location filename="../history_dialog.py" line="124" />
-        <source>Phrase de secours enregistrée : gardez-la en lieu sûr.</source>
-        <translation>Recovery passphrase saved: keep it somewhere safe.</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <location filename="../main_window.py" line="77" />
-        <source>HospiDesk — rédaction assistée, 100 % locale</source>
-        <translation>HospiDesk — assisted writing, 100% local</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="113" />
-        <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
-        <translation>Choose a readable .txt, .eml or .docx file.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="117" />
-        <source>Source chargée : %s</source>
-        <translation>Source loaded: %s</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="119" />
-        <source>Ouvrir un fichier… (Ctrl+O)</source>
-        <translation>Open a file… (Ctrl+O)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="120" />
-        <source>Ouvrir un fichier source</source>
-        <translation>Open a source file</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="122" />
-        <source>Texte source</source>
-        <translation>Source text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="147" />
-        <location filename="../main_window.py" line="169" />
-        <source>Brouillon</source>
-        <translation>Draft</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="148" />
-        <source>Le texte produit, modifiable avant export.</source>
-        <translation>The text produced, editable before export.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="150" />
-        <source>Le brouillon s'affichera ici. Vous pourrez le modifier avant de l'exporter.</source>
-        <translation>The draft will appear here. You can edit it before exporting it.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="152" />
-        <source>Générer</source>
-        <translation>Generate</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="153" />
-        <source>Arrêter</source>
-        <translation>Stop</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="154" />
-        <source>Régénérer</source>
-        <translation>Regenerate</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="155" />
-        <source>Copier</source>
-        <translation>Copy</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="156" />
-        <source>Vérifier</source>
-        <translation>Review</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="157" />
-        <location filename="../main_window.py" line="627" />
-        <source>Exporter en Word</source>
-        <translation>Export to Word</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="199" />
-        <source>&amp;Fichier</source>
-        <translation>&amp;File</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="200" />
-        <source>&amp;Ouvrir un texte source…</source>
-        <translation>&amp;Open a source text…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="201" />
-        <source>&amp;Exporter en Word…</source>
-        <translation>&amp;Export to Word…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="202" />
-        <source>E&amp;ffacer le brouillon</source>
-        <translation>C&amp;lear the draft</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="204" />
-        <source>&amp;Quitter</source>
-        <translation>&amp;Quit</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="205" />
-        <source>&amp;Tâches</source>
-        <translation>&amp;Tasks</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="206" />
-        <source>&amp;Rechercher une tâche</source>
-        <translation>&amp;Search tasks</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="208" />
-        <source>Ajouter aux &amp;favoris / retirer</source>
-        <translation>Add to or remove from &amp;favourites</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="210" />
-        <source>Aller au &amp;formulaire</source>
-        <translation>Go to the &amp;form</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="211" />
-        <source>Aller au texte &amp;source</source>
-        <translation>Go to the &amp;source text</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="212" />
-        <source>Aller au &amp;brouillon</source>
-        <translation>Go to the &amp;draft</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="213" />
-        <source>&amp;Outils</source>
-        <translation>T&amp;ools</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="214" />
-        <source>&amp;Historique des brouillons…</source>
-        <translation>Draft &amp;history…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="215" />
-        <source>Mon &amp;bilan…</source>
-        <translation>My &amp;results…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="216" />
-        <source>&amp;Paramètres…</source>
-        <translation>&amp;Settings…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="217" />
-        <source>&amp;Aide</source>
-        <translation>&amp;Help</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="218" />
-        <source>&amp;Charte d'utilisation</source>
-        <translation>&amp;Usage rules</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="261" />
-        <source>Serveur « %1 » — modèle %2</source>
-        <translation>Server « %1 » — model %2</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="272" />
-        <source>Modèle : %s — chargement…</source>
-        <translation>Model: %s — loading…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="277" />
-        <source>Modèle : %s (prêt)</source>
-        <translation>Model: %s (ready)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="283" />
-        <source>Modèle : indisponible</source>
-        <translation>Model: unavailable</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="284" />
-        <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
-        <translation>Check the model in Settings, or call IT.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="310" />
-        <source> (obligatoire)</source>
-        <translation> (required)</translation>
-    </message>
+    <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../main_window.py" line="359" />
+        <location filename="../draft_flow.py" line="99"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -566,55 +63,591 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361" />
+        <location filename="../draft_flow.py" line="101"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378" />
+        <location filename="../draft_flow.py" line="109"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383" />
-        <source>Rédaction en cours…</source>
-        <translation>Writing…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="402" />
-        <source>%1 jetons — %2 jetons/s</source>
-        <translation>%1 tokens — %2 tokens/s</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="411" />
+        <location filename="../draft_flow.py" line="123"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="421" />
+        <location filename="../draft_flow.py" line="137"/>
+        <source>Le serveur sera de nouveau essayé dans une minute.</source>
+        <translation>The server will be tried again in a minute.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="153"/>
+        <source>Votre brouillon est conservé. Relancez la génération.</source>
+        <translation>Your draft is kept. Run the generation again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="156"/>
+        <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
+        <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="174"/>
+        <source>Brouillon non conservé dans l&apos;historique : %s</source>
+        <translation>Draft not kept in the history: %s</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="209"/>
+        <source>Brouillon copié dans le presse-papiers.</source>
+        <translation>Draft copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="215"/>
+        <source>Le brouillon est vide : rien à exporter.</source>
+        <translation>The draft is empty: nothing to export.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="216"/>
+        <source>Générez ou saisissez d&apos;abord le texte.</source>
+        <translation>Generate or type the text first.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="231"/>
+        <source>Complétez les informations puis réessayez.</source>
+        <translation>Complete the information, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="237"/>
+        <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
+        <translation>Choose another folder or free some space, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="240"/>
+        <source>Document enregistré : %s</source>
+        <translation>Document saved: %s</translation>
+    </message>
+</context>
+<context>
+    <name>DraftPanel</name>
+    <message>
+        <location filename="../draft_panel.py" line="14"/>
+        <location filename="../draft_panel.py" line="16"/>
+        <source>Brouillon</source>
+        <translation>Draft</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="17"/>
+        <source>Le texte produit, modifiable avant export.</source>
+        <translation>The text produced, editable before export.</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="19"/>
+        <source>Le brouillon s&apos;affichera ici. Vous pourrez le modifier avant de l&apos;exporter.</source>
+        <translation>The draft will appear here. You can edit it before exporting it.</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="21"/>
+        <source>Générer</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="22"/>
+        <source>Arrêter</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="23"/>
+        <source>Régénérer</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="24"/>
+        <source>Copier</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="25"/>
+        <source>Vérifier</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="26"/>
+        <source>Exporter en Word</source>
+        <translation>Export to Word</translation>
+    </message>
+</context>
+<context>
+    <name>EngineStatus</name>
+    <message>
+        <location filename="../widgets.py" line="52"/>
+        <source>Modèle : chargement…</source>
+        <translation>Model: loading…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="53"/>
+        <source>Modèle utilisé</source>
+        <translation>Model in use</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="58"/>
+        <source>Chargement du modèle</source>
+        <translation>Model loading</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="62"/>
+        <source>Vitesse de génération</source>
+        <translation>Generation speed</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="65"/>
+        <location filename="../widgets.py" line="136"/>
+        <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
+        <translation>✔ 100% local — no data leaves this computer</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="71"/>
+        <location filename="../widgets.py" line="142"/>
+        <source>Fonctionnement 100 % local</source>
+        <translation>100% local operation</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="84"/>
+        <source>Modèle : %s — chargement…</source>
+        <translation>Model: %s — loading…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="91"/>
+        <source>Modèle : %s (ce poste, le serveur ne répond pas)</source>
+        <translation>Model: %s (this computer, the server does not answer)</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="95"/>
+        <source>Modèle : %s (prêt)</source>
+        <translation>Model: %s (ready)</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="101"/>
+        <source>Serveur « %1 » — modèle %2</source>
+        <translation>Server « %1 » — model %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="109"/>
+        <source>Rédaction en cours…</source>
+        <translation>Writing…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="112"/>
+        <source>%1 jetons — %2 jetons/s</source>
+        <translation>%1 tokens — %2 tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="116"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="452" />
-        <source>Brouillon non conservé dans l'historique : %s</source>
-        <translation>Draft not kept in the history: %s</translation>
+        <location filename="../widgets.py" line="122"/>
+        <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
+        <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="473" />
-        <source>Récupération de brouillons</source>
-        <translation>Draft recovery</translation>
+        <location filename="../widgets.py" line="129"/>
+        <source>Modèle : indisponible</source>
+        <translation>Model: unavailable</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="146"/>
+        <source>Serveur de l&apos;hôpital « %s » — identifiants pseudonymisés</source>
+        <translation>Hospital server « %s » — identifiers pseudonymised</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="150"/>
+        <source>Serveur de l&apos;hôpital « %s » — textes envoyés tels quels</source>
+        <translation>Hospital server « %s » — texts sent as they are</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="156"/>
+        <source>Rédaction sur le serveur de l&apos;hôpital</source>
+        <translation>Drafting on the hospital&apos;s server</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../widgets.py" line="30"/>
+        <source>Message d&apos;erreur</source>
+        <translation>Error message</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="37"/>
+        <source>Fermer le message</source>
+        <translation>Close the message</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackBar</name>
+    <message>
+        <location filename="../feedback.py" line="44"/>
+        <source>Votre avis sur cette tâche</source>
+        <translation>Your opinion of this task</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="61"/>
+        <source>&amp;Oui</source>
+        <translation>&amp;Yes</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="62"/>
+        <source>&amp;Un peu</source>
+        <translation>&amp;A little</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="63"/>
+        <source>&amp;Non</source>
+        <translation>&amp;No</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="74"/>
+        <source>Passer</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="76"/>
+        <source>Ne plus demander</source>
+        <translation>Don&apos;t ask again</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="85"/>
+        <source>Temps gagné, environ :</source>
+        <translation>Time saved, roughly:</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="90"/>
+        <source>%s min</source>
+        <translation>%s min</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="90"/>
+        <source>1 h</source>
+        <translation>1 h</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="98"/>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="99"/>
+        <source>Minutes gagnées</source>
+        <translation>Minutes saved</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="100"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../feedback.py" line="111"/>
+        <source>« %s » vous a-t-elle aidé ?</source>
+        <translation>Did « %s » help you?</translation>
+    </message>
+</context>
+<context>
+    <name>FieldEditor</name>
+    <message>
+        <location filename="../task_form.py" line="57"/>
+        <source>Erreur : %s</source>
+        <translation>Error: %s</translation>
+    </message>
+    <message>
+        <location filename="../task_form.py" line="82"/>
+        <source>Valeur lue dans le texte source : à vérifier.</source>
+        <translation>Value read from the source text: please check.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../history_dialog.py" line="140"/>
+        <source>Historique des brouillons</source>
+        <translation>Draft history</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="144"/>
+        <source>Rechercher (tâche, date, statut)…</source>
+        <translation>Search (task, date, status)…</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="145"/>
+        <source>Rechercher dans l&apos;historique</source>
+        <translation>Search the history</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="150"/>
+        <source>Modifié le</source>
+        <translation>Modified</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="150"/>
+        <source>Tâche</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="150"/>
+        <source>Statut</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="152"/>
+        <source>Brouillons conservés</source>
+        <translation>Kept drafts</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="163"/>
+        <source>R&amp;ouvrir</source>
+        <translation>Re&amp;open</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="166"/>
+        <source>E&amp;xporter à nouveau…</source>
+        <translation>E&amp;xport again…</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="168"/>
+        <source>&amp;Supprimer</source>
+        <translation>&amp;Delete</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="170"/>
+        <source>&amp;Fermer</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="204"/>
+        <source>Aucun brouillon conservé.</source>
+        <translation>No draft kept.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="246"/>
+        <source>La tâche de ce brouillon n&apos;est plus disponible sur ce poste.</source>
+        <translation>This draft&apos;s task is no longer available on this computer.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="247"/>
+        <source>Le pack a été retiré ou votre rôle ne le propose plus.</source>
+        <translation>The pack was removed or your role no longer offers it.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="253"/>
+        <source>Les autres brouillons restent ouverts.</source>
+        <translation>The other drafts can still be opened.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="276"/>
+        <source>Supprimer le brouillon</source>
+        <translation>Delete the draft</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="277"/>
+        <source>Supprimer définitivement ce brouillon (%s) ?</source>
+        <translation>Delete this draft (%s) for good?</translation>
+    </message>
+</context>
+<context>
+    <name>KeyBox</name>
+    <message>
+        <location filename="../history_dialog.py" line="50"/>
+        <location filename="../history_dialog.py" line="96"/>
+        <location filename="../history_dialog.py" line="123"/>
+        <source>Clé de l&apos;historique</source>
+        <translation>History key</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="57"/>
+        <source>Phrase de secours</source>
+        <translation>Recovery passphrase</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="60"/>
+        <source>Confirmer la phrase de secours</source>
+        <translation>Confirm the recovery passphrase</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="61"/>
+        <source>&amp;Récupérer la clé</source>
+        <translation>&amp;Recover the key</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="63"/>
+        <source>&amp;Enregistrer la phrase de secours</source>
+        <translation>&amp;Save the recovery passphrase</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="67"/>
+        <source>Phrase de secours :</source>
+        <translation>Recovery passphrase:</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="68"/>
+        <source>Confirmation :</source>
+        <translation>Confirmation:</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="81"/>
+        <source>L&apos;historique est verrouillé : %s</source>
+        <translation>The history is locked: %s</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="84"/>
+        <source>définie</source>
+        <translation>set</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="84"/>
+        <source>non définie</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="85"/>
+        <source>oui</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="85"/>
+        <source>non</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="87"/>
+        <source>Phrase de secours : %1. Clé de secours de la DSI : %2.</source>
+        <translation>Recovery passphrase: %1. IT recovery key: %2.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="111"/>
+        <source>Les deux phrases saisies sont différentes.</source>
+        <translation>The two passphrases typed differ.</translation>
+    </message>
+    <message>
+        <location filename="../history_dialog.py" line="124"/>
+        <source>Phrase de secours enregistrée : gardez-la en lieu sûr.</source>
+        <translation>Recovery passphrase saved: keep it somewhere safe.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../main_window.py" line="46"/>
+        <source>HospiDesk — rédaction assistée, 100 % locale</source>
+        <translation>HospiDesk — assisted writing, 100% local</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="141"/>
+        <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
+        <translation>Choose a readable .txt, .eml or .docx file.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="145"/>
+        <source>Source chargée : %s</source>
+        <translation>Source loaded: %s</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="278"/>
+        <source>Exporter en Word</source>
+        <translation>Export to Word</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="98"/>
+        <source>&amp;Fichier</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="100"/>
+        <source>&amp;Ouvrir un texte source…</source>
+        <translation>&amp;Open a source text…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="101"/>
+        <source>&amp;Exporter en Word…</source>
+        <translation>&amp;Export to Word…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="102"/>
+        <source>E&amp;ffacer le brouillon</source>
+        <translation>C&amp;lear the draft</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="104"/>
+        <source>&amp;Quitter</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="108"/>
+        <source>&amp;Tâches</source>
+        <translation>&amp;Tasks</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="110"/>
+        <source>&amp;Rechercher une tâche</source>
+        <translation>&amp;Search tasks</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="112"/>
+        <source>Ajouter aux &amp;favoris / retirer</source>
+        <translation>Add to or remove from &amp;favourites</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="116"/>
+        <source>Aller au &amp;formulaire</source>
+        <translation>Go to the &amp;form</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="117"/>
+        <source>Aller au texte &amp;source</source>
+        <translation>Go to the &amp;source text</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="118"/>
+        <source>Aller au &amp;brouillon</source>
+        <translation>Go to the &amp;draft</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="122"/>
+        <source>&amp;Outils</source>
+        <translation>T&amp;ools</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="124"/>
+        <source>&amp;Historique des brouillons…</source>
+        <translation>Draft &amp;history…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="125"/>
+        <source>Mon &amp;bilan…</source>
+        <translation>My &amp;results…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="126"/>
+        <source>&amp;Paramètres…</source>
+        <translation>&amp;Settings…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="129"/>
+        <source>&amp;Aide</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="129"/>
+        <source>&amp;Charte d&apos;utilisation</source>
+        <translation>&amp;Usage rules</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="174"/>
+        <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
+        <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="475" />
-        <source>%n brouillon(s) en cours ont été retrouvés après un arrêt inattendu de HospiDesk. Les récupérer ?</source>
-        <translation>
-            <numerusform>%n draft in progress was found after HospiDesk stopped unexpectedly. Recover it?</numerusform>
-            <numerusform>%n drafts in progress were found after HospiDesk stopped unexpectedly. Recover them?</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../main_window.py" line="524" />
+        <location filename="../main_window.py" line="244"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -622,156 +655,117 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="533" />
-        <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
-        <translation>Generation stopped: the text written so far is kept.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="544" />
-        <source>Votre brouillon est conservé. Relancez la génération.</source>
-        <translation>Your draft is kept. Run the generation again.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="547" />
-        <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
-        <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="559" />
-        <source>Modèle : %s (ce poste, le serveur ne répond pas)</source>
-        <translation>Model: %s (this computer, the server does not answer)</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="564" />
-        <source>Le serveur sera de nouveau essayé dans une minute.</source>
-        <translation>The server will be tried again in a minute.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="599" />
-        <source>Votre bilan n'a pas pu être lu.</source>
+        <location filename="../main_window.py" line="255"/>
+        <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="607" />
-        <source>Brouillon copié dans le presse-papiers.</source>
-        <translation>Draft copied to the clipboard.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="629" />
+        <location filename="../main_window.py" line="280"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="639" />
-        <source>Le brouillon est vide : rien à exporter.</source>
-        <translation>The draft is empty: nothing to export.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="640" />
-        <source>Générez ou saisissez d'abord le texte.</source>
-        <translation>Generate or type the text first.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="649" />
-        <source>Complétez les informations puis réessayez.</source>
-        <translation>Complete the information, then try again.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="660" />
-        <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
-        <translation>Choose another folder or free some space, then try again.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="663" />
-        <source>Document enregistré : %s</source>
-        <translation>Document saved: %s</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="674" />
+        <location filename="../main_window.py" line="293"/>
         <source>Ouvrir un texte source</source>
         <translation>Open a source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="676" />
+        <location filename="../main_window.py" line="295"/>
         <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
         <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
     </message>
 </context>
 <context>
+    <name>OpenDrafts</name>
+    <message>
+        <location filename="../open_drafts.py" line="54"/>
+        <source>Récupération de brouillons</source>
+        <translation>Draft recovery</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../open_drafts.py" line="56"/>
+        <source>%n brouillon(s) en cours ont été retrouvés après un arrêt inattendu de HospiDesk. Les récupérer ?</source>
+        <translation>
+            <numerusform>%n draft in progress was found after HospiDesk stopped unexpectedly. Recover it?</numerusform>
+            <numerusform>%n drafts in progress were found after HospiDesk stopped unexpectedly. Recover them?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="120" />
+        <location filename="../widgets.py" line="171"/>
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="127" />
+        <location filename="../widgets.py" line="178"/>
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="132" />
-        <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l'envoi au serveur de l'hôpital, puis remis dans le brouillon.</source>
-        <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital's server, then put back in the draft.</translation>
+        <location filename="../widgets.py" line="183"/>
+        <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l&apos;envoi au serveur de l&apos;hôpital, puis remis dans le brouillon.</source>
+        <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital&apos;s server, then put back in the draft.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="137" />
-        <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l'hôpital et ne sont écrits dans aucun journal.</source>
-        <translation>Contains patient identifiers: %s. They are sent to the hospital's server and written to no log.</translation>
+        <location filename="../widgets.py" line="188"/>
+        <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
+        <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
     </message>
 </context>
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../review_dialog.py" line="67" />
+        <location filename="../review_dialog.py" line="67"/>
         <source>Vérifier le brouillon</source>
         <translation>Review the draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="72" />
+        <location filename="../review_dialog.py" line="72"/>
         <source>Texte source, mots retirés surlignés</source>
         <translation>Source text, removed words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="74" />
+        <location filename="../review_dialog.py" line="74"/>
         <source>Brouillon, mots ajoutés surlignés</source>
         <translation>Draft, added words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="79" />
-        <source>(cette tâche n'a pas de texte source)</source>
+        <location filename="../review_dialog.py" line="79"/>
+        <source>(cette tâche n&apos;a pas de texte source)</source>
         <translation>(this task has no source text)</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="83" />
+        <location filename="../review_dialog.py" line="83"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="84" />
+        <location filename="../review_dialog.py" line="84"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="93" />
+        <location filename="../review_dialog.py" line="93"/>
         <source>Faits à vérifier</source>
         <translation>Facts to check</translation>
     </message>
     <message numerus="yes">
-        <location filename="../review_dialog.py" line="98" />
-        <source>%n fait(s) du brouillon ne figurent dans aucune information fournie : vérifiez-les avant d'utiliser le document.</source>
+        <location filename="../review_dialog.py" line="98"/>
+        <source>%n fait(s) du brouillon ne figurent dans aucune information fournie : vérifiez-les avant d&apos;utiliser le document.</source>
         <translation>
             <numerusform>%n fact of the draft is in none of the information given: check it before using the document.</numerusform>
             <numerusform>%n facts of the draft are in none of the information given: check them before using the document.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="105" />
+        <location filename="../review_dialog.py" line="105"/>
         <source>Toutes les dates, tous les nombres, montants et noms du brouillon figurent dans les informations fournies.</source>
         <translation>Every date, number, amount and name of the draft is in the information given.</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="117" />
+        <location filename="../review_dialog.py" line="117"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
@@ -779,42 +773,42 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location filename="../rules_dialog.py" line="23" />
-        <source>Charte d'utilisation de HospiDesk</source>
+        <location filename="../rules_dialog.py" line="23"/>
+        <source>Charte d&apos;utilisation de HospiDesk</source>
         <translation>HospiDesk usage rules</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="27" />
+        <location filename="../rules_dialog.py" line="27"/>
         <source>Texte de la charte</source>
         <translation>Text of the usage rules</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="30" />
+        <location filename="../rules_dialog.py" line="30"/>
         <source>Version %s. Lisez la charte avant la première utilisation.</source>
         <translation>Version %s. Read the usage rules before first use.</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="39" />
-        <source>&amp;J'ai lu la charte et je m'engage à la respecter</source>
+        <location filename="../rules_dialog.py" line="39"/>
+        <source>&amp;J&apos;ai lu la charte et je m&apos;engage à la respecter</source>
         <translation>I have &amp;read the usage rules and will follow them</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="43" />
+        <location filename="../rules_dialog.py" line="43"/>
         <source>&amp;Accepter et commencer</source>
         <translation>&amp;Accept and start</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="40" />
-        <source>J'accepte la charte</source>
+        <location filename="../rules_dialog.py" line="40"/>
+        <source>J&apos;accepte la charte</source>
         <translation>I accept the usage rules</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="47" />
+        <location filename="../rules_dialog.py" line="47"/>
         <source>Refuser et quitter</source>
         <translation>Decline and quit</translation>
     </message>
     <message>
-        <location filename="../rules_dialog.py" line="49" />
+        <location filename="../rules_dialog.py" line="49"/>
         <source>Refuser la charte et quitter</source>
         <translation>Decline the usage rules and quit</translation>
     </message>
@@ -822,102 +816,102 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="43" />
+        <location filename="../settings_dialog.py" line="45"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="52" />
+        <location filename="../settings_dialog.py" line="80"/>
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="65" />
+        <location filename="../settings_dialog.py" line="98"/>
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="75" />
+        <location filename="../settings_dialog.py" line="108"/>
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="80" />
+        <location filename="../settings_dialog.py" line="113"/>
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="84" />
+        <location filename="../settings_dialog.py" line="117"/>
         <source>Ce poste (modèle local)</source>
         <translation>This computer (local model)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="91" />
+        <location filename="../settings_dialog.py" line="56"/>
         <source>Mesure des gains</source>
         <translation>Measured benefit</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="93" />
-        <source>Après chaque tâche, demander si elle m'a aidé</source>
+        <location filename="../settings_dialog.py" line="58"/>
+        <source>Après chaque tâche, demander si elle m&apos;a aidé</source>
         <translation>After each task, ask whether it helped me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="100" />
+        <location filename="../settings_dialog.py" line="65"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="101" />
+        <location filename="../settings_dialog.py" line="66"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="115" />
-        <source>Serveurs d'inférence autorisés par la DSI</source>
+        <location filename="../settings_dialog.py" line="128"/>
+        <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="118" />
+        <location filename="../settings_dialog.py" line="131"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="123" />
+        <location filename="../settings_dialog.py" line="136"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="126" />
-        <source>Clé d'API dans le trousseau du système</source>
-        <translation>API key in the system's keyring</translation>
+        <location filename="../settings_dialog.py" line="139"/>
+        <source>Clé d&apos;API dans le trousseau du système</source>
+        <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="128" />
-        <source>Certificat vérifié par l'autorité de l'hôpital</source>
-        <translation>Certificate checked against the hospital's authority</translation>
+        <location filename="../settings_dialog.py" line="141"/>
+        <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
+        <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="133" />
+        <location filename="../settings_dialog.py" line="146"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
-        <translation>If the server does not answer, this computer's model takes over.</translation>
+        <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="135" />
+        <location filename="../settings_dialog.py" line="148"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="138" />
-        <source>Les identifiants de patient sont pseudonymisés avant l'envoi.</source>
+        <location filename="../settings_dialog.py" line="151"/>
+        <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="140" />
-        <source>Les textes sont envoyés tels quels au serveur de l'hôpital.</source>
-        <translation>Texts are sent as they are to the hospital's server.</translation>
+        <location filename="../settings_dialog.py" line="153"/>
+        <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
+        <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="154" />
+        <location filename="../settings_dialog.py" line="167"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
@@ -925,12 +919,12 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="25" />
+        <location filename="../source_edit.py" line="25"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="27" />
+        <location filename="../source_edit.py" line="27"/>
         <source>Collez ici le texte, ou déposez un fichier .txt, .eml ou .docx (Ctrl+O).</source>
         <translation>Paste the text here, or drop a .txt, .eml or .docx file (Ctrl+O).</translation>
     </message>
@@ -938,37 +932,60 @@
 <context>
     <name>TaskForm</name>
     <message>
-        <location filename="../task_form.py" line="119" />
-        <source>Cette tâche n'a pas de champ à remplir.</source>
+        <location filename="../task_form.py" line="119"/>
+        <source>Cette tâche n&apos;a pas de champ à remplir.</source>
         <translation>This task has no field to fill in.</translation>
     </message>
 </context>
 <context>
     <name>TaskLibrary</name>
     <message>
-        <location filename="../task_library.py" line="30" />
+        <location filename="../task_library.py" line="30"/>
         <source>Rechercher une tâche (Ctrl+F)</source>
         <translation>Search tasks (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="31" />
+        <location filename="../task_library.py" line="31"/>
         <source>Rechercher une tâche</source>
         <translation>Search tasks</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="35" />
+        <location filename="../task_library.py" line="35"/>
         <source>Bibliothèque de tâches</source>
         <translation>Task library</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="37" />
+        <location filename="../task_library.py" line="37"/>
         <source>Tâches classées par métier. Entrée ouvre la tâche, F2 la met en favori.</source>
         <translation>Tasks by job. Enter opens the task, F2 makes it a favourite.</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="54" />
+        <location filename="../task_library.py" line="54"/>
         <source>★ Favoris</source>
         <translation>★ Favourites</translation>
+    </message>
+</context>
+<context>
+    <name>TaskPanel</name>
+    <message>
+        <location filename="../task_panel.py" line="44"/>
+        <source>Ouvrir un fichier… (Ctrl+O)</source>
+        <translation>Open a file… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="45"/>
+        <source>Ouvrir un fichier source</source>
+        <translation>Open a source file</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="47"/>
+        <source>Texte source</source>
+        <translation>Source text</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="77"/>
+        <source> (obligatoire)</source>
+        <translation> (required)</translation>
     </message>
 </context>
 </TS>

@@ -46,7 +46,7 @@ def draft(env: Env, tmp_path: Path, task: str, *feedback: str) -> None:
 
 
 def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_path: Path) -> None:
-    (hd_env.site / "policy.toml").write_text("[metrics]\nmin_group_size = 3\n")
+    hd_env.write_policy("[metrics]\nmin_group_size = 3\n")
     letter = "secretariat/reformuler-courrier"
     draft(hd_env, tmp_path, letter, "--helped", "oui", "--minutes-saved", "10")
     draft(hd_env, tmp_path, letter, "--helped", "un-peu", "--minutes-saved", "5")

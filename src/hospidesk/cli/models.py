@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
-from hospidesk.engine.catalog import ModelEntry, locate
-from hospidesk.engine.verify import HashCache, verify_file
+from hospidesk.cli.output import Commands, actions
 from hospidesk.errors import ModelError
-from hospidesk.service import Workspace
+from hospidesk.service.backends import VERIFIED, model_state, verify_path
+from hospidesk.service.workspace import Workspace
 
 
-def model_state(ws: Workspace, entry: ModelEntry) -> tuple[str, Path | None]:
-    path = locate(entry, ws.paths)
-    if path is None:
-        return "absent", None
-    try:
-        verify_file(path, ws.catalog, HashCache(ws.paths.verified_models_file), entry)
-    except ModelError as exc:
-        return f"refusé — {exc.message}", path
-    return "vérifié", path
+def register(sub: Commands) -> None:
+    models = sub.add_parser("models", help="modèles approuvés")
+    models_sub = actions(models)
+    listing = models_sub.add_parser("list", help="modèles approuvés et leur état")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=list_models)
+    verify = models_sub.add_parser("verify", help="vérifier un fichier de modèle")
+    verify.add_argument("path", nargs="?", metavar="CHEMIN")
+    verify.set_defaults(handler=verify_models)
 
 
-def models_list(ws: Workspace, as_json: bool) -> int:
-    rows = []
+def list_models(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
     default = ws.catalog.default().id if ws.catalog.entries else None
+    rows = []
     for item in ws.catalog.entries:
-        entry = item.entry
-        state, path = model_state(ws, entry)
-        rows.append((entry, state, path, str(item.source)))
-    if as_json:
+        state, path = model_state(ws, item.entry)
+        rows.append((item.entry, state, path, str(item.source)))
+    if args.json:
         print(
             json.dumps(
                 [
@@ -59,9 +60,11 @@ def models_list(ws: Workspace, as_json: bool) -> int:
     return 0
 
 
-def models_verify(ws: Workspace, path: Path | None) -> int:
-    if path is not None:
-        verified = verify_file(path, ws.catalog)  # explicit check: always hash in full
+def verify_models(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    if args.path:
+        path = Path(args.path).expanduser()
+        verified = verify_path(ws, path)
         print(
             f"OK : {path} est le modèle approuvé « {verified.entry.id} » "
             f"(sha256 {verified.entry.sha256})."
@@ -74,7 +77,7 @@ def models_verify(ws: Workspace, path: Path | None) -> int:
             print(f"  {item.entry.id} : absent")
             continue
         found += 1
-        if state != "vérifié":
+        if state != VERIFIED:
             failures += 1
         print(f"  {item.entry.id} : {state} ({located})")
     if not found:

@@ -130,11 +130,11 @@ def test_export_of_a_shipped_pack_is_unsigned_and_verify_says_so(
     assert result.returncode == 0, result.stderr
     line = assert_clean_failure(run_cli(hd_env, "packs", "verify", str(out)))
     assert "n'est pas signé" in line
-    (hd_env.site / "policy.toml").write_text("[packs]\nallow_unsigned = true\n")
+    hd_env.write_policy("[packs]\nallow_unsigned = true\n")
     assert "non signé" in run_cli(hd_env, "packs", "verify", str(out)).stdout
 
 
 def test_invalid_policy_names_the_key(hd_env: Env) -> None:
-    (hd_env.site / "policy.toml").write_text("[packs]\nallow_unsigend = true\n")
+    hd_env.write_policy("[packs]\nallow_unsigend = true\n")
     line = assert_clean_failure(run_cli(hd_env, "tasks"))
     assert "clé « packs.allow_unsigend »" in line and "clé inconnue" in line

@@ -13,7 +13,7 @@ from tests.engine.servers import FakeServer, models_answer
 
 
 def policy(env: Env, body: str) -> None:
-    (env.site / "policy.toml").write_text(body, encoding="utf-8")
+    env.write_policy(body)
 
 
 def server_entry(server_id: str, url: str, **extra: str) -> str:

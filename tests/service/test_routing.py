@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -15,33 +15,24 @@ import pytest
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.remote import ServerError
 from hospidesk.errors import Cancelled
-from hospidesk.service import DraftRequest, Workspace
+from hospidesk.service.drafting import DraftEvents, DraftRun, RunLimits, run_draft
+from hospidesk.service.request import DraftRequest, prepare
+from hospidesk.service.routing import Served
+from hospidesk.service.workspace import Workspace
 from tests import canary
-from tests.conftest import SAMPLES, Env, Result, run_cli
+from tests.cli.helpers import CONVOCATION_FIELDS, field_args
+from tests.conftest import SAMPLES, TEST_SEED, Env, Result, run_cli
 from tests.documents.helpers import all_text
-from tests.engine.servers import FakeServer, LlamaServer, models_answer, stream_answer
-from tests.test_cli import CONVOCATION_FIELDS, field_args
+from tests.engine.servers import (
+    FakeServer,
+    LlamaServer,
+    models_answer,
+    server_policy,
+    stream_answer,
+)
 
 pytestmark = pytest.mark.model
 COURRIER = SAMPLES / "courrier-brut.txt"
-
-
-def write_policy(env: Env, url: str, fallback: bool = False, pseudonymise: bool = True) -> None:
-    (env.site / "policy.toml").write_text(
-        f"""
-[servers]
-fallback_local = {str(fallback).lower()}
-pseudonymise = {str(pseudonymise).lower()}
-
-[[servers.allowed]]
-id = "chu"
-name = "IA du CHU"
-url = "{url}"
-models = ["smollm2-demo"]
-schema_style = "llama.cpp"
-""",
-        encoding="utf-8",
-    )
 
 
 def canary_convocation(env: Env, *extra: str) -> Result:
@@ -71,7 +62,7 @@ def server(demo_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     hd_env: Env, server: LlamaServer, tmp_path: Path
 ) -> None:
-    write_policy(hd_env, server.url)
+    hd_env.write_policy(server_policy(server.url))
     out = tmp_path / "courrier.docx"
     result = run_cli(
         hd_env,
@@ -106,25 +97,40 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     assert sent[-1]["messages"][0]["role"] == "system"  # instructions first: prompt cache
 
 
+class Recorder(DraftEvents):
+    """What a face would be told: who writes, and the pieces of text."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.served: list[Served] = []
+        self.on_piece: Callable[[int], object] = lambda count: None
+
+    def writing(self, served: Served, structured: bool) -> None:
+        self.served.append(served)
+
+    def text(self, piece: str) -> None:
+        self.pieces.append(piece)
+        self.on_piece(len(self.pieces))
+
+
 def test_cancel_mid_stream_stops_and_the_server_stays_usable(
     hd_env: Env, server: LlamaServer
 ) -> None:
-    write_policy(hd_env, server.url)
+    hd_env.write_policy(server_policy(server.url))
     ws = Workspace.open()
     request = DraftRequest(
         "secretariat/reformuler-courrier", {}, COURRIER.read_text(encoding="utf-8"), server="chu"
     )
-    prepared = ws.prepare(request)
+    prepared = prepare(ws, request)
     engine = EngineClient()
-    received: list[str] = []
+    events = Recorder()
+    run = DraftRun(ws, engine, events)
+    events.on_piece = lambda count: count == 4 and threading.Thread(target=run.cancel).start()
     with pytest.raises(Cancelled):
-        for piece in ws.generate(prepared, engine, max_tokens=400):
-            received.append(piece)
-            if len(received) == 4:
-                threading.Thread(target=ws.cancel_remote).start()
-    assert 4 <= len(received) < 40
-    again = "".join(ws.generate(prepared, engine, max_tokens=8))
-    assert again.strip()  # the server finished with the cancelled stream and answers again
+        run.run(prepared, RunLimits(max_tokens=400, seed=TEST_SEED, keep_writing=True))
+    assert 4 <= len(events.pieces) < 40
+    again = run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=8, keep_writing=True))
+    assert again.raw.strip()  # the server finished with the cancelled stream and answers again
     assert engine.pid is None  # the local engine was never started
     ws.close()
 
@@ -133,43 +139,41 @@ def test_server_down_mid_generation_keeps_the_text_then_falls_back(
     hd_env: Env, demo_model: Path, tmp_path: Path
 ) -> None:
     doomed = LlamaServer(demo_model, tmp_path / "requests.jsonl")
-    write_policy(hd_env, doomed.url, fallback=True)
+    hd_env.write_policy(server_policy(doomed.url, fallback=True))
     ws = Workspace.open()
     request = DraftRequest(
         "secretariat/reformuler-courrier", {}, COURRIER.read_text(encoding="utf-8"), server="chu"
     )
-    prepared = ws.prepare(request)
+    prepared = prepare(ws, request)
     assert prepared.model is not None  # the local model the policy allows to fall back to
     engine = EngineClient()
-    received: list[str] = []
-    generation = ws.generate(prepared, engine, max_tokens=400)
+    events = Recorder()
+    events.on_piece = lambda count: count == 3 and doomed.kill()
+    run = DraftRun(ws, engine, events)
     with pytest.raises(ServerError) as error:
-        for piece in generation:
-            received.append(piece)
-            if len(received) == 3:
-                doomed.kill()
+        run.run(prepared, RunLimits(max_tokens=400, seed=TEST_SEED, keep_writing=True))
     assert "Le texte déjà reçu est conservé" in error.value.message
     assert "La prochaine génération utilisera le modèle de ce poste" in error.value.message
-    assert "".join(received).strip()
-    assert generation.served is not None and generation.served.backend == "serveur:chu"
+    assert "".join(events.pieces).strip()
+    assert run.received == "".join(events.pieces)  # what the caller keeps
+    assert events.served[-1].backend == "serveur:chu"
 
-    retry = ws.generate(prepared, engine, max_tokens=16)
-    text = "".join(retry)
-    assert text.strip()
-    assert retry.served is not None and retry.served.backend == "local"
+    retry = run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=16, keep_writing=True))
+    assert retry.raw.strip()
+    assert retry.served.backend == "local"
     assert retry.served.notice and "modèle de ce poste" in retry.served.notice
-    body = ws.finish(prepared.written_by(retry.served), text)
-    assert body.strip()
+    assert retry.body.strip()
     engine.close()
     ws.close()
-    events = audit_events(hd_env)
-    assert any(e["event"] == "server_fallback" for e in events)
-    run = [e for e in events if e["event"] == "task_run"][-1]
-    assert run["details"]["backend"] == "local"  # type: ignore[index]
+    events_ = audit_events(hd_env)
+    assert any(e["event"] == "server_fallback" for e in events_)
+    run_record = [e for e in events_ if e["event"] == "task_run"][-1]
+    assert run_record["details"]["backend"] == "local"  # type: ignore[index]
 
 
 def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> None:
-    write_policy(hd_env, "http://127.0.0.1:9/v1", fallback=False)  # nothing listens on 9
+    # nothing listens on port 9
+    hd_env.write_policy(server_policy("http://127.0.0.1:9/v1", fallback=False))
     hd_args = ["--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)]
     result = run_cli(hd_env, "draft", *hd_args, "--server", "chu")
     assert result.returncode == 4
@@ -178,7 +182,7 @@ def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> 
 
 
 def test_patient_identifiers_never_reach_the_server(hd_env: Env, server: LlamaServer) -> None:
-    write_policy(hd_env, server.url)
+    hd_env.write_policy(server_policy(server.url))
     before = len(server.bodies())
     result = canary_convocation(hd_env, "--max-tokens", "48")
     assert result.returncode == 0, result.stderr
@@ -202,7 +206,7 @@ def test_the_draft_gets_the_identifiers_back(hd_env: Env, tmp_path: Path) -> Non
         stream_answer(handler, [user[i : i + 3] for i in range(0, len(user), 3)])
 
     server = FakeServer(echo)
-    write_policy(hd_env, server.url)
+    hd_env.write_policy(server_policy(server.url))
     out = tmp_path / "convocation.docx"
     result = canary_convocation(hd_env, "--out", str(out))
     server.close()

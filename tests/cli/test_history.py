@@ -94,7 +94,7 @@ def test_retention_purges_at_start_and_audits_the_count(hd_env: Env, tmp_path: P
     database = hd_env.home / "data" / "history.sqlite3"
     with sqlite3.connect(database) as db:
         db.execute("UPDATE drafts SET updated_at='2020-01-01T00:00:00+00:00'")
-    (hd_env.site / "policy.toml").write_text("[history]\nretention_days = 7\n")
+    hd_env.write_policy("[history]\nretention_days = 7\n")
     draft(hd_env, tmp_path)  # the next start purges, then keeps the new draft
     assert len(run_cli(hd_env, "history", "list").stdout.strip().splitlines()) == 1
     events = [
@@ -118,7 +118,7 @@ def test_show_export_and_delete_a_kept_draft(hd_env: Env, tmp_path: Path) -> Non
     from docx import Document
 
     text = "\n".join(p.text for p in Document(str(again)).paragraphs)
-    assert shown.stdout.strip().splitlines()[0] in text
+    assert shown.stdout.strip().splitlines()[0].strip() in text
     assert "Aucun brouillon" in assert_clean_failure(run_cli(hd_env, "history", "show", "ffff0000"))
     assert run_cli(hd_env, "history", "delete", draft_id).returncode == 0
     assert run_cli(hd_env, "history", "list").stdout == ""

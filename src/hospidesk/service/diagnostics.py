@@ -1,18 +1,21 @@
-"""``hospidesk doctor``: what an IT technician checks first on a workstation."""
+"""What an IT technician checks first on a workstation (``hospidesk doctor``)."""
 
 from __future__ import annotations
 
 import platform
 import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
 from hospidesk import __version__
-from hospidesk.models_cli import model_state
-from hospidesk.service import Workspace, physical_cores
+from hospidesk.errors import HospiDeskError
+from hospidesk.service.backends import ABSENT, VERIFIED, model_state, physical_cores
+from hospidesk.service.workspace import Workspace
+from hospidesk.storage import recovery_key
+from hospidesk.storage.crypto import public_fingerprint
+from hospidesk.storage.keys import keyring_state
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class Check:
     label: str
     ok: bool
     detail: str
+    blocking: bool = False
+    """A failure that stops HospiDesk from drafting (the engine, the models)."""
 
 
 def servers_state(ws: Workspace) -> Check:
@@ -71,25 +76,16 @@ def network_state() -> Check:
     return Check("Réseau", True, detail)
 
 
-def keyring_state() -> Check:
-    try:
-        import keyring
-        from keyring.backends import fail
-
-        backend = keyring.get_keyring()
-    except Exception as exc:
-        return Check("Trousseau du système", False, f"indisponible ({type(exc).__name__})")
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if isinstance(backend, fail.Keyring):
-        return Check("Trousseau du système", False, f"aucun trousseau utilisable ({name})")
-    return Check("Trousseau du système", True, name)
+def keyring_check() -> Check:
+    state = keyring_state()
+    return Check("Trousseau du système", state.usable, state.backend)
 
 
 def engine_state() -> Check:
     try:
-        import llama_cpp
+        import llama_cpp  # only here: importing it loads the native library
     except ImportError as exc:
-        return Check("Moteur llama.cpp", False, f"non installé ({exc})")
+        return Check("Moteur llama.cpp", False, f"non installé ({exc})", blocking=True)
     info = llama_cpp.llama_print_system_info().decode("utf-8", "replace")
     features = sorted(
         {part.split("=")[0].strip() for part in info.split("|") if "= 1" in part or "=1" in part}
@@ -103,10 +99,6 @@ def engine_state() -> Check:
 
 
 def recovery_key_state(ws: Workspace) -> Check:
-    from hospidesk.errors import HospiDeskError
-    from hospidesk.storage import recovery_key
-    from hospidesk.storage.crypto import public_fingerprint
-
     label = "Clé de secours de l'historique (DSI)"
     path = ws.paths.site_recovery_key
     if not path.exists():
@@ -124,7 +116,23 @@ def recovery_key_state(ws: Workspace) -> Check:
     return Check(label, True, f"empreinte {fingerprint} ; {state}")
 
 
-def run_doctor(ws: Workspace) -> int:
+def model_checks(ws: Workspace) -> list[Check]:
+    checks = []
+    present = 0
+    for item in ws.catalog.entries:
+        state, path = model_state(ws, item.entry)
+        if path is not None:
+            present += 1
+        ok = state in (VERIFIED, ABSENT)
+        checks.append(Check(f"Modèle {item.entry.id}", ok, state, blocking=True))
+    if not present:
+        checks.append(Check("Modèles", False, "aucun modèle approuvé n'est présent", blocking=True))
+    return checks
+
+
+def run_checks(ws: Workspace) -> list[Check]:
+    """Every check, in the order a technician reads them."""
+    memory = psutil.virtual_memory()
     checks: list[Check] = [
         Check(
             "HospiDesk",
@@ -135,20 +143,12 @@ def run_doctor(ws: Workspace) -> int:
         Check(
             "Processeur et mémoire",
             True,
-            f"{physical_cores()} cœurs physiques, {psutil.virtual_memory().total / 1024**3:.1f} "
-            f"Go de mémoire, {psutil.virtual_memory().available / 1024**3:.1f} Go disponibles",
+            f"{physical_cores()} cœurs physiques, {memory.total / 1024**3:.1f} "
+            f"Go de mémoire, {memory.available / 1024**3:.1f} Go disponibles",
         ),
         engine_state(),
+        *model_checks(ws),
     ]
-    present = 0
-    for item in ws.catalog.entries:
-        state, path = model_state(ws, item.entry)
-        if path is not None:
-            present += 1
-        ok = state in ("vérifié", "absent")
-        checks.append(Check(f"Modèle {item.entry.id}", ok, state))
-    if not present:
-        checks.append(Check("Modèles", False, "aucun modèle approuvé n'est présent"))
     site = ws.paths.site
     site_detail = str(site.path)
     if site.override_ignored:
@@ -171,18 +171,5 @@ def run_doctor(ws: Workspace) -> int:
             "renseignées" if not missing else "à renseigner : " + ", ".join(missing),
         )
     )
-    checks.append(keyring_state())
-    checks.append(recovery_key_state(ws))
-    checks.append(servers_state(ws))
-    checks.append(network_state())
-
-    for check in checks:
-        mark = "OK " if check.ok else "!! "
-        print(f"{mark} {check.label} : {check.detail}")
-    failed = [c for c in checks if not c.ok]
-    sys.stdout.flush()
-    return (
-        1
-        if any(c.label.startswith("Modèle") or c.label.startswith("Moteur") for c in failed)
-        else 0
-    )
+    checks += [keyring_check(), recovery_key_state(ws), servers_state(ws), network_state()]
+    return checks

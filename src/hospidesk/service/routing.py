@@ -11,22 +11,22 @@ that the next draft does not wait for it again.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hospidesk.engine.client import EngineClient
-from hospidesk.engine.protocol import Message
+from hospidesk.engine.protocol import Done, GenerationOptions, Message
 from hospidesk.engine.remote import ServerClient, ServerError
 from hospidesk.engine.verify import VerifiedModel
-from hospidesk.errors import EngineError
-from hospidesk.governance.audit import AuditEvent
+from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.governance.pseudonyms import Pseudonyms
 from hospidesk.policy import ServerEntry, ServersPolicy
+from hospidesk.storage.keys import server_api_key
 
-KEYRING_SERVICE = "hospidesk-server"
 RETRY_AFTER_SECONDS = 60.0
+OnText = Callable[[str, int], None]
+"""Receives each piece of text and the number of tokens written so far."""
 
 
 @dataclass(frozen=True)
@@ -51,39 +51,28 @@ class Served:
     def local(cls, model: VerifiedModel, notice: str | None = None) -> Served:
         return cls("local", model.entry.id, model.entry.sha256, notice)
 
+    @classmethod
+    def server(cls, target: RemoteTarget) -> Served:
+        return cls(f"serveur:{target.server.id}", target.model)
+
     @property
     def remote(self) -> bool:
         return self.backend != "local"
 
 
-class Generation:
-    """The pieces of text of one generation; ``served`` is known once the first one came."""
+@dataclass(frozen=True)
+class ServerOutcome:
+    """The server wrote the draft (``done``: its statistics), or why the local model must."""
 
-    def __init__(self, source: Callable[[Generation], Iterator[str]]) -> None:
-        self.served: Served | None = None
-        self.count: Callable[[], int] = lambda: 0
-        """Tokens generated so far (set by whoever streams)."""
-        self._pieces = source(self)  # a generator: nothing runs before the first piece
-
-    def __iter__(self) -> Iterator[str]:
-        return self._pieces
-
-    @property
-    def tokens(self) -> int:
-        return self.count()
+    done: Done | None = None
+    notice: str | None = None
 
 
 def api_key(server: ServerEntry) -> str | None:
     """The server's API key from the OS keyring (``hospidesk servers key ID`` stores it)."""
     if not server.api_key:
         return None
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        key = keyring.get_password(KEYRING_SERVICE, server.id)
-    except KeyringError:
-        key = None
+    key = server_api_key(server.id)
     if not key:
         raise ServerError(
             f"Clé d'API du serveur « {server.name} » introuvable dans le trousseau du système : "
@@ -106,6 +95,7 @@ class Router:
         self._down_until: dict[str, float] = {}
 
     def client(self, server: ServerEntry) -> ServerClient:
+        """The client of a listed server (its CA file, API key and address guard)."""
         if server.id not in self._clients:
             ca = self._site / server.ca_file if server.ca_file else None
             self._clients[server.id] = ServerClient(
@@ -129,76 +119,58 @@ class Router:
     def _mark_down(self, server: ServerEntry) -> None:
         self._down_until[server.id] = time.monotonic() + RETRY_AFTER_SECONDS
 
-    def run(
+    def stream(
         self,
-        generation: Generation,
-        remote: RemoteTarget | None,
-        local: VerifiedModel | None,
-        engine: EngineClient,
-        ensure_local: Callable[[], None],
-        messages: tuple[Message, ...],
-        names: list[str],
-        **options: object,
-    ) -> Iterator[str]:
-        """Stream from the server when one is chosen and up, else from the local engine."""
-        notice = None
-        if remote is not None:
-            done, notice = yield from self._try_server(
-                generation, remote, local, messages, names, options
-            )
-            if done:
-                return
-            self._check_fallback(remote, local)
-            assert local is not None
-            self._audit(
-                AuditEvent(
-                    "server_fallback",
-                    model_sha256=local.entry.sha256,
-                    details={"server": remote.server.id, "model": local.entry.id},
-                )
-            )
-        if local is None:
-            raise EngineError("Aucun modèle local n'est disponible sur ce poste.")
-        ensure_local()
-        generation.served = Served.local(local, notice)
-        generation.count = lambda: engine.generated
-        yield from engine.generate(messages, **options)  # type: ignore[arg-type]
-
-    def _try_server(
-        self,
-        generation: Generation,
         remote: RemoteTarget,
         local: VerifiedModel | None,
         messages: tuple[Message, ...],
         names: list[str],
-        options: dict[str, object],
-    ) -> Generator[str, None, tuple[bool, str]]:
-        """Stream from the server; (True, "") when it wrote the draft, else (False, why the
-        local model writes it). A failure that cannot fall back is raised."""
+        options: GenerationOptions,
+        on_text: OnText,
+    ) -> ServerOutcome:
+        """Stream the server's text to ``on_text``: the server wrote the draft, or (``notice``,
+        French, audited) the local model ``local`` must write it instead.
+
+        A failure that cannot fall back is raised: after text was received (it stays with
+        the caller), when the policy forbids the fallback, or without a local model.
+        """
         if self.is_down(remote.server):
-            return False, (
+            notice = (
                 f"Le serveur « {remote.server.name} » ne répondait pas il y a moins d'une "
                 "minute : le modèle de ce poste rédige ce brouillon."
             )
-        received = False
-        try:
-            for piece in self._remote(generation, remote, messages, names, options):
-                received = True
-                yield piece
-            return True, ""
-        except ServerError as exc:
-            can_fall_back = self.policy.fallback_local and local is not None
-            if exc.unreachable or received:
-                self._mark_down(remote.server)
-            if received or not exc.unreachable or not can_fall_back:
-                kept = " Le texte déjà reçu est conservé." if received else ""
-                then = (
-                    " La prochaine génération utilisera le modèle de ce poste."
-                    if received and can_fall_back
-                    else ""
-                )
-                raise ServerError(exc.message + kept + then) from None
-            return False, f"{exc.message} Le modèle de ce poste a rédigé ce brouillon."
+        else:
+            try:
+                return ServerOutcome(self._remote(remote, messages, names, options, on_text))
+            except _Failed as failed:
+                notice = self._fallback_notice(remote, failed, local)
+        self._check_fallback(remote, local)
+        assert local is not None
+        self._audit(
+            AuditEvent(
+                AuditKind.SERVER_FALLBACK,
+                model_sha256=local.entry.sha256,
+                details={"server": remote.server.id, "model": local.entry.id},
+            )
+        )
+        return ServerOutcome(notice=notice)
+
+    def _fallback_notice(
+        self, remote: RemoteTarget, failed: _Failed, local: VerifiedModel | None
+    ) -> str:
+        exc, received = failed.error, failed.received
+        can_fall_back = self.policy.fallback_local and local is not None
+        if exc.unreachable or received:
+            self._mark_down(remote.server)
+        if received or not exc.unreachable or not can_fall_back:
+            kept = " Le texte déjà reçu est conservé." if received else ""
+            then = (
+                " La prochaine génération utilisera le modèle de ce poste."
+                if received and can_fall_back
+                else ""
+            )
+            raise ServerError(exc.message + kept + then) from None
+        return f"{exc.message} Le modèle de ce poste a rédigé ce brouillon."
 
     def _check_fallback(self, remote: RemoteTarget, local: VerifiedModel | None) -> None:
         if not self.policy.fallback_local:
@@ -214,42 +186,67 @@ class Router:
 
     def _remote(
         self,
-        generation: Generation,
         remote: RemoteTarget,
         messages: tuple[Message, ...],
         names: list[str],
-        options: dict[str, object],
-    ) -> Iterator[str]:
-        client = self.client(remote.server)
+        options: GenerationOptions,
+        on_text: OnText,
+    ) -> Done | None:
+        received = False
+        try:
+            client = self.client(remote.server)
+            self._check_model(client, remote)
+            for piece in self._pieces(client, remote, messages, names, options):
+                received = True
+                on_text(piece, client.generated)
+        except ServerError as exc:
+            raise _Failed(exc, received) from None
+        return client.last_done
+
+    def _check_model(self, client: ServerClient, remote: RemoteTarget) -> None:
         key = (remote.server.id, remote.model)
         if key not in self._checked:
             client.check_model(remote.model)
             self._checked.add(key)
             self._audit(
                 AuditEvent(
-                    "server_connected",
+                    AuditKind.SERVER_CONNECTED,
                     details={"server": remote.server.id, "model": remote.model},
                 )
             )
+
+    def _pieces(
+        self,
+        client: ServerClient,
+        remote: RemoteTarget,
+        messages: tuple[Message, ...],
+        names: list[str],
+        options: GenerationOptions,
+    ) -> Iterator[str]:
         pseudonyms = Pseudonyms(names) if self.policy.pseudonymise else None
-        if pseudonyms is not None:
-            # The task's instructions (system message) come from a signed pack and stay
-            # unchanged, so that the server's prompt cache still recognises them.
-            messages = tuple(
-                Message(m.role, pseudonyms.protect(m.content)) if m.role == "user" else m
-                for m in messages
-            )
-        generation.served = Served(f"serveur:{remote.server.id}", remote.model)
-        generation.count = lambda: client.generated
-        pieces = client.generate(messages, remote.model, **options)  # type: ignore[arg-type]
         if pseudonyms is None:
-            yield from pieces
+            yield from client.generate(messages, remote.model, options)
             return
+        # The task's instructions (system message) come from a signed pack and stay
+        # unchanged, so that the server's prompt cache still recognises them.
+        protected = tuple(
+            Message(m.role, pseudonyms.protect(m.content)) if m.role == "user" else m
+            for m in messages
+        )
         restorer = pseudonyms.restorer()
-        for piece in pieces:
+        for piece in client.generate(protected, remote.model, options):
             text = restorer.feed(piece)
             if text:
                 yield text
         rest = restorer.flush()
         if rest:
             yield rest
+
+
+class _Failed(Exception):
+    """A server error, and whether text had come before it."""
+
+    def __init__(self, error: ServerError, received: bool) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.received = received

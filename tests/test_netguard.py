@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from hospidesk.engine.netguard import NetworkRefused, check_allowed, normalise_server_url
+from hospidesk.netguard import NetworkRefused, check_allowed, normalise_server_url
 
 
 @dataclass(frozen=True)

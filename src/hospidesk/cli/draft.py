@@ -1,0 +1,256 @@
+"""``hospidesk draft``: one task headless, the text streamed to stdout; ``hospidesk tasks``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from hospidesk.cli.output import Commands, err
+from hospidesk.documents.sources import read_source_bytes
+from hospidesk.engine.client import EngineClient
+from hospidesk.errors import Cancelled, HospiDeskError, UsageError
+from hospidesk.fsutil import check_writable_target
+from hospidesk.packs.model import identifiers_in
+from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, Extraction, RunLimits
+from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
+from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
+from hospidesk.service.routing import Served
+from hospidesk.service.session import open_session, require_rules
+from hospidesk.service.usage import record_use
+from hospidesk.service.workspace import Workspace
+from hospidesk.storage.history import DraftContent
+
+
+def register(sub: Commands) -> None:
+    draft = sub.add_parser("draft", help="rédiger un document sans fenêtre")
+    draft.add_argument("--task", required=True, metavar="PACK/TÂCHE")
+    draft.add_argument("--field", action="append", default=[], metavar="NOM=VALEUR")
+    draft.add_argument("--source", metavar="FICHIER|-", help=".txt, .eml ou .docx ; - pour stdin")
+    draft.add_argument("--out", metavar="FICHIER.docx")
+    draft.add_argument("--model", metavar="ID")
+    draft.add_argument(
+        "--server",
+        metavar="ID",
+        help="serveur d'inférence autorisé par la politique (« local » : ce poste)",
+    )
+    draft.add_argument("--max-tokens", type=int, metavar="N", help="longueur maximale du texte")
+    draft.add_argument("--seed", type=int, metavar="N", help="graine (résultat reproductible)")
+    # Tests and benchmarks: write --max-tokens tokens whatever the model would say.
+    draft.add_argument("--keep-writing", action="store_true", help=argparse.SUPPRESS)
+    draft.add_argument(
+        "--helped", choices=("oui", "un-peu", "non"), help="votre avis : la tâche a-t-elle aidé ?"
+    )
+    draft.add_argument(
+        "--minutes-saved", type=_minutes, metavar="N", help="minutes gagnées (environ)"
+    )
+    draft.set_defaults(handler=run_draft_command)
+
+    tasks = sub.add_parser("tasks", help="lister les tâches disponibles")
+    tasks.add_argument("--role", metavar="MÉTIER")
+    tasks.add_argument("--json", action="store_true")
+    tasks.set_defaults(handler=list_tasks)
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu, reçu « {text} »") from None
+    if not 0 <= value <= 480:
+        raise argparse.ArgumentTypeError("entre 0 et 480 minutes")
+    return value
+
+
+def _parse_fields(raw: list[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in raw:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--field attend NOM=VALEUR, reçu : « {item} ».")
+        fields[name.strip()] = value.replace("\\n", "\n")
+    return fields
+
+
+def _request(args: argparse.Namespace) -> DraftRequest:
+    source_text = source_file = None
+    if args.source == "-":
+        source_text = read_source_bytes(sys.stdin.buffer.read(), "entrée standard")
+    elif args.source:
+        source_file = Path(args.source).expanduser()
+    return DraftRequest(
+        args.task, _parse_fields(args.field), source_text, source_file, args.model, args.server
+    )
+
+
+class Terminal(DraftEvents):
+    """The draft's text on stdout as it comes; what happens on stderr."""
+
+    def __init__(self, prepared: PreparedDraft) -> None:
+        self.labels = {f.name: f.label for f in prepared.task.task.fields}
+
+    def extracting(self) -> None:
+        err("Lecture des informations du texte source…")
+
+    def extracted(self, extraction: Extraction) -> None:
+        if extraction.values:
+            err("Valeurs lues dans le texte source (à vérifier) :")
+            for name, value in extraction.values.items():
+                err(f"  {self.labels[name]} : {value}")
+        for name, reason in extraction.rejected.items():
+            err(f"  {self.labels[name]} : valeur lue écartée ({reason.rstrip('.')}).")
+
+    def writing(self, served: Served, structured: bool) -> None:
+        if structured:
+            err("Rédaction de la synthèse structurée…")
+
+    def text(self, piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+
+def _notices(ws: Workspace, prepared: PreparedDraft, out: Path | None) -> None:
+    """Where the text goes, the patient identifiers it holds, missing letterhead details."""
+    found = identifiers_in(prepared.task.task, prepared.values, prepared.source)
+    remote = prepared.remote
+    if remote is not None:
+        err(f"Rédaction par le serveur « {remote.server.name} » (modèle {remote.model}).")
+    if found and remote is not None and ws.policy.servers.pseudonymise:
+        err(
+            f"Le texte contient des identifiants de patient : {found}. Ils sont remplacés par "
+            "des pseudonymes avant l'envoi au serveur et remis dans le brouillon sur ce poste."
+        )
+    elif found:
+        where = "sont envoyés au serveur de l'hôpital" if remote else "restent sur ce poste"
+        err(
+            f"Le texte contient des identifiants de patient : {found}. Ils {where} et ne sont "
+            "écrits dans aucun journal."
+        )
+    missing = ws.settings.missing_details()
+    if out is not None and missing:
+        err(
+            "Attention : coordonnées non renseignées (" + ", ".join(missing) + ") ; "
+            "voir « hospidesk settings »."
+        )
+
+
+def _generate(ws: Workspace, prepared: PreparedDraft, limits: RunLimits) -> DraftResult:
+    """run_draft with this command's engine; Ctrl-C stops it and writes nothing."""
+    engine = EngineClient()
+    run = DraftRun(ws, engine, Terminal(prepared))
+    try:
+        return run.run(prepared, limits)
+    except KeyboardInterrupt:
+        run.cancel()
+        engine.close(grace=0.3)
+        sys.stdout.write("\n")
+        raise Cancelled("Génération interrompue : aucun fichier n'a été écrit.") from None
+    except HospiDeskError:
+        if run.received:  # a server that failed mid-stream: what came is kept in the history
+            sys.stdout.write("\n")
+            partial = run.received
+            content = DraftContent(dict(prepared.values), prepared.source, partial, partial)
+            try:
+                remember(ws, prepared.task, content, INTERRUPTED)
+                err("Texte partiel conservé dans l'historique (hospidesk history list).")
+            except HospiDeskError:
+                pass
+        raise
+    finally:
+        engine.close()
+        ws.close()
+
+
+def run_draft_command(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    ws = Workspace.open()
+    require_rules(ws)
+    open_session(ws, "cli")
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        if out.suffix.lower() != ".docx":
+            raise UsageError(f"Le fichier de sortie doit se terminer par .docx : {out}")
+        check_writable_target(out)
+    if args.max_tokens is not None and not 0 < args.max_tokens <= 8192:
+        raise UsageError("--max-tokens doit être compris entre 1 et 8192.")
+    prepared = prepare(ws, _request(args))
+    _notices(ws, prepared, out)
+    result = _generate(ws, prepared, RunLimits(args.max_tokens, args.seed, args.keep_writing))
+    if result.served.notice:
+        err(result.served.notice)
+    structured = prepared.task.task.structured
+    sys.stdout.write(result.body if structured else "\n")
+    sys.stdout.flush()
+    final = result.prepared
+    if out is not None:
+        export_draft(
+            ws, ExportRequest(final.task.ref, final.values, result.body, result.served), out
+        )
+        err(f"Document enregistré : {out}")
+    content = DraftContent(dict(final.values), final.source, result.raw, result.body)
+    try:
+        remember(ws, final.task, content, EXPORTED if out else KEPT)
+    except HospiDeskError as exc:
+        err(f"Brouillon non conservé dans l'historique : {exc.message}")
+    try:
+        record_use(
+            ws,
+            final.task,
+            result.served.model,
+            "exporté" if out else "affiché",
+            time.monotonic() - started,
+            result.body,
+            result.body,
+            args.helped,
+            args.minutes_saved,
+        )
+    except HospiDeskError as exc:
+        err(f"Mesure d'usage non enregistrée : {exc.message}")
+    return 0
+
+
+def list_tasks(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    tasks = ws.tasks()
+    if args.role:
+        tasks = [t for t in tasks if args.role in (t.pack.manifest.job, t.pack.id)]
+    for problem in ws.pack_problems:
+        err(problem)
+    if args.json:
+        payload = [
+            {
+                "ref": t.ref,
+                "pack": t.pack.id,
+                "pack_version": t.pack.manifest.version,
+                "job": t.pack.manifest.job,
+                "title": t.task.title,
+                "description": t.task.description,
+                "source": t.task.source.mode.value,
+                "fields": [
+                    {
+                        "name": f.name,
+                        "label": f.label,
+                        "type": f.type.value,
+                        "required": f.required,
+                        "default": f.default,
+                        "choices": list(f.choices),
+                    }
+                    for f in t.task.fields
+                ],
+            }
+            for t in tasks
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    current = None
+    for t in tasks:
+        if t.pack.id != current:
+            current = t.pack.id
+            print(f"\n{t.pack.manifest.title} ({t.pack.id} {t.pack.manifest.version})")
+        print(f"  {t.ref:<48} {t.task.title}")
+    if not tasks:
+        err("Aucune tâche disponible.")
+    return 0

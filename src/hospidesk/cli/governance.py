@@ -1,0 +1,91 @@
+"""``hospidesk rules``, ``audit`` and ``stats``: the usage rules, the audit trail, and the
+measured benefit's anonymous aggregates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hospidesk.cli.output import Commands, actions, err
+from hospidesk.errors import HospiDeskError
+from hospidesk.fsutil import atomic_write_text, check_writable_target
+from hospidesk.service.session import accept_rules, rules, rules_accepted
+from hospidesk.service.usage import stats_export
+from hospidesk.service.workspace import Workspace
+
+
+class AuditFailure(HospiDeskError):
+    exit_code = 7
+
+
+def register(sub: Commands) -> None:
+    rules_parser = sub.add_parser("rules", help="charte d'utilisation : lire, accepter")
+    rules_sub = actions(rules_parser)
+    rules_sub.add_parser("show", help="afficher la charte").set_defaults(handler=show_rules)
+    rules_sub.add_parser("accept", help="accepter la charte").set_defaults(handler=accept)
+
+    audit = sub.add_parser("audit", help="journal d'audit : vérifier, exporter")
+    audit_sub = actions(audit)
+    audit_sub.add_parser("verify", help="vérifier l'intégrité du journal").set_defaults(
+        handler=verify_audit
+    )
+    export = audit_sub.add_parser("export", help="exporter le journal (JSON lines)")
+    export.add_argument("--out", required=True, metavar="FICHIER")
+    export.set_defaults(handler=export_audit)
+
+    stats = sub.add_parser("stats", help="mesure des gains (agrégats sans contenu)")
+    stats.add_argument("--format", choices=("csv", "json"), default="csv")
+    stats.add_argument("--out", metavar="FICHIER", help="sinon, sur la sortie standard")
+    stats.set_defaults(handler=export_stats)
+
+
+def show_rules(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    current = rules(ws)
+    print(current.text.rstrip())
+    state = "acceptée" if rules_accepted(ws) else "pas encore acceptée (hospidesk rules accept)"
+    err(f"Version {current.version} : {state}.")
+    return 0
+
+
+def accept(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    accept_rules(ws)
+    err(f"Charte d'utilisation (version {rules(ws).version}) acceptée.")
+    return 0
+
+
+def verify_audit(args: argparse.Namespace) -> int:
+    result = Workspace.open().audit.verify()
+    if not result.ok:
+        raise AuditFailure(f"Journal d'audit altéré : {result.problem}.")
+    print(
+        f"Journal d'audit intègre : {result.records} enregistrements, "
+        f"{result.checkpoints} points de contrôle signés."
+    )
+    return 0
+
+
+def export_audit(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    out = Path(args.out).expanduser()
+    check_writable_target(out)
+    lines = ws.audit.export(out)
+    err(f"Journal d'audit exporté ({lines} lignes JSON) : {out}")
+    return 0
+
+
+def export_stats(args: argparse.Namespace) -> int:
+    export = stats_export(Workspace.open(), args.format)
+    if not args.out:
+        sys.stdout.write(export.text)
+        return 0
+    out = Path(args.out).expanduser()
+    check_writable_target(out)
+    atomic_write_text(out, export.text, mode=0o644)
+    err(
+        f"Mesures exportées : {export.groups} groupes (tâche × semaine), dont "
+        f"{export.suppressed} masqués (moins de {export.threshold} usages) : {out}"
+    )
+    return 0

@@ -1,0 +1,121 @@
+"""``hospidesk packs ...``: list, import, export, verify, sign, keygen."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from hospidesk.cli.output import Commands, actions
+from hospidesk.fsutil import check_writable_target
+from hospidesk.packs.signing import generate_keypair
+from hospidesk.service.library import (
+    export_pack,
+    import_pack,
+    inspect_pack,
+    installed_packs,
+    sign_pack,
+)
+from hospidesk.service.session import open_session
+from hospidesk.service.workspace import Workspace
+
+
+def register(sub: Commands) -> None:
+    packs = sub.add_parser("packs", help="packs de tâches : lister, importer, signer…")
+    packs_sub = actions(packs)
+    listing = packs_sub.add_parser("list", help="packs installés et leur état")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=list_packs)
+    imported = packs_sub.add_parser("import", help="importer un fichier de pack")
+    imported.add_argument("file", metavar="FICHIER")
+    imported.set_defaults(handler=import_file)
+    exported = packs_sub.add_parser("export", help="exporter un pack dans un fichier")
+    exported.add_argument("pack", metavar="PACK")
+    exported.add_argument("--out", required=True, metavar="FICHIER")
+    exported.set_defaults(handler=export_file)
+    verify = packs_sub.add_parser("verify", help="vérifier un fichier de pack")
+    verify.add_argument("file", metavar="FICHIER")
+    verify.set_defaults(handler=verify_file)
+    sign = packs_sub.add_parser("sign", help="signer un dossier de pack")
+    sign.add_argument("folder", metavar="DOSSIER")
+    sign.add_argument("--key", required=True, metavar="CLÉ.key")
+    sign.add_argument("--out", required=True, metavar="FICHIER")
+    sign.set_defaults(handler=sign_folder)
+    keygen = packs_sub.add_parser("keygen", help="créer une paire de clés de signature")
+    keygen.add_argument("--out", required=True, metavar="PRÉFIXE")
+    keygen.set_defaults(handler=make_keys)
+
+
+def _signer_label(signer: str | None) -> str:
+    return f"signé par la clé {signer}" if signer else "non signé"
+
+
+def list_packs(args: argparse.Namespace) -> int:
+    rows = installed_packs(Workspace.open())
+    if args.json:
+        print(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        state = "actif" if row.active else f"inactif — {row.reason}"
+        signer = f", clé {row.signer}" if row.signer else ""
+        print(
+            f"{row.id:<20} {row.version:<8} {row.origin:<8} {row.tasks:>2} tâches  "
+            f"{row.title}{signer} : {state}"
+        )
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    open_session(ws, "cli")
+    result = import_pack(ws, Path(args.file))
+    manifest = result.pack.manifest
+    replaced = (
+        f" (remplace la version {result.previous_version})" if result.previous_version else ""
+    )
+    print(
+        f"Pack « {manifest.title} » {manifest.version} installé{replaced}, "
+        f"{_signer_label(result.signer)} : {len(result.pack.tasks)} tâche(s)."
+    )
+    return 0
+
+
+def verify_file(args: argparse.Namespace) -> int:
+    contents, manifest, signer = inspect_pack(Workspace.open(), Path(args.file))
+    print(
+        f"OK : pack « {manifest.title} » ({manifest.id} {manifest.version}), "
+        f"{len(contents.files)} fichiers vérifiés, {_signer_label(signer)}."
+    )
+    return 0
+
+
+def export_file(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if export_pack(Workspace.open(), args.pack, out):
+        print(f"Pack exporté avec sa signature d'origine : {out}")
+    else:
+        print(f"Pack exporté sans signature : {out} (à signer avec « hospidesk packs sign »)")
+    return 0
+
+
+def sign_folder(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    pack, statement = sign_pack(Path(args.folder), Path(args.key), out)
+    print(
+        f"Pack « {pack.id} » {pack.manifest.version} signé avec la clé {statement.key_id} : "
+        f"{out} ({len(statement.files)} fichiers)"
+    )
+    return 0
+
+
+def make_keys(args: argparse.Namespace) -> int:
+    prefix = Path(args.out)
+    check_writable_target(prefix)
+    kid = generate_keypair(prefix)
+    print(f"Clé créée : {prefix}.key (privée, à garder secrète) et {prefix}.pub (publique).")
+    print(
+        f"Identifiant de la clé : {kid}. La DSI place {prefix.name}.pub dans le dossier "
+        "trusted-keys/ du répertoire de la DSI pour approuver les packs signés avec elle."
+    )
+    return 0

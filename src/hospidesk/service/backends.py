@@ -1,0 +1,195 @@
+"""Which model writes: the catalog's entries the policy allows, their files verified, the
+memory they need, and loading one into the engine (or a server, see ``routing``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from hospidesk.engine.catalog import MIB, ModelEntry, locate
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
+from hospidesk.errors import HospiDeskError, ModelError, UsageError
+from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.policy import ServerEntry
+from hospidesk.service.routing import RemoteTarget
+from hospidesk.service.workspace import Workspace
+
+DEFAULT_CONTEXT = 4096
+VERIFIED = "vérifié"
+ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    n_ctx: int
+    n_threads: int
+    n_gpu_layers: int
+
+
+def physical_cores() -> int:
+    return psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
+
+
+def model_entry(ws: Workspace, model_id: str | None = None) -> ModelEntry:
+    """The model asked for, or the one in the settings, or the default; if allowed."""
+    chosen = model_id or ws.settings.get("moteur.modele").strip() or None
+    entry = ws.catalog.by_id(chosen) if chosen else allowed_default(ws)
+    if not ws.policy.models.allows(entry.id, entry.sha256):
+        raise ModelError(
+            f"Modèle « {entry.id} » non autorisé par la politique de la DSI sur ce poste."
+        )
+    return entry
+
+
+def allowed_default(ws: Workspace) -> ModelEntry:
+    default = ws.catalog.default()
+    if ws.policy.models.allows(default.id, default.sha256):
+        return default
+    for item in ws.catalog.entries:
+        if ws.policy.models.allows(item.entry.id, item.entry.sha256):
+            return item.entry
+    raise ModelError("Aucun modèle du catalogue n'est autorisé par la politique de la DSI.")
+
+
+def verify_model(ws: Workspace, entry: ModelEntry) -> VerifiedModel:
+    """The entry's file, found in the site or user folder and checked against its hash."""
+    path = locate(entry, ws.paths)
+    if path is None:
+        raise ModelError(
+            f"Modèle « {entry.id} » introuvable : placez {entry.file} dans "
+            f"{ws.paths.site_models_dir} ou {ws.paths.user_models_dir}."
+        )
+    return verify_file(path, ws.catalog, HashCache(ws.paths.verified_models_file), entry)
+
+
+def check_memory(entry: ModelEntry) -> None:
+    available = psutil.virtual_memory().available
+    if entry.ram_mb * MIB > available:
+        raise ModelError(
+            f"Mémoire insuffisante pour le modèle « {entry.id} » : il faut environ "
+            f"{entry.ram_mb / 1024:.1f} Go, {available / 1024**3:.1f} Go sont disponibles. "
+            "Fermez des applications ou choisissez un modèle plus petit."
+        )
+
+
+def usable_model(ws: Workspace, model_id: str | None = None) -> VerifiedModel:
+    """The model that writes on this workstation: allowed, verified, and it fits in memory."""
+    entry = model_entry(ws, model_id)
+    model = verify_model(ws, entry)
+    check_memory(entry)
+    return model
+
+
+def fallback_model(ws: Workspace) -> VerifiedModel | None:
+    """The local model a server's draft falls back to, if the policy allows and it fits."""
+    if not ws.policy.servers.fallback_local:
+        return None
+    try:
+        return usable_model(ws)
+    except HospiDeskError:
+        return None
+
+
+def model_state(ws: Workspace, entry: ModelEntry) -> tuple[str, Path | None]:
+    """« vérifié », « absent » or « refusé — why », and where the file is."""
+    path = locate(entry, ws.paths)
+    if path is None:
+        return ABSENT, None
+    try:
+        verify_file(path, ws.catalog, HashCache(ws.paths.verified_models_file), entry)
+    except ModelError as exc:
+        return f"refusé — {exc.message}", path
+    return VERIFIED, path
+
+
+def remote_target(
+    ws: Workspace, server_id: str | None = None, model: str | None = None
+) -> RemoteTarget | None:
+    """The server asked for (or in the settings) if the policy lists it; None: local."""
+    chosen = server_id if server_id is not None else ws.settings.get("moteur.serveur")
+    chosen = chosen.strip()
+    if chosen in ("", "local"):
+        return None
+    server = ws.policy.servers.by_id(chosen)
+    if server is None:
+        listed = ", ".join(s.id for s in ws.policy.servers.allowed) or "aucun"
+        raise ModelError(
+            f"Serveur « {chosen} » non autorisé par la politique de la DSI "
+            f"(serveurs autorisés : {listed})."
+        )
+    if model is not None and model not in server.models:
+        raise ModelError(
+            f"Modèle « {model} » non proposé par le serveur « {server.name} » "
+            f"(modèles : {', '.join(server.models)})."
+        )
+    return RemoteTarget(server, model or server.models[0])
+
+
+def engine_options(ws: Workspace, entry: ModelEntry, gpu_offload: bool) -> EngineOptions:
+    threads = ws.settings.get_int("moteur.threads") or physical_cores()
+    layers = ws.settings.get_int("moteur.couches_gpu")
+    if layers < 0:
+        layers = -1 if gpu_offload else 0
+    wanted = ws.settings.get_int("moteur.contexte") or DEFAULT_CONTEXT
+    return EngineOptions(min(wanted, entry.context_length), threads, layers)
+
+
+def needs_loading(engine: EngineClient, model: VerifiedModel) -> bool:
+    return not engine.running or engine.loaded is None or engine.loaded.sha256 != model.entry.sha256
+
+
+def ensure_loaded(ws: Workspace, engine: EngineClient, model: VerifiedModel) -> None:
+    """Start the engine and load ``model`` unless it already holds it; the load is audited."""
+    if not needs_loading(engine, model):
+        return
+    ready = engine.start()
+    options = engine_options(ws, model.entry, ready.gpu_offload)
+    loaded = engine.load(
+        model,
+        options.n_ctx,
+        options.n_threads,
+        options.n_gpu_layers,
+        cache_dir=ws.paths.prefix_cache_dir,
+    )
+    ws.audit.append(
+        AuditEvent(
+            AuditKind.MODEL_LOADED,
+            model_sha256=model.entry.sha256,
+            details={
+                "model": model.entry.id,
+                "backend": "local",
+                "threads": loaded.n_threads,
+                "gpu_layers": loaded.n_gpu_layers,
+                "seconds": round(loaded.seconds, 2),
+            },
+        )
+    )
+
+
+def verify_path(ws: Workspace, path: Path) -> VerifiedModel:
+    """An explicit check of one file against the catalogs: always hashed in full."""
+    return verify_file(path, ws.catalog)
+
+
+def server_entry(ws: Workspace, server_id: str) -> ServerEntry:
+    """A server of the machine policy, by its id."""
+    server = ws.policy.servers.by_id(server_id)
+    if server is None:
+        listed = ", ".join(s.id for s in ws.policy.servers.allowed) or "aucun"
+        raise UsageError(
+            f"Serveur « {server_id} » absent de la politique de la DSI (serveurs : {listed})."
+        )
+    return server
+
+
+def check_server(ws: Workspace, server: ServerEntry) -> tuple[list[str], list[str]]:
+    """Ask a server which models it offers (the drafts' own client: CA file, API key and
+    address guard); the policy's models it lacks come second."""
+    try:
+        offered = ws.router.client(server).models()
+    finally:
+        ws.close()
+    return offered, [m for m in server.models if m not in offered]

@@ -1,0 +1,342 @@
+"""One draft, start to finish: load the model if needed, read fields from the source, write
+the text (server or local model), say who wrote it, turn it into the draft to review.
+
+``run_draft`` is the only place that sequences these steps; the CLI and the window each
+call it and show what its events tell them. Before it, ``request.prepare`` checks the inputs;
+after it, export, history and metrics are use cases of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import Done, GenerationOptions, Message
+from hospidesk.engine.verify import VerifiedModel
+from hospidesk.errors import Cancelled, EngineError
+from hospidesk.governance.audit import AuditEvent, AuditKind, Digest
+from hospidesk.packs.model import validate_value
+from hospidesk.packs.structured import (
+    extraction_prompt,
+    extraction_schema,
+    output_schema,
+    parse_json_object,
+    structured_to_text,
+)
+from hospidesk.service.backends import ensure_loaded, needs_loading
+from hospidesk.service.request import FieldErrors, PreparedDraft
+from hospidesk.service.routing import Served
+from hospidesk.service.workspace import Workspace
+
+EXTRACTION_FAILED = "introuvable dans le texte source, à saisir"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Values read from the source for the user to check, and those refused with why."""
+
+    values: Mapping[str, str]
+    rejected: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    prepared: PreparedDraft
+    """The inputs, with the field values the model read from the source."""
+    extraction: Extraction
+    raw: str
+    """What the model wrote (JSON for a structured task)."""
+    body: str
+    """The draft the user reviews."""
+    served: Served
+    """Who wrote it."""
+    tokens: int
+    seconds: float
+    """From the start of the run: loading and extraction included."""
+    first_token_seconds: float | None
+    finish_reason: str
+    """``stop`` (the model ended), ``length`` (cut at the token limit), …"""
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """Overrides of the task's own generation settings (command line, tests, benchmarks)."""
+
+    max_tokens: int | None = None
+    seed: int | None = None
+    keep_writing: bool = False
+
+
+class DraftEvents:
+    """What a face is told while a draft runs, from the thread that runs it. Every method
+    does nothing here; a face overrides those it shows."""
+
+    def loading(self, model: VerifiedModel) -> None:
+        """The local model is being loaded (first draft, or after an engine restart)."""
+
+    def loaded(self, model: VerifiedModel, seconds: float) -> None:
+        """The local model is ready."""
+
+    def extracting(self) -> None:
+        """The model reads the fields the user left to it from the source."""
+
+    def extracted(self, extraction: Extraction) -> None:
+        """Values read from the source, already in the draft's inputs: to be checked."""
+
+    def writing(self, served: Served, structured: bool) -> None:
+        """Who writes the draft, before its first word."""
+
+    def text(self, piece: str) -> None:
+        """A piece of the draft (text tasks; a structured draft comes whole, at the end)."""
+
+    def progress(self, tokens: int, rate: float) -> None:
+        """Tokens written so far and the speed, in tokens per second."""
+
+
+class DraftRun:
+    """One draft with one engine (a new run for each draft); ``cancel()``, from any thread,
+    stops it for good.
+
+    Only the thread that calls ``run`` touches the engine: a cancel sets an event that the
+    engine's stream watches, and shuts a server's connection.
+    """
+
+    def __init__(
+        self, ws: Workspace, engine: EngineClient, events: DraftEvents | None = None
+    ) -> None:
+        self.ws = ws
+        self.engine = engine
+        self.events = events or DraftEvents()
+        self._stop = threading.Event()
+        self.received = ""
+        """The draft's text received so far: kept by the caller when a failure cuts it."""
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self.ws.router.cancel()
+
+    def run(self, prepared: PreparedDraft, limits: RunLimits = RunLimits()) -> DraftResult:
+        started = time.monotonic()
+        self._check_stop()
+        extraction = Extraction({}, {})
+        if prepared.to_extract:
+            self.events.extracting()
+            prepared, extraction = self._extract(prepared)
+            self.events.extracted(extraction)
+            self._check_stop()
+        task = prepared.task.task
+        options = GenerationOptions(
+            max_tokens=limits.max_tokens or task.generation.max_tokens,
+            temperature=task.generation.temperature,
+            seed=limits.seed,
+            json_schema=(
+                json.dumps(output_schema(task.output.sections), ensure_ascii=False)
+                if task.structured
+                else None
+            ),
+            keep_writing=limits.keep_writing,
+        )
+        self.received = ""
+        written = self._write(prepared, prepared.messages, options, main=True)
+        body = finish(self.ws, prepared, written.served, written.text)
+        done = written.done
+        return DraftResult(
+            prepared,
+            extraction,
+            written.text,
+            body,
+            written.served,
+            written.tokens,
+            time.monotonic() - started,
+            done.first_token_seconds if done else None,
+            done.finish_reason if done else "stop",
+        )
+
+    def _check_stop(self) -> None:
+        if self._stop.is_set():
+            raise Cancelled()
+
+    def _extract(self, prepared: PreparedDraft) -> tuple[PreparedDraft, Extraction]:
+        """Fill the fields the task reads from the source, by grammar-constrained JSON."""
+        fields = prepared.to_extract
+        messages = (
+            Message("system", extraction_prompt(fields)),
+            Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
+        )
+        options = GenerationOptions(
+            max_tokens=min(400, 40 + 60 * len(fields)),  # the schema's maxLength bounds it too
+            temperature=0.0,
+            json_schema=json.dumps(extraction_schema(fields), ensure_ascii=False),
+        )
+        raw = self._write(prepared, messages, options, main=False).text
+        return read_extraction(prepared, raw)
+
+    def _write(
+        self,
+        prepared: PreparedDraft,
+        messages: tuple[Message, ...],
+        options: GenerationOptions,
+        main: bool,
+    ) -> _Written:
+        """The model's text: the draft's server when it has one (and it is up), else the
+        local model, loaded first if the engine holds another one. ``main``: the draft
+        itself (told to the events), not the extraction of fields."""
+        structured = prepared.task.task.structured
+        writer = _Writer(self, main, shown=main and not structured)
+        notice = None
+        if prepared.remote is not None:
+            served = Served.server(prepared.remote)
+            if main:
+                self.events.writing(served, structured)
+            outcome = self.ws.router.stream(
+                prepared.remote,
+                prepared.model,
+                messages,
+                prepared.identity_values,
+                options,
+                writer.add,
+            )
+            if outcome.notice is None:
+                return writer.written(served, outcome.done)
+            notice = outcome.notice
+        model = prepared.model
+        if model is None:
+            raise EngineError("Aucun modèle local n'est disponible sur ce poste.")
+        self._load(model)
+        served = Served.local(model, notice)
+        if main:
+            self.events.writing(served, structured)
+        for piece in self.engine.generate(messages, options, stop=self._stop):
+            writer.add(piece, self.engine.generated)
+        return writer.written(served, self.engine.last_done)
+
+    def _load(self, model: VerifiedModel) -> None:
+        if not needs_loading(self.engine, model):
+            return
+        self.events.loading(model)
+        started = time.monotonic()
+        ensure_loaded(self.ws, self.engine, model)
+        self.events.loaded(model, time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class _Written:
+    text: str
+    served: Served
+    tokens: int
+    done: Done | None
+
+
+class _Writer:
+    """Collects the pieces of one generation and tells the run's events about them."""
+
+    def __init__(self, run: DraftRun, main: bool, shown: bool) -> None:
+        self.run = run
+        self.main = main
+        self.shown = shown
+        self.pieces: list[str] = []
+        self.tokens = 0
+        self.first: float | None = None
+
+    def add(self, piece: str, tokens: int) -> None:
+        run = self.run
+        run._check_stop()  # a stop that came before the request was sent
+        self.pieces.append(piece)
+        self.tokens = tokens
+        now = time.monotonic()
+        self.first = self.first or now
+        rate = (tokens - 1) / (now - self.first) if now > self.first else 0.0
+        if self.shown:
+            run.events.text(piece)
+        if self.main:
+            run.received += piece
+            run.events.progress(tokens, rate)
+
+    def written(self, served: Served, done: Done | None) -> _Written:
+        return _Written("".join(self.pieces), served, self.tokens, done)
+
+
+def read_extraction(prepared: PreparedDraft, raw: str) -> tuple[PreparedDraft, Extraction]:
+    """The values the model read (``raw``: its JSON), each checked like a typed one; a
+    required field it did not find is an error that asks the user to type it."""
+    fields = prepared.to_extract
+    try:
+        data = parse_json_object(raw)
+    except ValueError:
+        data = {}
+    accepted: dict[str, str] = {}
+    rejected: dict[str, str] = {}
+    for f in fields:
+        value = str(data.get(f.name, "")).strip()
+        if not value:
+            continue
+        reason = validate_value(f, value)
+        if reason is None:
+            accepted[f.name] = value
+        else:
+            rejected[f.name] = reason
+    values = {**prepared.values, **accepted}
+    asked = {f.name for f in fields}
+    errors = {
+        f.name: EXTRACTION_FAILED if f.name in asked else reason
+        for f in prepared.task.task.fields
+        if (reason := validate_value(f, values[f.name])) is not None
+    }
+    if errors:
+        raise FieldErrors(prepared.task, errors)
+    return prepared.with_values(values), Extraction(accepted, rejected)
+
+
+def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> str:
+    """The draft the user reviews (a structured output as text); the run is audited."""
+    output = prepared.task.task.output
+    if not prepared.task.task.structured:
+        # Small models sometimes echo the quotes that delimit the source in the prompt.
+        kept = [line for line in raw.split("\n") if line.strip() != '"""']
+        body = "\n".join(kept).strip("\n")
+    else:
+        try:
+            data = parse_json_object(raw)
+        except ValueError:
+            raise EngineError(
+                "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
+            ) from None
+        body = structured_to_text(data, output.sections)
+    ws.audit.append(
+        AuditEvent(
+            AuditKind.TASK_RUN,
+            task=prepared.task.ref,
+            model_sha256=served.sha256,
+            inputs=_input_digests(ws, prepared),
+            output=ws.audit.digest("brouillon", body),
+            details={
+                "pack_version": prepared.task.pack.manifest.version,
+                "backend": served.backend,
+                "model": served.model,
+            },
+        )
+    )
+    return body
+
+
+def _input_digests(ws: Workspace, prepared: PreparedDraft) -> tuple[Digest, ...]:
+    fields = json.dumps(dict(prepared.values), sort_keys=True, ensure_ascii=False)
+    digests = [ws.audit.digest("champs", fields)]
+    if prepared.source:
+        digests.append(ws.audit.digest("source", prepared.source))
+    return tuple(digests)
+
+
+def run_draft(
+    ws: Workspace,
+    engine: EngineClient,
+    prepared: PreparedDraft,
+    events: DraftEvents | None = None,
+    limits: RunLimits = RunLimits(),
+) -> DraftResult:
+    """Run one draft to the end (see ``DraftRun`` to cancel it from another thread)."""
+    return DraftRun(ws, engine, events).run(prepared, limits)

@@ -1,0 +1,87 @@
+"""A draft into the task's Word template: what the document needs, never a model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from hospidesk.documents.render import LetterContext, render_to_file, split_paragraphs
+from hospidesk.errors import EngineError
+from hospidesk.fsutil import check_writable_target
+from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.packs.loader import PackTask
+from hospidesk.packs.model import FieldType
+from hospidesk.service.request import check_values, field_values
+from hospidesk.service.routing import Served
+from hospidesk.service.workspace import Workspace
+from hospidesk.settings import Settings
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    task_ref: str
+    fields: Mapping[str, str]
+    """The field values (a field left out takes its default)."""
+    body: str
+    """The reviewed text."""
+    served: Served | None = None
+    """Who wrote the draft, when known (recorded in the audit trail)."""
+
+
+def letter_context(
+    settings: Settings, task: PackTask, values: Mapping[str, str], body: str, today: date
+) -> LetterContext:
+    """What the template places: the establishment, the signatory, the fields, the body."""
+    s = settings
+    objet = values.get("objet", "").strip() or task.task.subject
+    return LetterContext(
+        etablissement={
+            "nom": s.shown("etablissement.nom"),
+            "service": s.shown("etablissement.service"),
+            "adresse": s.shown("etablissement.adresse"),
+            "telephone": s.shown("etablissement.telephone"),
+            "ville": s.shown("etablissement.ville"),
+        },
+        signataire={
+            "nom": s.shown("signataire.nom"),
+            "fonction": s.shown("signataire.fonction"),
+        },
+        champs=dict(values),
+        multiline=frozenset(f.name for f in task.task.fields if f.type is FieldType.LONG_TEXT),
+        objet=objet,
+        body=body,
+        today=today,
+    )
+
+
+def export_draft(
+    ws: Workspace, request: ExportRequest, out: Path, today: date | None = None
+) -> None:
+    """Write the .docx atomically; refuse an empty body rather than an empty letter.
+
+    The field values are checked again (the user may have changed them since the draft was
+    written); the export is audited with the hashes of the text and of the document.
+    """
+    if not split_paragraphs(request.body):
+        raise EngineError(
+            "Le modèle n'a produit aucun texte : rien n'a été enregistré. Relancez la "
+            "génération ou complétez les informations."
+        )
+    task = ws.task(request.task_ref)
+    values = field_values(task, request.fields)
+    check_values(task, values)
+    check_writable_target(out)
+    context = letter_context(ws.settings, task, values, request.body, today or date.today())
+    render_to_file(task.template_path, context, out)
+    ws.audit.append(
+        AuditEvent(
+            AuditKind.EXPORT,
+            task=task.ref,
+            model_sha256=request.served.sha256 if request.served else None,
+            inputs=(ws.audit.digest("texte", request.body),),
+            output=ws.audit.digest("docx", out.read_bytes()),
+            details={"format": "docx"},
+        )
+    )

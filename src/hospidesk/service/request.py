@@ -1,0 +1,166 @@
+"""What a draft needs, checked before the model starts: task, fields, source, who writes.
+
+Every mistake is found here, so that it costs the user no waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hospidesk.documents.sources import read_source
+from hospidesk.engine.protocol import Message
+from hospidesk.engine.verify import VerifiedModel
+from hospidesk.errors import UsageError
+from hospidesk.packs.loader import PackTask
+from hospidesk.packs.model import SourceMode, TaskField, validate_value
+from hospidesk.packs.prompt import build_messages
+from hospidesk.service.backends import fallback_model, remote_target, usable_model
+from hospidesk.service.routing import RemoteTarget, Served
+from hospidesk.service.workspace import Workspace
+
+
+class FieldErrors(UsageError):
+    """Invalid field values: ``errors`` maps each field name to its French reason."""
+
+    def __init__(self, task: PackTask, errors: dict[str, str]) -> None:
+        labels = {f.name: f.label for f in task.task.fields}
+        parts = [
+            f"« {labels.get(name, name)} » : {reason.rstrip('.')}"
+            for name, reason in errors.items()
+        ]
+        prefix = "Champ à corriger" if len(parts) == 1 else "Champs à corriger"
+        super().__init__(f"{prefix} : " + " ; ".join(parts) + ".")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    task_ref: str
+    fields: Mapping[str, str]
+    """The values the user gave (an empty field the model reads from the source is left out)."""
+    source_text: str | None = None
+    source_file: Path | None = None
+    model_id: str | None = None
+    server: str | None = None
+    """A server id of the machine policy, ``local`` for this workstation; None: the setting."""
+
+
+@dataclass(frozen=True)
+class PreparedDraft:
+    task: PackTask
+    values: Mapping[str, str]
+    source: str | None
+    model: VerifiedModel | None
+    """The workstation's model; None only when a server writes and no local model may."""
+    messages: tuple[Message, ...]
+    typed: frozenset[str] = frozenset()
+    """Fields the user filled in (extraction never overrides them)."""
+    remote: RemoteTarget | None = None
+    """The on-premises server chosen for this draft, if any."""
+
+    @property
+    def expected(self) -> Served:
+        """Who is expected to write the draft (``DraftResult.served`` says who did)."""
+        if self.remote is not None:
+            return Served.server(self.remote)
+        assert self.model is not None
+        return Served.local(self.model)
+
+    @property
+    def identity_values(self) -> list[str]:
+        """Values of the identity fields (names), for the privacy guard."""
+        return [self.values.get(f.name, "") for f in self.task.task.fields if f.identity]
+
+    @property
+    def to_extract(self) -> list[TaskField]:
+        """The fields the model reads from the source (never one the user typed)."""
+        if not self.source:
+            return []
+        return [f for f in self.task.task.extractable if f.name not in self.typed]
+
+    def with_values(self, values: Mapping[str, str]) -> PreparedDraft:
+        """The same draft with other field values (and the prompt that says them)."""
+        messages = build_messages(self.task.task, values, self.source)
+        return replace(self, values=dict(values), messages=messages)
+
+
+def field_values(item: PackTask, fields: Mapping[str, str]) -> dict[str, str]:
+    """Every field of the task: the value given, else its default; unknown names refused."""
+    known = {f.name for f in item.task.fields}
+    unknown = [name for name in fields if name not in known]
+    if unknown:
+        names = ", ".join(sorted(known)) or "aucun"
+        raise UsageError(
+            f"Champ inconnu pour la tâche {item.ref} : « {unknown[0]} ». Champs : {names}."
+        )
+    return {f.name: fields.get(f.name, f.default) for f in item.task.fields}
+
+
+def check_values(
+    item: PackTask, values: Mapping[str, str], waiting: frozenset[str] = frozenset()
+) -> None:
+    """Raise FieldErrors for every invalid value, except the fields in ``waiting`` (empty
+    ones the model will read from the source, checked after extraction)."""
+    errors = {
+        f.name: reason
+        for f in item.task.fields
+        if f.name not in waiting and (reason := validate_value(f, values[f.name])) is not None
+    }
+    if errors:
+        raise FieldErrors(item, errors)
+
+
+def _source(item: PackTask, request: DraftRequest) -> str | None:
+    task = item.task
+    source = request.source_text
+    if request.source_file is not None:
+        suffix = request.source_file.suffix.lower().lstrip(".") or "txt"
+        if suffix not in task.source.types:
+            accepted = ", ".join(f".{t}" for t in task.source.types)
+            raise UsageError(
+                f"La tâche {item.ref} n'accepte pas les fichiers .{suffix} "
+                f"(formats acceptés : {accepted})."
+            )
+        source = read_source(request.source_file)
+    if source is not None and not source.strip():
+        raise UsageError("Le texte source est vide.")
+    if task.source.mode is SourceMode.REQUIRED and not source:
+        raise UsageError(
+            f"La tâche {item.ref} a besoin d'un texte source ({task.source.label}) : "
+            "utilisez --source FICHIER (ou - pour l'entrée standard)."
+        )
+    if task.source.mode is SourceMode.NONE and source:
+        raise UsageError(f"La tâche {item.ref} ne prend pas de texte source.")
+    if source and len(source) > task.source.max_chars:
+        raise UsageError(
+            f"Texte source trop long : {len(source)} caractères "
+            f"(maximum {task.source.max_chars} pour cette tâche)."
+        )
+    return source
+
+
+def prepare(
+    ws: Workspace, request: DraftRequest, model: VerifiedModel | None = None
+) -> PreparedDraft:
+    """Every check that needs no model: task, fields, source, model file and memory.
+
+    ``model``: an already verified model (the window verifies it once, off its thread).
+    """
+    item = ws.task(request.task_ref)
+    values = field_values(item, request.fields)
+    source = _source(item, request)
+    waiting = frozenset(
+        f.name
+        for f in item.task.fields
+        if f.name not in request.fields and f.waits_for_extraction(values[f.name], bool(source))
+    )
+    check_values(item, values, waiting)
+    remote = remote_target(ws, request.server, request.model_id if request.server else None)
+    if remote is not None:
+        model = model or fallback_model(ws)
+    elif model is None:
+        model = usable_model(ws, request.model_id)
+    messages = build_messages(item.task, values, source)
+    return PreparedDraft(item, values, source, model, messages, frozenset(request.fields), remote)

@@ -1,0 +1,110 @@
+"""Measured benefit: one record per use of a task (no content: see governance.metrics), the
+user's answer, the user's own dashboard and the evaluation's anonymous aggregates."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+from hospidesk.governance.metrics import MetricsStore, Use, aggregate, edit_ratio, to_csv, to_json
+from hospidesk.packs.loader import PackTask
+from hospidesk.service.workspace import Workspace
+
+ASK_SETTING = "retours.demander"
+
+
+def record_use(
+    ws: Workspace,
+    task: PackTask,
+    model_id: str,
+    outcome: str,
+    seconds: float | None,
+    model_text: str,
+    final_text: str,
+    helped: str | None = None,
+    minutes_saved: int | None = None,
+) -> int:
+    """One use in the metrics; returns its id (for the answer that may follow)."""
+    store = MetricsStore(ws.paths.metrics_db)
+    try:
+        return store.record(
+            Use(
+                task.pack.manifest.job,
+                task.ref,
+                task.pack.manifest.version,
+                model_id,
+                outcome,
+                date.today(),
+                None if seconds is None else round(seconds),
+                edit_ratio(model_text, final_text),
+                helped,
+                minutes_saved,
+            )
+        )
+    finally:
+        store.close()
+
+
+def answer(ws: Workspace, use_id: int, helped: str | None, minutes_saved: int | None) -> None:
+    """The user's answer to « did it help? » for one use (the first answer counts)."""
+    store = MetricsStore(ws.paths.metrics_db)
+    try:
+        store.answer(use_id, helped, minutes_saved)
+    finally:
+        store.close()
+
+
+def all_uses(ws: Workspace) -> list[Use]:
+    store = MetricsStore(ws.paths.metrics_db)
+    try:
+        return store.uses()
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class StatsExport:
+    text: str
+    groups: int
+    suppressed: int
+    threshold: int
+
+
+def stats_export(ws: Workspace, fmt: str) -> StatsExport:
+    """The aggregates per job, task and week, small groups suppressed (``csv`` or ``json``)."""
+    threshold = ws.policy.metrics.min_group_size
+    rows = aggregate(all_uses(ws), threshold)
+    text = to_json(rows, threshold) + "\n" if fmt == "json" else to_csv(rows)
+    return StatsExport(text, len(rows), sum(1 for row in rows if row.suppressed), threshold)
+
+
+def asks_feedback(ws: Workspace) -> tuple[bool, bool]:
+    """Whether to ask « did it help? », and whether the user may turn the question off."""
+    return ws.settings.get_bool(ASK_SETTING), ASK_SETTING not in ws.settings.locks
+
+
+@dataclass
+class OpenUses:
+    """The tasks run in the window since they were last closed: one use each, measured when
+    it ends (export, copy, clearing the draft, closing the window)."""
+
+    started: dict[str, float] = field(default_factory=dict)
+    model_text: dict[str, str] = field(default_factory=dict)
+    model: dict[str, str] = field(default_factory=dict)
+
+    def run_started(self, ref: str) -> None:
+        self.started.setdefault(ref, time.monotonic())
+
+    def generated(self, ref: str, body: str, model_id: str) -> None:
+        self.model_text[ref] = body
+        self.model[ref] = model_id
+
+    def close(self, ws: Workspace, task: PackTask, outcome: str, text: str) -> int | None:
+        """Record the use of ``task`` once per run; its id, or None when it was not run."""
+        started = self.started.pop(task.ref, None)
+        model_text = self.model_text.pop(task.ref, None)
+        model_id = self.model.pop(task.ref, None)
+        if started is None or model_text is None or model_id is None:
+            return None  # not run since it was last closed: nothing to measure
+        return record_use(ws, task, model_id, outcome, time.monotonic() - started, model_text, text)

@@ -1,0 +1,243 @@
+"""The open task's draft in the window: start and stop it, show what the controller says of
+it, autosave it, export, copy or clear it, and measure the use when it ends.
+
+The window gives its panels and itself as the ``host`` (the open task, where to export, the
+banner); the drafts themselves are run by the controller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QStatusBar
+
+from hospidesk.errors import HospiDeskError
+from hospidesk.packs.loader import PackTask
+from hospidesk.service.drafting import DraftResult, Extraction
+from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.records import AUTOSAVE, EXPORTED
+from hospidesk.service.request import FieldErrors
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.draft_controller import DraftController
+from hospidesk.ui.draft_panel import DraftPanel
+from hospidesk.ui.feedback import UseTracker
+from hospidesk.ui.open_drafts import OpenDrafts
+from hospidesk.ui.task_panel import TaskPanel
+from hospidesk.ui.widgets import EngineStatus, ErrorBanner
+
+AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
+
+
+class Host(Protocol):
+    """What the flow needs of the window."""
+
+    current: PackTask | None
+
+    def ask_export_path(self) -> Path | None: ...
+    def open_document(self, path: Path) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+
+
+class DraftFlow(QObject):
+    def __init__(
+        self,
+        workspace: Workspace,
+        controller: DraftController,
+        task_panel: TaskPanel,
+        draft_panel: DraftPanel,
+        status: EngineStatus,
+        banner: ErrorBanner,
+        host: Host,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.controller = controller
+        self.task_panel = task_panel
+        self.panel = draft_panel
+        self.status = status
+        self.banner = banner
+        self.host = host
+        self.open_drafts = OpenDrafts(workspace, self)  # kept, autosaved, recovered
+        self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        task_panel.changed.connect(self.autosave_timer.start)
+        draft_panel.draft.textChanged.connect(self.autosave_timer.start)
+        for button, slot in (
+            (draft_panel.generate_button, self.generate),
+            (draft_panel.stop_button, controller.stop),
+            (draft_panel.regenerate_button, self.generate),
+            (draft_panel.copy_button, self.copy),
+            (draft_panel.export_button, self.export),
+        ):
+            button.clicked.connect(slot)
+        controller.text.connect(draft_panel.append)
+        controller.progress.connect(status.progress)
+        controller.extracted.connect(self._extracted)
+        controller.finished.connect(self._finished)
+        controller.cancelled.connect(self._cancelled)
+        controller.failed.connect(self._failed)
+
+    def update_buttons(self) -> None:
+        self.panel.set_busy(self.controller.ready, self.controller.job is not None)
+
+    # writing
+
+    def generate(self) -> None:
+        task = self.host.current
+        if self.controller.job is not None or not self.controller.ready or task is None:
+            return
+        request, errors = self.task_panel.request()
+        if errors:
+            labels = {f.name: f.label for f in task.task.fields}
+            self.banner.show_error(
+                self.tr("Le formulaire contient %n erreur(s) : %s.", "", len(errors))
+                % ", ".join(labels[name] for name in errors),
+                self.tr("Corrigez les champs signalés en rouge."),
+            )
+        if request is None:
+            return
+        try:
+            prepared = self.controller.start(request)
+        except HospiDeskError as exc:
+            self.banner.show_error(
+                exc.message, self.tr("Complétez les informations puis relancez.")
+            )
+            return
+        self.banner.hide()
+        self.panel.draft.clear()
+        self.status.writing()
+        self.uses.open.run_started(prepared.task.ref)
+        self.update_buttons()
+
+    def _extracted(self, extraction: Extraction) -> None:
+        form = self.task_panel.form
+        if form is not None and extraction.values:
+            form.set_values(dict(extraction.values), to_check=True)
+            self.host.statusBar().showMessage(
+                self.tr("Valeurs lues dans le texte source, surlignées : à vérifier."), 8000
+            )
+
+    def _finished(self, result: DraftResult) -> None:
+        draft = self.panel.draft
+        if draft.toPlainText() != result.body:
+            draft.setPlainText(result.body)
+        self.status.finished(result.tokens, result.seconds)
+        self.update_buttons()
+        ref = result.prepared.task.ref
+        self.open_drafts.records.model_drafts[ref] = result.raw
+        if result.served.notice is not None:  # the server chosen did not answer
+            self.status.local_model(result.served.model, notice=True)
+            self.banner.show_error(
+                result.served.notice, self.tr("Le serveur sera de nouveau essayé dans une minute.")
+            )
+        elif (remote := self.controller.remote) is not None:  # after a fallback: the server
+            pseudonymised = self.workspace.policy.servers.pseudonymise
+            self.status.server(remote.server.name, remote.model, pseudonymised)
+        self.uses.open.generated(ref, result.body, result.served.model)
+        self.autosave()
+
+    def _cancelled(self) -> None:
+        self.status.stopped()
+        self.update_buttons()
+
+    def _failed(self, message: str) -> None:
+        self.update_buttons()
+        self.status.speed.setText("")
+        if self.controller.remote is not None:
+            hint = self.tr("Votre brouillon est conservé. Relancez la génération.")
+        else:
+            hint = self.tr(
+                "Votre brouillon est conservé. Le moteur redémarre : "
+                "relancez la génération dans un instant."
+            )
+        self.banner.show_error(message, hint)
+
+    # keeping
+
+    def save_pending(self) -> None:
+        if self.autosave_timer.isActive():
+            self.autosave_timer.stop()
+            self.autosave()
+
+    def autosave(self, status: str = AUTOSAVE) -> None:
+        """Save the open draft, encrypted, under its record (see service.records)."""
+        state = self.task_panel.state(self.panel.draft.toPlainText())
+        problem = self.open_drafts.save(self.host.current, state, status)
+        if problem:
+            self.host.statusBar().showMessage(
+                self.tr("Brouillon non conservé dans l'historique : %s") % problem, 15000
+            )
+
+    def discard(self) -> None:
+        """Clear the open draft; its saved copy is deleted (no backup left behind)."""
+        task = self.host.current
+        if task is None or self.controller.job is not None:
+            return
+        self.task_closed("fermé")
+        self.open_drafts.discard(task.ref)
+        self.panel.draft.clear()
+        self.task_panel.source.clear()
+        self.autosave_timer.stop()
+
+    # ending a use
+
+    def task_closed(self, outcome: str) -> None:
+        """Export, copy or discard ends a use of the task: measured, and asked once."""
+        if self.host.current is not None:
+            self.uses.closed(self.host.current, outcome, self.panel.draft.toPlainText())
+
+    def close(self, tasks: Mapping[str, PackTask]) -> None:
+        """The window closes: the tasks run and left open are measured, not asked."""
+        self.autosave_timer.stop()
+        self.autosave()
+        drafts = self.open_drafts.drafts
+        for ref in list(self.uses.open.started):
+            if ref in tasks and ref in drafts:
+                self.uses.closed(tasks[ref], "fermé", drafts[ref].text, ask=False)
+        self.open_drafts.close()
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.panel.draft.toPlainText())
+        self.task_closed("copié")
+        self.host.statusBar().showMessage(self.tr("Brouillon copié dans le presse-papiers."), 4000)
+
+    def export(self) -> None:
+        text = self.panel.draft.toPlainText()
+        if not text.strip():
+            self.banner.show_error(
+                self.tr("Le brouillon est vide : rien à exporter."),
+                self.tr("Générez ou saisissez d'abord le texte."),
+            )
+            return
+        task, form = self.host.current, self.task_panel.form
+        if task is None or form is None:
+            return
+        served = self.controller.served.get(task.ref)
+        request = ExportRequest(task.ref, form.values(), text, served)
+        path = self.host.ask_export_path()
+        if path is None:
+            return
+        try:
+            export_draft(self.workspace, request, path)
+        except FieldErrors as exc:
+            self.banner.show_error(
+                exc.message, self.tr("Complétez les informations puis réessayez.")
+            )
+            return
+        except HospiDeskError as exc:
+            self.banner.show_error(
+                exc.message,
+                self.tr("Choisissez un autre dossier ou libérez de la place, puis réessayez."),
+            )
+            return
+        self.host.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
+        self.autosave(EXPORTED)
+        self.task_closed("exporté")
+        self.host.open_document(path)

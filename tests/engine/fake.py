@@ -1,0 +1,110 @@
+"""A scripted engine with the real client's interface, for the logic above the engine (the
+service's drafting, the window's states): it answers what the test says, at the pace the test
+says, and records what it was asked. The real engine runs the same paths end to end in the
+tests marked ``model``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hospidesk.engine import protocol as p
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.verify import VerifiedModel
+from hospidesk.errors import Cancelled, EngineError
+
+
+@dataclass(frozen=True)
+class Call:
+    messages: tuple[p.Message, ...]
+    options: p.GenerationOptions
+
+
+class FakeEngine(EngineClient):
+    """Answers each generation with the next of ``answers`` (the last one repeats), in pieces
+    of ``piece`` characters every ``delay`` seconds. ``fail`` makes the next generation fail
+    after its first piece, as a crashed engine would."""
+
+    def __init__(self, *answers: str, piece: int = 4, delay: float = 0.0) -> None:
+        super().__init__()
+        self.answers = list(answers) or ["Brouillon de test."]
+        self.piece = piece
+        self.delay = delay
+        self.calls: list[Call] = []
+        self.loads: list[VerifiedModel] = []
+        self.fail: str | None = None
+        self.started = threading.Event()  # set when a generation has sent its first piece
+        self._running = False
+        self._used = 0
+
+    def start(self) -> p.Ready:
+        self._running = True
+        self.ready = p.Ready("fake", False, "")
+        return self.ready
+
+    def load(
+        self,
+        model: VerifiedModel,
+        n_ctx: int,
+        n_threads: int,
+        n_gpu_layers: int,
+        cache_dir: Path | None = None,
+    ) -> p.Loaded:
+        self.start()
+        self.loads.append(model)
+        self.loaded = p.Loaded(model.entry.sha256, n_ctx, n_threads, n_gpu_layers, 0.01)
+        return self.loaded
+
+    def generate(
+        self,
+        request_messages: tuple[p.Message, ...],
+        options: p.GenerationOptions,
+        stop: threading.Event | None = None,
+    ) -> Iterator[str]:
+        if not self._running or self.loaded is None:
+            raise EngineError("Aucun modèle n'est chargé.")
+        self.calls.append(Call(request_messages, options))
+        answer = self.answers[min(self._used, len(self.answers) - 1)]
+        self._used += 1
+        self.generated = 0
+        self.last_done = None
+        started = time.monotonic()
+        pieces = [answer[i : i + self.piece] for i in range(0, len(answer), self.piece)]
+        for count, text in enumerate(pieces[: options.max_tokens], start=1):
+            if stop is not None and stop.is_set():
+                raise Cancelled()
+            if self.fail is not None and count == 2:
+                message, self.fail = self.fail, None
+                self._running = False
+                self.loaded = None
+                raise EngineError(message)
+            self.generated = count
+            yield text
+            self.started.set()
+            if self.delay:
+                time.sleep(self.delay)
+        if stop is not None and stop.is_set():
+            raise Cancelled()
+        finish = "length" if len(pieces) > options.max_tokens else "stop"
+        self.last_done = p.Done(0, finish, 10, self.generated, time.monotonic() - started)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def pid(self) -> int | None:
+        return None
+
+    def cancel(self, req_id: int | None = None) -> None:
+        raise AssertionError("a draft is stopped through its stop event, never from outside")
+
+    def close(self, grace: float = 2.0) -> None:
+        self._running = False
+        self.loaded = None
+
+    def kill(self) -> None:
+        self.close()

@@ -1,0 +1,173 @@
+"""What the window does with what the engine tells it, on a scripted engine (fast lane).
+
+The same paths run with the real model in test_main_window.py (marked ``model``); here the
+engine's answer, pace and failures are exact, so the window's states can be checked one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from hospidesk.engine import verify
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.app import create_window
+from hospidesk.ui.main_window import MainWindow
+from tests.conftest import DEMO_SHA256, SAMPLES, Env
+from tests.documents.helpers import all_text
+from tests.engine.fake import FakeEngine
+
+COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
+LETTER = "secretariat/reformuler-courrier"
+
+
+def generate(qtbot: QtBot, window: MainWindow) -> None:
+    window.generate_button.click()
+    assert window.controller.job is not None
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=20_000)
+
+
+def audit(env: Env) -> list[dict[str, object]]:
+    lines = (env.home / "data" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_the_draft_streams_in_and_the_window_says_who_wrote_it(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    assert (
+        window.status.model.text()
+        == "Modèle : SmolLM2 135M Instruct (Q4_1) — modèle de démonstration (prêt)"
+    )
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    window.generate_button.click()
+    assert not window.generate_button.isEnabled() and window.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=20_000)
+    assert window.draft.toPlainText() == fake_engine.answers[0]
+    assert window.generate_button.isEnabled() and not window.stop_button.isEnabled()
+    assert window.status.speed.text().startswith("Terminé : ")
+    served = window.controller.served[LETTER]
+    assert (served.backend, served.sha256) == ("local", DEMO_SHA256)
+    (call,) = fake_engine.calls
+    assert COURRIER.strip()[:40] in call.messages[-1].content  # the source reached the model
+
+
+def test_stop_keeps_what_was_written(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    fake_engine.answers = ["mot " * 500]
+    fake_engine.delay = 0.02
+    window = fake_window
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    window.generate_button.click()
+    qtbot.waitUntil(lambda: len(window.draft.toPlainText()) > 20, timeout=10_000)
+    window.stop_button.click()
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=5_000)
+    kept = window.draft.toPlainText()
+    assert kept.strip() and len(kept) < len(fake_engine.answers[0])
+    assert "arrêtée" in window.status.speed.text()
+    qtbot.wait(200)
+    assert window.draft.toPlainText() == kept  # nothing more arrives after the stop
+    assert LETTER not in window.controller.served  # no finished draft
+
+
+def test_an_engine_failure_keeps_the_draft_and_the_engine_comes_back(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    loads = len(fake_engine.loads)
+    fake_engine.fail = "Le moteur d'inférence s'est arrêté de façon inattendue (code -9)."
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    partial = window.draft.toPlainText()
+    assert partial.strip()  # the piece before the failure stays
+    assert window.banner.isVisible() and "arrêté de façon inattendue" in window.banner_text.text()
+    assert "Le moteur redémarre" in window.banner_text.text()
+    qtbot.waitUntil(lambda: len(fake_engine.loads) == loads + 1, timeout=5_000)  # reloaded
+    qtbot.waitUntil(window.generate_button.isEnabled, timeout=5_000)
+    generate(qtbot, window)
+    assert window.draft.toPlainText() == fake_engine.answers[0]
+
+
+def test_form_errors_start_nothing(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    window.library.select("secretariat/convocation")
+    assert window.form is not None
+    window.form.set_values({"date_rdv": "31/02/2026"})
+    window.generate_button.click()
+    assert window.controller.job is None and fake_engine.calls == []
+    assert "erreur" in window.banner_text.text()
+    assert "n'existe pas" in window.form.editors["date_rdv"].error.text()
+
+
+def test_values_read_from_the_source_are_shown_to_check(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    fake_engine.answers = [
+        json.dumps({"date_reunion": "05/05/2026", "presents": "M. Bernard", "excuses": ""}),
+        json.dumps({"resume": "Point certification", "decisions": ["Autoévaluation en juin"]}),
+    ]
+    window = fake_window
+    window.library.select("medecins-cadres/compte-rendu")
+    assert window.form is not None
+    window.form.set_values({"instance": "CSIRMT"})
+    window.source.load_file(SAMPLES / "notes-reunion.txt")
+    generate(qtbot, window)
+    assert window.form.values()["date_reunion"] == "05/05/2026"
+    assert window.form.values()["instance"] == "CSIRMT"  # typed: never replaced
+    assert "Autoévaluation en juin" in window.draft.toPlainText()
+    assert window.draft.toPlainText().startswith("## ")  # the structured draft, as text
+
+
+def test_export_writes_the_document_without_verifying_the_model(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    hd_env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = fake_window
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    window.draft.appendPlainText("Ajout de la secrétaire.")
+
+    def no_verification(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the export verified the model")
+
+    monkeypatch.setattr(verify, "verify_file", no_verification)
+    monkeypatch.setattr("hospidesk.service.backends.verify_file", no_verification)
+    target = tmp_path / "courrier.docx"
+    opened: list[Path] = []
+    monkeypatch.setattr(window, "ask_export_path", lambda: target)
+    monkeypatch.setattr(window, "open_document", opened.append)
+    window.export_button.click()
+    assert opened == [target], window.banner_text.text()
+    assert "Ajout de la secrétaire." in all_text(target)
+    export = [e for e in audit(hd_env) if e["event"] == "export"][-1]
+    assert export["model_sha256"] == DEMO_SHA256  # who wrote it: the run's, not a new check
+
+
+def test_a_model_the_policy_forbids_is_said_and_nothing_can_start(
+    qtbot: QtBot, hd_env: Env, fake_engine: FakeEngine
+) -> None:
+    hd_env.write_policy('[models]\nallowed = ["un-autre-modele"]\n')
+    window = create_window(Workspace.open(), fake_engine)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.banner.isVisible, timeout=5_000)
+    assert "Aucun modèle du catalogue n'est autorisé" in window.banner_text.text()
+    assert window.status.model.text() == "Modèle : indisponible"
+    assert not window.generate_button.isEnabled()
+    window.flow.generate()
+    assert window.controller.job is None and fake_engine.loads == []
+    window.close()
