@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from hospidesk.engine.catalog import load_catalog  # noqa: E402
 from hospidesk.engine.client import EngineClient  # noqa: E402
 from hospidesk.engine.protocol import Done, GenerationOptions, Message  # noqa: E402
-from hospidesk.engine.verify import VerifiedModel, verify_file  # noqa: E402
+from hospidesk.engine.verify import VerifiedModel, open_verified, verify_file  # noqa: E402
 from hospidesk.packs.loader import all_tasks, discover  # noqa: E402
 from hospidesk.paths import get_paths, shipped_packs_dir  # noqa: E402
 from hospidesk.service.backends import physical_cores  # noqa: E402
@@ -89,7 +89,7 @@ def engine_run(engine: EngineClient, system: str, user: str, max_tokens: int) ->
 
 def new_engine(model: VerifiedModel, threads: int, cache: Path | None) -> EngineClient:
     engine = EngineClient()
-    engine.load(model, N_CTX, threads, 0, cache_dir=cache)
+    engine.load(open_verified(model), N_CTX, threads, 0, cache_dir=cache)
     return engine
 
 

@@ -187,6 +187,33 @@ class RulesPolicy(_Strict):
         return self
 
 
+Facility = Literal[
+    "user",
+    "auth",
+    "authpriv",
+    "daemon",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
+]
+
+
+class AuditPolicy(_Strict):
+    """Where the audit trail is mirrored, out of the workstation user's reach (docs/policy.md)."""
+
+    forward: Literal["none", "syslog", "journald", "eventlog"] = "none"
+    identifier: str = Field(default="hospidesk", pattern=r"^[A-Za-z0-9._-]{1,48}$")
+    """The syslog tag / journald SYSLOG_IDENTIFIER / Windows event source IT's SIEM expects."""
+    facility: Facility = "local0"
+    syslog_socket: str = "/dev/log"
+    journald_socket: str = "/run/systemd/journal/socket"
+
+
 class Policy(_Strict):
     roles: RolesPolicy = RolesPolicy()
     models: ModelsPolicy = ModelsPolicy()
@@ -198,6 +225,7 @@ class Policy(_Strict):
     rules: RulesPolicy | None = None
     """The usage rules (charte); without it, the rules that ship with HospiDesk."""
     servers: ServersPolicy = ServersPolicy()
+    audit: AuditPolicy = AuditPolicy()
 
     def locks(self) -> dict[str, LockedSetting]:
         return {lock.key: lock for lock in self.locked}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hospidesk.engine import protocol as p
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.verify import VerifiedModel
+from hospidesk.engine.verify import OpenModel, VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
 
 
@@ -47,15 +47,17 @@ class FakeEngine(EngineClient):
 
     def load(
         self,
-        model: VerifiedModel,
+        model_file: OpenModel,
         n_ctx: int,
         n_threads: int,
         n_gpu_layers: int,
         cache_dir: Path | None = None,
     ) -> p.Loaded:
+        model_file.close()  # the real client keeps it open while loaded; nothing to load here
+        assert model_file.model is not None, "only a checked file may be loaded"
         self.start()
-        self.loads.append(model)
-        self.loaded = p.Loaded(model.entry.sha256, n_ctx, n_threads, n_gpu_layers, 0.01)
+        self.loads.append(model_file.model)
+        self.loaded = p.Loaded(model_file.sha256, n_ctx, n_threads, n_gpu_layers, 0.01)
         return self.loaded
 
     def generate(

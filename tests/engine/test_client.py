@@ -10,7 +10,7 @@ import pytest
 from hospidesk.engine.catalog import load_catalog
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import GenerationOptions, Message
-from hospidesk.engine.verify import VerifiedModel, verify_file
+from hospidesk.engine.verify import VerifiedModel, open_model_file, open_verified, verify_file
 from hospidesk.errors import Cancelled, EngineError
 from hospidesk.paths import get_paths
 from tests.conftest import TEST_SEED, Env
@@ -30,7 +30,7 @@ def verified(hd_env: Env, demo_model: Path) -> VerifiedModel:
 @pytest.fixture
 def engine(verified: VerifiedModel) -> Iterator[EngineClient]:
     client = EngineClient()
-    client.load(verified, n_ctx=1024, n_threads=2, n_gpu_layers=0)
+    client.load(open_verified(verified), n_ctx=1024, n_threads=2, n_gpu_layers=0)
     yield client
     client.close()
 
@@ -80,7 +80,7 @@ def test_a_worker_crash_is_an_error_and_a_restart_works(
             if i == 2:
                 os.kill(pid, signal.SIGKILL)
     assert not engine.running
-    engine.load(verified, n_ctx=1024, n_threads=2, n_gpu_layers=0)
+    engine.load(open_verified(verified), n_ctx=1024, n_threads=2, n_gpu_layers=0)
     assert engine.pid != pid
     assert "".join(
         engine.generate(MESSAGES, GenerationOptions(5, seed=TEST_SEED, keep_writing=True))
@@ -103,5 +103,7 @@ def test_llama_cpp_load_failure_is_reported_as_a_value(tmp_path: Path, hd_env: E
         context_length=512,
         ram_mb=1,
     )
+    model_file = open_model_file(broken)
+    model_file.model = VerifiedModel(broken, entry)  # as if it had passed the check
     with EngineClient() as client, pytest.raises(EngineError, match="n'a pas pu être chargé"):
-        client.load(VerifiedModel(broken, entry), n_ctx=512, n_threads=1, n_gpu_layers=0)
+        client.load(model_file, n_ctx=512, n_threads=1, n_gpu_layers=0)

@@ -1,14 +1,32 @@
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from hospidesk.engine import verify
 from hospidesk.engine.catalog import load_catalog
-from hospidesk.engine.verify import HashCache, verify_file
+from hospidesk.engine.verify import (
+    FileIdentity,
+    HashCache,
+    Rule,
+    open_model_file,
+    verify_file,
+)
 from hospidesk.errors import ModelError
 from hospidesk.paths import get_paths
-from tests.conftest import DEMO_SHA256, Env
+from tests.conftest import DEMO_SHA256, REPO, Env
+
+
+def flip_byte(path: Path, offset: int = 1_000_000) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        byte = handle.read(1)
+        handle.seek(offset)
+        handle.write(bytes([byte[0] ^ 0x01]))
 
 
 def test_demo_model_is_approved(hd_env: Env, demo_model: Path) -> None:
@@ -20,11 +38,7 @@ def test_demo_model_is_approved(hd_env: Env, demo_model: Path) -> None:
 def test_one_changed_byte_is_refused(hd_env: Env, demo_model: Path, tmp_path: Path) -> None:
     copy = tmp_path / demo_model.name
     shutil.copyfile(demo_model, copy)
-    with copy.open("r+b") as handle:
-        handle.seek(1_000_000)
-        byte = handle.read(1)
-        handle.seek(1_000_000)
-        handle.write(bytes([byte[0] ^ 0x01]))
+    flip_byte(copy)
     with pytest.raises(ModelError, match=r"empreinte SHA-256 de SmolLM2.*ne figure"):
         verify_file(copy, load_catalog(get_paths()))
 
@@ -35,10 +49,10 @@ def test_unlisted_gguf_is_refused_by_size_without_hashing(
     other = tmp_path / "autre.gguf"
     other.write_bytes(b"GGUF" + b"\0" * 1000)
 
-    def must_not_hash(path: Path) -> str:
+    def must_not_hash(fd: int) -> str:
         raise AssertionError("an unlisted size must be refused before hashing")
 
-    monkeypatch.setattr(verify, "sha256_file", must_not_hash)
+    monkeypatch.setattr(verify, "sha256_fd", must_not_hash)
     with pytest.raises(ModelError, match=r"autre\.gguf ne figure dans aucun catalogue"):
         verify_file(other, load_catalog(get_paths()))
 
@@ -48,28 +62,164 @@ def test_missing_file_names_the_file(hd_env: Env, tmp_path: Path) -> None:
         verify_file(tmp_path / "absent.gguf", load_catalog(get_paths()))
 
 
-def test_hash_is_remembered_and_redone_when_the_file_changes(
+def test_a_folder_is_not_a_model(hd_env: Env, tmp_path: Path) -> None:
+    (tmp_path / "dossier.gguf").mkdir()
+    with pytest.raises(ModelError, match="Ce n'est pas un fichier de modèle"):
+        verify_file(tmp_path / "dossier.gguf", load_catalog(get_paths()))
+
+
+def counting_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = verify.sha256_fd
+
+    def counting(fd: int) -> str:
+        calls.append(fd)
+        return real(fd)
+
+    monkeypatch.setattr(verify, "sha256_fd", counting)
+    return calls
+
+
+def test_a_protected_file_s_hash_is_remembered_and_redone_when_it_changes(
     hd_env: Env, demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The cache's rule, with protection assumed (the real permissions: the test below)."""
     copy = tmp_path / demo_model.name
     shutil.copyfile(demo_model, copy)
-    calls: list[Path] = []
-    real = verify.sha256_file
-
-    def counting(path: Path) -> str:
-        calls.append(path)
-        return real(path)
-
-    monkeypatch.setattr(verify, "sha256_file", counting)
+    monkeypatch.setattr(verify, "user_can_modify", lambda path, stat: False)
+    calls = counting_hashes(monkeypatch)
     catalog = load_catalog(get_paths())
     cache_file = tmp_path / "cache.json"
-    verify_file(copy, catalog, HashCache(cache_file))
-    verify_file(copy, catalog, HashCache(cache_file))  # a fresh cache object reads the file
+    assert verify_file(copy, catalog, HashCache(cache_file)).rule is Rule.PROTECTED_HASHED
+    again = verify_file(copy, catalog, HashCache(cache_file))  # a fresh cache reads the file
+    assert again.rule is Rule.PROTECTED_CACHED
     assert len(calls) == 1
 
-    with copy.open("r+b") as handle:  # same size, new content and mtime
-        handle.seek(2_000_000)
-        handle.write(b"\xff")
+    flip_byte(copy, 2_000_000)  # same size, new content, mtime and ctime
     with pytest.raises(ModelError):
         verify_file(copy, catalog, HashCache(cache_file))
     assert len(calls) == 2
+
+
+def test_a_forged_cache_entry_does_not_make_a_user_file_pass(
+    hd_env: Env, demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's own steps: an altered copy in their models folder, and an entry written by
+    hand in the cache with the file's exact identity and the approved hash."""
+    paths = get_paths()
+    paths.user_models_dir.mkdir(parents=True)
+    copy = paths.user_models_dir / demo_model.name
+    shutil.copyfile(demo_model, copy)
+    flip_byte(copy)
+    stat = copy.stat()
+    paths.verified_models_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.verified_models_file.write_text(
+        json.dumps(
+            {
+                str(copy.resolve()): {
+                    "device": stat.st_dev,
+                    "inode": stat.st_ino,
+                    "size": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns,
+                    "ctime_ns": stat.st_ctime_ns,
+                    "sha256": DEMO_SHA256,
+                }
+            }
+        )
+    )
+    calls = counting_hashes(monkeypatch)
+    with pytest.raises(ModelError, match="ne figure dans aucun catalogue"):
+        verify_file(copy, load_catalog(paths), HashCache(paths.verified_models_file))
+    assert len(calls) == 1  # hashed, the cache not consulted
+
+
+def test_the_cache_keys_on_the_whole_identity(tmp_path: Path) -> None:
+    cache = HashCache(tmp_path / "cache.json")
+    identity = FileIdentity(1, 2, 3, 4, 5)
+    cache.put(tmp_path / "m.gguf", identity, "a" * 64)
+    assert HashCache(tmp_path / "cache.json").get(tmp_path / "m.gguf", identity) == "a" * 64
+    for changed in (
+        FileIdentity(9, 2, 3, 4, 5),
+        FileIdentity(1, 9, 3, 4, 5),
+        FileIdentity(1, 2, 9, 4, 5),
+        FileIdentity(1, 2, 3, 9, 5),
+        FileIdentity(1, 2, 3, 4, 9),
+    ):
+        assert cache.get(tmp_path / "m.gguf", changed) is None
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+from hospidesk.engine.catalog import load_catalog
+from hospidesk.engine.verify import HashCache, verify_file
+from hospidesk.paths import get_paths
+cache = HashCache(Path(sys.argv[2]))
+rules = [str(verify_file(Path(sys.argv[1]), load_catalog(get_paths()), cache).rule)
+         for _ in range(2)]
+print(json.dumps(rules))
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root (to own files another user reads) and setpriv: CI runs as root",
+)
+def test_protection_follows_the_real_permissions(demo_model: Path, tmp_path: Path) -> None:
+    """As an ordinary user (nobody): a root-owned file in a root-owned folder may be cached;
+    the user's own file is hashed every time, whatever the cache says."""
+    base = Path("/tmp") / f"hospidesk-perm-{os.getpid()}"
+    base.mkdir(mode=0o755)
+    try:
+        site = base / "site"
+        site.mkdir(mode=0o755)
+        shutil.copyfile(demo_model, site / demo_model.name)
+        (site / demo_model.name).chmod(0o644)
+        own = base / "own"
+        own.mkdir(mode=0o755)
+        shutil.copyfile(demo_model, own / demo_model.name)
+        os.chown(own, 65534, 65534)
+        os.chown(own / demo_model.name, 65534, 65534)
+        home = base / "home"
+        home.mkdir()
+        os.chown(home, 65534, 65534)
+
+        def probe(model: Path) -> list[str]:
+            proc = subprocess.run(
+                [
+                    *("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    *(sys.executable, "-c", PROBE, str(model), str(home / "cache.json")),
+                ],
+                capture_output=True,
+                text=True,
+                env={
+                    **os.environ,
+                    "HOSPIDESK_HOME": str(home),
+                    "HOSPIDESK_SITE_DIR": str(base / "no-site"),
+                    "PYTHONPATH": str(REPO / "src"),
+                },
+                timeout=120,
+            )
+            assert proc.returncode == 0, proc.stderr
+            rules: list[str] = json.loads(proc.stdout)
+            return rules
+
+        assert probe(site / demo_model.name) == ["protected-hashed", "protected-cached"]
+        assert probe(own / demo_model.name) == ["user-hashed", "user-hashed"]
+    finally:
+        shutil.rmtree(base)
+
+
+def test_an_open_model_file_is_read_from_its_descriptor(
+    hd_env: Env, demo_model: Path, tmp_path: Path
+) -> None:
+    """A file renamed over the path after opening does not change what is checked."""
+    copy = tmp_path / demo_model.name
+    shutil.copyfile(demo_model, copy)
+    with open_model_file(copy) as opened:
+        other = tmp_path / "other.gguf"
+        other.write_bytes(b"GGUF" + b"\0" * (opened.identity.size - 4))
+        other.replace(copy)
+        model = verify.check(opened, load_catalog(get_paths()))
+    assert model.entry.sha256 == DEMO_SHA256
+    assert opened.sha256 == DEMO_SHA256

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from hospidesk.cli.output import Commands, actions, err
-from hospidesk.errors import HospiDeskError
+from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
+from hospidesk.governance.audit import AuditTrail
+from hospidesk.governance.forward import compare, forwarded_messages
 from hospidesk.service.session import accept_rules, rules, rules_accepted
 from hospidesk.service.usage import stats_export
 from hospidesk.service.workspace import Workspace
@@ -27,9 +29,14 @@ def register(sub: Commands) -> None:
 
     audit = sub.add_parser("audit", help="journal d'audit : vérifier, exporter")
     audit_sub = actions(audit)
-    audit_sub.add_parser("verify", help="vérifier l'intégrité du journal").set_defaults(
-        handler=verify_audit
+    verify = audit_sub.add_parser("verify", help="vérifier l'intégrité du journal")
+    verify.add_argument(
+        "--against",
+        metavar="FICHIER",
+        help="export du journal du système (syslog, journald, observateur d'événements) "
+        "auquel comparer le journal local",
     )
+    verify.set_defaults(handler=verify_audit)
     export = audit_sub.add_parser("export", help="exporter le journal (JSON lines)")
     export.add_argument("--out", required=True, metavar="FICHIER")
     export.set_defaults(handler=export_audit)
@@ -57,14 +64,42 @@ def accept(args: argparse.Namespace) -> int:
 
 
 def verify_audit(args: argparse.Namespace) -> int:
-    result = Workspace.open().audit.verify()
+    trail = Workspace.open().audit
+    result = trail.verify()
     if not result.ok:
         raise AuditFailure(f"Journal d'audit altéré : {result.problem}.")
     print(
         f"Journal d'audit intègre : {result.records} enregistrements, "
         f"{result.checkpoints} points de contrôle signés."
     )
+    if args.against:
+        compare_forwarded(trail, Path(args.against).expanduser())
     return 0
+
+
+def compare_forwarded(trail: AuditTrail, export: Path) -> None:
+    try:
+        text = export.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise UsageError(
+            f"Export du journal du système illisible : {export} ({exc.strerror})."
+        ) from None
+    forwarded = forwarded_messages(text.splitlines())
+    if not forwarded:
+        raise UsageError(
+            f"Aucun message de HospiDesk dans {export} : est-ce bien l'export du journal du "
+            "système de ce poste (identifiant de la politique [audit]) ?"
+        )
+    result = compare(trail.records(), forwarded)
+    if result.divergence:
+        raise AuditFailure(
+            f"Journal d'audit réécrit : {result.divergence.problem} (premier écart, "
+            f"{len(forwarded)} messages transmis lus)."
+        )
+    print(
+        f"Conforme au journal du système : {result.compared} enregistrements identiques, "
+        f"{result.not_forwarded} non transmis."
+    )
 
 
 def export_audit(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """Approved models: the shipped catalog, plus the site catalog IT may provide.
 
 A model is usable only when a catalog approves its exact sha256. The file is looked up in the
-site's ``models/`` folder, the user's ``models/`` folder, and, for the embedded default model,
-inside the Python package that carries it (no download, no copy by the user).
+site's ``models/`` folder, then, for the embedded default model, inside the installation or the
+Python package that carries it (no download, no copy by the user), and last in the user's
+``models/`` folder.
 """
 
 from __future__ import annotations
@@ -112,13 +113,16 @@ def package_dir(package: str) -> Path | None:
 
 
 def candidate_paths(entry: ModelEntry, paths: Paths) -> list[Path]:
-    found = [paths.site_models_dir / entry.file, paths.user_models_dir / entry.file]
+    """Where the entry's file may be, IT's and the installation's places first: a file the
+    user put in their own folder never hides an installed one."""
+    found = [paths.site_models_dir / entry.file]
     # A self-contained build ships the embedded model beside the catalog (packaging/).
     found.append(shipped_catalog().parent / entry.file)
     if entry.package:
         folder = package_dir(entry.package)
         if folder is not None:
             found.append(folder / entry.file)
+    found.append(paths.user_models_dir / entry.file)
     return found
 
 

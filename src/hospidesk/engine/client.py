@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import IO
 
 from hospidesk.engine import protocol as p
-from hospidesk.engine.verify import VerifiedModel
-from hospidesk.errors import Cancelled, EngineError
+from hospidesk.engine.verify import OpenModel
+from hospidesk.errors import Cancelled, EngineError, ModelError
 
 STOP_POLL_SECONDS = 0.1
 """How often a generation looks at its stop event while no text comes (prompt reading)."""
@@ -54,6 +55,8 @@ class EngineClient:
         self.current_request: int | None = None
         self.last_done: p.Done | None = None
         self.generated = 0
+        self._fd_channel: socket.socket | None = None
+        self._model_file: OpenModel | None = None
 
     # process management
 
@@ -63,13 +66,22 @@ class EngineClient:
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"
         self._events = queue.Queue()
-        self._proc = subprocess.Popen(
-            worker_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
+        self._close_model_file()
+        child_end = self._open_fd_channel()
+        if child_end is not None:
+            env[p.FD_SOCKET_ENV] = str(child_end.fileno())
+        try:
+            self._proc = subprocess.Popen(
+                worker_command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                pass_fds=(child_end.fileno(),) if child_end is not None else (),
+            )
+        finally:
+            if child_end is not None:
+                child_end.close()
         assert self._proc.stdout and self._proc.stderr
         threading.Thread(
             target=self._read_events,
@@ -85,6 +97,22 @@ class EngineClient:
             raise self._unexpected(event, "Le moteur d'inférence n'a pas pu démarrer.")
         self.ready = event
         return event
+
+    def _open_fd_channel(self) -> socket.socket | None:
+        """A socket pair to pass model files to the worker as open descriptors (POSIX); the
+        returned end is the worker's."""
+        if self._fd_channel is not None:
+            self._fd_channel.close()
+            self._fd_channel = None
+        if not hasattr(socket, "send_fds"):
+            return None  # Windows: the file stays open here with writes denied instead
+        self._fd_channel, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        return child_end
+
+    def _close_model_file(self) -> None:
+        model_file, self._model_file = self._model_file, None
+        if model_file is not None:
+            model_file.close()
 
     def _read_events(self, proc: subprocess.Popen[bytes], stream: IO[bytes]) -> None:
         for line in stream:
@@ -110,6 +138,7 @@ class EngineClient:
     def close(self, grace: float = 2.0) -> None:
         proc, self._proc = self._proc, None
         self.ready = self.loaded = None
+        self._close_model_file()
         if proc is None:
             return
         if proc.poll() is None:
@@ -129,6 +158,7 @@ class EngineClient:
         """Stop the worker now (used when it does not answer a cancel in time)."""
         proc, self._proc = self._proc, None
         self.ready = self.loaded = None
+        self._close_model_file()
         if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -184,17 +214,36 @@ class EngineClient:
 
     def load(
         self,
-        model: VerifiedModel,
+        model_file: OpenModel,
         n_ctx: int,
         n_threads: int,
         n_gpu_layers: int,
         cache_dir: Path | None = None,
     ) -> p.Loaded:
-        """Load a model the catalog approved (``verify_file`` already checked its hash).
+        """Load a model file checked from its open descriptor (``verify.check``); the client
+        owns the file from here and keeps it open while the model is loaded.
 
+        On POSIX the descriptor itself goes to the worker, which loads it through
+        /proc/self/fd: a file renamed over the path since the check is never read. A file the
+        user may write is read into memory, and its ctime after the load must be the one seen
+        at the check. On Windows the descriptor kept open here denies writes meanwhile.
         ``cache_dir``: where the states after task instructions persist across restarts.
         """
+        model = model_file.model
+        if model is None:
+            model_file.close()
+            raise ModelError(f"Modèle refusé : {model_file.path.name} n'a pas été vérifié.")
         self.start()
+        self._close_model_file()
+        self._model_file = model_file
+        self.loaded = None
+        identity = model_file.identity
+        passed = self._fd_channel is not None
+        if self._fd_channel is not None:
+            try:
+                socket.send_fds(self._fd_channel, [b"model"], [model_file.fd])
+            except OSError:
+                raise self._crashed() from None
         self._write(
             p.Load(
                 str(model.path),
@@ -203,6 +252,10 @@ class EngineClient:
                 n_threads,
                 n_gpu_layers,
                 cache_dir=str(cache_dir) if cache_dir else None,
+                fd_passed=passed,
+                device=identity.device,
+                inode=identity.inode,
+                in_memory=not model_file.protected,
             )
         )
         event = self._next_event()
@@ -213,6 +266,12 @@ class EngineClient:
             )
         if not isinstance(event, p.Loaded):
             raise self._unexpected(event, "Le modèle n'a pas pu être chargé.")
+        if passed and not model_file.protected and event.file_ctime_ns != identity.ctime_ns:
+            self.close()  # the loaded bytes may not be the checked ones: unload them
+            raise ModelError(
+                f"Modèle refusé : {model.path.name} a été modifié pendant son chargement. "
+                "Réessayez ; si cela se reproduit, prévenez la DSI."
+            )
         self.loaded = event
         return event
 

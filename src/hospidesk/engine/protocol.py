@@ -22,6 +22,10 @@ class Message:
 # Requests (app -> worker)
 
 
+FD_SOCKET_ENV = "HOSPIDESK_ENGINE_FD_SOCKET"
+"""Names the worker's end of the socket on which model files arrive as open descriptors."""
+
+
 @dataclass(frozen=True)
 class Load:
     path: str
@@ -34,6 +38,15 @@ class Load:
     """Where the states after task instructions persist (see prefix_cache); None: RAM only."""
     cache_ram_bytes: int = 768 * 1024 * 1024
     cache_disk_bytes: int = 4 * 1024 * 1024 * 1024
+    fd_passed: bool = False
+    """The file comes as an open descriptor on the engine's socket, sent just before this
+    request: the worker loads it through /proc/self/fd and never opens ``path`` (POSIX)."""
+    device: int = 0
+    inode: int = 0
+    """The passed descriptor must be this file (checked by the worker)."""
+    in_memory: bool = False
+    """Read the file into memory instead of mapping it: a file the user may write, whose later
+    changes must not reach the loaded model."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,9 @@ class Loaded:
     n_threads: int
     n_gpu_layers: int
     seconds: float
+    file_ctime_ns: int | None = None
+    """The passed file's ctime once loaded: if it differs from the one at the check, the file
+    was written meanwhile."""
 
 
 @dataclass(frozen=True)

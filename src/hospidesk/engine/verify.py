@@ -1,7 +1,21 @@
-"""Check a model file against the approved catalogs before llama.cpp may open it.
+"""Check a model file against the approved catalogs, and hand llama.cpp the bytes that were checked.
 
-Hashing gigabytes at every start is slow, so a verified hash is remembered, keyed on the
-file's path, size and modification time; any change to those makes it hash again.
+The file is opened once (``open_model_file``): its hash is computed from that descriptor, and
+the engine loads that same open file (``EngineClient.load``), so renaming another file over the
+path between the check and the load changes nothing.
+
+Who can change the file decides how much is trusted:
+
+- a file the user cannot modify (in IT's site folder or the installed package, not owned by the
+  user, in a folder they cannot write): its hash may be remembered in a cache, keyed on device,
+  inode, size, mtime and ctime (any change to the file or a replacement changes one of them, and
+  no user can set a ctime); llama.cpp maps it.
+- any other file (the user's own models folder, a developer's virtual environment, everything
+  when running as root): hashed in full at every load, and read into memory rather than mapped,
+  with its ctime compared after the load, so a write during or after the check is noticed.
+
+On Windows the file is opened with a share mode that denies writing, renaming and deleting while
+it is loaded (``_open_deny_write``), and it is always hashed.
 """
 
 from __future__ import annotations
@@ -9,8 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from stat import S_ISREG
 
 from hospidesk.engine.catalog import Catalog, ModelEntry
 from hospidesk.errors import ModelError
@@ -20,22 +37,75 @@ CHUNK = 4 * 1024 * 1024
 GGUF_MAGIC = b"GGUF"
 
 
+class Rule(StrEnum):
+    """Which rule let a model file through (recorded in the audit trail's ``model_loaded``)."""
+
+    PROTECTED_CACHED = "protected-cached"
+    """A file the user cannot modify, its hash remembered from an earlier check."""
+    PROTECTED_HASHED = "protected-hashed"
+    """A file the user cannot modify, hashed now."""
+    USER_HASHED = "user-hashed"
+    """A file the user can modify: hashed at every load."""
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What changes when a file is written or replaced (ctime cannot be set by a user)."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileIdentity:
+        return cls(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 @dataclass(frozen=True)
 class VerifiedModel:
+    """A model file found to be an approved model, and how that was established."""
+
     path: Path
     entry: ModelEntry
+    rule: Rule = Rule.USER_HASHED
+    identity: FileIdentity | None = None
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+@dataclass
+class OpenModel:
+    """A model file opened once: checked from this descriptor, loaded from it."""
+
+    path: Path
+    fd: int
+    identity: FileIdentity
+    protected: bool
+    """Whether the user cannot modify the file (see the module's docstring)."""
+    model: VerifiedModel | None = None
+    """Set once the descriptor's content was checked against a catalog."""
+    sha256: str = ""
+    """The hash the check relied on (computed now, or remembered for a protected file)."""
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            os.close(self.fd)
+
+    def __enter__(self) -> OpenModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class HashCache:
-    """Remembered hashes of model files, keyed on (path, size, mtime_ns)."""
+    """Remembered hashes of protected model files, keyed on path and FileIdentity.
+
+    The cache is a plain file of the user's: it is only consulted for files the user cannot
+    modify, so an entry written by hand cannot make an altered file pass.
+    """
 
     def __init__(self, file: Path) -> None:
         self.file = file
@@ -51,23 +121,26 @@ class HashCache:
     def _key(path: Path) -> str:
         return str(path.resolve())
 
-    def get(self, path: Path, stat: os.stat_result) -> str | None:
-        item = self._data.get(self._key(path))
-        if (
-            isinstance(item, dict)
-            and item.get("size") == stat.st_size
-            and item.get("mtime_ns") == stat.st_mtime_ns
-            and isinstance(item.get("sha256"), str)
-        ):
-            return str(item["sha256"])
-        return None
-
-    def put(self, path: Path, stat: os.stat_result, sha256: str) -> None:
-        self._data[self._key(path)] = {
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-            "sha256": sha256,
+    @staticmethod
+    def _value(identity: FileIdentity) -> dict[str, object]:
+        return {
+            "device": identity.device,
+            "inode": identity.inode,
+            "size": identity.size,
+            "mtime_ns": identity.mtime_ns,
+            "ctime_ns": identity.ctime_ns,
         }
+
+    def get(self, path: Path, identity: FileIdentity) -> str | None:
+        item = self._data.get(self._key(path))
+        if not isinstance(item, dict) or not isinstance(item.get("sha256"), str):
+            return None
+        if {k: item.get(k) for k in self._value(identity)} != self._value(identity):
+            return None
+        return str(item["sha256"])
+
+    def put(self, path: Path, identity: FileIdentity, sha256: str) -> None:
+        self._data[self._key(path)] = {**self._value(identity), "sha256": sha256}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.file, json.dumps(self._data, indent=1, sort_keys=True))
@@ -75,69 +148,167 @@ class HashCache:
             pass
 
 
-def _stat(path: Path) -> os.stat_result:
-    """The file's metadata, or why it cannot be a model file."""
+def user_can_modify(path: Path, stat: os.stat_result) -> bool:
+    """Whether the user running HospiDesk could change or replace the file at ``path``.
+
+    The owner of a file can always make it writable again, and whoever can write its folder can
+    replace it; root can do anything. On Windows, where ownership and ACLs are not read here,
+    every file counts as modifiable (always hashed; the open handle denies writes meanwhile).
+    """
+    if os.name != "posix":
+        return True
+    uid = os.geteuid()
+    if uid == 0:
+        return True
+    real = Path(os.path.realpath(path))
     try:
-        stat = path.stat()
+        folder = real.parent.stat()
+    except OSError:
+        return True
+    return any(
+        info.st_uid == uid or os.access(target, os.W_OK)
+        for target, info in ((real, stat), (real.parent, folder))
+    )
+
+
+def _open_deny_write(path: Path) -> int:  # pragma: no cover - Windows only
+    """A read-only descriptor on Windows that denies writing, renaming and deleting the file
+    for as long as it stays open (share mode FILE_SHARE_READ alone)."""
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    generic_read, file_share_read, open_existing = 0x80000000, 0x00000001, 3
+    create_file = ctypes.windll.kernel32.CreateFileW  # type: ignore[attr-defined]
+    create_file.restype = wintypes.HANDLE
+    handle = create_file(str(path), generic_read, file_share_read, None, open_existing, 0, None)
+    if handle in (None, wintypes.HANDLE(-1).value):
+        raise ctypes.WinError()  # type: ignore[attr-defined]
+    fd: int = msvcrt.open_osfhandle(handle, os.O_RDONLY | os.O_BINARY)  # type: ignore[attr-defined]
+    return fd
+
+
+def open_model_file(path: Path) -> OpenModel:
+    """Open a model file once, for checking and loading; or say why it cannot be a model."""
+    try:
+        fd = _open_deny_write(path) if sys.platform == "win32" else os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         raise ModelError(f"Fichier de modèle introuvable : {path}") from None
     except OSError as exc:
         raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
-    if not path.is_file():
-        raise ModelError(f"Ce n'est pas un fichier de modèle : {path}")
-    return stat
+    try:
+        stat = os.fstat(fd)
+        if not _is_regular(stat):
+            raise ModelError(f"Ce n'est pas un fichier de modèle : {path}")
+        return OpenModel(path, fd, FileIdentity.of(stat), not user_can_modify(path, stat))
+    except BaseException:
+        os.close(fd)
+        raise
 
 
-def _hash(path: Path) -> str:
+def _is_regular(stat: os.stat_result) -> bool:
+    return S_ISREG(stat.st_mode)
+
+
+def _read_at(fd: int, size: int, offset: int) -> bytes:
+    if hasattr(os, "pread"):
+        return os.pread(fd, size, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # pragma: no cover - Windows
+    return os.read(fd, size)  # pragma: no cover - Windows
+
+
+def sha256_fd(fd: int) -> str:
+    """The SHA-256 of an open file's whole content, read from its descriptor."""
+    digest = hashlib.sha256()
+    offset = 0
+    while chunk := _read_at(fd, CHUNK, offset):
+        digest.update(chunk)
+        offset += len(chunk)
+    return digest.hexdigest()
+
+
+def _hash(opened: OpenModel) -> str:
     """The SHA-256 of a GGUF file (anything else is refused before it is read in full)."""
     try:
-        with path.open("rb") as handle:
-            if handle.read(4) != GGUF_MAGIC:
-                raise ModelError(f"Modèle refusé : {path.name} n'est pas un fichier GGUF.")
-        return sha256_file(path)
+        if _read_at(opened.fd, 4, 0) != GGUF_MAGIC:
+            raise ModelError(f"Modèle refusé : {opened.path.name} n'est pas un fichier GGUF.")
+        return sha256_fd(opened.fd)
     except OSError as exc:
-        raise ModelError(f"Fichier de modèle illisible : {path} ({exc.strerror})") from None
+        raise ModelError(f"Fichier de modèle illisible : {opened.path} ({exc.strerror})") from None
 
 
-def verify_file(
-    path: Path, catalog: Catalog, cache: HashCache | None = None, expected: ModelEntry | None = None
+def check(
+    opened: OpenModel,
+    catalog: Catalog | None,
+    cache: HashCache | None = None,
+    expected: ModelEntry | None = None,
 ) -> VerifiedModel:
-    """Return the approved entry for ``path`` or raise ModelError naming the file and reason.
+    """The one verification of a model file, from its open descriptor: the approved entry, or
+    ModelError naming the file and the reason. With ``expected``, it must be that very model.
 
-    With ``expected``, the file must be that very model. Without a cache the file is always
-    hashed in full.
+    Every path to a model goes through here: ``models list``, ``models verify``, the window,
+    ``draft``, and the engine's load (see the module's docstring for the rules).
     """
-    name = path.name
-    stat = _stat(path)
-    candidates = [expected] if expected else [e.entry for e in catalog.entries]
-    sizes = {e.size for e in candidates}
-    if stat.st_size not in sizes:
+    name = opened.path.name
+    size = opened.identity.size
+    candidates = [expected] if expected else [e.entry for e in catalog.entries] if catalog else []
+    if size not in {e.size for e in candidates}:
         if expected:
             raise ModelError(
                 f"Modèle refusé : {name} n'a pas la taille approuvée pour « {expected.id} » "
-                f"({stat.st_size} octets au lieu de {expected.size}). Fichier modifié ou "
-                "incomplet."
+                f"({size} octets au lieu de {expected.size}). Fichier modifié ou incomplet."
             )
         raise ModelError(
             f"Modèle refusé : {name} ne figure dans aucun catalogue de modèles approuvés."
         )
-    sha = cache.get(path, stat) if cache else None
+    usable_cache = cache if opened.protected else None
+    sha = usable_cache.get(opened.path, opened.identity) if usable_cache else None
+    rule = Rule.PROTECTED_CACHED
     if sha is None:
-        sha = _hash(path)
-        if cache:
-            cache.put(path, stat, sha)
+        sha = _hash(opened)
+        rule = Rule.PROTECTED_HASHED if opened.protected else Rule.USER_HASHED
+        if usable_cache:
+            usable_cache.put(opened.path, opened.identity, sha)
+    entry = _approved(name, sha, catalog, expected)
+    opened.sha256 = sha
+    opened.model = VerifiedModel(opened.path, entry, rule, opened.identity)
+    return opened.model
 
+
+def _approved(
+    name: str, sha: str, catalog: Catalog | None, expected: ModelEntry | None
+) -> ModelEntry:
     if expected:
         if sha != expected.sha256:
             raise ModelError(
                 f"Modèle refusé : l'empreinte SHA-256 de {name} ne correspond pas à celle "
                 f"approuvée pour « {expected.id} » (fichier modifié ou corrompu)."
             )
-        return VerifiedModel(path, expected)
-    entry = catalog.by_sha256(sha)
+        return expected
+    entry = catalog.by_sha256(sha) if catalog else None
     if entry is None:
         raise ModelError(
             f"Modèle refusé : l'empreinte SHA-256 de {name} ne figure dans aucun catalogue "
             "de modèles approuvés (fichier modifié ou non approuvé)."
         )
-    return VerifiedModel(path, entry)
+    return entry
+
+
+def verify_file(
+    path: Path, catalog: Catalog, cache: HashCache | None = None, expected: ModelEntry | None = None
+) -> VerifiedModel:
+    """Check ``path`` (see ``check``) and close it."""
+    with open_model_file(path) as opened:
+        return check(opened, catalog, cache, expected)
+
+
+def open_verified(model: VerifiedModel, cache: HashCache | None = None) -> OpenModel:
+    """Open a model verified earlier and check it again from the descriptor the engine will
+    load (it may have changed since); the caller owns the returned file."""
+    opened = open_model_file(model.path)
+    try:
+        check(opened, None, cache, model.entry)
+    except BaseException:
+        opened.close()
+        raise
+    return opened

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import hmac
 import json
@@ -30,27 +31,10 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from filelock import FileLock
 
 from hospidesk.fsutil import atomic_write_bytes
-
-try:  # POSIX
-    import fcntl
-
-    def _lock(handle: Any) -> None:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-
-    def _unlock(handle: Any) -> None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-
-except ImportError:  # Windows
-    import msvcrt
-
-    def _lock(handle: Any) -> None:
-        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
-
-    def _unlock(handle: Any) -> None:
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-
+from hospidesk.governance.forward import Forwarder
 
 GENESIS = "0" * 64
 CHECKPOINT_EVERY = 10
@@ -87,6 +71,8 @@ class AuditKind(StrEnum):
     HISTORY_DELETED = "history_deleted"
     HISTORY_PURGED = "history_purged"
     HISTORY_KEY_RECOVERED = "history_key_recovered"
+    FORWARD_FAILED = "audit_forward_failed"
+    """The system's log could not be reached (recorded once per outage, never forwarded)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +94,11 @@ class Verification:
     bad_seq: int | None = None
 
 
+def _reason(exc: OSError) -> str:
+    """An OS error without its path or message text: the errno's name, or the class."""
+    return errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
+
+
 def canonical(data: Mapping[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -122,13 +113,18 @@ def checkpoint_message(seq: int, head: str) -> bytes:
 
 
 class AuditTrail:
-    def __init__(self, folder: Path, user: str) -> None:
+    def __init__(self, folder: Path, user: str, forwarder: Forwarder | None = None) -> None:
         self.folder = folder
         self.file = folder / "audit.jsonl"
         self.checkpoints_file = folder / "audit-checkpoints.jsonl"
         self.lock_file = folder / ".audit.lock"
         self.key_dir = folder / "audit-keys"
         self.user = user
+        self.forwarder = forwarder
+        self._lock = FileLock(self.lock_file)
+        """Between processes (filelock: fcntl on POSIX, msvcrt on Windows) and, being
+        re-entrant per object, between this process's threads through one trail."""
+        self._forward_failing = False
 
     # keys (created on first use, private to the user)
 
@@ -176,12 +172,8 @@ class AuditTrail:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.folder.mkdir(parents=True, exist_ok=True)
-        with self.lock_file.open("a") as lock:
-            _lock(lock)
-            try:
-                yield
-            finally:
-                _unlock(lock)
+        with self._lock:
+            yield
 
     def _last(self) -> dict[str, Any] | None:
         try:
@@ -209,27 +201,52 @@ class AuditTrail:
             os.close(fd)
 
     def append(self, event: AuditEvent) -> dict[str, Any]:
-        """Add one record at the end of the chain (and a checkpoint every few records)."""
+        """Add one record at the end of the chain (and a checkpoint every few records), and
+        mirror both to the system's log when the policy asks for it."""
         with self._locked():
-            last = self._last()
-            seq = int(last["seq"]) + 1 if last else 1
-            record: dict[str, Any] = {
-                "seq": seq,
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "user": self.user,
-                "event": str(event.event),
-                "task": event.task,
-                "model_sha256": event.model_sha256,
-                "inputs": [d.as_dict() for d in event.inputs],
-                "output": event.output.as_dict() if event.output else None,
-                "details": dict(event.details),
-                "prev": str(last["hash"]) if last else GENESIS,
-            }
-            record["hash"] = record_hash(record)
-            self._append_line(self.file, record)
-            if seq % CHECKPOINT_EVERY == 0:
-                self._checkpoint(seq, record["hash"])
+            record = self._write(event)
+            self._forward({"type": "record", **record})
         return record
+
+    def _write(self, event: AuditEvent) -> dict[str, Any]:
+        last = self._last()
+        seq = int(last["seq"]) + 1 if last else 1
+        record: dict[str, Any] = {
+            "seq": seq,
+            "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "user": self.user,
+            "event": str(event.event),
+            "task": event.task,
+            "model_sha256": event.model_sha256,
+            "inputs": [d.as_dict() for d in event.inputs],
+            "output": event.output.as_dict() if event.output else None,
+            "details": dict(event.details),
+            "prev": str(last["hash"]) if last else GENESIS,
+        }
+        record["hash"] = record_hash(record)
+        self._append_line(self.file, record)
+        if seq % CHECKPOINT_EVERY == 0:
+            self._checkpoint(seq, record["hash"])
+        return record
+
+    def _forward(self, message: Mapping[str, Any]) -> None:
+        """Send one message to the system's log; a failure never loses the local record and
+        is itself recorded locally, once per outage."""
+        if self.forwarder is None:
+            return
+        try:
+            self.forwarder.send(canonical(message).decode())
+        except OSError as exc:
+            if not self._forward_failing:
+                self._forward_failing = True
+                self._write(
+                    AuditEvent(
+                        AuditKind.FORWARD_FAILED,
+                        details={"target": self.forwarder.target, "error": _reason(exc)},
+                    )
+                )
+            return
+        self._forward_failing = False
 
     def _checkpoint(self, seq: int, head: str) -> dict[str, Any]:
         signature = self._signing_key().sign(checkpoint_message(seq, head))
@@ -241,6 +258,7 @@ class AuditTrail:
             "signature": signature.hex(),
         }
         self._append_line(self.checkpoints_file, entry)
+        self._forward(entry)
         return entry
 
     def checkpoint(self) -> dict[str, Any] | None:
@@ -256,6 +274,16 @@ class AuditTrail:
             return [line for line in path.read_bytes().splitlines() if line.strip()]
         except FileNotFoundError:
             return []
+
+    def records(self) -> list[dict[str, Any]]:
+        """The local records that can be read (``verify`` says whether they form a chain)."""
+        found = []
+        for line in self._lines(self.file):
+            with contextlib.suppress(ValueError):
+                value = json.loads(line)
+                if isinstance(value, dict):
+                    found.append(value)
+        return found
 
     def verify(self) -> Verification:
         """Check the whole chain and every checkpoint; name the first bad record."""

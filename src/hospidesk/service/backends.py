@@ -3,6 +3,8 @@ memory they need, and loading one into the engine (or a server, see ``routing``)
 
 from __future__ import annotations
 
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import psutil
 
 from hospidesk.engine.catalog import MIB, ModelEntry, locate
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.verify import HashCache, VerifiedModel, verify_file
+from hospidesk.engine.protocol import Loaded
+from hospidesk.engine.verify import HashCache, OpenModel, VerifiedModel, open_verified, verify_file
 from hospidesk.errors import HospiDeskError, ModelError, UsageError
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.policy import ServerEntry
@@ -55,14 +58,19 @@ def allowed_default(ws: Workspace) -> ModelEntry:
 
 
 def verify_model(ws: Workspace, entry: ModelEntry) -> VerifiedModel:
-    """The entry's file, found in the site or user folder and checked against its hash."""
+    """The entry's file, found where IT or the package put it (or in the user's folder) and
+    checked against its hash (``verify.check``: the one rule for every path to a model)."""
     path = locate(entry, ws.paths)
     if path is None:
         raise ModelError(
             f"Modèle « {entry.id} » introuvable : placez {entry.file} dans "
             f"{ws.paths.site_models_dir} ou {ws.paths.user_models_dir}."
         )
-    return verify_file(path, ws.catalog, HashCache(ws.paths.verified_models_file), entry)
+    return verify_file(path, ws.catalog, hash_cache(ws), entry)
+
+
+def hash_cache(ws: Workspace) -> HashCache:
+    return HashCache(ws.paths.verified_models_file)
 
 
 def check_memory(entry: ModelEntry) -> None:
@@ -99,7 +107,7 @@ def model_state(ws: Workspace, entry: ModelEntry) -> tuple[str, Path | None]:
     if path is None:
         return ABSENT, None
     try:
-        verify_file(path, ws.catalog, HashCache(ws.paths.verified_models_file), entry)
+        verify_file(path, ws.catalog, hash_cache(ws), entry)
     except ModelError as exc:
         return f"refusé — {exc.message}", path
     return VERIFIED, path
@@ -142,36 +150,56 @@ def needs_loading(engine: EngineClient, model: VerifiedModel) -> bool:
 
 
 def ensure_loaded(ws: Workspace, engine: EngineClient, model: VerifiedModel) -> None:
-    """Start the engine and load ``model`` unless it already holds it; the load is audited."""
+    """Start the engine and load ``model`` unless it already holds it; the load is audited.
+
+    The file is opened and checked again here, from the descriptor the engine then loads (it
+    may have changed since ``model`` was verified), while the engine process starts.
+    """
     if not needs_loading(engine, model):
         return
-    ready = engine.start()
+    with ThreadPoolExecutor(1, thread_name_prefix="model-check") as pool:
+        checking = pool.submit(open_verified, model, hash_cache(ws))
+        try:
+            ready = engine.start()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                checking.result().close()
+            raise
+        opened = checking.result()
     options = engine_options(ws, model.entry, ready.gpu_offload)
     loaded = engine.load(
-        model,
+        opened,
         options.n_ctx,
         options.n_threads,
         options.n_gpu_layers,
         cache_dir=ws.paths.prefix_cache_dir,
     )
-    ws.audit.append(
-        AuditEvent(
-            AuditKind.MODEL_LOADED,
-            model_sha256=model.entry.sha256,
-            details={
-                "model": model.entry.id,
-                "backend": "local",
-                "threads": loaded.n_threads,
-                "gpu_layers": loaded.n_gpu_layers,
-                "seconds": round(loaded.seconds, 2),
-            },
-        )
+    ws.audit.append(loaded_event(opened, loaded))
+
+
+def loaded_event(opened: OpenModel, loaded: Loaded) -> AuditEvent:
+    """What the trail says of a load: the file, its size, the hash the check relied on, and the
+    rule that let it through (see ``verify.Rule``)."""
+    assert opened.model is not None
+    return AuditEvent(
+        AuditKind.MODEL_LOADED,
+        model_sha256=opened.sha256,
+        details={
+            "model": opened.model.entry.id,
+            "backend": "local",
+            "path": str(opened.path),
+            "size": opened.identity.size,
+            "rule": str(opened.model.rule),
+            "threads": loaded.n_threads,
+            "gpu_layers": loaded.n_gpu_layers,
+            "seconds": round(loaded.seconds, 2),
+        },
     )
 
 
 def verify_path(ws: Workspace, path: Path) -> VerifiedModel:
-    """An explicit check of one file against the catalogs: always hashed in full."""
-    return verify_file(path, ws.catalog)
+    """An explicit check of one file against the catalogs, by the same rule as a load."""
+    return verify_file(path, ws.catalog, hash_cache(ws))
 
 
 def server_entry(ws: Workspace, server_id: str) -> ServerEntry:

@@ -7,6 +7,7 @@ import threading
 from hospidesk.engine.catalog import Catalog, load_catalog
 from hospidesk.errors import UsageError
 from hospidesk.governance.audit import AuditEvent, AuditKind, AuditTrail
+from hospidesk.governance.forward import make_forwarder
 from hospidesk.packs.loader import Pack, PackTask, all_tasks, discover, find_task, newest
 from hospidesk.packs.signing import TrustedKeys
 from hospidesk.packs.store import PackStore
@@ -34,7 +35,7 @@ class Workspace:
             )
         self.settings = Settings.load(paths.settings_file, locks)
         self.user, self.groups = current_user()
-        self.audit = AuditTrail(paths.data, self.user)
+        self.audit = AuditTrail(paths.data, self.user, make_forwarder(self.policy.audit))
         self.pack_problems: list[str] = []
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
