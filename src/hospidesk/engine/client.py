@@ -224,9 +224,9 @@ class EngineClient:
         owns the file from here and keeps it open while the model is loaded.
 
         On POSIX the descriptor itself goes to the worker, which loads it through
-        /proc/self/fd: a file renamed over the path since the check is never read. A file the
-        user may write is read into memory, and its ctime after the load must be the one seen
-        at the check. On Windows the descriptor kept open here denies writes meanwhile.
+        /proc/self/fd: a file renamed over the path since the check is never read (and a file
+        the user may write arrives as its sealed copy, see ``verify.open_verified``). On
+        Windows the descriptor kept open here denies writes meanwhile.
         ``cache_dir``: where the states after task instructions persist across restarts.
         """
         model = model_file.model
@@ -255,7 +255,6 @@ class EngineClient:
                 fd_passed=passed,
                 device=identity.device,
                 inode=identity.inode,
-                in_memory=not model_file.protected,
             )
         )
         event = self._next_event()
@@ -266,12 +265,6 @@ class EngineClient:
             )
         if not isinstance(event, p.Loaded):
             raise self._unexpected(event, "Le modèle n'a pas pu être chargé.")
-        if passed and not model_file.protected and event.file_ctime_ns != identity.ctime_ns:
-            self.close()  # the loaded bytes may not be the checked ones: unload them
-            raise ModelError(
-                f"Modèle refusé : {model.path.name} a été modifié pendant son chargement. "
-                "Réessayez ; si cela se reproduit, prévenez la DSI."
-            )
         self.loaded = event
         return event
 

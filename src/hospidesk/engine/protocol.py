@@ -44,9 +44,6 @@ class Load:
     device: int = 0
     inode: int = 0
     """The passed descriptor must be this file (checked by the worker)."""
-    in_memory: bool = False
-    """Read the file into memory instead of mapping it: a file the user may write, whose later
-    changes must not reach the loaded model."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +98,6 @@ class Loaded:
     n_threads: int
     n_gpu_layers: int
     seconds: float
-    file_ctime_ns: int | None = None
-    """The passed file's ctime once loaded: if it differs from the one at the check, the file
-    was written meanwhile."""
 
 
 @dataclass(frozen=True)

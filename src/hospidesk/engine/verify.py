@@ -11,8 +11,9 @@ Who can change the file decides how much is trusted:
   inode, size, mtime and ctime (any change to the file or a replacement changes one of them, and
   no user can set a ctime); llama.cpp maps it.
 - any other file (the user's own models folder, a developer's virtual environment, everything
-  when running as root): hashed in full at every load, and read into memory rather than mapped,
-  with its ctime compared after the load, so a write during or after the check is noticed.
+  when running as root): hashed in full at every load; on Linux it is copied into sealed memory
+  as it is hashed, and the engine maps that copy (``_snapshot``), so a write after the check
+  cannot reach the loaded model.
 
 On Windows the file is opened with a share mode that denies writing, renaming and deleting while
 it is loaded (``_open_deny_write``), and it is always hashed.
@@ -304,11 +305,58 @@ def verify_file(
 
 def open_verified(model: VerifiedModel, cache: HashCache | None = None) -> OpenModel:
     """Open a model verified earlier and check it again from the descriptor the engine will
-    load (it may have changed since); the caller owns the returned file."""
+    load (it may have changed since); the caller owns the returned file.
+
+    A file the user can modify is, on Linux, copied into sealed memory while it is hashed:
+    the engine maps those very bytes, which nobody can change any more (``_snapshot``).
+    """
     opened = open_model_file(model.path)
     try:
-        check(opened, None, cache, model.entry)
+        if opened.protected or not hasattr(os, "memfd_create"):
+            check(opened, None, cache, model.entry)
+            return opened
+        return _snapshot(opened, model.entry)
     except BaseException:
         opened.close()
         raise
-    return opened
+
+
+def _snapshot(opened: OpenModel, expected: ModelEntry) -> OpenModel:
+    """The file's bytes copied into a sealed memory file as they are hashed; closes ``opened``.
+
+    Hashing a file the user may write and then letting llama.cpp read it again leaves a window
+    in which it can be rewritten (and a rename or an unlink moves its ctime too, so ctime cannot
+    tell a write from a replacement). The sealed copy closes that window: what is hashed is
+    what is mapped. It costs one memory copy of the file (the mapping then shares its pages).
+    """
+    import fcntl
+
+    name = opened.path.name
+    if opened.identity.size != expected.size:
+        check(opened, None, None, expected)  # raises the size refusal, worded as everywhere
+    if _read_at(opened.fd, 4, 0) != GGUF_MAGIC:
+        raise ModelError(f"Modèle refusé : {name} n'est pas un fichier GGUF.")
+    memory = os.memfd_create(f"hospidesk-{expected.id}", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        digest = hashlib.sha256()
+        offset = 0
+        with open(memory, "wb", closefd=False) as copy:
+            while chunk := _read_at(opened.fd, CHUNK, offset):
+                digest.update(chunk)
+                copy.write(chunk)
+                offset += len(chunk)
+        seals = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
+        fcntl.fcntl(memory, fcntl.F_ADD_SEALS, seals)
+        sha = digest.hexdigest()
+        _approved(name, sha, None, expected)
+        snapshot = OpenModel(opened.path, memory, FileIdentity.of(os.fstat(memory)), False)
+    except OSError as exc:
+        os.close(memory)
+        raise ModelError(f"Fichier de modèle illisible : {opened.path} ({exc.strerror})") from None
+    except BaseException:
+        os.close(memory)
+        raise
+    snapshot.sha256 = sha
+    snapshot.model = VerifiedModel(opened.path, expected, Rule.USER_HASHED, opened.identity)
+    opened.close()
+    return snapshot
