@@ -26,6 +26,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from hospidesk.service.drafting import RunLimits  # noqa: E402
+from hospidesk.service.session import accept_rules, open_session  # noqa: E402
 from hospidesk.service.workspace import Workspace  # noqa: E402
 from hospidesk.ui.app import install_translator, start_window  # noqa: E402
 
@@ -48,7 +49,7 @@ def wait(app: QApplication, done: object, timeout: float) -> None:
 def measure(app: QApplication) -> dict[str, object]:
     install_translator(app)
     workspace = Workspace.open()
-    workspace.open_session("fenêtre")
+    open_session(workspace, "fenêtre")
     window = start_window(workspace)
     handle = window.windowHandle()
     wait(app, lambda: handle is not None and handle.isExposed(), 30)
@@ -87,7 +88,7 @@ def measure(app: QApplication) -> dict[str, object]:
 
 def main() -> int:
     if sys.argv[1:] == ["prepare"]:
-        Workspace.open().accept_rules()
+        accept_rules(Workspace.open())
         return 0
     app = QApplication(sys.argv[:1])
     result = measure(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -290,3 +291,23 @@ def test_ctrl_c_stops_quickly_and_leaves_no_file(hd_env: Env, tmp_path: Path) ->
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.suffix in {".docx", ".tmp"}]
     assert _workers_of(hd_env.home) == []
+
+
+@pytest.mark.model
+def test_a_draft_goes_on_when_the_system_log_is_missing(hd_env: Env, tmp_path: Path) -> None:
+    """The policy mirrors the trail to a syslog socket that is not there: the draft is written,
+    every record stays in the local trail, and the failure is recorded once."""
+    hd_env.write_policy(f'[audit]\nforward = "syslog"\nsyslog_socket = "{tmp_path / "absent"}"\n')
+    out = tmp_path / "courrier.docx"
+    result = run_cli(
+        hd_env,
+        *("draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)),
+        *("--out", str(out), "--max-tokens", "8"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    lines = (hd_env.home / "data" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line)["event"] for line in lines]
+    assert events.count("audit_forward_failed") == 1
+    assert {"model_loaded", "task_run", "export"} <= set(events)
+    assert run_cli(hd_env, "audit", "verify").returncode == 0

@@ -208,7 +208,7 @@ def test_a_write_into_the_user_s_file_after_the_check_does_not_reach_the_model(
     try:
         assert engine.loaded is not None and engine.loaded.sha256 == DEMO_SHA256
         (model_file,) = seen
-        assert os.readlink(f"/proc/self/fd/{model_file.fd}").startswith("/memfd:")
+        assert str(Path(f"/proc/self/fd/{model_file.fd}").readlink()).startswith("/memfd:")
         with pytest.raises(PermissionError):  # sealed: not even its owner can write it
             os.pwrite(model_file.fd, b"x", 0)
     finally:
