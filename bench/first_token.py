@@ -229,11 +229,11 @@ def main() -> int:
     if sys.argv[1:2] == ["measure"]:
         bus = own_keyring() if "--own-keyring" in sys.argv else None
         try:
-            print(json.dumps(measure()))
+            print(json.dumps(measure()), flush=True)
         finally:
             if bus is not None:
                 bus.terminate()
-        return 0
+        os._exit(0)  # measured; skip Qt's teardown at exit, which sometimes crashes PySide6
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=DEFAULT_BASELINE)
     parser.add_argument("--rounds", type=int, default=7)
