@@ -35,7 +35,7 @@ def prepare(fields: dict[str, str] | None = None) -> tuple[Workspace, PreparedDr
     request = DraftRequest(
         "medecins-cadres/compte-rendu",
         fields or {"instance": "CSIRMT"},
-        source_file=SAMPLES / "notes-reunion.txt",
+        source_files=(SAMPLES / "notes-reunion.txt",),
     )
     return ws, prepare_draft(ws, request)
 

@@ -29,7 +29,14 @@ def register(sub: Commands) -> None:
     draft = sub.add_parser("draft", help="rédiger un document sans fenêtre")
     draft.add_argument("--task", required=True, metavar="PACK/TÂCHE")
     draft.add_argument("--field", action="append", default=[], metavar="NOM=VALEUR")
-    draft.add_argument("--source", metavar="FICHIER|-", help=".txt, .eml ou .docx ; - pour stdin")
+    draft.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="FICHIER|-",
+        help=".txt, .eml, .msg, .html, .docx, .odt ou .pdf ; plusieurs fois pour plusieurs "
+        "fichiers (dans l'ordre) ; - pour l'entrée standard",
+    )
     draft.add_argument("--out", metavar="FICHIER.docx")
     draft.add_argument("--model", metavar="ID")
     draft.add_argument(
@@ -76,13 +83,14 @@ def _parse_fields(raw: list[str]) -> dict[str, str]:
 
 
 def _request(args: argparse.Namespace) -> DraftRequest:
-    source_text = source_file = None
-    if args.source == "-":
+    source_text = None
+    if "-" in args.source:
+        if len(args.source) > 1:
+            raise UsageError("--source - (l'entrée standard) ne se combine pas avec des fichiers.")
         source_text = read_source_bytes(sys.stdin.buffer.read(), "entrée standard")
-    elif args.source:
-        source_file = Path(args.source).expanduser()
+    files = tuple(Path(s).expanduser() for s in args.source if s != "-")
     return DraftRequest(
-        args.task, _parse_fields(args.field), source_text, source_file, args.model, args.server
+        args.task, _parse_fields(args.field), source_text, files, args.model, args.server
     )
 
 

@@ -1,1 +1,2 @@
-"""Word documents: reading sources (.txt, .eml, .docx), checking and rendering .docx templates."""
+"""Documents: reading sources (text, e-mails, Word, OpenDocument, PDF), checking and rendering
+.docx templates."""

@@ -1,17 +1,34 @@
-"""Read a source text from a file (.txt, .eml, .docx) or from standard input."""
+"""Read a source from a file or from standard input: one reader per format, each giving a
+``SourceDocument`` (the text a task receives, and what the reader knows besides).
+
+.txt, .eml (``mail``), .msg (``msg``), .html/.htm (``html_text``), .docx, .odt (``odt``),
+.pdf (``pdf``, in a child process). .doc and .rtf are refused with what to do instead.
+"""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
-from email.message import EmailMessage
+from collections.abc import Callable
 from pathlib import Path
 
 from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.html_text import html_to_text
+from hospidesk.documents.mail import read_eml
+from hospidesk.documents.msg import read_msg
+from hospidesk.documents.odt import read_odt
+from hospidesk.documents.pdf import read_pdf
+from hospidesk.documents.source import SourceDocument, combine
 from hospidesk.errors import UsageError
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
+READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf")
+"""The formats a task accepts unless its pack says otherwise."""
+_SAVE_AS = {
+    ".doc": "enregistrez-le en .docx (Fichier > Enregistrer sous) puis ouvrez ce fichier",
+    ".rtf": "enregistrez-le en .docx (Fichier > Enregistrer sous) puis ouvrez ce fichier",
+    ".odp": "copiez-en le texte",
+    ".xlsx": "copiez-en le texte",
+}
 
 
 def decode_text(raw: bytes) -> str:
@@ -24,44 +41,7 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def read_eml(raw: bytes) -> str:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    lines = []
-    for header, label in (("From", "De"), ("To", "À"), ("Date", "Date"), ("Subject", "Objet")):
-        if message[header]:
-            lines.append(f"{label} : {message[header]}")
-    body = message.get_body(preferencelist=("plain", "html"))
-    text = ""
-    if body is not None:
-        content = body.get_content()
-        text = content if isinstance(content, str) else decode_text(content)
-        if body.get_content_type() == "text/html":
-            text = _html_to_text(text)
-    return "\n".join(lines) + "\n\n" + text.strip()
-
-
-def _html_to_text(html: str) -> str:
-    from html.parser import HTMLParser
-
-    class _Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.parts: list[str] = []
-
-        def handle_data(self, data: str) -> None:
-            self.parts.append(data)
-
-        def handle_starttag(self, tag: str, attrs: object) -> None:
-            if tag in {"br", "p", "div", "li", "tr"}:
-                self.parts.append("\n")
-
-    parser = _Text()
-    parser.feed(html)
-    return "".join(parser.parts)
-
-
-def read_docx(raw: bytes, name: str) -> str:
+def read_docx(raw: bytes, name: str) -> SourceDocument:
     problems = inspect_docx(raw)
     if problems:
         raise UsageError(f"Document refusé : {name} — {problems[0].reason}.")
@@ -75,32 +55,59 @@ def read_docx(raw: bytes, name: str) -> str:
     for table in document.tables:
         for row in table.rows:
             paragraphs.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(paragraphs)
+    return SourceDocument(name, "\n".join(paragraphs), "word")
 
 
-def read_source_bytes(raw: bytes, name: str) -> str:
+def read_html(raw: bytes, name: str) -> SourceDocument:
+    return SourceDocument(name, html_to_text(decode_text(raw)), "texte")
+
+
+def read_plain(raw: bytes, name: str) -> SourceDocument:
+    if b"\x00" in raw[:4096]:
+        raise UsageError(f"Ce fichier n'est pas un texte lisible : {name}.")
+    return SourceDocument(name, decode_text(raw), "texte")
+
+
+_READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {
+    ".eml": read_eml,
+    ".msg": read_msg,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".odt": read_odt,
+    ".pdf": read_pdf,
+}
+
+
+def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
     suffix = Path(name).suffix.lower()
     if len(raw) > MAX_SOURCE_BYTES:
         raise UsageError(f"Fichier source trop volumineux : {name} (10 Mo au maximum).")
-    if suffix == ".eml":
-        text = read_eml(raw)
-    elif suffix == ".docx":
-        text = read_docx(raw, name)
-    elif suffix in {".doc", ".msg", ".pdf", ".odt", ".rtf"}:
+    if suffix in _SAVE_AS:
         raise UsageError(
-            f"Format non pris en charge : {name}. Formats acceptés : .txt, .eml, .docx."
+            f"Format non pris en charge : {name}. Pour l'utiliser, {_SAVE_AS[suffix]}."
         )
-    else:
-        if b"\x00" in raw[:4096]:
-            raise UsageError(f"Ce fichier n'est pas un texte lisible : {name}.")
-        text = decode_text(raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    document = _READERS.get(suffix, read_plain)(raw, name)
+    text = document.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise UsageError(f"Le texte source est vide : {name}.")
-    return text
+    return SourceDocument(
+        document.name,
+        text,
+        document.kind,
+        document.sender,
+        document.date,
+        document.subject,
+        document.attachments,
+        document.pages,
+    )
 
 
-def read_source(path: Path) -> str:
+def read_source_bytes(raw: bytes, name: str) -> str:
+    return read_document_bytes(raw, name).text
+
+
+def read_document(path: Path) -> SourceDocument:
     """Read a source file; every failure is a UsageError in French."""
     try:
         raw = path.read_bytes()
@@ -112,4 +119,13 @@ def read_source(path: Path) -> str:
         raise UsageError(f"Fichier source illisible (droits insuffisants) : {path}") from None
     except OSError as exc:
         raise UsageError(f"Fichier source illisible : {path} ({exc.strerror})") from None
-    return read_source_bytes(raw, path.name)
+    return read_document_bytes(raw, path.name)
+
+
+def read_source(path: Path) -> str:
+    return read_document(path).text
+
+
+def read_sources(paths: list[Path]) -> str:
+    """Several files as one source text, each labelled, in the order given."""
+    return combine([read_document(path) for path in paths])

@@ -67,7 +67,7 @@ class SourceSpec(Strict):
     mode: SourceMode = SourceMode.NONE
     label: str = "Texte source"
     help: str = ""
-    types: tuple[str, ...] = ("txt", "eml", "docx")
+    types: tuple[str, ...] = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf")
     max_chars: int = Field(default=20_000, gt=0, le=200_000)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hospidesk.documents.sources import read_source
+from hospidesk.documents.sources import read_sources
 from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import UsageError
@@ -41,7 +41,8 @@ class DraftRequest:
     fields: Mapping[str, str]
     """The values the user gave (an empty field the model reads from the source is left out)."""
     source_text: str | None = None
-    source_file: Path | None = None
+    source_files: tuple[Path, ...] = ()
+    """Files read as the source, in order (several are labelled, see ``documents.source``)."""
     model_id: str | None = None
     server: str | None = None
     """A server id of the machine policy, ``local`` for this workstation; None: the setting."""
@@ -115,15 +116,16 @@ def check_values(
 def _source(item: PackTask, request: DraftRequest) -> str | None:
     task = item.task
     source = request.source_text
-    if request.source_file is not None:
-        suffix = request.source_file.suffix.lower().lstrip(".") or "txt"
-        if suffix not in task.source.types:
-            accepted = ", ".join(f".{t}" for t in task.source.types)
-            raise UsageError(
-                f"La tâche {item.ref} n'accepte pas les fichiers .{suffix} "
-                f"(formats acceptés : {accepted})."
-            )
-        source = read_source(request.source_file)
+    if request.source_files:
+        for path in request.source_files:
+            suffix = path.suffix.lower().lstrip(".") or "txt"
+            if suffix not in task.source.types:
+                accepted = ", ".join(f".{t}" for t in task.source.types)
+                raise UsageError(
+                    f"La tâche {item.ref} n'accepte pas les fichiers .{suffix} "
+                    f"(formats acceptés : {accepted})."
+                )
+        source = read_sources(list(request.source_files))
     if source is not None and not source.strip():
         raise UsageError("Le texte source est vide.")
     if task.source.mode is SourceMode.REQUIRED and not source:
