@@ -181,8 +181,8 @@ BAD_DRAFTS = [
     ),
     (["--task", "secretariat/convocation", "--field", "nope=1"], "Champ inconnu"),
     (
-        ["--task", "secretariat/reformuler-courrier", "--source", "courrier.pdf"],
-        "n'accepte pas les fichiers .pdf",
+        ["--task", "secretariat/reformuler-courrier", "--source", "tableau.xlsx"],
+        "n'accepte pas les fichiers .xlsx",
     ),
     (
         ["--task", "secretariat/attestation-presence", "--source", str(COURRIER)],

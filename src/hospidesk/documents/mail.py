@@ -66,7 +66,7 @@ def mail_text(
     attachments: Sequence[str] = (),
 ) -> str:
     lines = [
-        f"{label} : {value}"
+        f"{label} : {' '.join(value.split())}"  # one line, no-break spaces as spaces
         for label, value in (("De", sender), ("À", to), ("Date", date), ("Objet", subject))
         if value
     ]
@@ -127,7 +127,7 @@ def _header(message: EmailMessage, name: str) -> str | None:
         value = message[name]
     except (ValueError, TypeError, IndexError):  # a malformed header: left out
         return None
-    return str(value).strip() or None if value is not None else None
+    return " ".join(str(value).split()) or None if value is not None else None
 
 
 def _part_text(part: object) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import lxml.etree
 
@@ -55,7 +56,14 @@ def _content_xml(raw: bytes, name: str) -> bytes:
             if len(data) > MAX_CONTENT_BYTES:
                 raise too_big
             return data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ):
         raise damaged from None
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import re
 import sys
 from typing import Any
 
 from hospidesk.documents.pdf import MAX_PAGES, MEMORY_BYTES
+
+_COLUMN_GAP = re.compile(r"(?<=\S) {3,}")
 
 
 def _cap_memory() -> None:
@@ -23,7 +27,28 @@ def _cap_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
 
 
+class _Problems(logging.Handler):
+    """Counts what pypdf complains about while it recovers from a damaged file."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 def extract(raw: bytes) -> dict[str, Any]:
+    problems = _Problems()
+    logging.getLogger("pypdf").addHandler(problems)
+    result = _extract(raw)
+    pages = result.get("pages") if "error" not in result else None
+    if pages is not None and not any(p.strip() for p in pages) and problems.count:
+        return {"error": "unreadable"}  # no text because the file is damaged, not a scan
+    return result
+
+
+def _extract(raw: bytes) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
@@ -49,8 +74,9 @@ def extract(raw: bytes) -> dict[str, Any]:
 
 
 def _tidy(page: str) -> str:
-    """Layout mode pads columns with spaces: keep the rows, drop the trailing blanks."""
-    lines = [line.rstrip() for line in page.splitlines()]
+    """Layout mode pads columns with spaces: keep the rows (columns three spaces apart), drop
+    the blank margins."""
+    lines = [_COLUMN_GAP.sub("   ", line.rstrip()) for line in page.splitlines()]
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:
