@@ -171,3 +171,55 @@ def test_a_model_the_policy_forbids_is_said_and_nothing_can_start(
     window.flow.generate()
     assert window.controller.job is None and fake_engine.loads == []
     window.close()
+
+
+def drop(window: MainWindow, paths: list[Path]) -> None:
+    """Files dropped on the source box, as from the file manager or Outlook's attachments."""
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.source.dropEvent(event)
+
+
+def test_an_email_and_its_pdf_dropped_together_reach_the_model_labelled(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    from tests.documents.pdf_maker import text_pdf
+    from tests.documents.test_readers import outlook_eml
+
+    window = fake_window
+    window.library.select("medecins-cadres/synthese-email")
+    (tmp_path / "mail.eml").write_bytes(outlook_eml())
+    (tmp_path / "piece.pdf").write_bytes(text_pdf([["Bilan des admissions : 412 entrées"]]))
+    drop(window, [tmp_path / "mail.eml", tmp_path / "piece.pdf"])
+    text = window.source.toPlainText()
+    assert text.startswith("=== Document 1 : mail.eml ===\nDe : Marc Lefèvre")
+    assert "=== Document 2 : piece.pdf ===\nBilan des admissions : 412 entrées" in text
+    assert "mail.eml, piece.pdf" in window.statusBar().currentMessage()
+    generate(qtbot, window)
+    assert fake_engine.calls, "the task ran"
+    for call in fake_engine.calls:  # each step of the task saw both documents
+        assert "Bilan des admissions : 412 entrées" in call.messages[-1].content
+        assert "Pouvez-vous m'envoyer l'ordre du jour" in call.messages[-1].content
+
+
+def test_a_dropped_file_that_cannot_be_read_keeps_the_text_and_says_why(
+    fake_window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.documents.pdf_maker import scanned_pdf
+
+    window = fake_window
+    window.source.setPlainText("Texte déjà saisi")
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    drop(window, [tmp_path / "scan.pdf"])
+    assert window.source.toPlainText() == "Texte déjà saisi"
+    assert "document scanné" in window.banner_text.text()

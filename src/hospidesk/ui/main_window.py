@@ -26,6 +26,7 @@ from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
+from hospidesk.ui.source_edit import FILE_FILTER
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
@@ -137,7 +138,8 @@ class MainWindow(QMainWindow):
         panel.privacy_timer.timeout.connect(self.update_privacy)
         self.source.problem.connect(
             lambda message: self.show_error(
-                message, self.tr("Choisissez un fichier .txt, .eml ou .docx lisible.")
+                message,
+                self.tr("Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible."),
             )
         )
         self.source.loaded.connect(
@@ -287,14 +289,14 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_source(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen, _ = QFileDialog.getOpenFileNames(
             self,
-            self.tr("Ouvrir un texte source"),
+            self.tr("Ouvrir un ou plusieurs textes source"),
             "",
-            self.tr("Textes (*.txt *.eml *.docx);;Tous les fichiers (*)"),
+            self.tr("Sources (%s);;Tous les fichiers (*)") % FILE_FILTER,
         )
         if chosen:
-            self.source.load_file(Path(chosen))
+            self.source.load_files([Path(name) for name in chosen])
 
     def open_settings(self) -> None:
         def choice() -> tuple[str, str]:

@@ -1,4 +1,5 @@
-"""The source text area: paste, type, open or drop a .txt, .eml or .docx file."""
+"""The source text area: paste, type, open or drop files (an e-mail and its attachment, a
+PDF, a Word or OpenDocument letter); several files are labelled, in order."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from hospidesk.documents.sources import read_source
+from hospidesk.documents.sources import READABLE, read_sources
 from hospidesk.errors import UsageError
 
-ACCEPTED = (".txt", ".eml", ".docx")
+FILE_FILTER = " ".join(f"*.{suffix}" for suffix in READABLE)
 
 
 class SourceEdit(QPlainTextEdit):
@@ -24,18 +25,25 @@ class SourceEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setAccessibleName(self.tr("Texte source"))
         self.setPlaceholderText(
-            self.tr("Collez ici le texte, ou déposez un fichier .txt, .eml ou .docx (Ctrl+O).")
+            self.tr(
+                "Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), "
+                "PDF, Word, OpenDocument, texte (Ctrl+O)."
+            )
         )
 
     def load_file(self, path: Path) -> bool:
-        """Replace the text with the file's; on failure keep the text and report why."""
+        return self.load_files([path])
+
+    def load_files(self, paths: list[Path]) -> bool:
+        """Replace the text with the files' (labelled when several, in order); on failure keep
+        the text and report why."""
         try:
-            text = read_source(path)
+            text = read_sources(paths)
         except UsageError as exc:
             self.problem.emit(exc.message)
             return False
         self.setPlainText(text)
-        self.loaded.emit(path.name)
+        self.loaded.emit(", ".join(path.name for path in paths))
         return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -57,4 +65,4 @@ class SourceEdit(QPlainTextEdit):
             super().dropEvent(event)
             return
         event.acceptProposedAction()
-        self.load_file(Path(urls[0].toLocalFile()))
+        self.load_files([Path(url.toLocalFile()) for url in urls])

@@ -55,7 +55,7 @@
 <context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="99"/>
+        <location filename="../draft_flow.py" line="100"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -63,37 +63,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="101"/>
+        <location filename="../draft_flow.py" line="102"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="109"/>
+        <location filename="../draft_flow.py" line="110"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="123"/>
+        <location filename="../draft_flow.py" line="124"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="137"/>
+        <location filename="../draft_flow.py" line="138"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="153"/>
+        <location filename="../draft_flow.py" line="154"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="156"/>
+        <location filename="../draft_flow.py" line="157"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="174"/>
+        <location filename="../draft_flow.py" line="175"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
@@ -537,22 +537,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="46"/>
+        <location filename="../main_window.py" line="47"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="141"/>
-        <source>Choisissez un fichier .txt, .eml ou .docx lisible.</source>
-        <translation>Choose a readable .txt, .eml or .docx file.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="145"/>
+        <location filename="../main_window.py" line="146"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="278"/>
+        <location filename="../main_window.py" line="279"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -642,12 +637,17 @@
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174"/>
+        <location filename="../main_window.py" line="142"/>
+        <source>Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible.</source>
+        <translation>Choose a readable e-mail, PDF, Word or OpenDocument file.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="175"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="244"/>
+        <location filename="../main_window.py" line="245"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -655,24 +655,24 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="255"/>
+        <location filename="../main_window.py" line="256"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="280"/>
+        <location filename="../main_window.py" line="281"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
-        <source>Ouvrir un texte source</source>
-        <translation>Open a source text</translation>
+        <location filename="../main_window.py" line="294"/>
+        <source>Ouvrir un ou plusieurs textes source</source>
+        <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="295"/>
-        <source>Textes (*.txt *.eml *.docx);;Tous les fichiers (*)</source>
-        <translation>Texts (*.txt *.eml *.docx);;All files (*)</translation>
+        <location filename="../main_window.py" line="296"/>
+        <source>Sources (%s);;Tous les fichiers (*)</source>
+        <translation>Sources (%s);;All files (*)</translation>
     </message>
 </context>
 <context>
@@ -919,14 +919,14 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="25"/>
+        <location filename="../source_edit.py" line="26"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="27"/>
-        <source>Collez ici le texte, ou déposez un fichier .txt, .eml ou .docx (Ctrl+O).</source>
-        <translation>Paste the text here, or drop a .txt, .eml or .docx file (Ctrl+O).</translation>
+        <location filename="../source_edit.py" line="29"/>
+        <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte (Ctrl+O).</source>
+        <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text (Ctrl+O).</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,49 @@
+"""``hospidesk read``: what HospiDesk makes of a file, before drafting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import Env, run_cli
+from tests.documents.pdf_maker import scanned_pdf, text_pdf
+from tests.documents.test_readers import outlook_eml
+
+
+def test_read_prints_the_text_a_task_receives(hd_env: Env, tmp_path: Path) -> None:
+    (tmp_path / "mail.eml").write_bytes(outlook_eml())
+    (tmp_path / "piece.pdf").write_bytes(text_pdf([["Page un"], ["Page deux"]]))
+    result = run_cli(hd_env, "read", str(tmp_path / "mail.eml"), str(tmp_path / "piece.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("=== Document 1 : mail.eml ===\nDe : Marc Lefèvre")
+    assert "=== Document 2 : piece.pdf ===\n[Page 1]\nPage un\n\n[Page 2]\nPage deux" in (
+        result.stdout
+    )
+
+
+def test_read_json_says_what_the_reader_knows(hd_env: Env, tmp_path: Path) -> None:
+    (tmp_path / "mail.eml").write_bytes(outlook_eml())
+    (tmp_path / "piece.pdf").write_bytes(text_pdf([["Page un"], ["Page deux"]]))
+    result = run_cli(
+        hd_env, "read", "--json", str(tmp_path / "mail.eml"), str(tmp_path / "piece.pdf")
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    mail, pdf = data["documents"]
+    assert (mail["kind"], mail["subject"], mail["date"]) == (
+        "courriel",
+        "RE : Réunion de service",
+        "01/12/2026 09:15",
+    )
+    assert mail["sender"] == "Marc Lefèvre <marc.lefevre@chu.example>"
+    assert (pdf["kind"], pdf["pages"]) == ("pdf", 2)
+    assert data["text"].startswith("=== Document 1 : mail.eml ===")
+
+
+def test_read_refuses_clearly_and_prints_nothing(hd_env: Env, tmp_path: Path) -> None:
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    (tmp_path / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    for name, message in (("scan.pdf", "document scanné"), ("vieux.doc", "en .docx")):
+        result = run_cli(hd_env, "read", str(tmp_path / name))
+        assert result.returncode != 0
+        assert message in result.stderr and result.stdout == ""
