@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hospidesk.documents.mail import PREVIOUS
 from hospidesk.documents.pdf import TIMEOUT_SECONDS
 from hospidesk.documents.sources import read_document, read_document_bytes, read_sources
 from hospidesk.errors import UsageError
+from tests.documents.msg_maker import MsgAttachment, make_msg
 from tests.documents.odt_maker import bullet_list, make_odt, paragraph, table
 from tests.documents.pdf_maker import (
     bomb_pdf,
@@ -82,6 +84,53 @@ def test_an_html_only_outlook_mail_reads_without_css_with_bullets_and_the_quote_
     assert "Objet : RE : Réunion de service" in text
     assert "Date : 01/12/2026 09:15" in text
     assert (document.subject, document.kind) == ("RE : Réunion de service", "courriel")
+
+
+def outlook_msg(attachments: tuple[MsgAttachment, ...] = ()) -> bytes:
+    """What Outlook writes when a message is dragged to the desktop: HTML body only."""
+    return make_msg(
+        subject="RE : Réunion de service",
+        sender_name="Marc Lefèvre",
+        sender_email="marc.lefevre@chu.example",
+        to=[("Claire Dubois", "claire.dubois@chu.example")],
+        sent=dt.datetime(2026, 12, 1, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        html=OUTLOOK_HTML,
+        attachments=attachments,
+    )
+
+
+def test_an_outlook_msg_is_read_with_sender_date_subject_body_and_attachment_names() -> None:
+    rapport = MsgAttachment("Rapport d'activité 2026.pdf", text_pdf([["412 entrées"]]))
+    planning = MsgAttachment("planning.xlsx", b"PK\x03\x04" + b"\0" * 5000)
+    document = read_document_bytes(outlook_msg((rapport, planning)), "reunion.msg")
+    assert document.kind == "courriel"
+    assert document.sender == '"Marc Lefèvre" <marc.lefevre@chu.example>'
+    assert document.subject == "RE : Réunion de service"
+    assert document.date is not None and document.date.startswith("01/12/2026")
+    assert document.attachments == ("Rapport d'activité 2026.pdf", "planning.xlsx")
+    text = document.text
+    assert "À : claire.dubois@chu.example" in text
+    assert "Pièces jointes : Rapport d'activité 2026.pdf, planning.xlsx" in text
+    assert "412 entrées" not in text  # attachments are named, not read
+    new, _, quoted = text.partition(PREVIOUS)
+    assert "• le bilan des admissions" in new and "font-family" not in text
+    assert "Pouvez-vous m'envoyer l'ordre du jour" in quoted
+
+
+def test_a_plain_text_msg_keeps_its_body() -> None:
+    data = make_msg(
+        subject="Planning",
+        sender_name="Claire Dubois",
+        sender_email="claire@chu.example",
+        to=[("Marc", "marc@chu.example")],
+        sent=dt.datetime(2026, 11, 30, 17, 2, tzinfo=dt.UTC),
+        body="Oui, jeudi me convient.\r\n\r\n-----Message d'origine-----\r\nDe : Marc\r\n"
+        "Envoyé : lundi\r\nObjet : Planning\r\n\r\nPouvez-vous venir ?",
+    )
+    text = read_document_bytes(data, "planning.msg").text
+    new, _, quoted = text.partition(PREVIOUS)
+    assert new.rstrip().endswith("Oui, jeudi me convient.")
+    assert "Pouvez-vous venir ?" in quoted
 
 
 def test_a_thunderbird_plain_reply_marks_the_quoted_lines() -> None:
@@ -205,6 +254,7 @@ def test_an_html_file_is_read_as_text(tmp_path: Path) -> None:
 
 SEEDS = {
     "m.eml": outlook_eml(),
+    "o.msg": outlook_msg((MsgAttachment("a.pdf", b"%PDF-1.7"),)),
     "l.odt": make_odt(paragraph("Bonjour") + bullet_list(["a", "b"])),
     "p.html": OUTLOOK_HTML.encode(),
 }

@@ -62,6 +62,8 @@ def _content_xml(raw: bytes, name: str) -> bytes:
         zlib.error,
         OSError,
         EOFError,
+        ValueError,
+        RuntimeError,
         NotImplementedError,
     ):
         raise damaged from None
