@@ -311,3 +311,31 @@ def test_a_draft_goes_on_when_the_system_log_is_missing(hd_env: Env, tmp_path: P
     assert events.count("audit_forward_failed") == 1
     assert {"model_loaded", "task_run", "export"} <= set(events)
     assert run_cli(hd_env, "audit", "verify").returncode == 0
+
+
+@pytest.mark.model
+def test_an_outlook_message_and_its_pdf_make_one_synthesis(hd_env: Env, tmp_path: Path) -> None:
+    """« synthèse d'un e-mail » from the .msg and the PDF attached to it, both as sources:
+    the model saw exactly the two labelled documents (the trail's keyed hash of the source)."""
+    from hospidesk.documents.sources import read_sources
+    from hospidesk.governance.audit import AuditTrail
+    from tests.documents.pdf_maker import text_pdf
+    from tests.documents.test_readers import outlook_msg
+
+    (tmp_path / "mail.msg").write_bytes(outlook_msg())
+    (tmp_path / "piece.pdf").write_bytes(text_pdf([["Bilan : 412 entrées en novembre"]]))
+    out = tmp_path / "synthese.docx"
+    result = run_cli(
+        hd_env,
+        *("draft", "--task", "medecins-cadres/synthese-email"),
+        *("--source", str(tmp_path / "mail.msg"), "--source", str(tmp_path / "piece.pdf")),
+        *("--out", str(out), "--max-tokens", "64"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    expected = read_sources([tmp_path / "mail.msg", tmp_path / "piece.pdf"])
+    assert "=== Document 2 : piece.pdf ===" in expected
+    trail = AuditTrail(hd_env.home / "data", "x")
+    (run,) = [r for r in trail.records() if r["event"] == "task_run"]
+    source = next(d for d in run["inputs"] if d["kind"] == "source")
+    assert source == trail.digest("source", expected).as_dict()

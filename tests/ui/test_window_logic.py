@@ -194,17 +194,17 @@ def test_an_email_and_its_pdf_dropped_together_reach_the_model_labelled(
     qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine, tmp_path: Path
 ) -> None:
     from tests.documents.pdf_maker import text_pdf
-    from tests.documents.test_readers import outlook_eml
+    from tests.documents.test_readers import outlook_msg
 
     window = fake_window
     window.library.select("medecins-cadres/synthese-email")
-    (tmp_path / "mail.eml").write_bytes(outlook_eml())
+    (tmp_path / "mail.msg").write_bytes(outlook_msg())
     (tmp_path / "piece.pdf").write_bytes(text_pdf([["Bilan des admissions : 412 entrées"]]))
-    drop(window, [tmp_path / "mail.eml", tmp_path / "piece.pdf"])
+    drop(window, [tmp_path / "mail.msg", tmp_path / "piece.pdf"])
     text = window.source.toPlainText()
-    assert text.startswith("=== Document 1 : mail.eml ===\nDe : Marc Lefèvre")
+    assert text.startswith('=== Document 1 : mail.msg ===\nDe : "Marc Lefèvre"')
     assert "=== Document 2 : piece.pdf ===\nBilan des admissions : 412 entrées" in text
-    assert "mail.eml, piece.pdf" in window.statusBar().currentMessage()
+    assert "mail.msg, piece.pdf" in window.statusBar().currentMessage()
     generate(qtbot, window)
     assert fake_engine.calls, "the task ran"
     for call in fake_engine.calls:  # each step of the task saw both documents
