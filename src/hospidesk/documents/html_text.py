@@ -15,19 +15,20 @@ MAX_HTML_CHARS = 5_000_000
 ORIGINAL = "-----Message d'origine-----"
 """Put before a quoted message found in the markup; ``mail.mark_quoted`` recognises it."""
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REPLY_BLOCK = re.compile(r"border-top\s*:\s*solid", re.I)
 
 
 def html_to_text(html: str) -> str:
-    html = html[:MAX_HTML_CHARS]
+    html = _CONTROL.sub("", html[:MAX_HTML_CHARS])  # XML cannot hold them; no text is lost
     if not html.strip():
         return ""
     try:
         tree = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+        _clean(tree)
+        _mark_quote(tree)
+    except (lxml.etree.LxmlError, ValueError):
         return ""
-    _clean(tree)
-    _mark_quote(tree)
     text: str = get_text(lxml.html.tostring(tree, encoding="unicode"))
     return text
 

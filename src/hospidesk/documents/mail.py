@@ -16,6 +16,7 @@ from email.message import EmailMessage
 
 from hospidesk.documents.html_text import html_to_text
 from hospidesk.documents.source import SourceDocument
+from hospidesk.errors import UsageError
 
 PREVIOUS = "--- Message précédent ---"
 
@@ -84,6 +85,18 @@ def body_text(plain: str | None, html: str | None) -> str:
 
 
 def read_eml(raw: bytes, name: str) -> SourceDocument:
+    try:
+        return _read_eml(raw, name)
+    except UsageError:
+        raise
+    except Exception:  # the standard library's parser has known failures on broken headers
+        raise UsageError(
+            f"E-mail endommagé ou illisible : {name}. Enregistrez-le à nouveau depuis la "
+            "messagerie ou copiez-en le texte."
+        ) from None
+
+
+def _read_eml(raw: bytes, name: str) -> SourceDocument:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     plain = _part_text(message.get_body(preferencelist=("plain",)))
