@@ -1,4 +1,14 @@
-from hospidesk.documents.review import FactKind, find_facts, unsupported_facts, word_diff
+from pathlib import Path
+
+import pytest
+
+from hospidesk.documents.review import (
+    FactKind,
+    find_facts,
+    omitted_facts,
+    unsupported_facts,
+    word_diff,
+)
 
 SOURCE = (
     "Bonjour madame, il manque la copie de votre piece d'identite. Le delai c'est 8 jours "
@@ -56,3 +66,60 @@ def test_word_diff_marks_changed_words() -> None:
     assert ("recu", "reçu") in changed
     assert "".join(o.new for o in ops) == "nous avons bien reçu votre demande"
     assert "".join(o.old for o in ops) == "on a bien recu votre demande"
+
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
+PAYMENT = (SAMPLES_DIR / "relance-paiement.txt").read_text(encoding="utf-8")
+DROPPED = (
+    "Madame, Monsieur,\n\nLa facture n° 2026-0412 du séjour de M. Bernard du 3 au 7 novembre "
+    "2026, d'un montant de 312,40 €, n'est pas réglée à ce jour. Nous vous remercions de la "
+    "régler rapidement. Renseignements au 04 72 11 22 33.\n"
+)
+FAITHFUL = (
+    "Madame, Monsieur,\n\nLa facture n° 2026-0412 (séjour de M. Bernard, 3 au 7 novembre "
+    "2026), d'un montant de 312.40 euros, reste due. Merci de la régler avant le 15/12/2026 "
+    "par chèque ou à la caisse, du lundi au vendredi de 8 h 30 à 16 h 30. "
+    "Renseignements : 04.72.11.22.33.\n"
+)
+
+
+def test_a_reformulation_that_drops_the_deadline_and_hours_is_caught() -> None:
+    omitted = [(f.kind.value, f.text) for f in omitted_facts(PAYMENT, DROPPED)]
+    assert omitted == [
+        ("date", "15 décembre"),
+        ("jours", "lundi-vendredi"),
+        ("heure", "8h30"),
+        ("heure", "16h30"),
+    ]
+
+
+def test_the_same_facts_in_other_words_are_not_reported() -> None:
+    assert omitted_facts(PAYMENT, FAITHFUL) == []
+    assert unsupported_facts(FAITHFUL, [PAYMENT]) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "draft"),
+    [
+        ("avant le 15 décembre 2026", "avant le 15/12/2026"),
+        ("le 1er mars", "le 01/03"),
+        ("à 8h30", "à 08:30"),
+        ("à 9 h", "à 9h00"),
+        ("1 250,00 €", "1250 euros"),
+        ("sous huit jours", "sous 8 jours"),
+        ("du lundi au vendredi", "lundi-vendredi"),
+        ("dossier 2026-114", "dossier n° 2026-114"),
+        ("au 01 45 67 89 10", "au 01.45.67.89.10"),
+        ("Mme Josiane Marchand", "Mme Marchand"),
+    ],
+)
+def test_normalised_forms_are_the_same_fact(source: str, draft: str) -> None:
+    assert omitted_facts(source, draft) == [], (source, draft)
+
+
+def test_a_different_value_is_still_reported() -> None:
+    assert [f.text for f in omitted_facts("avant le 15 décembre", "avant le 16/12")] == [
+        "15 décembre"
+    ]
+    assert [f.text for f in omitted_facts("sous 8 jours", "sous 15 jours")] == ["sous 8 jours"]
+    assert [f.text for f in omitted_facts("312,40 €", "312 €")] == ["312,40 €"]

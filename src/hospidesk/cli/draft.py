@@ -18,6 +18,7 @@ from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, Extra
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
+from hospidesk.service.review import describe, review
 from hospidesk.service.routing import Served
 from hospidesk.service.session import open_session, require_rules
 from hospidesk.service.usage import record_use
@@ -193,6 +194,11 @@ def run_draft_command(args: argparse.Namespace) -> int:
     sys.stdout.write(result.body if structured else "\n")
     sys.stdout.flush()
     final = result.prepared
+    findings = review(
+        final.task, final.source, result.body, final.values.values(), result.finish_reason
+    )
+    for line in describe(findings, final.source):
+        err(line)
     if out is not None:
         export_draft(
             ws, ExportRequest(final.task.ref, final.values, result.body, result.served), out

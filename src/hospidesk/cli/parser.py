@@ -6,7 +6,17 @@ from __future__ import annotations
 import argparse
 
 from hospidesk import __version__
-from hospidesk.cli import draft, governance, history, models, packs, read, servers, workstation
+from hospidesk.cli import (
+    draft,
+    governance,
+    history,
+    models,
+    packs,
+    read,
+    review,
+    servers,
+    workstation,
+)
 from hospidesk.cli.output import PROG, Parser
 
 
@@ -21,6 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"HospiDesk {__version__}")
     parser.set_defaults(handler=open_window)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=Parser)
-    for group in (draft, read, governance, models, packs, history, servers, workstation):
+    for group in (draft, read, review, governance, models, packs, history, servers, workstation):
         group.register(sub)
     return parser

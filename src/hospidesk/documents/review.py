@@ -1,9 +1,13 @@
-"""Review aids, without Qt: a word-level diff, and facts of a draft found in none of its inputs.
+"""Review aids, without Qt: a word-level diff; facts of a draft found in none of its inputs;
+facts of the source the draft left out.
 
-A model may invent a date, a number, an amount or a name. Every such fact in the draft is
-looked up in the inputs (fields and source, normalised); those found nowhere are flagged for
-the user to check. It errs on the side of flagging: a false alarm costs a glance, a missed
-invention can cost far more.
+A model may invent a date, a number, an amount or a name: every such fact in the draft is
+looked up in the inputs (fields and source, normalised); those found nowhere are flagged. A
+reformulation may also drop one, which is the more dangerous error (a deadline, opening hours,
+an amount): every fact of the source is looked for in the draft, and those missing are listed.
+Facts are compared by value once normalised (« 15/12/2026 » is « 15 décembre 2026 », « 8 h 30 »
+is « 8h30 », « 312,40 € » is « 312.40 euros »), so a fact reworded in another valid form is
+not reported. Both err on the side of flagging: a false alarm costs a glance.
 """
 
 from __future__ import annotations
@@ -19,8 +23,27 @@ MONTHS = (
     "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|"
     "novembre|décembre|decembre"
 )
+DAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+NUMBER_WORDS = "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|quinze|trente"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [  # earlier patterns win on overlaps
     ("téléphone", re.compile(r"\b0\d(?:[\s.]?\d{2}){4}\b")),
+    (
+        "référence",
+        re.compile(
+            r"\b(?:réf(?:érence)?\.?|dossier|facture|n°)\s*(?:n°\s*)?:?\s*"
+            r"[A-Z]{0,6}[-/]?\d[\w/-]*",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "délai",
+        re.compile(
+            rf"\b(?:sous|dans un délai de|dans les|d'ici|en)\s+(?:\d+|{NUMBER_WORDS})\s+"
+            r"(?:jours?|semaines?|mois)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("jours", re.compile(rf"\b(?:{DAYS})\s*(?:-|–|au|à)\s*(?:{DAYS})\b", re.IGNORECASE)),
     ("date", re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b")),
     ("date", re.compile(rf"\b(?:1er|\d{{1,2}})\s+(?:{MONTHS})(?:\s+\d{{4}})?\b", re.IGNORECASE)),
     ("heure", re.compile(r"\b\d{1,2}\s?[hH:]\s?\d{2}\b|\b\d{1,2}\s?h\b")),
@@ -34,6 +57,34 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [  # earlier patterns win on over
         ),
     ),
 ]
+_MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            "janvier",
+            "février fevrier",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août aout",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre decembre",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_WORD_NUMBER = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "quinze": 15, "trente": 30,
+}  # fmt: skip
+OMISSION_KINDS = frozenset(
+    {"date", "heure", "montant", "téléphone", "délai", "jours", "référence", "nom", "pourcentage"}
+)
 
 
 class FactKind(StrEnum):
@@ -43,6 +94,9 @@ class FactKind(StrEnum):
     TELEPHONE = "téléphone"
     NOMBRE = "nombre"
     NOM = "nom"
+    DELAI = "délai"
+    JOURS = "jours"
+    REFERENCE = "référence"
 
 
 @dataclass(frozen=True)
@@ -51,6 +105,11 @@ class Fact:
     text: str
     start: int
     end: int
+
+    @property
+    def value(self) -> tuple[object, ...]:
+        """The fact's value once normalised: equal values are the same fact in other words."""
+        return canonical(self)
 
 
 def _normalise(text: str) -> str:
@@ -64,7 +123,8 @@ def _digits(text: str) -> str:
 
 
 def find_facts(text: str) -> list[Fact]:
-    """Dates, times, amounts, phone numbers, numbers and names in ``text``, without overlaps."""
+    """Dates, times, amounts, phone numbers, deadlines, weekday ranges, references, numbers and
+    names in ``text``, without overlaps."""
     taken: list[tuple[int, int]] = []
     facts: list[Fact] = []
     for kind, pattern in _PATTERNS:
@@ -77,6 +137,63 @@ def find_facts(text: str) -> list[Fact]:
             taken.append((start, end))
             facts.append(Fact(FactKind(kind), value, start, end))
     return sorted(facts, key=lambda f: f.start)
+
+
+def _number(text: str) -> float | None:
+    raw = re.sub(r"[^\d,.]", "", text.replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif raw.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
+        raw = raw.replace(".", "")  # 1.250 is a thousands separator
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def canonical(fact: Fact) -> tuple[object, ...]:
+    text = _normalise(fact.text)
+    if fact.kind is FactKind.DATE:
+        numeric = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?", text)
+        if numeric:
+            day, month, year = numeric.groups()
+        else:
+            words = re.fullmatch(r"(1er|\d{1,2})\s+(\S+)(?:\s+(\d{4}))?", text)
+            if not words:
+                return ("date", text)
+            day, month_name, year = words.groups()
+            day = "1" if day == "1er" else day
+            month = str(_MONTH_NUMBER.get(month_name, 0))
+        full_year = int(year) + 2000 if year and len(year) == 2 else int(year) if year else None
+        return ("date", int(day), int(month), full_year)
+    if fact.kind is FactKind.HEURE:
+        parts = re.findall(r"\d+", text)
+        return ("heure", int(parts[0]), int(parts[1]) if len(parts) > 1 else 0)
+    if fact.kind in (FactKind.MONTANT, FactKind.NOMBRE):
+        kind = "pourcentage" if text.endswith("%") else fact.kind.value
+        return (kind, _number(text))
+    if fact.kind is FactKind.TELEPHONE:
+        return ("téléphone", _digits(text))
+    if fact.kind is FactKind.DELAI:
+        count, unit = text.split()[-2:]
+        number = int(count) if count.isdigit() else _WORD_NUMBER.get(count, 0)
+        return ("délai", number, unit.rstrip("s") if unit != "mois" else unit)
+    if fact.kind is FactKind.JOURS:
+        return ("jours", *re.findall(DAYS, text))
+    if fact.kind is FactKind.REFERENCE:
+        return ("référence", re.sub(r"[^a-z0-9]", "", text.split()[-1]))
+    return ("nom", text.split()[-1])  # FactKind.NOM: the surname
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Equal values; a date without a year matches the same day and month with one."""
+    if a[0] == b[0] == "date" and len(a) == len(b) == 4:
+        return a[1:3] == b[1:3] and (a[3] is None or b[3] is None or a[3] == b[3])
+    return a == b
+
+
+def _found(fact: Fact, values: list[tuple[object, ...]]) -> bool:
+    return any(_same(fact.value, other) for other in values)
 
 
 def _supported(fact: Fact, haystack: str, haystack_digits: str) -> bool:
@@ -105,7 +222,31 @@ def unsupported_facts(draft: str, inputs: Iterable[str]) -> list[Fact]:
     joined = "\n".join(inputs)
     haystack = _normalise(joined)
     digits = " ".join(_digits(part) for part in re.split(r"[^\d\s.,/:h€]+", joined))
-    return [f for f in find_facts(draft) if not _supported(f, haystack, digits)]
+    values = [f.value for f in find_facts(joined)]
+    return [
+        f
+        for f in find_facts(draft)
+        if not _supported(f, haystack, digits) and not _found(f, values)
+    ]
+
+
+def omitted_facts(source: str, draft: str, fields: Iterable[str] = ()) -> list[Fact]:
+    """The facts of ``source`` (dates, times, amounts, percentages, phone numbers, deadlines,
+    weekday ranges, references, names) that the draft — or a field the document shows — does
+    not carry, each value once, in the source's order."""
+    present = "\n".join([draft, *fields])
+    values = [f.value for f in find_facts(present)]
+    haystack = _normalise(present)
+    missing: list[Fact] = []
+    seen: list[tuple[object, ...]] = []
+    for fact in find_facts(source):
+        value = fact.value
+        if str(value[0]) not in OMISSION_KINDS or any(_same(value, v) for v in seen):
+            continue
+        seen.append(value)
+        if not _found(fact, values) and _normalise(fact.text) not in haystack:
+            missing.append(fact)
+    return missing
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,9 @@ class Task(Strict):
     source: SourceSpec = SourceSpec()
     generation: Generation = Generation()
     output: OutputSpec = OutputSpec()
+    review_omissions: bool | None = None
+    """Whether a fact of the source left out of the draft is flagged (the task transforms the
+    source: reformulate, reply, summarise); None: yes when the source is required."""
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Task:
