@@ -339,3 +339,18 @@ def test_an_outlook_message_and_its_pdf_make_one_synthesis(hd_env: Env, tmp_path
     (run,) = [r for r in trail.records() if r["event"] == "task_run"]
     source = next(d for d in run["inputs"] if d["kind"] == "source")
     assert source == trail.digest("source", expected).as_dict()
+
+
+@pytest.mark.model
+def test_a_draft_cut_at_the_length_limit_is_flagged(hd_env: Env, tmp_path: Path) -> None:
+    """The end of text is forbidden (``--keep-writing``), so the draft stops on the limit."""
+    result = run_cli(
+        hd_env,
+        *("draft", "--task", "secretariat/reformuler-courrier"),
+        *("--source", str(SAMPLES / "relance-paiement.txt"), "--max-tokens", "6"),
+        "--keep-writing",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "atteint la longueur maximale" in result.stderr
+    # six tokens cannot hold the letter's eight facts (the phone number alone needs more)
+    assert "information(s) du texte source absente(s) du brouillon" in result.stderr

@@ -19,6 +19,7 @@ from hospidesk.ui.main_window import MainWindow
 from tests.conftest import DEMO_SHA256, SAMPLES, Env
 from tests.documents.helpers import all_text
 from tests.engine.fake import FakeEngine
+from tests.ui.conftest import limits
 
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 LETTER = "secretariat/reformuler-courrier"
@@ -223,3 +224,78 @@ def test_a_dropped_file_that_cannot_be_read_keeps_the_text_and_says_why(
     drop(window, [tmp_path / "scan.pdf"])
     assert window.source.toPlainText() == "Texte déjà saisi"
     assert "document scanné" in window.banner_text.text()
+
+
+def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    fake_engine: FakeEngine,
+    hd_env: Env,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hospidesk.ui.review_dialog import ReviewDialog
+    from tests.documents.test_review import DROPPED, PAYMENT
+
+    window = fake_window
+    fake_engine.answers = [DROPPED]
+    window.library.select(LETTER)
+    window.source.setPlainText(PAYMENT)
+    generate(qtbot, window)
+    bar = window.draft_panel.review_bar
+    assert bar.isVisible()
+    assert "4 information(s) du texte source absente(s) du brouillon" in bar.text()
+    assert "15 décembre" in bar.text() and "8h30" in bar.text()
+
+    dialog = ReviewDialog(PAYMENT, window.draft.toPlainText(), [], window)
+    assert [f.text for f in dialog.omitted] == ["15 décembre", "lundi-vendredi", "8h30", "16h30"]
+    dialog.close()
+
+    asked: list[str] = []
+    answers = iter([False, True])
+    monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or next(answers))
+    target = tmp_path / "relance.docx"
+    monkeypatch.setattr(window, "ask_export_path", lambda: target)
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.export_button.click()  # « Non »: nothing written
+    assert not target.exists()
+    assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
+    window.export_button.click()  # « Oui »: written
+    assert target.exists() and len(asked) == 2
+
+
+def test_a_draft_that_keeps_every_fact_exports_without_a_question(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    fake_engine: FakeEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.documents.test_review import FAITHFUL, PAYMENT
+
+    window = fake_window
+    fake_engine.answers = [FAITHFUL]
+    window.library.select(LETTER)
+    window.source.setPlainText(PAYMENT)
+    generate(qtbot, window)
+    assert not window.draft_panel.review_bar.isVisible()
+
+    def must_not_ask(message: str) -> bool:
+        raise AssertionError("no omission, no question")
+
+    monkeypatch.setattr(window, "confirm_omissions", must_not_ask)
+    monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "ok.docx")
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.export_button.click()
+    assert (tmp_path / "ok.docx").exists()
+
+
+def test_a_draft_cut_at_the_length_limit_says_so(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    window.controller.worker.limits = limits(3)
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    assert "atteint la longueur maximale" in window.draft_panel.review_bar.text()

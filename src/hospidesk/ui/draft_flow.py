@@ -7,6 +7,7 @@ banner); the drafts themselves are run by the controller.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +22,7 @@ from hospidesk.service.drafting import DraftResult, Extraction
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.records import AUTOSAVE, EXPORTED
 from hospidesk.service.request import FieldErrors
+from hospidesk.service.review import Findings, review
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_panel import DraftPanel
@@ -40,6 +42,7 @@ class Host(Protocol):
     def ask_export_path(self) -> Path | None: ...
     def open_document(self, path: Path) -> None: ...
     def statusBar(self) -> QStatusBar: ...
+    def confirm_omissions(self, message: str) -> bool: ...
 
 
 class DraftFlow(QObject):
@@ -112,6 +115,7 @@ class DraftFlow(QObject):
             return
         self.banner.hide()
         self.panel.draft.clear()
+        self.panel.show_review([])
         self.status.writing()
         self.uses.open.run_started(prepared.task.ref)
         self.update_buttons()
@@ -131,6 +135,11 @@ class DraftFlow(QObject):
         self.status.finished(result.tokens, result.seconds)
         self.update_buttons()
         ref = result.prepared.task.ref
+        final = result.prepared
+        findings = review(
+            final.task, final.source, result.body, final.values.values(), result.finish_reason
+        )
+        self.panel.show_review(self.review_lines(findings))
         self.open_drafts.records.model_drafts[ref] = result.raw
         if result.served.notice is not None:  # the server chosen did not answer
             self.status.local_model(result.served.model, notice=True)
@@ -142,6 +151,43 @@ class DraftFlow(QObject):
             self.status.server(remote.server.name, remote.model, pseudonymised)
         self.uses.open.generated(ref, result.body, result.served.model)
         self.autosave()
+
+    def review_lines(self, findings: Findings) -> list[str]:
+        lines = []
+        if findings.cut_off:
+            lines.append(
+                self.tr(
+                    "⚠ Le texte a atteint la longueur maximale et s'arrête peut-être au milieu "
+                    "d'une phrase : relisez la fin."
+                )
+            )
+        if findings.omitted:
+            lines.append(
+                self.tr(
+                    "⚠ %n information(s) du texte source absente(s) du brouillon : %s. "
+                    "« Vérifier » les montre dans la source.",
+                    "",
+                    len(findings.omitted),
+                )
+                % ", ".join(f"{fact.text}" for fact in findings.omitted)
+            )
+        if findings.invented:
+            lines.append(
+                self.tr(
+                    "⚠ %n information(s) du brouillon ne figurent dans aucune information "
+                    "fournie : %s.",
+                    "",
+                    len(findings.invented),
+                )
+                % ", ".join(fact.text for fact in findings.invented)
+            )
+        if findings.echo:
+            lines.append(
+                self.tr(
+                    "⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez."
+                )
+            )
+        return [html.escape(line) for line in lines]
 
     def _cancelled(self) -> None:
         self.status.stopped()
@@ -221,6 +267,18 @@ class DraftFlow(QObject):
             return
         served = self.controller.served.get(task.ref)
         request = ExportRequest(task.ref, form.values(), text, served)
+        source = self.task_panel.source.toPlainText()
+        left = review(task, source or None, text, form.values().values()).omitted
+        if left and not self.host.confirm_omissions(
+            self.tr(
+                "Le brouillon ne reprend pas %n information(s) du texte source : %s. "
+                "Exporter quand même ?",
+                "",
+                len(left),
+            )
+            % ", ".join(f"« {fact.text} »" for fact in left)
+        ):
+            return
         path = self.host.ask_export_path()
         if path is None:
             return

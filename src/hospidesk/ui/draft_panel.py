@@ -3,10 +3,19 @@ Vérifier / Exporter en Word, and the question on the benefit after a task."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from hospidesk.ui.feedback import FeedbackBar
 from hospidesk.ui.widgets import shortcut_button
+
+WARNING_STYLE = "background:#fff4ce; border:1px solid #e0b000; padding:6px; color:#3d3000;"
 
 
 class DraftPanel(QGroupBox):
@@ -34,9 +43,15 @@ class DraftPanel(QGroupBox):
         for button in (self.copy_button, self.review_button, self.export_button):
             out_row.addWidget(button)
         self.feedback_bar = FeedbackBar()
+        self.review_bar = QLabel()
+        self.review_bar.setWordWrap(True)
+        self.review_bar.setStyleSheet(WARNING_STYLE)
+        self.review_bar.setAccessibleName(self.tr("Points à vérifier dans le brouillon"))
+        self.review_bar.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(run_row)
         layout.addWidget(self.draft)
+        layout.addWidget(self.review_bar)
         layout.addLayout(out_row)
         layout.addWidget(self.feedback_bar)
 
@@ -49,6 +64,11 @@ class DraftPanel(QGroupBox):
         cursor = self.draft.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(text)
+
+    def show_review(self, lines: list[str]) -> None:
+        """What a careful reader should check, under the draft (nothing: hidden)."""
+        self.review_bar.setText("<br>".join(lines))
+        self.review_bar.setVisible(bool(lines))
 
     def set_busy(self, ready: bool, busy: bool) -> None:
         self.generate_button.setEnabled(ready and not busy)

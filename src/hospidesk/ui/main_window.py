@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 from PySide6.QtWidgets import QVBoxLayout as Column
 
 from hospidesk.errors import HospiDeskError
@@ -284,6 +284,16 @@ class MainWindow(QMainWindow):
             return None
         path = Path(chosen)
         return path if path.suffix.lower() == ".docx" else path.with_suffix(".docx")
+
+    def confirm_omissions(self, message: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Informations absentes du brouillon"),
+            message,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def open_document(self, path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

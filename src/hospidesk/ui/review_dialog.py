@@ -1,5 +1,6 @@
-"""Review: the source and the draft side by side, changed words highlighted, and the facts of
-the draft (dates, numbers, amounts, names) that are in none of the inputs."""
+"""Review: the source and the draft side by side, changed words highlighted, the facts of the
+draft (dates, numbers, amounts, names) that are in none of the inputs, and the facts of the
+source that the draft left out."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hospidesk.documents.review import Fact, unsupported_facts, word_diff
+from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts, word_diff
 
 REMOVED = "background:#fde0e0; text-decoration:line-through;"
 ADDED = "background:#dff5e1;"
@@ -67,6 +68,7 @@ class ReviewDialog(QDialog):
         self.setWindowTitle(self.tr("Vérifier le brouillon"))
         self.resize(1100, 700)
         self.facts = unsupported_facts(draft, [source, *field_values])
+        self.omitted = omitted_facts(source, draft, field_values) if source.strip() else []
         left_html, right_html = diff_html(source, draft) if source.strip() else ("", "")
         self.source_view = QTextBrowser()
         self.source_view.setAccessibleName(self.tr("Texte source, mots retirés surlignés"))
@@ -89,6 +91,23 @@ class ReviewDialog(QDialog):
             column.addWidget(view)
             splitter.addWidget(box)
 
+        facts_box = self._findings_box(source)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        legend = QHBoxLayout()
+        legend.addWidget(QLabel(f"<span style='{REMOVED}'>{self.tr('retiré')}</span>"))
+        legend.addWidget(QLabel(f"<span style='{ADDED}'>{self.tr('ajouté ou modifié')}</span>"))
+        legend.addStretch()
+        layout.addLayout(legend)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(facts_box)
+        layout.addWidget(buttons)
+
+    def _findings_box(self, source: str) -> QWidget:
+        """What the draft left out of the source, then what it holds that no input does."""
         self.fact_list = QListWidget()
         self.fact_list.setAccessibleName(self.tr("Faits à vérifier"))
         for fact in self.facts:
@@ -107,21 +126,33 @@ class ReviewDialog(QDialog):
             )
         note = QLabel(summary)
         note.setWordWrap(True)
+        self.omitted_list = QListWidget()
+        self.omitted_list.setAccessibleName(self.tr("Informations de la source absentes"))
+        for fact in self.omitted:
+            self.omitted_list.addItem(f"{fact.kind.value} : {fact.text}")
+        if self.omitted:
+            omitted_summary = self.tr(
+                "%n information(s) du texte source ne figurent pas dans le brouillon : "
+                "vérifiez qu'elles n'ont pas été oubliées.",
+                "",
+                len(self.omitted),
+            )
+        elif source.strip():
+            omitted_summary = self.tr(
+                "Les dates, heures, montants, délais, références et noms du texte source "
+                "figurent dans le brouillon."
+            )
+        else:
+            omitted_summary = ""
+        omitted_note = QLabel(omitted_summary)
+        omitted_note.setWordWrap(True)
         facts_box = QWidget()
         facts_column = QVBoxLayout(facts_box)
+        facts_column.addWidget(omitted_note)
+        facts_column.addWidget(self.omitted_list)
         facts_column.addWidget(note)
         facts_column.addWidget(self.fact_list)
         self.fact_list.setMaximumHeight(140 if self.facts else 0)
+        self.omitted_list.setMaximumHeight(140 if self.omitted else 0)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Fermer"))
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        legend = QHBoxLayout()
-        legend.addWidget(QLabel(f"<span style='{REMOVED}'>{self.tr('retiré')}</span>"))
-        legend.addWidget(QLabel(f"<span style='{ADDED}'>{self.tr('ajouté ou modifié')}</span>"))
-        legend.addStretch()
-        layout.addLayout(legend)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(facts_box)
-        layout.addWidget(buttons)
+        return facts_box

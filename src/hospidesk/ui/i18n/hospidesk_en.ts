@@ -55,7 +55,7 @@
 <context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="100"/>
+        <location filename="../draft_flow.py" line="103"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -63,67 +63,101 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="102"/>
+        <location filename="../draft_flow.py" line="105"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="110"/>
+        <location filename="../draft_flow.py" line="113"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="124"/>
+        <location filename="../draft_flow.py" line="128"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="138"/>
+        <location filename="../draft_flow.py" line="147"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="154"/>
+        <location filename="../draft_flow.py" line="160"/>
+        <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
+        <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../draft_flow.py" line="167"/>
+        <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
+        <translation>
+            <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
+            <numerusform>⚠ %n items of the source are missing from the draft: %s. « Vérifier » shows them in the source.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../draft_flow.py" line="177"/>
+        <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
+        <translation>
+            <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
+            <numerusform>⚠ %n items of the draft are in none of the information given: %s.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="187"/>
+        <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
+        <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="200"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="157"/>
+        <location filename="../draft_flow.py" line="203"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="175"/>
+        <location filename="../draft_flow.py" line="221"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="209"/>
+        <location filename="../draft_flow.py" line="255"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="215"/>
+        <location filename="../draft_flow.py" line="261"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="216"/>
+        <location filename="../draft_flow.py" line="262"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../draft_flow.py" line="274"/>
+        <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
+        <translation>
+            <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
+            <numerusform>The draft leaves out %n items of the source: %s. Export anyway?</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../draft_flow.py" line="231"/>
+        <location filename="../draft_flow.py" line="289"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="237"/>
+        <location filename="../draft_flow.py" line="295"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="240"/>
+        <location filename="../draft_flow.py" line="298"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -131,50 +165,55 @@
 <context>
     <name>DraftPanel</name>
     <message>
-        <location filename="../draft_panel.py" line="14"/>
-        <location filename="../draft_panel.py" line="16"/>
+        <location filename="../draft_panel.py" line="23"/>
+        <location filename="../draft_panel.py" line="25"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="17"/>
+        <location filename="../draft_panel.py" line="26"/>
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="19"/>
+        <location filename="../draft_panel.py" line="28"/>
         <source>Le brouillon s&apos;affichera ici. Vous pourrez le modifier avant de l&apos;exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="21"/>
+        <location filename="../draft_panel.py" line="30"/>
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="22"/>
+        <location filename="../draft_panel.py" line="31"/>
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="23"/>
+        <location filename="../draft_panel.py" line="32"/>
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="24"/>
+        <location filename="../draft_panel.py" line="33"/>
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="25"/>
+        <location filename="../draft_panel.py" line="34"/>
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="26"/>
+        <location filename="../draft_panel.py" line="35"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="49"/>
+        <source>Points à vérifier dans le brouillon</source>
+        <translation>Points to check in the draft</translation>
     </message>
 </context>
 <context>
@@ -665,12 +704,17 @@
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="291"/>
+        <source>Informations absentes du brouillon</source>
+        <translation>Information missing from the draft</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="304"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="306"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
@@ -717,42 +761,42 @@
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../review_dialog.py" line="67"/>
+        <location filename="../review_dialog.py" line="68"/>
         <source>Vérifier le brouillon</source>
         <translation>Review the draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="72"/>
+        <location filename="../review_dialog.py" line="74"/>
         <source>Texte source, mots retirés surlignés</source>
         <translation>Source text, removed words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="74"/>
+        <location filename="../review_dialog.py" line="76"/>
         <source>Brouillon, mots ajoutés surlignés</source>
         <translation>Draft, added words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="79"/>
+        <location filename="../review_dialog.py" line="81"/>
         <source>(cette tâche n&apos;a pas de texte source)</source>
         <translation>(this task has no source text)</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="83"/>
+        <location filename="../review_dialog.py" line="85"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="84"/>
+        <location filename="../review_dialog.py" line="86"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="93"/>
+        <location filename="../review_dialog.py" line="112"/>
         <source>Faits à vérifier</source>
         <translation>Facts to check</translation>
     </message>
     <message numerus="yes">
-        <location filename="../review_dialog.py" line="98"/>
+        <location filename="../review_dialog.py" line="117"/>
         <source>%n fait(s) du brouillon ne figurent dans aucune information fournie : vérifiez-les avant d&apos;utiliser le document.</source>
         <translation>
             <numerusform>%n fact of the draft is in none of the information given: check it before using the document.</numerusform>
@@ -760,12 +804,30 @@
         </translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="105"/>
+        <location filename="../review_dialog.py" line="124"/>
         <source>Toutes les dates, tous les nombres, montants et noms du brouillon figurent dans les informations fournies.</source>
         <translation>Every date, number, amount and name of the draft is in the information given.</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="117"/>
+        <location filename="../review_dialog.py" line="130"/>
+        <source>Informations de la source absentes</source>
+        <translation>Source information missing</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_dialog.py" line="135"/>
+        <source>%n information(s) du texte source ne figurent pas dans le brouillon : vérifiez qu&apos;elles n&apos;ont pas été oubliées.</source>
+        <translation>
+            <numerusform>%n item of the source is not in the draft: check that it was not forgotten.</numerusform>
+            <numerusform>%n items of the source are not in the draft: check that they were not forgotten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="142"/>
+        <source>Les dates, heures, montants, délais, références et noms du texte source figurent dans le brouillon.</source>
+        <translation>The dates, times, amounts, deadlines, references and names of the source are all in the draft.</translation>
+    </message>
+    <message>
+        <location filename="../review_dialog.py" line="97"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
