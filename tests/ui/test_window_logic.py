@@ -299,3 +299,18 @@ def test_a_draft_cut_at_the_length_limit_says_so(
     window.source.setPlainText(COURRIER)
     generate(qtbot, window)
     assert "atteint la longueur maximale" in window.draft_panel.review_bar.text()
+
+
+def test_a_model_that_repeats_itself_is_stopped_and_said(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    line = "Nous restons à votre disposition pour tout renseignement.\n"
+    fake_engine.answers = ["Madame,\n" + line * 40]
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    assert window.draft.toPlainText() == "Madame,\n" + line.strip()
+    pieces = len(fake_engine.answers[0]) // fake_engine.piece
+    assert fake_engine.generated < pieces // 4  # stopped at the third repeat, not at the end
+    assert "répétait la même phrase" in window.draft_panel.review_bar.text()

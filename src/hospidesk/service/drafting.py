@@ -9,6 +9,7 @@ after it, export, history and metrics are use cases of their own.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -112,11 +113,15 @@ class DraftRun:
         self.engine = engine
         self.events = events or DraftEvents()
         self._stop = threading.Event()
+        self._streams: list[threading.Event] = []
+        """The stop events of the engine streams running now (one at a time)."""
         self.received = ""
         """The draft's text received so far: kept by the caller when a failure cuts it."""
 
     def cancel(self) -> None:
         self._stop.set()
+        for stream in list(self._streams):
+            stream.set()
         self.ws.router.cancel()
 
     def run(self, prepared: PreparedDraft, limits: RunLimits = RunLimits()) -> DraftResult:
@@ -192,14 +197,17 @@ class DraftRun:
             served = Served.server(prepared.remote)
             if main:
                 self.events.writing(served, structured)
-            outcome = self.ws.router.stream(
-                prepared.remote,
-                prepared.model,
-                messages,
-                prepared.identity_values,
-                options,
-                writer.add,
-            )
+            try:
+                outcome = self.ws.router.stream(
+                    prepared.remote,
+                    prepared.model,
+                    messages,
+                    prepared.identity_values,
+                    options,
+                    writer.add,
+                )
+            except _Looping:
+                return writer.written(served, None)
             if outcome.notice is None:
                 return writer.written(served, outcome.done)
             notice = outcome.notice
@@ -210,8 +218,21 @@ class DraftRun:
         served = Served.local(model, notice)
         if main:
             self.events.writing(served, structured)
-        for piece in self.engine.generate(messages, options, stop=self._stop):
-            writer.add(piece, self.engine.generated)
+        stop = threading.Event()  # this stream's own: set by the run's stop or by a loop
+        stream = self.engine.generate(messages, options, stop=stop)
+        self._streams.append(stop)
+        try:
+            for piece in stream:
+                try:
+                    writer.add(piece, self.engine.generated)
+                except (_Looping, Cancelled):
+                    stop.set()  # the engine stops the stream (it answers Cancelled)
+        except Cancelled:
+            if not writer.looped:
+                raise
+        finally:
+            self._streams.remove(stop)
+        self._check_stop()  # stopped by the user after the model's last word
         return writer.written(served, self.engine.last_done)
 
     def _load(self, model: VerifiedModel) -> None:
@@ -241,11 +262,18 @@ class _Writer:
         self.pieces: list[str] = []
         self.tokens = 0
         self.first: float | None = None
+        self.guard = LoopGuard() if shown else None
+        self.looped = False
 
     def add(self, piece: str, tokens: int) -> None:
         run = self.run
+        if self.looped:
+            return  # the stop is on its way; nothing more is kept
         run._check_stop()  # a stop that came before the request was sent
         self.pieces.append(piece)
+        if self.guard is not None and self.guard.looping("".join(self.pieces)):
+            self.looped = True
+            raise _Looping()
         self.tokens = tokens
         now = time.monotonic()
         self.first = self.first or now
@@ -257,7 +285,56 @@ class _Writer:
             run.events.progress(tokens, rate)
 
     def written(self, served: Served, done: Done | None) -> _Written:
-        return _Written("".join(self.pieces), served, self.tokens, done)
+        text = "".join(self.pieces)
+        if self.looped:  # keep one copy of what was repeated; say why it stopped
+            text = LoopGuard.cut(text)
+            done = Done(0, REPETITION, 0, self.tokens, 0.0)
+        return _Written(text, served, self.tokens, done)
+
+
+class _Looping(Exception):
+    """Raised from a piece of text: the model repeats itself, the generation stops."""
+
+
+REPETITION = "repetition"
+"""``finish_reason`` of a draft stopped because the model repeated the same line."""
+
+
+class LoopGuard:
+    """Notices a model that writes the same line or sentence again and again (small models do):
+    the third identical unit in a row stops the generation."""
+
+    REPEATS = 3
+    MIN_CHARS = 8
+    _UNIT = re.compile(r"[^\n.!?]*[.!?]+|[^\n]+\n|\n")
+
+    @classmethod
+    def _units(cls, text: str) -> list[tuple[str, int]]:
+        """Complete sentences and lines, normalised, with where each ends."""
+        units = []
+        for match in cls._UNIT.finditer(text):
+            value = " ".join(match.group().split()).lower()
+            if value:
+                units.append((value, match.end()))
+        return units
+
+    def looping(self, text: str) -> bool:
+        units = [u for u, _ in self._units(text)][-self.REPEATS :]
+        return (
+            len(units) == self.REPEATS
+            and len(set(units)) == 1
+            and len(units[0]) >= self.MIN_CHARS
+        )
+
+    @classmethod
+    def cut(cls, text: str) -> str:
+        """``text`` up to the end of the first of the repeated units."""
+        units = cls._units(text)
+        last = units[-1][0] if units else ""
+        index = len(units) - 1
+        while index > 0 and units[index - 1][0] == last:
+            index -= 1
+        return text[: units[index][1]].rstrip() if units else text
 
 
 def read_extraction(prepared: PreparedDraft, raw: str) -> tuple[PreparedDraft, Extraction]:

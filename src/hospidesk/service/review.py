@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
+from hospidesk.service.drafting import REPETITION
 
 ECHO_WORDS = 12
 """A span of this many words of the task's instructions, verbatim in the draft, is an echo."""
@@ -31,10 +32,12 @@ class Findings:
     """The model stopped at the length limit, probably mid-sentence."""
     echo: str | None = None
     """A long verbatim span of the task's instructions found in the draft."""
+    looped: bool = False
+    """The model repeated the same line: it was stopped and the repeats removed."""
 
     @property
     def clean(self) -> bool:
-        return not (self.invented or self.omitted or self.cut_off or self.echo)
+        return not (self.invented or self.omitted or self.cut_off or self.echo or self.looped)
 
 
 def checks_omissions(task: PackTask) -> bool:
@@ -61,6 +64,7 @@ def review(
         tuple(omitted),
         finish_reason == "length",
         echoed(task.task.instructions, body),
+        finish_reason == REPETITION,
     )
 
 
@@ -87,6 +91,11 @@ def snippet(text: str, fact: Fact, words: int = 4) -> str:
 def describe(findings: Findings, source: str | None) -> list[str]:
     """The findings as French lines, for the terminal (the window words them itself)."""
     lines = []
+    if findings.looped:
+        lines.append(
+            "Attention : le modèle répétait la même phrase ; la rédaction a été arrêtée et les "
+            "répétitions retirées. Relisez la fin ou relancez."
+        )
     if findings.cut_off:
         lines.append(
             "Attention : le brouillon a atteint la longueur maximale et s'arrête peut-être au "

@@ -154,6 +154,13 @@ class DraftFlow(QObject):
 
     def review_lines(self, findings: Findings) -> list[str]:
         lines = []
+        if findings.looped:
+            lines.append(
+                self.tr(
+                    "⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les "
+                    "répétitions retirées. Relisez la fin ou régénérez."
+                )
+            )
         if findings.cut_off:
             lines.append(
                 self.tr(

@@ -84,11 +84,16 @@
     </message>
     <message>
         <location filename="../draft_flow.py" line="160"/>
+        <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
+        <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="167"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="167"/>
+        <location filename="../draft_flow.py" line="174"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -96,7 +101,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="177"/>
+        <location filename="../draft_flow.py" line="184"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -104,42 +109,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="187"/>
+        <location filename="../draft_flow.py" line="194"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="200"/>
+        <location filename="../draft_flow.py" line="207"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="203"/>
+        <location filename="../draft_flow.py" line="210"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="221"/>
+        <location filename="../draft_flow.py" line="228"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="255"/>
+        <location filename="../draft_flow.py" line="262"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="261"/>
+        <location filename="../draft_flow.py" line="268"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="262"/>
+        <location filename="../draft_flow.py" line="269"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="274"/>
+        <location filename="../draft_flow.py" line="281"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -147,17 +152,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="289"/>
+        <location filename="../draft_flow.py" line="296"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="295"/>
+        <location filename="../draft_flow.py" line="302"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="298"/>
+        <location filename="../draft_flow.py" line="305"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
