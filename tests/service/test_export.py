@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hospidesk.errors import UsageError
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.records import remember
 from hospidesk.service.request import FieldErrors
@@ -59,3 +60,30 @@ def test_history_export_works_without_a_model(hd_env: Env, tmp_path: Path) -> No
     exported = run_cli(hd_env, "history", "export", draft_id[:8], "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     assert "Votre dossier est complet." in all_text(out)
+
+
+def test_an_export_with_revisions_shows_the_source_revised(hd_env: Env, tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    source = "Madame,\n\nVotre dossier est incomplet.\n\nCordialement."
+    out = tmp_path / "revisions.docx"
+    export_draft(
+        Workspace.open(), ExportRequest(LETTER, {}, TEXT, None, revisions_from=source), out
+    )
+    body = docx.Document(str(out)).element.body
+    deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in body.iter(qn("w:del"))]
+    inserted = ["".join(t.text for t in i.iter(qn("w:t"))) for i in body.iter(qn("w:ins"))]
+    assert deleted == ["incomplet."] and inserted == ["complet."]
+    (export,) = [e for e in audit(hd_env) if e["event"] == "export"]
+    assert export["details"] == {"format": "docx", "revisions": True}
+
+
+def test_revisions_need_a_source(hd_env: Env, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="Pas de texte source"):
+        export_draft(
+            Workspace.open(),
+            ExportRequest(LETTER, {}, TEXT, None, revisions_from="  "),
+            tmp_path / "x.docx",
+        )
+    assert not (tmp_path / "x.docx").exists()

@@ -314,3 +314,30 @@ def test_a_model_that_repeats_itself_is_stopped_and_said(
     pieces = len(fake_engine.answers[0]) // fake_engine.piece
     assert fake_engine.generated < pieces // 4  # stopped at the third repeat, not at the end
     assert "répétait la même phrase" in window.draft_panel.review_bar.text()
+
+
+def test_export_with_revisions_from_the_window(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    fake_engine: FakeEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    from tests.documents.test_review import FAITHFUL, PAYMENT
+
+    window = fake_window
+    fake_engine.answers = [FAITHFUL]
+    window.library.select(LETTER)
+    window.source.setPlainText(PAYMENT)
+    generate(qtbot, window)
+    target = tmp_path / "relance-modifications.docx"
+    monkeypatch.setattr(window, "ask_export_path", lambda: target)
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.flow.export_with_revisions()
+    body = docx.Document(str(target)).element.body
+    deleted = "".join(t.text for t in body.iter(qn("w:delText")))
+    assert "Sauf erreur de notre part" in deleted  # the source's words, shown as removed
+    assert list(body.iter(qn("w:ins")))

@@ -39,6 +39,11 @@ def register(sub: Commands) -> None:
         "fichiers (dans l'ordre) ; - pour l'entrée standard",
     )
     draft.add_argument("--out", metavar="FICHIER.docx")
+    draft.add_argument(
+        "--with-revisions",
+        action="store_true",
+        help="le document montre le texte source et les modifications en suivi de Word",
+    )
     draft.add_argument("--model", metavar="ID")
     draft.add_argument(
         "--server",
@@ -183,6 +188,8 @@ def run_draft_command(args: argparse.Namespace) -> int:
         if out.suffix.lower() != ".docx":
             raise UsageError(f"Le fichier de sortie doit se terminer par .docx : {out}")
         check_writable_target(out)
+    if args.with_revisions and out is None:
+        raise UsageError("--with-revisions demande un document : ajoutez --out FICHIER.docx.")
     if args.max_tokens is not None and not 0 < args.max_tokens <= 8192:
         raise UsageError("--max-tokens doit être compris entre 1 et 8192.")
     prepared = prepare(ws, _request(args))
@@ -200,8 +207,11 @@ def run_draft_command(args: argparse.Namespace) -> int:
     for line in describe(findings, final.source):
         err(line)
     if out is not None:
+        revisions = final.source if args.with_revisions else None
         export_draft(
-            ws, ExportRequest(final.task.ref, final.values, result.body, result.served), out
+            ws,
+            ExportRequest(final.task.ref, final.values, result.body, result.served, revisions),
+            out,
         )
         err(f"Document enregistré : {out}")
     content = DraftContent(dict(final.values), final.source, result.raw, result.body)

@@ -321,9 +321,7 @@ class LoopGuard:
     def looping(self, text: str) -> bool:
         units = [u for u, _ in self._units(text)][-self.REPEATS :]
         return (
-            len(units) == self.REPEATS
-            and len(set(units)) == 1
-            and len(units[0]) >= self.MIN_CHARS
+            len(units) == self.REPEATS and len(set(units)) == 1 and len(units[0]) >= self.MIN_CHARS
         )
 
     @classmethod

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from hospidesk.documents.render import LetterContext, render_to_file, split_paragraphs
-from hospidesk.errors import EngineError
-from hospidesk.fsutil import check_writable_target
+from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.render import LetterContext, RenderError, render_bytes, split_paragraphs
+from hospidesk.documents.revisions import with_revisions
+from hospidesk.errors import EngineError, UsageError
+from hospidesk.fsutil import atomic_write_bytes, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import FieldType
@@ -28,6 +30,9 @@ class ExportRequest:
     """The reviewed text."""
     served: Served | None = None
     """Who wrote the draft, when known (recorded in the audit trail)."""
+    revisions_from: str | None = None
+    """The source text: the document then shows it revised into the body as tracked changes
+    (« Exporter avec les modifications »)."""
 
 
 def letter_context(
@@ -74,7 +79,15 @@ def export_draft(
     check_values(task, values)
     check_writable_target(out)
     context = letter_context(ws.settings, task, values, request.body, today or date.today())
-    render_to_file(task.template_path, context, out)
+    data = render_bytes(task.template_path, context)
+    if request.revisions_from is not None:
+        if not request.revisions_from.strip():
+            raise UsageError("Pas de texte source : il n'y a pas de modifications à montrer.")
+        data = with_revisions(data, request.revisions_from, request.body, datetime.now(UTC))
+        problems = inspect_docx(data)
+        if problems:
+            raise RenderError(f"Document produit refusé : {problems[0].reason}.")
+    atomic_write_bytes(out, data, mode=0o644)
     ws.audit.append(
         AuditEvent(
             AuditKind.EXPORT,
@@ -82,6 +95,6 @@ def export_draft(
             model_sha256=request.served.sha256 if request.served else None,
             inputs=(ws.audit.digest("texte", request.body),),
             output=ws.audit.digest("docx", out.read_bytes()),
-            details={"format": "docx"},
+            details={"format": "docx", "revisions": request.revisions_from is not None},
         )
     )

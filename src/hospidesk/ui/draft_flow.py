@@ -261,7 +261,17 @@ class DraftFlow(QObject):
         self.task_closed("copié")
         self.host.statusBar().showMessage(self.tr("Brouillon copié dans le presse-papiers."), 4000)
 
-    def export(self) -> None:
+    def export_with_revisions(self) -> None:
+        """The source with the draft's changes as Word revisions, to accept or reject."""
+        if not self.task_panel.source.toPlainText().strip():
+            self.banner.show_error(
+                self.tr("Cette tâche n'a pas de texte source : il n'y a pas de modifications."),
+                self.tr("Utilisez « Exporter en Word »."),
+            )
+            return
+        self.export(revisions=True)
+
+    def export(self, revisions: bool = False) -> None:
         text = self.panel.draft.toPlainText()
         if not text.strip():
             self.banner.show_error(
@@ -273,8 +283,10 @@ class DraftFlow(QObject):
         if task is None or form is None:
             return
         served = self.controller.served.get(task.ref)
-        request = ExportRequest(task.ref, form.values(), text, served)
         source = self.task_panel.source.toPlainText()
+        request = ExportRequest(
+            task.ref, form.values(), text, served, source if revisions else None
+        )
         left = review(task, source or None, text, form.values().values()).omitted
         if left and not self.host.confirm_omissions(
             self.tr(

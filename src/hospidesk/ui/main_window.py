@@ -99,6 +99,11 @@ class MainWindow(QMainWindow):
                     [
                         (self.tr("&Ouvrir un texte source…"), "Ctrl+O", self.open_source),
                         (self.tr("&Exporter en Word…"), None, self.flow.export),
+                        (
+                            self.tr("Exporter avec les &modifications…"),
+                            "Ctrl+Shift+E",
+                            self.flow.export_with_revisions,
+                        ),
                         (self.tr("E&ffacer le brouillon"), "Ctrl+Shift+Del", self.flow.discard),
                         None,
                         (self.tr("&Quitter"), "Ctrl+Q", self.close),

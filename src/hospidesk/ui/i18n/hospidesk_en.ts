@@ -135,16 +135,26 @@
     </message>
     <message>
         <location filename="../draft_flow.py" line="268"/>
+        <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
+        <translation>This task has no source text: there are no changes to show.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="269"/>
+        <source>Utilisez « Exporter en Word ».</source>
+        <translation>Use « Export to Word ».</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="278"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="269"/>
+        <location filename="../draft_flow.py" line="279"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="281"/>
+        <location filename="../draft_flow.py" line="293"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -152,17 +162,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="296"/>
+        <location filename="../draft_flow.py" line="308"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="302"/>
+        <location filename="../draft_flow.py" line="314"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="305"/>
+        <location filename="../draft_flow.py" line="317"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -586,12 +596,12 @@
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="146"/>
+        <location filename="../main_window.py" line="151"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="279"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -611,87 +621,92 @@
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="102"/>
+        <location filename="../main_window.py" line="103"/>
+        <source>Exporter avec les &amp;modifications…</source>
+        <translation>Export with tracked &amp;changes…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="107"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="104"/>
+        <location filename="../main_window.py" line="109"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="113"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="110"/>
+        <location filename="../main_window.py" line="115"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="117"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="121"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117"/>
+        <location filename="../main_window.py" line="122"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="118"/>
+        <location filename="../main_window.py" line="123"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="127"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="129"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125"/>
+        <location filename="../main_window.py" line="130"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126"/>
+        <location filename="../main_window.py" line="131"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129"/>
+        <location filename="../main_window.py" line="134"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129"/>
+        <location filename="../main_window.py" line="134"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
+        <location filename="../main_window.py" line="147"/>
         <source>Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible.</source>
         <translation>Choose a readable e-mail, PDF, Word or OpenDocument file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="175"/>
+        <location filename="../main_window.py" line="180"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="245"/>
+        <location filename="../main_window.py" line="250"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -699,27 +714,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="256"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="281"/>
+        <location filename="../main_window.py" line="286"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
+        <location filename="../main_window.py" line="296"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="304"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="306"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
