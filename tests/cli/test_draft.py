@@ -364,3 +364,13 @@ def test_a_draft_cut_at_the_length_limit_is_flagged(hd_env: Env, tmp_path: Path)
     assert "atteint la longueur maximale" in result.stderr
     # six tokens cannot hold the letter's eight facts (the phone number alone needs more)
     assert "information(s) du texte source absente(s) du brouillon" in result.stderr
+
+
+def test_revisions_without_a_document_are_refused(hd_env: Env) -> None:
+    result = run_cli(
+        hd_env,
+        *("draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)),
+        "--with-revisions",
+    )
+    line = assert_clean_failure(result)
+    assert "--with-revisions demande un document : ajoutez --out FICHIER.docx." in line
