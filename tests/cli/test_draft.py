@@ -181,16 +181,6 @@ BAD_DRAFTS = [
     ),
     (["--task", "secretariat/convocation", "--field", "nope=1"], "Champ inconnu"),
     (
-        [
-            "--task",
-            "secretariat/reformuler-courrier",
-            "--source",
-            str(COURRIER),
-            "--with-revisions",
-        ],
-        "--with-revisions demande un document",
-    ),
-    (
         ["--task", "secretariat/reformuler-courrier", "--source", "tableau.xlsx"],
         "n'accepte pas les fichiers .xlsx",
     ),
