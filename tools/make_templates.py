@@ -17,7 +17,10 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 BLUE = RGBColor(0x1F, 0x3A, 0x68)
@@ -60,14 +63,24 @@ def base_document(title: str) -> DocumentType:
         para = header.add_paragraph()
         r = para.add_run(text)
         r.font.size, r.font.color.rgb = Pt(9), GREY
-    rule = header.add_paragraph()
-    rule.add_run("_" * 86).font.color.rgb = BLUE
+    bottom_rule(para)  # a paragraph border, never typed characters: it cannot wrap
 
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fr = footer.add_run("{{ etab.nom }} — {{ etab.service }} — Tél. : {{ etab.telephone }}")
     fr.font.size, fr.font.color.rgb = Pt(8), GREY
     return doc
+
+
+def bottom_rule(paragraph: Paragraph) -> None:
+    """A blue line under the letterhead, as the paragraph's bottom border."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("val", "single"), ("sz", "8"), ("space", "4"), ("color", "1F3A68")):
+        bottom.set(qn(f"w:{name}"), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.paragraph_format.space_after = Pt(6)
 
 
 def right(doc: DocumentType, text: str, bold: bool = False) -> None:
