@@ -60,6 +60,8 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
     hidden, shown = data["groups"]
     assert hidden["task"] == "secretariat/convocation" and hidden["suppressed"] is True
     assert hidden["uses"] is None and hidden["helped_yes"] is None
+    left_out = shown.pop("exported_with_omissions")  # depends on what the model wrote
+    assert 0 <= left_out <= shown["exported"]
     assert {k: v for k, v in shown.items() if k != "week"} == {
         "job": "secretariat",
         "task": letter,
@@ -83,9 +85,9 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
     lines = out.read_text().splitlines()
     assert lines[0].startswith("job,task,week,suppressed,uses,answered,helped_yes")
     assert lines[1].startswith("secretariat,secretariat/convocation,")
-    assert lines[1].endswith(",True,,,,,,,,,,")
+    assert lines[1].endswith(",True,,,,,,,,,,,")
     assert lines[2].startswith(f"secretariat,{letter},")
-    assert lines[2].endswith(",False,3,3,1,1,1,0.6667,15,7.5,3,1.0")
+    assert lines[2].rsplit(",", 1)[0].endswith(",False,3,3,1,1,1,0.6667,15,7.5,3,1.0")
     # No text, field value or identifier in the metrics store or in the exports.
     assert (hd_env.home / "data" / "metrics.sqlite3").exists()
     assert files_containing_canaries([hd_env.home / "data", exports], set()) == []

@@ -31,9 +31,10 @@ def use(
     minutes: int | None = None,
     outcome: str = "exporté",
     ratio: float | None = 0.0,
+    omissions: int | None = None,
 ) -> Use:
     job = task.split("/")[0]
-    return Use(job, task, "1.0.0", "smollm2", outcome, day, 60, ratio, helped, minutes)
+    return Use(job, task, "1.0.0", "smollm2", outcome, day, 60, ratio, helped, minutes, omissions)
 
 
 def test_edit_ratio_counts_rewritten_words() -> None:
@@ -60,7 +61,7 @@ def test_aggregates_are_exact_and_small_groups_are_suppressed() -> None:
     uses = [
         use(helped="oui", minutes=10),
         use(helped="un-peu", minutes=5, day=MONDAY + dt.timedelta(days=2)),
-        use(helped="non", minutes=0, ratio=0.5),
+        use(helped="non", minutes=0, ratio=0.5, omissions=2),
         use(helped="oui", minutes=30, outcome="copié", ratio=0.9),
         use(ratio=None, outcome="fermé"),
         use(task="secretariat/reformuler-courrier", helped="oui", minutes=20),
@@ -83,9 +84,10 @@ def test_aggregates_are_exact_and_small_groups_are_suppressed() -> None:
     assert big.share_helped == 0.75
     assert big.minutes_saved_sum == 45 and big.minutes_saved_median == 7.5
     assert big.exported == 3 and big.share_few_edits == round(2 / 3, 4)
+    assert big.exported_with_omissions == 1
     for small in rows[1:]:
         figures = [v for k, v in vars(small).items() if k not in ("job", "task", "week")]
-        assert figures == [True] + [None] * 10
+        assert figures == [True] + [None] * 11
 
     table = list(csv.DictReader(io.StringIO(to_csv(rows))))
     assert table[0]["minutes_saved_median"] == "7.5" and table[0]["uses"] == "5"
@@ -106,3 +108,30 @@ def test_weekly_figures_for_the_dashboard() -> None:
         ("2026-W48", 2, 15, 2, 1),
         ("2026-W49", 1, 0, 0, 0),
     ]
+
+
+def test_the_omission_count_is_kept_and_a_database_of_the_previous_version_is_migrated(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "metrics.sqlite3"
+    old = sqlite3.connect(path)  # a store written before the omission count existed
+    old.execute(
+        "CREATE TABLE uses (id INTEGER PRIMARY KEY, day TEXT NOT NULL, job TEXT NOT NULL,"
+        " task TEXT NOT NULL, pack_version TEXT NOT NULL, model TEXT NOT NULL,"
+        " outcome TEXT NOT NULL, seconds INTEGER, edit_ratio REAL, helped TEXT,"
+        " minutes_saved INTEGER)"
+    )
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO uses (day, job, task, pack_version, model, outcome)"
+        " VALUES ('2026-11-30', 'secretariat', 'secretariat/convocation', '1.0.0', 'm', 'exporté')"
+    )
+    old.commit()
+    old.close()
+    store = MetricsStore(path)
+    store.record(use(omissions=3))
+    assert sorted(store.uses(), key=lambda u: u.omissions or 0)[-1].omissions == 3
+    assert [u.omissions for u in store.uses()].count(None) == 1  # the old row, migrated
+    store.close()

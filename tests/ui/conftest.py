@@ -30,6 +30,9 @@ def window(qtbot: QtBot, hd_env: Env) -> Iterator[MainWindow]:
     win.show()
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)
     win.controller.worker.limits = limits(24)
+    # What the model left out varies with what it writes: exporting is not asked about here
+    # (the question itself: test_window_logic.py, on a scripted engine).
+    win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
     yield win
     win.close()
 
@@ -43,6 +46,7 @@ def fake_engine() -> FakeEngine:
 def fake_window(qtbot: QtBot, hd_env: Env, fake_engine: FakeEngine) -> Iterator[MainWindow]:
     """The real window on a scripted engine: what the window does with what it is told."""
     win = create_window(Workspace.open(), fake_engine)
+    win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)

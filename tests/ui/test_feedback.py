@@ -83,6 +83,7 @@ def test_one_question_after_export_and_the_answer_is_recorded(
     result = run_cli(hd_env, "stats", "--format", "json")
     assert result.returncode == 0, result.stderr
     (group,) = json.loads(result.stdout)["groups"]
+    assert group.pop("exported_with_omissions") in (0, 1)  # depends on what the model wrote
     assert {k: v for k, v in group.items() if k != "week"} == {
         "job": "secretariat",
         "task": "secretariat/reformuler-courrier",

@@ -262,6 +262,12 @@ def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(
     assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
     window.export_button.click()  # « Oui »: written
     assert target.exists() and len(asked) == 2
+    from hospidesk.governance.metrics import MetricsStore
+
+    store = MetricsStore(window.workspace.paths.metrics_db)
+    (use,) = store.uses()
+    store.close()
+    assert (use.outcome, use.omissions) == ("exporté", 4)  # the count, never the facts
 
 
 def test_a_draft_that_keeps_every_fact_exports_without_a_question(

@@ -230,6 +230,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
             result.body,
             args.helped,
             args.minutes_saved,
+            len(findings.omitted) if out else None,
         )
     except HospiDeskError as exc:
         err(f"Mesure d'usage non enregistrée : {exc.message}")

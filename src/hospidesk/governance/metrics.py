@@ -40,6 +40,8 @@ MIGRATIONS: list[Step] = [
         " pack_version TEXT NOT NULL, model TEXT NOT NULL, outcome TEXT NOT NULL,"
         " seconds INTEGER, edit_ratio REAL, helped TEXT, minutes_saved INTEGER)"
     ),
+    # How many facts of the source the exported text left out (a count, never the values).
+    lambda db: db.execute("ALTER TABLE uses ADD COLUMN omissions INTEGER"),
 ]
 
 
@@ -59,6 +61,8 @@ class Use:
     edit_ratio: float | None = None
     helped: str | None = None
     minutes_saved: int | None = None
+    omissions: int | None = None
+    """Facts of the source left out of the exported text (tasks that transform a source)."""
 
     @property
     def week(self) -> str:
@@ -104,7 +108,8 @@ class MetricsStore:
             self.db.execute("BEGIN IMMEDIATE")
             cursor = self.db.execute(
                 "INSERT INTO uses (day, job, task, pack_version, model, outcome, seconds,"
-                " edit_ratio, helped, minutes_saved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " edit_ratio, helped, minutes_saved, omissions)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     use.day.isoformat(),
                     use.job,
@@ -116,6 +121,7 @@ class MetricsStore:
                     use.edit_ratio,
                     use.helped,
                     use.minutes_saved,
+                    use.omissions,
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -134,7 +140,7 @@ class MetricsStore:
     def uses(self, since: dt.date | None = None) -> list[Use]:
         rows = self.db.execute(
             "SELECT job, task, pack_version, model, outcome, day, seconds, edit_ratio, helped,"
-            " minutes_saved FROM uses WHERE day >= ? ORDER BY day, id",
+            " minutes_saved, omissions FROM uses WHERE day >= ? ORDER BY day, id",
             ((since or dt.date.min).isoformat(),),
         ).fetchall()
         return [
@@ -149,6 +155,7 @@ class MetricsStore:
                 edit_ratio=row[7],
                 helped=row[8],
                 minutes_saved=row[9],
+                omissions=row[10],
             )
             for row in rows
         ]
@@ -174,6 +181,8 @@ class Group:
     exported: int | None
     share_few_edits: float | None
     """Exports whose draft was rewritten at most FEW_EDITS, over exports with a ratio."""
+    exported_with_omissions: int | None
+    """Exports that left out at least one fact of the source (the user was asked first)."""
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -187,7 +196,7 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
     rows = []
     for (job, task, week), members in sorted(groups.items()):
         if len(members) < min_group:
-            rows.append(Group(job, task, week, True, *([None] * 10)))
+            rows.append(Group(job, task, week, True, *([None] * 11)))
             continue
         answers = [u.helped for u in members if u.helped]
         minutes = [u.minutes_saved for u in members if u.minutes_saved is not None]
@@ -209,6 +218,7 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
                 float(statistics.median(minutes)) if minutes else None,
                 len(exported),
                 _share(sum(1 for r in ratios if r <= FEW_EDITS), len(ratios)),
+                sum(1 for u in exported if u.omissions),
             )
         )
     return rows

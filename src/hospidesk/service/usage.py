@@ -24,6 +24,7 @@ def record_use(
     final_text: str,
     helped: str | None = None,
     minutes_saved: int | None = None,
+    omissions: int | None = None,
 ) -> int:
     """One use in the metrics; returns its id (for the answer that may follow)."""
     store = MetricsStore(ws.paths.metrics_db)
@@ -40,6 +41,7 @@ def record_use(
                 edit_ratio(model_text, final_text),
                 helped,
                 minutes_saved,
+                omissions,
             )
         )
     finally:
@@ -100,11 +102,21 @@ class OpenUses:
         self.model_text[ref] = body
         self.model[ref] = model_id
 
-    def close(self, ws: Workspace, task: PackTask, outcome: str, text: str) -> int | None:
+    def close(
+        self,
+        ws: Workspace,
+        task: PackTask,
+        outcome: str,
+        text: str,
+        omissions: int | None = None,
+    ) -> int | None:
         """Record the use of ``task`` once per run; its id, or None when it was not run."""
         started = self.started.pop(task.ref, None)
         model_text = self.model_text.pop(task.ref, None)
         model_id = self.model.pop(task.ref, None)
         if started is None or model_text is None or model_id is None:
             return None  # not run since it was last closed: nothing to measure
-        return record_use(ws, task, model_id, outcome, time.monotonic() - started, model_text, text)
+        seconds = time.monotonic() - started
+        return record_use(
+            ws, task, model_id, outcome, seconds, model_text, text, omissions=omissions
+        )

@@ -241,10 +241,11 @@ class DraftFlow(QObject):
 
     # ending a use
 
-    def task_closed(self, outcome: str) -> None:
+    def task_closed(self, outcome: str, omissions: int | None = None) -> None:
         """Export, copy or discard ends a use of the task: measured, and asked once."""
         if self.host.current is not None:
-            self.uses.closed(self.host.current, outcome, self.panel.draft.toPlainText())
+            text = self.panel.draft.toPlainText()
+            self.uses.closed(self.host.current, outcome, text, omissions=omissions)
 
     def close(self, tasks: Mapping[str, PackTask]) -> None:
         """The window closes: the tasks run and left open are measured, not asked."""
@@ -316,5 +317,5 @@ class DraftFlow(QObject):
             return
         self.host.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
         self.autosave(EXPORTED)
-        self.task_closed("exporté")
+        self.task_closed("exporté", len(left))
         self.host.open_document(path)

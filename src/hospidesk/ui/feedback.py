@@ -154,10 +154,17 @@ class UseTracker:
         bar.answered.connect(self._answered)
         bar.never_again.connect(self._never_again)
 
-    def closed(self, task: PackTask, outcome: str, text: str, ask: bool = True) -> None:
+    def closed(
+        self,
+        task: PackTask,
+        outcome: str,
+        text: str,
+        ask: bool = True,
+        omissions: int | None = None,
+    ) -> None:
         """Record one use of ``task`` (once per run) and ask the question when wanted."""
         try:
-            use_id = self.open.close(self.workspace, task, outcome, text)
+            use_id = self.open.close(self.workspace, task, outcome, text, omissions)
         except HospiDeskError as exc:
             self.problem = exc.message
             return
