@@ -347,3 +347,24 @@ def test_export_with_revisions_from_the_window(
     deleted = "".join(t.text for t in body.iter(qn("w:delText")))
     assert "Sauf erreur de notre part" in deleted  # the source's words, shown as removed
     assert list(body.iter(qn("w:ins")))
+
+
+def test_continuer_goes_on_from_where_a_cut_draft_stopped(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    fake_engine.answers = ["Madame, nous avons bien reçu votre demande et", "la suite."]
+    window.controller.worker.limits = limits(4)  # 16 characters: the first answer is cut
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    first = window.draft.toPlainText()
+    assert first == "Madame, nous avo"
+    assert window.draft_panel.continue_button.isVisible()
+    window.draft_panel.continue_button.click()
+    qtbot.waitUntil(lambda: window.controller.job is None, timeout=10_000)
+    assert window.draft.toPlainText() == first + " la suite."
+    assert not window.draft_panel.continue_button.isVisible()  # this time it ended
+    last = fake_engine.calls[-1].messages
+    assert (last[-2].role, last[-2].content) == ("assistant", first)
+    assert last[-1].content.startswith("Continue le texte exactement")

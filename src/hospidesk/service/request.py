@@ -35,6 +35,12 @@ class FieldErrors(UsageError):
         self.errors = errors
 
 
+CONTINUE = (
+    "Continue le texte exactement là où il s'arrête, sans répéter ce qui précède et sans "
+    "commentaire."
+)
+
+
 @dataclass(frozen=True)
 class DraftRequest:
     task_ref: str
@@ -80,6 +86,18 @@ class PreparedDraft:
         if not self.source:
             return []
         return [f for f in self.task.task.extractable if f.name not in self.typed]
+
+    def continued(self, written: str) -> PreparedDraft:
+        """The same draft asked to go on after ``written`` (a text cut at the length limit):
+        the model sees what it wrote as its own answer, then is asked to continue it. The
+        fields are kept as they are (nothing is read from the source again)."""
+        messages = (
+            *self.messages,
+            Message("assistant", written),
+            Message("user", CONTINUE),
+        )
+        typed = frozenset(f.name for f in self.task.task.fields)
+        return replace(self, messages=messages, typed=typed)
 
     def with_values(self, values: Mapping[str, str]) -> PreparedDraft:
         """The same draft with other field values (and the prompt that says them)."""

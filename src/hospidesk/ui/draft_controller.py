@@ -117,11 +117,15 @@ class DraftController(QObject):
     def start(self, request: DraftRequest) -> PreparedDraft:
         """Check the request (HospiDeskError: nothing started) and start writing its draft."""
         prepared = prepare(self.workspace, request, model=self.model)
+        self.run_prepared(prepared)
+        return prepared
+
+    def run_prepared(self, prepared: PreparedDraft) -> None:
+        """Start writing a draft already checked (a new one, or one that goes on)."""
         self._jobs += 1
         self.job = self._jobs
         self._draft = DraftRun(self.workspace, self.worker.engine)
         self._run.emit(self.job, prepared, self._draft)
-        return prepared
 
     def stop(self) -> None:
         """Stop the draft being written; what was written stays."""

@@ -21,7 +21,7 @@ from hospidesk.packs.loader import PackTask
 from hospidesk.service.drafting import DraftResult, Extraction
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.records import AUTOSAVE, EXPORTED
-from hospidesk.service.request import FieldErrors
+from hospidesk.service.request import FieldErrors, PreparedDraft
 from hospidesk.service.review import Findings, review
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.draft_controller import DraftController
@@ -65,6 +65,10 @@ class DraftFlow(QObject):
         self.banner = banner
         self.host = host
         self.open_drafts = OpenDrafts(workspace, self)  # kept, autosaved, recovered
+        self.origin: PreparedDraft | None = None
+        """The last draft's inputs (fields read from the source included): « Continuer »
+        asks the model to go on from them when that draft stopped at the length limit."""
+        self.continuing = False
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -78,6 +82,7 @@ class DraftFlow(QObject):
             (draft_panel.regenerate_button, self.generate),
             (draft_panel.copy_button, self.copy),
             (draft_panel.export_button, self.export),
+            (draft_panel.continue_button, self.continue_draft),
         ):
             button.clicked.connect(slot)
         controller.text.connect(draft_panel.append)
@@ -128,19 +133,37 @@ class DraftFlow(QObject):
                 self.tr("Valeurs lues dans le texte source, surlignées : à vérifier."), 8000
             )
 
+    def continue_draft(self) -> None:
+        """The model goes on from where the draft stopped; its text is added at the end."""
+        origin = self.origin
+        if origin is None or self.controller.job is not None or not self.controller.ready:
+            return
+        text = self.panel.draft.toPlainText()
+        if text and not text[-1].isspace():
+            self.panel.append(" ")
+        self.continuing = True
+        self.panel.show_review([])
+        self.status.writing()
+        self.controller.run_prepared(origin.continued(text))
+        self.update_buttons()
+
     def _finished(self, result: DraftResult) -> None:
         draft = self.panel.draft
-        if draft.toPlainText() != result.body:
+        continued, self.continuing = self.continuing, False
+        if not continued and draft.toPlainText() != result.body:
             draft.setPlainText(result.body)
         self.status.finished(result.tokens, result.seconds)
         self.update_buttons()
         ref = result.prepared.task.ref
-        final = result.prepared
+        final = self.origin if continued and self.origin is not None else result.prepared
+        self.origin = final
+        text = draft.toPlainText()
         findings = review(
-            final.task, final.source, result.body, final.values.values(), result.finish_reason
+            final.task, final.source, text, final.values.values(), result.finish_reason
         )
-        self.panel.show_review(self.review_lines(findings))
-        self.open_drafts.records.model_drafts[ref] = result.raw
+        can_continue = findings.cut_off and not final.task.task.structured
+        self.panel.show_review(self.review_lines(findings), can_continue)
+        self.open_drafts.records.model_drafts[ref] = text if continued else result.raw
         if result.served.notice is not None:  # the server chosen did not answer
             self.status.local_model(result.served.model, notice=True)
             self.banner.show_error(
@@ -149,7 +172,7 @@ class DraftFlow(QObject):
         elif (remote := self.controller.remote) is not None:  # after a fallback: the server
             pseudonymised = self.workspace.policy.servers.pseudonymise
             self.status.server(remote.server.name, remote.model, pseudonymised)
-        self.uses.open.generated(ref, result.body, result.served.model)
+        self.uses.open.generated(ref, text if continued else result.body, result.served.model)
         self.autosave()
 
     def review_lines(self, findings: Findings) -> list[str]:
@@ -197,10 +220,12 @@ class DraftFlow(QObject):
         return [html.escape(line) for line in lines]
 
     def _cancelled(self) -> None:
+        self.continuing = False
         self.status.stopped()
         self.update_buttons()
 
     def _failed(self, message: str) -> None:
+        self.continuing = False
         self.update_buttons()
         self.status.speed.setText("")
         if self.controller.remote is not None:

@@ -48,10 +48,16 @@ class DraftPanel(QGroupBox):
         self.review_bar.setStyleSheet(WARNING_STYLE)
         self.review_bar.setAccessibleName(self.tr("Points à vérifier dans le brouillon"))
         self.review_bar.hide()
+        self.continue_button = self._button(self.tr("Continuer"), "Ctrl+Shift+Return")
+        self.continue_button.setToolTip(self.tr("Le modèle reprend là où le texte s'arrête."))
+        self.continue_button.hide()
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.review_bar, 1)
+        review_row.addWidget(self.continue_button)
         layout = QVBoxLayout(self)
         layout.addLayout(run_row)
         layout.addWidget(self.draft)
-        layout.addWidget(self.review_bar)
+        layout.addLayout(review_row)
         layout.addLayout(out_row)
         layout.addWidget(self.feedback_bar)
 
@@ -65,10 +71,12 @@ class DraftPanel(QGroupBox):
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(text)
 
-    def show_review(self, lines: list[str]) -> None:
-        """What a careful reader should check, under the draft (nothing: hidden)."""
+    def show_review(self, lines: list[str], can_continue: bool = False) -> None:
+        """What a careful reader should check, under the draft (nothing: hidden), and
+        « Continuer » when the text stopped at the length limit."""
         self.review_bar.setText("<br>".join(lines))
         self.review_bar.setVisible(bool(lines))
+        self.continue_button.setVisible(can_continue)
 
     def set_busy(self, ready: bool, busy: bool) -> None:
         self.generate_button.setEnabled(ready and not busy)
@@ -76,3 +84,4 @@ class DraftPanel(QGroupBox):
         self.stop_button.setEnabled(busy)
         self.export_button.setEnabled(not busy)
         self.review_button.setEnabled(not busy)
+        self.continue_button.setEnabled(ready and not busy)

@@ -55,7 +55,7 @@
 <context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="103"/>
+        <location filename="../draft_flow.py" line="108"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -63,37 +63,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="105"/>
+        <location filename="../draft_flow.py" line="110"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="113"/>
+        <location filename="../draft_flow.py" line="118"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="128"/>
+        <location filename="../draft_flow.py" line="133"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="147"/>
+        <location filename="../draft_flow.py" line="170"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="160"/>
+        <location filename="../draft_flow.py" line="183"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="167"/>
+        <location filename="../draft_flow.py" line="190"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="174"/>
+        <location filename="../draft_flow.py" line="197"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -101,7 +101,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="184"/>
+        <location filename="../draft_flow.py" line="207"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -109,52 +109,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="194"/>
+        <location filename="../draft_flow.py" line="217"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="207"/>
+        <location filename="../draft_flow.py" line="232"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="210"/>
+        <location filename="../draft_flow.py" line="235"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="228"/>
+        <location filename="../draft_flow.py" line="253"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="262"/>
+        <location filename="../draft_flow.py" line="288"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="268"/>
+        <location filename="../draft_flow.py" line="294"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="269"/>
+        <location filename="../draft_flow.py" line="295"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="278"/>
+        <location filename="../draft_flow.py" line="304"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="279"/>
+        <location filename="../draft_flow.py" line="305"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="293"/>
+        <location filename="../draft_flow.py" line="319"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -162,17 +162,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="308"/>
+        <location filename="../draft_flow.py" line="334"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="314"/>
+        <location filename="../draft_flow.py" line="340"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="317"/>
+        <location filename="../draft_flow.py" line="343"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -229,6 +229,16 @@
         <location filename="../draft_panel.py" line="49"/>
         <source>Points à vérifier dans le brouillon</source>
         <translation>Points to check in the draft</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="51"/>
+        <source>Continuer</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../draft_panel.py" line="52"/>
+        <source>Le modèle reprend là où le texte s&apos;arrête.</source>
+        <translation>The model goes on from where the text stops.</translation>
     </message>
 </context>
 <context>
