@@ -68,6 +68,29 @@ def test_a_folder_is_not_a_model(hd_env: Env, tmp_path: Path) -> None:
         verify_file(tmp_path / "dossier.gguf", load_catalog(get_paths()))
 
 
+def altered_copy(demo_model: Path, name: str) -> Path:
+    """A user's altered copy of the demo model in their own models folder, vouched for in the
+    hash cache with the file's exact identity and the approved hash (what the cache is not
+    allowed to trust)."""
+    paths = get_paths()
+    paths.user_models_dir.mkdir(parents=True, exist_ok=True)
+    copy = paths.user_models_dir / name
+    shutil.copyfile(demo_model, copy)
+    flip_byte(copy)
+    stat = copy.stat()
+    paths.verified_models_file.parent.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "device": stat.st_dev,
+        "inode": stat.st_ino,
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns,
+        "sha256": DEMO_SHA256,
+    }
+    paths.verified_models_file.write_text(json.dumps({str(copy.resolve()): entry}))
+    return copy
+
+
 def counting_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = verify.sha256_fd
@@ -107,26 +130,7 @@ def test_a_forged_cache_entry_does_not_make_a_user_file_pass(
     """The user's own steps: an altered copy in their models folder, and an entry written by
     hand in the cache with the file's exact identity and the approved hash."""
     paths = get_paths()
-    paths.user_models_dir.mkdir(parents=True)
-    copy = paths.user_models_dir / demo_model.name
-    shutil.copyfile(demo_model, copy)
-    flip_byte(copy)
-    stat = copy.stat()
-    paths.verified_models_file.parent.mkdir(parents=True, exist_ok=True)
-    paths.verified_models_file.write_text(
-        json.dumps(
-            {
-                str(copy.resolve()): {
-                    "device": stat.st_dev,
-                    "inode": stat.st_ino,
-                    "size": stat.st_size,
-                    "mtime_ns": stat.st_mtime_ns,
-                    "ctime_ns": stat.st_ctime_ns,
-                    "sha256": DEMO_SHA256,
-                }
-            }
-        )
-    )
+    copy = altered_copy(demo_model, demo_model.name)
     calls = counting_hashes(monkeypatch)
     with pytest.raises(ModelError, match="ne figure dans aucun catalogue"):
         verify_file(copy, load_catalog(paths), HashCache(paths.verified_models_file))

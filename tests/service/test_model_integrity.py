@@ -25,36 +25,10 @@ from hospidesk.paths import get_paths
 from hospidesk.service.backends import ensure_loaded, usable_model
 from hospidesk.service.workspace import Workspace
 from tests.conftest import DEMO_SHA256, HOSPIDESK, TEST_SEED, Env, run_cli
-from tests.engine.test_verify import flip_byte
+from tests.engine.test_verify import altered_copy, flip_byte
 
 pytestmark = pytest.mark.model
 SOURCE = "Bonjour, merci de confirmer le rendez-vous de mardi. Cordialement."
-
-
-def altered_copy(demo_model: Path, name: str) -> Path:
-    """Steps 1 and 2: an altered copy in the user's folder, vouched for in the hash cache."""
-    paths = get_paths()
-    paths.user_models_dir.mkdir(parents=True, exist_ok=True)
-    copy = paths.user_models_dir / name
-    shutil.copyfile(demo_model, copy)
-    flip_byte(copy)
-    stat = copy.stat()
-    paths.verified_models_file.parent.mkdir(parents=True, exist_ok=True)
-    paths.verified_models_file.write_text(
-        json.dumps(
-            {
-                str(copy.resolve()): {
-                    "device": stat.st_dev,
-                    "inode": stat.st_ino,
-                    "size": stat.st_size,
-                    "mtime_ns": stat.st_mtime_ns,
-                    "ctime_ns": stat.st_ctime_ns,
-                    "sha256": DEMO_SHA256,
-                }
-            }
-        )
-    )
-    return copy
 
 
 def strace_draft(
