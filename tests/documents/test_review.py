@@ -123,3 +123,8 @@ def test_a_different_value_is_still_reported() -> None:
     ]
     assert [f.text for f in omitted_facts("sous 8 jours", "sous 15 jours")] == ["sous 8 jours"]
     assert [f.text for f in omitted_facts("312,40 €", "312 €")] == ["312,40 €"]
+
+
+def test_a_changed_value_is_not_hidden_inside_a_longer_one() -> None:
+    omitted = omitted_facts("1/12 à 8h, 12 €, Mme Dupont", "11/12 à 18h, 312 €, Mme Dupontel")
+    assert [f.text for f in omitted] == ["1/12", "8h", "12 €", "Mme Dupont"]

@@ -138,3 +138,12 @@ def test_libreoffice_lists_the_changes(tmp_path: Path) -> None:
     assert len(found) == expected, (len(found), expected)
     kinds = {child.tag for region in found for child in region}
     assert {f"{ns}insertion", f"{ns}deletion"} <= kinds
+
+
+def test_markdown_marks_and_control_characters_do_not_reach_the_revisions() -> None:
+    source = "Pièces à fournir :\f\n- Pièce d'identité\n- Justificatif de domicile"
+    draft = "## Pièces à fournir\n- Pièce d'identité\n- **Justificatif** de domicile récent"
+    root = body_xml(with_revisions(letter(draft), source, draft, WHEN))
+    accepted = resolved(root, accept=True)
+    assert "Justificatif de domicile récent" in accepted
+    assert not any(mark in line for line in accepted for mark in ("##", "**", "- "))

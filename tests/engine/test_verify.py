@@ -113,15 +113,32 @@ def test_a_protected_file_s_hash_is_remembered_and_redone_when_it_changes(
     calls = counting_hashes(monkeypatch)
     catalog = load_catalog(get_paths())
     cache_file = tmp_path / "cache.json"
-    assert verify_file(copy, catalog, HashCache(cache_file)).rule is Rule.PROTECTED_HASHED
-    again = verify_file(copy, catalog, HashCache(cache_file))  # a fresh cache reads the file
+    trusted = (tmp_path,)
+    first = verify_file(copy, catalog, HashCache(cache_file, trusted))
+    assert first.rule is Rule.PROTECTED_HASHED
+    again = verify_file(copy, catalog, HashCache(cache_file, trusted))  # a fresh cache reads it
     assert again.rule is Rule.PROTECTED_CACHED
     assert len(calls) == 1
 
     flip_byte(copy, 2_000_000)  # same size, new content, mtime and ctime
     with pytest.raises(ModelError):
-        verify_file(copy, catalog, HashCache(cache_file))
+        verify_file(copy, catalog, HashCache(cache_file, trusted))
     assert len(calls) == 2
+
+
+def test_a_protected_file_outside_the_trusted_folders_is_always_hashed(
+    hd_env: Env, demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root-owned file on a USB stick or in another account: not IT's, never cached."""
+    copy = tmp_path / "ailleurs" / demo_model.name
+    copy.parent.mkdir()
+    shutil.copyfile(demo_model, copy)
+    monkeypatch.setattr(verify, "user_can_modify", lambda path, stat: False)
+    calls = counting_hashes(monkeypatch)
+    cache = HashCache(tmp_path / "cache.json", (tmp_path / "site",))
+    for _ in range(2):
+        assert verify_file(copy, load_catalog(get_paths()), cache).rule is Rule.PROTECTED_HASHED
+    assert len(calls) == 2 and not (tmp_path / "cache.json").exists()
 
 
 def test_a_forged_cache_entry_does_not_make_a_user_file_pass(
@@ -138,10 +155,11 @@ def test_a_forged_cache_entry_does_not_make_a_user_file_pass(
 
 
 def test_the_cache_keys_on_the_whole_identity(tmp_path: Path) -> None:
-    cache = HashCache(tmp_path / "cache.json")
+    cache = HashCache(tmp_path / "cache.json", (tmp_path,))
     identity = FileIdentity(1, 2, 3, 4, 5)
     cache.put(tmp_path / "m.gguf", identity, "a" * 64)
-    assert HashCache(tmp_path / "cache.json").get(tmp_path / "m.gguf", identity) == "a" * 64
+    again = HashCache(tmp_path / "cache.json", (tmp_path,))
+    assert again.get(tmp_path / "m.gguf", identity) == "a" * 64
     for changed in (
         FileIdentity(9, 2, 3, 4, 5),
         FileIdentity(1, 9, 3, 4, 5),
@@ -158,7 +176,7 @@ from pathlib import Path
 from hospidesk.engine.catalog import load_catalog
 from hospidesk.engine.verify import HashCache, verify_file
 from hospidesk.paths import get_paths
-cache = HashCache(Path(sys.argv[2]))
+cache = HashCache(Path(sys.argv[2]), (Path(sys.argv[1]).parent,))
 rules = [str(verify_file(Path(sys.argv[1]), load_catalog(get_paths()), cache).rule)
          for _ in range(2)]
 print(json.dumps(rules))

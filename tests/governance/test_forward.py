@@ -283,3 +283,25 @@ def test_without_an_audit_policy_nothing_is_forwarded(hd_env: Env) -> None:
     assert Workspace.open().audit.forwarder is None
     hd_env.write_policy('[audit]\nforward = "journald"\n')
     assert isinstance(Workspace.open().audit.forwarder, JournaldForwarder)
+
+
+def test_lines_written_to_the_log_by_hand_do_not_hide_a_rewrite() -> None:
+    local = [{"seq": 1, "hash": "forged1", "user": "u"}]
+    sent = [
+        {"type": "record", "seq": 1, "hash": "genuine1", "user": "u"},
+        {"type": "record", "seq": 1, "hash": "forged1", "user": "u"},  # logger -t hospidesk
+    ]
+    result = compare(local, sent, "u")
+    assert result.divergence is not None and result.divergence.seq == 1
+    assert "transmis plusieurs fois" in result.divergence.problem
+
+
+def test_other_users_records_on_a_shared_workstation_are_not_compared() -> None:
+    local = [{"seq": 1, "hash": "mine", "user": "u"}]
+    sent = [
+        {"type": "record", "seq": 1, "hash": "theirs", "user": "autre"},
+        {"type": "record", "seq": 1, "hash": "mine", "user": "u"},
+        {"type": "checkpoint", "seq": 1, "head": "mine", "user": "u"},
+    ]
+    assert compare(local, sent, "u").divergence is None
+    assert compare(local, sent, "u").compared == 1

@@ -368,3 +368,21 @@ def test_continuer_goes_on_from_where_a_cut_draft_stopped(
     last = fake_engine.calls[-1].messages
     assert (last[-2].role, last[-2].content) == ("assistant", first)
     assert last[-1].content.startswith("Continue le texte exactement")
+
+
+def test_continuer_does_not_follow_the_user_to_another_task(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    window = fake_window
+    fake_engine.answers = ["Madame, nous avons bien reçu votre demande et"]
+    window.controller.worker.limits = limits(4)
+    window.library.select(LETTER)
+    window.source.setPlainText(COURRIER)
+    generate(qtbot, window)
+    assert window.draft_panel.continue_button.isVisible()
+    window.library.select("secretariat/convocation")
+    assert not window.draft_panel.continue_button.isVisible()
+    assert not window.draft_panel.review_bar.isVisible()
+    calls = len(fake_engine.calls)
+    window.flow.continue_draft()  # the shortcut, pressed anyway: nothing runs
+    assert window.controller.job is None and len(fake_engine.calls) == calls

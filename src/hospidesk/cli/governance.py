@@ -90,7 +90,7 @@ def compare_forwarded(trail: AuditTrail, export: Path) -> None:
             f"Aucun message de HospiDesk dans {export} : est-ce bien l'export du journal du "
             "système de ce poste (identifiant de la politique [audit]) ?"
         )
-    result = compare(trail.records(), forwarded)
+    result = compare(trail.records(), forwarded, trail.user)
     if result.divergence:
         raise AuditFailure(
             f"Journal d'audit réécrit : {result.divergence.problem} (premier écart, "

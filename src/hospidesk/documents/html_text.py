@@ -15,12 +15,14 @@ MAX_HTML_CHARS = 5_000_000
 ORIGINAL = "-----Message d'origine-----"
 """Put before a quoted message found in the markup; ``mail.mark_quoted`` recognises it."""
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _REPLY_BLOCK = re.compile(r"border-top\s*:\s*solid", re.I)
 
 
 def html_to_text(html: str) -> str:
     html = _CONTROL.sub("", html[:MAX_HTML_CHARS])  # XML cannot hold them; no text is lost
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses one in a decoded string
     if not html.strip():
         return ""
     try:

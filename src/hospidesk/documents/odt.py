@@ -39,7 +39,8 @@ def _content_xml(raw: bytes, name: str) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             try:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:  # a few bytes, never more
+                    mimetype = member.read(100).decode("ascii", "replace").strip()
                 info = archive.getinfo("content.xml")
             except KeyError:
                 raise damaged from None
@@ -65,6 +66,7 @@ def _content_xml(raw: bytes, name: str) -> bytes:
         ValueError,
         RuntimeError,
         NotImplementedError,
+        MemoryError,
     ):
         raise damaged from None
 

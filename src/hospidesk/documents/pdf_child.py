@@ -87,7 +87,9 @@ def _tidy(page: str) -> str:
 def main() -> int:
     _cap_memory()
     raw = sys.stdin.buffer.read()
-    sys.stdout.write(json.dumps(extract(raw), ensure_ascii=False))
+    # Bytes in UTF-8 whatever the console's code page (Windows pipes default to cp1252).
+    sys.stdout.buffer.write(json.dumps(extract(raw), ensure_ascii=False).encode("utf-8"))
+    sys.stdout.buffer.flush()
     return 0
 
 

@@ -185,15 +185,30 @@ def canonical(fact: Fact) -> tuple[object, ...]:
     return ("nom", text.split()[-1])  # FactKind.NOM: the surname
 
 
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    """Equal values; a date without a year matches the same day and month with one."""
-    if a[0] == b[0] == "date" and len(a) == len(b) == 4:
-        return a[1:3] == b[1:3] and (a[3] is None or b[3] is None or a[3] == b[3])
-    return a == b
+class _Values:
+    """The facts of a text by value, for quick lookups (a date without a year matches the
+    same day and month with any year)."""
+
+    def __init__(self, facts: Iterable[Fact]) -> None:
+        self.exact: set[tuple[object, ...]] = set()
+        self.days: dict[tuple[object, ...], set[object]] = {}
+        for fact in facts:
+            value = fact.value
+            self.exact.add(value)
+            if value[0] == "date" and len(value) == 4:
+                self.days.setdefault(value[1:3], set()).add(value[3])
+
+    def has(self, value: tuple[object, ...]) -> bool:
+        if value in self.exact:
+            return True
+        if value[0] == "date" and len(value) == 4:
+            years = self.days.get(value[1:3], set())
+            return bool(years) and (value[3] is None or None in years or value[3] in years)
+        return False
 
 
-def _found(fact: Fact, values: list[tuple[object, ...]]) -> bool:
-    return any(_same(fact.value, other) for other in values)
+def _found(fact: Fact, values: _Values) -> bool:
+    return values.has(fact.value)
 
 
 def _supported(fact: Fact, haystack: str, haystack_digits: str) -> bool:
@@ -222,7 +237,7 @@ def unsupported_facts(draft: str, inputs: Iterable[str]) -> list[Fact]:
     joined = "\n".join(inputs)
     haystack = _normalise(joined)
     digits = " ".join(_digits(part) for part in re.split(r"[^\d\s.,/:h€]+", joined))
-    values = [f.value for f in find_facts(joined)]
+    values = _Values(find_facts(joined))
     return [
         f
         for f in find_facts(draft)
@@ -230,21 +245,27 @@ def unsupported_facts(draft: str, inputs: Iterable[str]) -> list[Fact]:
     ]
 
 
+def _whole(value: str, text: str) -> bool:
+    """``value`` in ``text`` as a whole (« 12 € » is not in « 312 € », « Dupont » not in
+    « Dupontel »)."""
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
+
+
 def omitted_facts(source: str, draft: str, fields: Iterable[str] = ()) -> list[Fact]:
     """The facts of ``source`` (dates, times, amounts, percentages, phone numbers, deadlines,
     weekday ranges, references, names) that the draft — or a field the document shows — does
     not carry, each value once, in the source's order."""
     present = "\n".join([draft, *fields])
-    values = [f.value for f in find_facts(present)]
+    values = _Values(find_facts(present))
     haystack = _normalise(present)
     missing: list[Fact] = []
-    seen: list[tuple[object, ...]] = []
+    seen: set[tuple[object, ...]] = set()
     for fact in find_facts(source):
         value = fact.value
-        if str(value[0]) not in OMISSION_KINDS or any(_same(value, v) for v in seen):
+        if str(value[0]) not in OMISSION_KINDS or value in seen:
             continue
-        seen.append(value)
-        if not _found(fact, values) and _normalise(fact.text) not in haystack:
+        seen.add(value)
+        if not _found(fact, values) and not _whole(_normalise(fact.text), haystack):
             missing.append(fact)
     return missing
 

@@ -26,11 +26,15 @@ AUTHOR = "HospiDesk"
 _TOKEN = re.compile(r"\n+|[^\s]+[^\S\n]*|[^\S\n]+")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _tokens(text: str) -> list[str]:
-    """Words with the spaces after them, and paragraph breaks (blank lines are one break, as
-    in the template), so that a change is never split around a lone space."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
-    return _TOKEN.findall("\n".join(line for line in lines if line))
+    """Words with the spaces after them, and paragraph breaks, of the paragraphs the template
+    shows (Markdown marks removed, blank lines one break), so that a change is never split
+    around a lone space."""
+    paragraphs = [str(p["texte"]) for p in split_paragraphs(_CONTROL.sub(" ", text))]
+    return _TOKEN.findall("\n".join(paragraphs))
 
 
 class _Builder:
@@ -105,7 +109,7 @@ def _pieces(source: str, draft: str) -> Iterator[tuple[str, str | None]]:
 
 def _body_paragraphs(document: object, draft: str) -> list[object]:
     """The rendered body: the run of paragraphs whose texts are the draft's, in order."""
-    wanted = [str(p["texte"]) for p in split_paragraphs(draft)]
+    wanted = [str(p["texte"]) for p in split_paragraphs(draft)]  # as the template shows them
     paragraphs = list(document.paragraphs)  # type: ignore[attr-defined]
     texts = [p.text.strip() for p in paragraphs]
     for start in range(len(texts) - len(wanted) + 1):

@@ -233,7 +233,11 @@ class EngineClient:
         if model is None:
             model_file.close()
             raise ModelError(f"Modèle refusé : {model_file.path.name} n'a pas été vérifié.")
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            model_file.close()
+            raise
         self._close_model_file()
         self._model_file = model_file
         self.loaded = None
@@ -258,6 +262,8 @@ class EngineClient:
             )
         )
         event = self._next_event()
+        if not isinstance(event, p.Loaded):
+            self._close_model_file()  # nothing loaded: do not hold the file (or its copy)
         if isinstance(event, p.Failed) and event.code == "load_failed":
             raise EngineError(
                 f"Le modèle « {model.entry.id} » n'a pas pu être chargé (fichier illisible "

@@ -6,8 +6,9 @@ path between the check and the load changes nothing.
 
 Who can change the file decides how much is trusted:
 
-- a file the user cannot modify (in IT's site folder or the installed package, not owned by the
-  user, in a folder they cannot write): its hash may be remembered in a cache, keyed on device,
+- a file the user cannot modify (not owned by the user, in a folder they cannot write) that
+  lies in IT's site folder or the installation (``HashCache.trusted``): its hash may be
+  remembered in a cache, keyed on device,
   inode, size, mtime and ctime (any change to the file or a replacement changes one of them, and
   no user can set a ctime); llama.cpp maps it.
 - any other file (the user's own models folder, a developer's virtual environment, everything
@@ -108,8 +109,11 @@ class HashCache:
     modify, so an entry written by hand cannot make an altered file pass.
     """
 
-    def __init__(self, file: Path) -> None:
+    def __init__(self, file: Path, trusted: tuple[Path, ...] = ()) -> None:
         self.file = file
+        self.trusted = tuple(Path(os.path.realpath(folder)) for folder in trusted)
+        """The only folders whose files the cache may vouch for (IT's site folder, the
+        installation): a root-owned file elsewhere (a USB stick, another account) is hashed."""
         self._data: dict[str, dict[str, object]] = {}
         try:
             loaded = json.loads(file.read_text(encoding="utf-8"))
@@ -132,7 +136,13 @@ class HashCache:
             "ctime_ns": identity.ctime_ns,
         }
 
+    def vouches_for(self, path: Path) -> bool:
+        real = Path(os.path.realpath(path))
+        return any(real.is_relative_to(folder) for folder in self.trusted)
+
     def get(self, path: Path, identity: FileIdentity) -> str | None:
+        if not self.vouches_for(path):
+            return None
         item = self._data.get(self._key(path))
         if not isinstance(item, dict) or not isinstance(item.get("sha256"), str):
             return None
@@ -141,6 +151,8 @@ class HashCache:
         return str(item["sha256"])
 
     def put(self, path: Path, identity: FileIdentity, sha256: str) -> None:
+        if not self.vouches_for(path):
+            return
         self._data[self._key(path)] = {**self._value(identity), "sha256": sha256}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
@@ -262,7 +274,7 @@ def check(
         raise ModelError(
             f"Modèle refusé : {name} ne figure dans aucun catalogue de modèles approuvés."
         )
-    usable_cache = cache if opened.protected else None
+    usable_cache = cache if opened.protected and cache and cache.vouches_for(opened.path) else None
     sha = usable_cache.get(opened.path, opened.identity) if usable_cache else None
     rule = Rule.PROTECTED_CACHED
     if sha is None:

@@ -94,9 +94,10 @@ class Verification:
     bad_seq: int | None = None
 
 
-def _reason(exc: OSError) -> str:
-    """An OS error without its path or message text: the errno's name, or the class."""
-    return errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
+def _reason(exc: Exception) -> str:
+    """An error without its path or message text: the errno's name, or the class."""
+    number = getattr(exc, "errno", None)
+    return errno.errorcode.get(number, type(exc).__name__) if number else type(exc).__name__
 
 
 def canonical(data: Mapping[str, Any]) -> bytes:
@@ -236,7 +237,7 @@ class AuditTrail:
             return
         try:
             self.forwarder.send(canonical(message).decode())
-        except OSError as exc:
+        except Exception as exc:
             if not self._forward_failing:
                 self._forward_failing = True
                 self._write(
@@ -258,7 +259,7 @@ class AuditTrail:
             "signature": signature.hex(),
         }
         self._append_line(self.checkpoints_file, entry)
-        self._forward(entry)
+        self._forward({**entry, "user": self.user})
         return entry
 
     def checkpoint(self) -> dict[str, Any] | None:

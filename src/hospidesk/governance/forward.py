@@ -123,6 +123,8 @@ def make_forwarder(policy: AuditPolicy) -> Forwarder | None:
     A forwarder that cannot be set up is still returned when possible, so that each record's
     failure is noticed and recorded; only the Event Log needs its source at once.
     """
+    if policy.forward in ("syslog", "journald") and not hasattr(socket, "AF_UNIX"):
+        return _Unavailable(policy.forward, "no local syslog or journald socket on this system")
     if policy.forward == "syslog":
         return SyslogForwarder(policy.syslog_socket, policy.identifier, policy.facility)
     if policy.forward == "journald":
@@ -186,17 +188,32 @@ def forwarded_messages(lines: Iterable[str]) -> list[dict[str, Any]]:
 
 
 def compare(
-    local: Sequence[Mapping[str, Any]], forwarded: Sequence[Mapping[str, Any]]
+    local: Sequence[Mapping[str, Any]],
+    forwarded: Sequence[Mapping[str, Any]],
+    user: str | None = None,
 ) -> Comparison:
-    """Compare the local records with what the system's log received; the first divergence
-    is the lowest record number where they differ."""
+    """Compare the local records with what the system's log received (only ``user``'s, on a
+    workstation several people use); the first divergence is the lowest record number where
+    they differ. Two different values sent for one record number are a divergence too: a
+    chain started again, or lines written to the log by hand."""
     sent: dict[int, str] = {}
+    conflicts: set[int] = set()
     for message in forwarded:
-        seq, value = int(message["seq"]), message.get("hash") or message.get("head")
-        if message["type"] == "record" or seq not in sent:
-            sent[seq] = str(value)
+        if user is not None and message.get("user") not in (None, user):
+            continue
+        seq, value = int(message["seq"]), str(message.get("hash") or message.get("head"))
+        if seq in sent and sent[seq] != value:
+            conflicts.add(seq)
+        sent.setdefault(seq, value)
     heads = {int(r["seq"]): str(r.get("hash")) for r in local if "seq" in r}
-    problems = []
+    problems = [
+        Divergence(
+            seq,
+            f"enregistrement n° {seq} transmis plusieurs fois avec des contenus différents "
+            "(journal recommencé ou lignes ajoutées au journal du système)",
+        )
+        for seq in conflicts
+    ]
     for seq, value in sent.items():
         if seq not in heads:
             problems.append(
@@ -206,7 +223,7 @@ def compare(
                     "absent du journal local",
                 )
             )
-        elif heads[seq] != value:
+        elif heads[seq] != value and seq not in conflicts:
             problems.append(
                 Divergence(
                     seq,

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import psutil
 
-from hospidesk.engine.catalog import MIB, ModelEntry, locate
+from hospidesk.engine.catalog import MIB, ModelEntry, locate, package_dir
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import Loaded
 from hospidesk.engine.verify import HashCache, OpenModel, VerifiedModel, open_verified, verify_file
 from hospidesk.errors import HospiDeskError, ModelError, UsageError
 from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.paths import shipped_catalog
 from hospidesk.policy import ServerEntry
 from hospidesk.service.routing import RemoteTarget
 from hospidesk.service.workspace import Workspace
@@ -70,7 +71,13 @@ def verify_model(ws: Workspace, entry: ModelEntry) -> VerifiedModel:
 
 
 def hash_cache(ws: Workspace) -> HashCache:
-    return HashCache(ws.paths.verified_models_file)
+    """The remembered hashes, for models in IT's site folder or the installation only."""
+    trusted = [ws.paths.site_models_dir, shipped_catalog().parent]
+    for item in ws.catalog.entries:
+        folder = package_dir(item.entry.package) if item.entry.package else None
+        if folder is not None:
+            trusted.append(folder)
+    return HashCache(ws.paths.verified_models_file, tuple(trusted))
 
 
 def check_memory(entry: ModelEntry) -> None:

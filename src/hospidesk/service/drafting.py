@@ -219,8 +219,10 @@ class DraftRun:
         if main:
             self.events.writing(served, structured)
         stop = threading.Event()  # this stream's own: set by the run's stop or by a loop
-        stream = self.engine.generate(messages, options, stop=stop)
         self._streams.append(stop)
+        if self._stop.is_set():  # « Arrêter » while the model was loading
+            stop.set()
+        stream = self.engine.generate(messages, options, stop=stop)
         try:
             for piece in stream:
                 try:
@@ -320,6 +322,8 @@ class LoopGuard:
 
     def looping(self, text: str) -> bool:
         units = [u for u, _ in self._units(text)][-self.REPEATS :]
+        if not units or not re.search(r"[^\W\d_]{3}", units[0]):
+            return False  # dotted lines, identical table rows of figures: not a loop
         return (
             len(units) == self.REPEATS and len(set(units)) == 1 and len(units[0]) >= self.MIN_CHARS
         )

@@ -69,6 +69,8 @@ class DraftFlow(QObject):
         """The last draft's inputs (fields read from the source included): « Continuer »
         asks the model to go on from them when that draft stopped at the length limit."""
         self.continuing = False
+        self.continued_from = ""
+        """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -133,14 +135,23 @@ class DraftFlow(QObject):
                 self.tr("Valeurs lues dans le texte source, surlignées : à vérifier."), 8000
             )
 
+    def reset_review(self) -> None:
+        """Another draft is shown (task switched, draft cleared or reopened): what was said of
+        the last one, and « Continuer », no longer apply."""
+        self.origin = None
+        self.panel.show_review([])
+
     def continue_draft(self) -> None:
         """The model goes on from where the draft stopped; its text is added at the end."""
-        origin = self.origin
-        if origin is None or self.controller.job is not None or not self.controller.ready:
+        origin, current = self.origin, self.host.current
+        if origin is None or current is None or origin.task.ref != current.ref:
+            return
+        if self.controller.job is not None or not self.controller.ready:
             return
         text = self.panel.draft.toPlainText()
         if text and not text[-1].isspace():
             self.panel.append(" ")
+        self.continued_from = self.panel.draft.toPlainText()
         self.continuing = True
         self.panel.show_review([])
         self.status.writing()
@@ -150,8 +161,9 @@ class DraftFlow(QObject):
     def _finished(self, result: DraftResult) -> None:
         draft = self.panel.draft
         continued, self.continuing = self.continuing, False
-        if not continued and draft.toPlainText() != result.body:
-            draft.setPlainText(result.body)
+        whole = self.continued_from + result.body if continued else result.body
+        if draft.toPlainText() != whole:  # repeats removed, prompt quotes stripped
+            draft.setPlainText(whole)
         self.status.finished(result.tokens, result.seconds)
         self.update_buttons()
         ref = result.prepared.task.ref
@@ -260,6 +272,7 @@ class DraftFlow(QObject):
             return
         self.task_closed("fermé")
         self.open_drafts.discard(task.ref)
+        self.reset_review()
         self.panel.draft.clear()
         self.task_panel.source.clear()
         self.autosave_timer.stop()

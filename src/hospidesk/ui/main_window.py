@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         saved = self.flow.open_drafts.drafts.get(ref)
         self.task_panel.show_task(item, saved)
         self.draft.setPlainText(saved.text if saved else "")
+        self.flow.reset_review()
         self.banner.hide()
 
     def _remember_current(self) -> None:
