@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
-from hospidesk.service.drafting import REPETITION
+from hospidesk.service.repetition import REPETITION
 
 ECHO_WORDS = 12
 """A span of this many words of the task's instructions, verbatim in the draft, is an echo."""
