@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,18 +40,24 @@ def base_document(title: str) -> DocumentType:
     normal.font.name = "Arial"
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(0)
-    body = doc.styles.add_style("Corps de lettre", 1)
-    body.base_style = normal
+    # Word's built-in styles, so that a hospital's letterhead (docs/letterhead.md) restyles
+    # them: « Titre » the document's title or the letter's Objet, « Titre 1 » and « Titre 2 »
+    # the headings, « Corps de texte » the body, « Liste à puces » the bullets.
+    body = restyle(doc, "Body Text", size=None)
     body.paragraph_format.space_after = Pt(8)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    heading = doc.styles.add_style("Titre de section", 1)
-    heading.base_style = normal
-    heading.font.bold = True
-    heading.font.size = Pt(11)
-    heading.font.color.rgb = BLUE
+    heading = restyle(doc, "Heading 1", size=Pt(11), bold=True, colour=BLUE, outline=0)
     heading.paragraph_format.space_before = Pt(10)
     heading.paragraph_format.space_after = Pt(4)
     heading.paragraph_format.keep_with_next = True
+    table_heading = restyle(doc, "Heading 2", size=None, bold=True, colour=BLUE, outline=1)
+    table_heading.paragraph_format.space_before = Pt(4)
+    table_heading.paragraph_format.space_after = Pt(4)
+    table_heading.paragraph_format.keep_with_next = True
+    title_style = restyle(doc, "Title", size=Pt(15), bold=True, colour=BLUE)
+    title_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_style.paragraph_format.space_before = Pt(6)
+    title_style.paragraph_format.space_after = Pt(10)
     doc.core_properties.title = title
     doc.core_properties.author = "HospiDesk"
     doc.core_properties.comments = "Modèle de document HospiDesk"
@@ -70,6 +77,39 @@ def base_document(title: str) -> DocumentType:
     fr = footer.add_run("{{ etab.nom }} — {{ etab.service }} — Tél. : {{ etab.telephone }}")
     fr.font.size, fr.font.color.rgb = Pt(8), GREY
     return doc
+
+
+def restyle(
+    doc: DocumentType,
+    name: str,
+    size: Pt | None,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+    outline: int | None = None,
+) -> ParagraphStyle:
+    """A built-in paragraph style with only our formatting, on the Normal style."""
+    style = doc.styles[name]
+    assert isinstance(style, ParagraphStyle)
+    element = style.element
+    for child in list(element):
+        if child.tag in (qn("w:pPr"), qn("w:rPr")):
+            element.remove(child)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = size
+    style.font.bold = bold or None
+    if colour is not None:
+        style.font.color.rgb = colour
+    if outline is not None:  # a heading in Word's navigation pane and the PDF's bookmarks
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(outline))
+        element.get_or_add_pPr().append(level)
+    return style
+
+
+def letter_title(doc: DocumentType) -> None:
+    """In a letter, « Titre » is the Objet line: the body's size, on the left."""
+    title_style = restyle(doc, "Title", size=None, bold=True)
+    title_style.paragraph_format.space_after = Pt(0)
 
 
 def bottom_rule(paragraph: Paragraph) -> None:
@@ -111,9 +151,10 @@ def recipient_and_date(doc: DocumentType, recipient: list[str]) -> None:
 
 
 def subject(doc: DocumentType) -> None:
-    para = doc.add_paragraph()
-    para.add_run("Objet : ").bold = True
-    para.add_run("{{ objet }}")
+    letter_title(doc)
+    para = doc.add_paragraph(style="Title")
+    para.add_run("Objet : ")
+    para.add_run("{{ objet }}").bold = False
     tag(doc, "{%p if champs.reference %}")
     ref = doc.add_paragraph()
     ref.add_run("Réf. : ").bold = True
@@ -125,14 +166,14 @@ def subject(doc: DocumentType) -> None:
 def body(doc: DocumentType, salutation: str | None = None) -> None:
     """The model's paragraphs: section headings, bullets and plain paragraphs, each styled."""
     if salutation:
-        doc.add_paragraph(salutation, style="Corps de lettre")
+        doc.add_paragraph(salutation, style="Body Text")
     tag(doc, "{%p for para in corps %}")
     tag(doc, "{%p if para.titre %}")
-    doc.add_paragraph("{{ para.texte }}", style="Titre de section")
+    doc.add_paragraph("{{ para.texte }}", style="Heading 1")
     tag(doc, "{%p elif para.puce %}")
     doc.add_paragraph("{{ para.texte }}", style="List Bullet")
     tag(doc, "{%p else %}")
-    doc.add_paragraph("{{ para.texte }}", style="Corps de lettre")
+    doc.add_paragraph("{{ para.texte }}", style="Body Text")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
@@ -157,7 +198,7 @@ def letter(doc: DocumentType) -> None:
     doc.add_paragraph(
         "Je vous prie d'agréer, {{ champs.formule_appel.rstrip(',') }}, l'expression de mes "
         "salutations distinguées.",
-        style="Corps de lettre",
+        style="Body Text",
     )
     signature(doc)
 
@@ -189,7 +230,7 @@ def convocation(doc: DocumentType) -> None:
     doc.add_paragraph(
         "Nous vous prions d'agréer, {{ champs.civilite }}, l'expression de nos salutations "
         "distinguées.",
-        style="Corps de lettre",
+        style="Body Text",
     )
     signature(doc)
 
@@ -220,7 +261,7 @@ def rescheduling(doc: DocumentType) -> None:
     doc.add_paragraph(
         "Nous vous prions de nous excuser pour ce changement et vous prions d'agréer, "
         "{{ champs.civilite }}, l'expression de nos salutations distinguées.",
-        style="Corps de lettre",
+        style="Body Text",
     )
     signature(doc)
 
@@ -228,11 +269,7 @@ def rescheduling(doc: DocumentType) -> None:
 def table(doc: DocumentType, heading: str | None, rows: list[tuple[str, str]]) -> None:
     """A two-column table of labels and placed values (the values are template tags)."""
     if heading:
-        para = doc.add_paragraph()
-        para.paragraph_format.space_before = Pt(4)
-        para.paragraph_format.space_after = Pt(4)
-        run = para.add_run(heading)
-        run.bold, run.font.color.rgb = True, BLUE
+        doc.add_paragraph(heading, style="Heading 2")
     grid = doc.add_table(rows=len(rows), cols=2)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -244,14 +281,9 @@ def table(doc: DocumentType, heading: str | None, rows: list[tuple[str, str]]) -
 
 
 def banner(doc: DocumentType, title: str) -> None:
-    para = doc.add_paragraph()
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para.paragraph_format.space_before = Pt(6)
-    para.paragraph_format.space_after = Pt(10)
     # Upper-case the words, not the template tags ({{ objet }} must stay as it is).
     shown = re.sub(r"(\{\{.*?\}\})|([^{]+)", lambda m: m.group(1) or m.group(2).upper(), title)
-    run = para.add_run(shown)
-    run.bold, run.font.size, run.font.color.rgb = True, Pt(15), BLUE
+    doc.add_paragraph(shown, style="Title")
 
 
 def review_notice(doc: DocumentType) -> None:
@@ -326,13 +358,13 @@ def attestation(doc: DocumentType) -> None:
         "atteste que {{ champs.civilite }} {{ champs.patient }} s'est présenté(e) le "
         "{{ champs.date_presence }}, de {{ champs.heure_arrivee }} à {{ champs.heure_depart }}, "
         "au sein du service {{ etab.service }}.",
-        style="Corps de lettre",
+        style="Body Text",
     )
     body(doc)
     doc.add_paragraph(
         "Attestation délivrée à la demande de l'intéressé(e) pour servir et valoir ce que de "
         "droit.",
-        style="Corps de lettre",
+        style="Body Text",
     )
     blank(doc)
     right(doc, "Fait à {{ etab.ville }}, le {{ date_du_jour }}")

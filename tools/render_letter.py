@@ -1,4 +1,5 @@
-"""Render one letter as LibreOffice Writer shows it, for the README (docs/screenshots/letter.png).
+"""Render one letter as LibreOffice Writer shows it, for the README (docs/screenshots/letter.png,
+and letter-letterhead.png with the example letterhead of examples/letterhead/ in the site folder).
 
 Run: python tools/render_letter.py (needs LibreOffice's soffice, and pdftoppm from
 poppler-utils to turn the PDF's page into a picture; both are tools of this script only). The
@@ -32,10 +33,19 @@ def main() -> int:
     if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
         print("LibreOffice (soffice) and pdftoppm (poppler-utils) are needed", file=sys.stderr)
         return 1
+    render("letter", None)
+    render("letter-letterhead", ROOT / "examples" / "letterhead" / "letterhead.docx")
+    return 0
+
+
+def render(name: str, letterhead: Path | None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         os.environ["HOSPIDESK_HOME"] = str(folder / "home")
         os.environ["HOSPIDESK_SITE_DIR"] = str(folder / "site")
+        if letterhead is not None:
+            (folder / "site").mkdir()
+            shutil.copyfile(letterhead, folder / "site" / "letterhead.docx")
         from hospidesk.service.export import ExportRequest, export_draft
         from hospidesk.service.workspace import Workspace
 
@@ -60,11 +70,10 @@ def main() -> int:
         )  # fmt: skip
         subprocess.run(
             ["pdftoppm", "-png", "-r", "80", "-singlefile", str(folder / "letter.pdf"),
-             str(ROOT / "docs" / "screenshots" / "letter")],
+             str(ROOT / "docs" / "screenshots" / name)],
             check=True, capture_output=True, timeout=60,
         )  # fmt: skip
-    print("wrote docs/screenshots/letter.png")
-    return 0
+    print(f"wrote docs/screenshots/{name}.png")
 
 
 if __name__ == "__main__":

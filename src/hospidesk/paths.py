@@ -88,6 +88,16 @@ class Paths:
         return self.site.path / "packs"
 
     @property
+    def site_letterhead(self) -> Path:
+        """The hospital's letterhead around every task's document (docs/letterhead.md)."""
+        return self.site.path / "letterhead.docx"
+
+    @property
+    def site_letterheads_dir(self) -> Path:
+        """One letterhead per job (``<job>.docx``), over the site's one for that job's tasks."""
+        return self.site.path / "letterheads"
+
+    @property
     def trusted_keys_dir(self) -> Path:
         return self.site.path / "trusted-keys"
 

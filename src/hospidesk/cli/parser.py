@@ -10,6 +10,7 @@ from hospidesk.cli import (
     draft,
     governance,
     history,
+    letterhead,
     models,
     packs,
     read,
@@ -31,6 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"HospiDesk {__version__}")
     parser.set_defaults(handler=open_window)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=Parser)
-    for group in (draft, read, review, governance, models, packs, history, servers, workstation):
+    for group in (
+        draft,
+        read,
+        review,
+        governance,
+        models,
+        packs,
+        history,
+        servers,
+        letterhead,
+        workstation,
+    ):
         group.register(sub)
     return parser

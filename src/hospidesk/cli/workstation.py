@@ -47,6 +47,8 @@ def show_paths(args: argparse.Namespace) -> int:
         "site": p.site.path,
         "site_catalog": p.site_catalog,
         "site_models": p.site_models_dir,
+        "letterhead": p.site_letterhead,
+        "letterheads": p.site_letterheads_dir,
         "trusted_keys": p.trusted_keys_dir,
         "shipped_packs": shipped_packs_dir(),
     }

@@ -108,26 +108,33 @@ def sandbox() -> ImmutableSandboxedEnvironment:
 
 def render_bytes(template: Path, ctx: LetterContext) -> bytes:
     """Render ``template`` with ``ctx``; the result is checked before it is returned."""
-    from docxtpl import DocxTemplate
-
     try:
         raw = template.read_bytes()
     except OSError as exc:
         raise RenderError(f"Modèle Word illisible : {template.name} ({exc.strerror}).") from None
+    return fill_docx(raw, build_context(ctx), f"Modèle Word {template.name}")
+
+
+def fill_docx(raw: bytes, context: Mapping[str, object], what: str) -> bytes:
+    """Place ``context`` into the tags of the .docx ``raw`` (body, headers and footers).
+
+    ``what`` names the document in messages (« Modèle Word courrier.docx »). The document is
+    checked before and after: a refused one raises :class:`RenderError`.
+    """
+    from docxtpl import DocxTemplate
+
     problems = inspect_docx(raw)
     if problems:
-        raise RenderError(f"Modèle Word refusé : {template.name} — {problems[0].reason}.")
+        raise RenderError(f"{what} refusé — {problems[0].reason}.")
     try:
         document = DocxTemplate(io.BytesIO(raw))
-        document.render(build_context(ctx), sandbox(), autoescape=True)
+        document.render(dict(context), sandbox(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
     except SecurityError:
-        raise RenderError(
-            f"Modèle Word refusé : {template.name} tente une opération interdite."
-        ) from None
+        raise RenderError(f"{what} refusé — il tente une opération interdite.") from None
     except TemplateError as exc:
-        raise RenderError(f"Modèle Word invalide : {template.name} ({exc}).") from None
+        raise RenderError(f"{what} invalide ({exc}).") from None
     data = out.getvalue()
     problems = inspect_docx(data)
     if problems:

@@ -63,6 +63,7 @@ class AuditKind(StrEnum):
     SETTINGS_CHANGED = "settings_changed"
     PACK_IMPORTED = "pack_imported"
     PACK_DISABLED = "pack_disabled"
+    LETTERHEAD_REFUSED = "letterhead_refused"
     MODEL_LOADED = "model_loaded"
     SERVER_CONNECTED = "server_connected"
     SERVER_FALLBACK = "server_fallback"

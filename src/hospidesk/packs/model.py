@@ -10,7 +10,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+IDENT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+IDENT_RE = re.compile(IDENT_PATTERN)
+Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
 Version = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
 RelPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_./-]*$", max_length=200)]
 

@@ -116,6 +116,22 @@ def recovery_key_state(ws: Workspace) -> Check:
     return Check(label, True, f"empreinte {fingerprint} ; {state}")
 
 
+def letterhead_check(ws: Workspace) -> Check:
+    """Which letterheads are in force; a refused one is a failure, said in one line each."""
+    state = ws.letterheads
+    parts = []
+    if state.site is not None:
+        parts.append(f"{state.site.label} (sha256 {state.site.sha256[:12]}…)")
+    else:
+        parts.append(f"aucun ({ws.paths.site_letterhead} : modèles des tâches seuls)")
+    parts += [f"{job} : {item.label}" for job, item in sorted(state.jobs.items())]
+    for item in (state.site, *state.jobs.values()):
+        if item is not None:
+            parts += [f"{item.label} : {note}" for note in item.notes]
+    parts += state.problems
+    return Check("En-tête de l'établissement", not state.refused, " ; ".join(parts))
+
+
 def model_checks(ws: Workspace) -> list[Check]:
     checks = []
     present = 0
@@ -163,6 +179,7 @@ def run_checks(ws: Workspace) -> list[Check]:
             + "".join(f" ; ignoré : {p}" for p in ws.pack_problems),
         )
     )
+    checks.append(letterhead_check(ws))
     missing = ws.settings.missing_details()
     checks.append(
         Check(

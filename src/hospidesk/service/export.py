@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hospidesk.documents.checks import inspect_docx
-from hospidesk.documents.render import LetterContext, RenderError, render_bytes, split_paragraphs
+from hospidesk.documents.letterhead import Letterhead, render_document
+from hospidesk.documents.render import LetterContext, RenderError, split_paragraphs
 from hospidesk.documents.revisions import with_revisions
 from hospidesk.errors import EngineError, UsageError
 from hospidesk.fsutil import atomic_write_bytes, check_writable_target
@@ -67,7 +68,8 @@ def export_draft(
     """Write the .docx atomically; refuse an empty body rather than an empty letter.
 
     The field values are checked again (the user may have changed them since the draft was
-    written); the export is audited with the hashes of the text and of the document.
+    written); the document is inside IT's letterhead for the task's job when there is one; the
+    export is audited with the hashes of the text and of the document, and the letterhead's.
     """
     if not split_paragraphs(request.body):
         raise EngineError(
@@ -79,7 +81,8 @@ def export_draft(
     check_values(task, values)
     check_writable_target(out)
     context = letter_context(ws.settings, task, values, request.body, today or date.today())
-    data = render_bytes(task.template_path, context)
+    letterhead = ws.letterheads.for_job(task.pack.manifest.job)
+    data = render_document(task.template_path, context, letterhead)
     if request.revisions_from is not None:
         if not request.revisions_from.strip():
             raise UsageError("Pas de texte source : il n'y a pas de modifications à montrer.")
@@ -95,6 +98,47 @@ def export_draft(
             model_sha256=request.served.sha256 if request.served else None,
             inputs=(ws.audit.digest("texte", request.body),),
             output=ws.audit.digest("docx", out.read_bytes()),
-            details={"format": "docx", "revisions": request.revisions_from is not None},
+            details={
+                "format": "docx",
+                "revisions": request.revisions_from is not None,
+                "letterhead": letterhead.label if letterhead else None,
+                "letterhead_sha256": letterhead.sha256 if letterhead else None,
+            },
         )
     )
+
+
+SAMPLE_TASK = "secretariat/reformuler-courrier"
+SAMPLE_BODY = (
+    "Ceci est une lettre d'exemple : elle montre l'en-tête, le pied de page et les styles de "
+    "l'établissement autour du texte d'une tâche.\n"
+    "## Un titre de section\n"
+    "- une liste à puces\n"
+    "- sur deux lignes\n"
+    "Vérifiez le logo, les mentions du pied de page, les polices, les couleurs et les marges, "
+    "sur la première page comme sur les suivantes, avant de déployer l'en-tête sur les postes."
+)
+
+
+def sample_task(ws: Workspace, job: str | None) -> PackTask:
+    """A task to show a letterhead with: a letter, or the first task of ``job``."""
+    tasks = ws.tasks()
+    if job is not None:
+        tasks = [t for t in tasks if t.pack.manifest.job == job]
+        if not tasks:
+            raise UsageError(f"Aucune tâche du métier « {job} » n'est ouverte sur ce poste.")
+    if not tasks:
+        raise UsageError("Aucune tâche n'est ouverte sur ce poste.")
+    return next((t for t in tasks if t.ref == SAMPLE_TASK), tasks[0])
+
+
+def write_sample(ws: Workspace, letterhead: Letterhead, task: PackTask, out: Path) -> None:
+    """A letter of ``task`` with placeholder values inside ``letterhead``, for IT to look at."""
+    check_writable_target(out)
+    values = {
+        f.name: f.default or (f.choices[0] if f.choices else f"[{f.label}]")
+        for f in task.task.fields
+    }
+    body = "\n".join([SAMPLE_BODY] * 5)  # long enough for the following pages' header
+    context = letter_context(ws.settings, task, values, body, date.today())
+    atomic_write_bytes(out, render_document(task.template_path, context, letterhead), mode=0o644)

@@ -13,13 +13,14 @@ from hospidesk.packs.signing import TrustedKeys
 from hospidesk.packs.store import PackStore
 from hospidesk.paths import Paths, get_paths, shipped_packs_dir
 from hospidesk.policy import ALL_JOBS, current_user, load_policy
+from hospidesk.service.letterheads import Letterheads, load_letterheads
 from hospidesk.service.routing import Router
 from hospidesk.settings import Lock, Settings
 from hospidesk.storage.keys import KeyStore
 
 
 class Workspace:
-    """Paths, policy, settings, user, audit trail, catalog, packs and server router.
+    """Paths, policy, settings, user, audit trail, catalog, packs, letterheads and router.
 
     The catalog, the packs and the router are read on first use, under a lock: the window
     uses one workspace from its own thread and from the engine thread.
@@ -42,6 +43,7 @@ class Workspace:
         self._managed: tuple[list[Pack], list[str]] | None = None
         self._packs: list[Pack] | None = None
         self._router: Router | None = None
+        self._letterheads: Letterheads | None = None
 
     @classmethod
     def open(cls) -> Workspace:
@@ -68,6 +70,21 @@ class Workspace:
             if self._router is not None:
                 self._router.close()
                 self._router = None
+
+    @property
+    def letterheads(self) -> Letterheads:
+        """IT's letterheads, checked once; each refusal is recorded in the audit trail."""
+        with self._lock:
+            if self._letterheads is None:
+                self._letterheads = load_letterheads(self.paths)
+                for refusal in self._letterheads.refused:
+                    self.audit.append(
+                        AuditEvent(
+                            AuditKind.LETTERHEAD_REFUSED,
+                            details={"file": refusal.label, "reason": refusal.reason},
+                        )
+                    )
+            return self._letterheads
 
     def key_store(self) -> KeyStore:
         return KeyStore(self.paths.data, it_public=self.paths.site_recovery_key)

@@ -1,0 +1,342 @@
+"""The hospital's letterhead around a task's document.
+
+IT writes the letterhead in Word as the hospital has it: first-page and following-page headers
+and footers, the logo, the styles of its graphic charter, the page size and margins. At render,
+the letterhead's tags are filled like a task template's, its body is dropped, and the task's
+rendered body is appended to it with docxcompose: the document has the letterhead's page setup,
+headers, footers and styles (where both define a style, the letterhead's wins) and the task's
+body. Built-in styles are matched by name whatever the language Word was in (« Titre » is
+« Title »).
+
+A letterhead is checked like any document from outside before it is used: the checks of
+:mod:`hospidesk.documents.checks`, no embedded object other than PNG or JPEG images, a size
+limit, and a trial fill of its tags. A refused letterhead is never applied in part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import struct
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from lxml import etree
+
+from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.render import (
+    LetterContext,
+    RenderError,
+    build_context,
+    fill_docx,
+    render_bytes,
+)
+from hospidesk.errors import HospiDeskError
+
+MAX_BYTES = 10 * 1024 * 1024
+"""A letterhead with a logo weighs tens or hundreds of kilobytes; 10 MB leaves room for photos."""
+MAX_PIXELS = 40_000_000
+"""Per image: a bigger picture is a decompression bomb for the word processor, not a logo."""
+
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Relationship types (the last segment of the type URI) that bring in something other than
+# text, styles and pictures: OLE objects, embedded documents, controls, chunks of foreign
+# markup, fonts, macros, add-ins, audio and video.
+_EMBEDDING_TYPES = frozenset(
+    {
+        "oleobject",
+        "package",
+        "activex",
+        "activexcontrolbinary",
+        "control",
+        "afchunk",
+        "subdocument",
+        "font",
+        "vbaproject",
+        "wordvbadata",
+        "attachedtemplate",
+        "webextension",
+        "webextensiontaskpanes",
+        "taskpanes",
+        "video",
+        "audio",
+        "media",
+        "frame",
+    }
+)
+_EMBEDDING_FOLDERS = ("word/embeddings/", "word/activex/", "word/fonts/")
+_PNG = b"\x89PNG\r\n\x1a\n"
+_JPEG = b"\xff\xd8\xff"
+# Word's built-in styles as a French Word shows them, and the name it stores: a letterhead
+# whose author defined « Titre » means the style the templates call « Title ».
+BUILTIN_NAMES = {
+    "titre": "Title",
+    "sous-titre": "Subtitle",
+    "titre 1": "Heading 1",
+    "titre 2": "Heading 2",
+    "titre 3": "Heading 3",
+    "corps de texte": "Body Text",
+    "liste à puces": "List Bullet",
+    "en-tête": "Header",
+    "pied de page": "Footer",
+    "grille du tableau": "Table Grid",
+}
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """A letterhead that passed the checks: its bytes as read once, and their sha256."""
+
+    label: str
+    """How IT names it: ``letterhead.docx``, ``letterheads/pharmacie.docx`` or a file name."""
+    path: Path
+    data: bytes = field(repr=False)
+    sha256: str
+    notes: tuple[str, ...] = ()
+    """What IT should know but does not stop it (« le corps du document est ignoré »)."""
+
+
+class LetterheadRefused(HospiDeskError):
+    """One line: which file, and why it is not used."""
+
+    exit_code = 5
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(f"En-tête refusé : {label} — {reason}.")
+        self.label = label
+        self.reason = reason
+
+
+def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
+    """Read and check the letterhead at ``path`` (the bytes checked are the bytes kept)."""
+    label = label or path.name
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise LetterheadRefused(label, f"fichier illisible ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise LetterheadRefused(label, "ce n'est pas un fichier")
+        if info.st_size > MAX_BYTES:
+            raise LetterheadRefused(label, too_big(info.st_size))
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise LetterheadRefused(label, too_big(len(data)))
+    problems = letterhead_problems(data)
+    if problems:
+        raise LetterheadRefused(label, problems[0])
+    try:
+        fill_docx(data, build_context(sample_context()), "L'en-tête")
+    except RenderError as exc:
+        raise LetterheadRefused(label, f"ses champs ne peuvent pas être remplis ({exc})") from None
+    return Letterhead(label, path, data, hashlib.sha256(data).hexdigest(), body_notes(data))
+
+
+def too_big(size: int) -> str:
+    return (
+        f"le fichier pèse {size / 1024 / 1024:.0f} Mo (au plus {MAX_BYTES // 1024 // 1024} Mo ; "
+        "enregistrez le logo en PNG ou JPEG de taille raisonnable)"
+    )
+
+
+def letterhead_problems(data: bytes) -> list[str]:
+    """Every reason to refuse ``data`` as a letterhead, in French (empty when it is usable)."""
+    problems = [p.reason for p in inspect_docx(data)]
+    if problems:
+        return problems
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        for name in names:
+            if name.lower().startswith(_EMBEDDING_FOLDERS):
+                return [f"il contient un objet incorporé ({name}) : seules les images PNG et "
+                        "JPEG sont admises"]  # fmt: skip
+        for name in names:
+            if name.endswith(".rels"):
+                problem = _relationship_problem(archive, name)
+                if problem:
+                    return [problem]
+        for name in names:
+            if "/media/" in f"/{name.lower()}":
+                problem = image_problem(name, archive.read(name))
+                if problem:
+                    return [problem]
+    return []
+
+
+def _relationship_problem(archive: zipfile.ZipFile, name: str) -> str | None:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(archive.read(name), parser)
+    except etree.XMLSyntaxError:
+        return f"une de ses parties est illisible ({name})"
+    for rel in root.iter(f"{{{_RELS_NS}}}Relationship"):
+        kind = str(rel.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
+        if kind in _EMBEDDING_TYPES:
+            return (
+                f"il contient un objet incorporé ({kind}, {name}) : seules les images PNG et "
+                "JPEG sont admises"
+            )
+    return None
+
+
+def image_problem(name: str, data: bytes) -> str | None:
+    """Why the picture ``name`` cannot be in a letterhead (None for a sane PNG or JPEG)."""
+    short = PurePosixPath(name).name
+    if data.startswith(_PNG):
+        size = _png_size(data)
+    elif data.startswith(_JPEG):
+        size = _jpeg_size(data)
+    else:
+        kind = PurePosixPath(name).suffix.lstrip(".").upper() or "inconnu"
+        return (
+            f"l'image {short} est au format {kind} : seules les images PNG et JPEG sont admises "
+            "(enregistrez le logo en PNG)"
+        )
+    if size is None:
+        return f"l'image {short} est endommagée"
+    width, height = size
+    if width * height > MAX_PIXELS:
+        return f"l'image {short} est démesurée ({width} × {height} pixels)"
+    return None
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """The frame size from the first SOF marker."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            at += 2
+            continue
+        (length,) = struct.unpack(">H", data[at + 2 : at + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if at + 9 > len(data):
+                return None
+            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
+            return int(width), int(height)
+        at += 2 + length
+    return None
+
+
+def body_notes(data: bytes) -> tuple[str, ...]:
+    """What the letterhead's author put where it will not show: its body is not used."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    has_text = any(t.text and t.text.strip() for t in body.iter(f"{{{_W_NS}}}t"))
+    has_drawing = any(True for _ in body.iter(f"{{{_W_NS}}}drawing"))
+    notes = []
+    if has_text or has_drawing:
+        notes.append(
+            "le corps du document est ignoré : le logo et les mentions vont dans l'en-tête et "
+            "le pied de page (Insertion › En-tête)"
+        )
+    if len(document.sections) > 1:
+        notes.append("seule la dernière section est utilisée (marges, en-têtes, pieds de page)")
+    return tuple(notes)
+
+
+def sample_context(today: date | None = None) -> LetterContext:
+    """Values for every tag a letterhead may use, to try it (and for ``letterhead check``)."""
+    return LetterContext(
+        etablissement={
+            "nom": "Centre hospitalier",
+            "service": "Service",
+            "adresse": "Adresse",
+            "telephone": "00 00 00 00 00",
+            "ville": "Ville",
+        },
+        signataire={"nom": "Signataire", "fonction": "Fonction"},
+        champs={},
+        multiline=frozenset(),
+        objet="Objet",
+        body="Texte.",
+        today=today or date.today(),
+    )
+
+
+def render_document(template: Path, ctx: LetterContext, letterhead: Letterhead | None) -> bytes:
+    """The task's template filled with ``ctx``, inside ``letterhead`` when there is one."""
+    letter = render_bytes(template, ctx)
+    if letterhead is None:
+        return letter
+    data = apply_letterhead(letter, letterhead, build_context(ctx))
+    problems = inspect_docx(data)
+    if problems:
+        raise RenderError(f"Document produit refusé : {problems[0].reason}.")
+    return data
+
+
+def apply_letterhead(letter: bytes, letterhead: Letterhead, context: Mapping[str, object]) -> bytes:
+    """The letterhead's page setup, headers, footers and styles around ``letter``'s body."""
+    import docx
+    from docxcompose.composer import Composer
+
+    filled = fill_docx(letterhead.data, context, f"L'en-tête {letterhead.label}")
+    master = docx.Document(io.BytesIO(filled))
+    body = master.element.body
+    for child in list(body):
+        if child.tag != f"{{{_W_NS}}}sectPr":
+            body.remove(child)
+    use_builtin_names(master)
+    task_document = docx.Document(io.BytesIO(letter))
+    before = {style.style_id for style in master.styles}
+    Composer(master).append(task_document)
+    _relink_copied_styles(master, task_document, before)
+    theirs, ours = task_document.core_properties, master.core_properties
+    ours.title, ours.subject, ours.comments = theirs.title, theirs.subject, theirs.comments
+    ours.author = theirs.author
+    out = io.BytesIO()
+    master.save(out)
+    return out.getvalue()
+
+
+def use_builtin_names(document: Any) -> None:
+    """Give a French Word's custom « Titre », « Titre 1 »… the built-in names they stand for."""
+    names = {style.name for style in document.styles}
+    for style in document.styles:
+        builtin = BUILTIN_NAMES.get(str(style.name).strip().lower())
+        if builtin and builtin not in names:
+            style.name = builtin
+            names.add(builtin)
+
+
+def _relink_copied_styles(master: Any, source: Any, before: set[str]) -> None:
+    """Styles copied from the task's document refer to others by id; ids are per language."""
+    ids = {style.style_id for style in master.styles}
+    by_name = {style.name: style.style_id for style in master.styles}
+    source_names = {style.style_id: style.name for style in source.styles}
+    for style in master.styles:
+        if style.style_id in before:
+            continue
+        for tag in ("basedOn", "next", "link"):
+            for ref in style.element.findall(f"{{{_W_NS}}}{tag}"):
+                value = ref.get(f"{{{_W_NS}}}val")
+                if value in ids:
+                    continue
+                mapped = by_name.get(source_names.get(value))
+                if mapped:
+                    ref.set(f"{{{_W_NS}}}val", mapped)
+                else:
+                    style.element.remove(ref)
