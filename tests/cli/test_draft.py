@@ -51,7 +51,7 @@ def test_reformulate_a_letter_into_word(hd_env: Env, tmp_path: Path) -> None:
     paragraphs = [p.text for p in document.paragraphs]
     assert "Objet : Votre demande" in paragraphs
     assert any(", le " in p and p.rstrip()[-4:].isdigit() for p in paragraphs)
-    body = [p.text for p in document.paragraphs if p.style.name == "Corps de lettre"]
+    body = [p.text for p in document.paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3  # salutation, at least one paragraph of the model, closing
     streamed_words = result.stdout.split()[:3]
     assert all(word in all_text(out) for word in streamed_words)

@@ -12,6 +12,8 @@ import zlib
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 LEGAL_MENTION = "Établissement public de santé — SIRET 000 000 000 00000 — mention légale d'essai"
@@ -62,12 +64,11 @@ def letterhead(
     section.header.paragraphs[0].text = "{{ etab.nom }} — suite"
     for footer in (section.first_page_footer, section.footer):
         footer.paragraphs[0].text = legal
+    normal = document.styles["Normal"]
+    plain_font(normal, "DejaVu Sans")  # so that only « Titre » is in the serif font
     title = document.styles["Title"]
     title.style_id = "Titre"  # what a French Word writes for its « Titre »
-    fonts = title.element.rPr.rFonts
-    for key in list(fonts.attrib):
-        del fonts.attrib[key]  # the theme's fonts would win over the named one
-    title.font.name = title_font
+    plain_font(title, title_font)
     title.font.size = Pt(14)
     title.font.color.rgb = title_colour
     if body:
@@ -77,7 +78,43 @@ def letterhead(
     return out.getvalue()
 
 
+def plain_font(style: object, name: str) -> None:
+    """The named font, not the theme's (a theme font in the style would win over it)."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    style.font.name = name  # type: ignore[attr-defined]
+
+
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
+
+
+def logo_in_first_header(document: DocxDocument) -> bool:
+    """The first page's header holds a picture (a drawing that points to an image part)."""
+    section = document.sections[-1]
+    header = section.first_page_header
+    blips = header._element.findall(".//" + qn("a:blip"))
+    return bool(blips) and all(
+        header.part.related_parts[b.get(qn("r:embed"))].content_type == "image/png" for b in blips
+    )
+
+
+def footer_text(document: DocxDocument) -> str:
+    section = document.sections[-1]
+    return "\n".join(p.text for p in section.first_page_footer.paragraphs)
+
+
+def titled(document: DocxDocument) -> list[str]:
+    """The paragraphs in the letterhead's « Titre » style (its font and colour, not the
+    template's)."""
+    found = []
+    for paragraph in document.paragraphs:
+        style = paragraph.style
+        if style is None or style.name != "Title":
+            continue
+        if style.font.name == TITLE_FONT and style.font.color.rgb == TITLE_COLOUR:
+            found.append(paragraph.text)
+    return found

@@ -1,5 +1,6 @@
 """Every shipped template, filled as a secretary would, rendered by LibreOffice Writer to PDF:
-the expected number of pages, and a letterhead whose lines do not wrap."""
+the expected number of pages, and a letterhead whose lines do not wrap; then the same inside a
+hospital's letterhead: its logo, its footer and its « Titre » style on every document."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
+from tests.documents import letterhead_maker as maker
 from tests.packs.test_shipped_tasks import TASKS, value_for
 
 pytestmark = pytest.mark.skipif(
@@ -47,9 +49,8 @@ STRUCTURED_BODY = (
 )
 
 
-def test_every_template_renders_in_libreoffice_on_the_expected_pages(
-    hd_env: Env, tmp_path: Path
-) -> None:
+def export_all(tmp_path: Path) -> Path:
+    """Every shipped task's document, exported as a secretary would, then turned into PDF."""
     ws = Workspace.open()
     for key, value in LETTERHEAD.items():
         ws.settings.set(key, value)
@@ -71,9 +72,16 @@ def test_every_template_renders_in_libreoffice_on_the_expected_pages(
          *sorted(str(p) for p in documents.iterdir())],
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
+    return tmp_path / "pdf"
+
+
+def test_every_template_renders_in_libreoffice_on_the_expected_pages(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    pdfs = export_all(tmp_path)
     problems = []
     for item in TASKS:
-        pdf = tmp_path / "pdf" / f"{item.ref.replace('/', '--')}.pdf"
+        pdf = pdfs / f"{item.ref.replace('/', '--')}.pdf"
         reader = PdfReader(io.BytesIO(pdf.read_bytes()))
         pages = len(reader.pages)
         limit = 2 if item.task.structured else 1
@@ -85,4 +93,43 @@ def test_every_template_renders_in_libreoffice_on_the_expected_pages(
                 problems.append(f"{item.ref}: letterhead line wrapped or missing: {value}")
         if any(set(line) == {"_"} for line in lines):
             problems.append(f"{item.ref}: a line of typed underscores")
+    assert problems == []
+
+
+def drawn_text(page: PageObject) -> list[tuple[str, str, tuple[float, ...]]]:
+    """Each piece of text on ``page`` with its font's name and the fill colour it is drawn in."""
+    colour: list[tuple[float, ...]] = [(0.0, 0.0, 0.0)]
+    pieces: list[tuple[str, str, tuple[float, ...]]] = []
+
+    def operand(op: bytes, args: list[object], *_: object) -> None:
+        if op == b"rg":
+            colour[0] = tuple(round(float(a), 2) for a in args)  # type: ignore[arg-type]
+
+    def text(value: str, _cm: object, _tm: object, font: object, _size: object) -> None:
+        name = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
+        if value.strip():
+            pieces.append((value.strip(), name, colour[0]))
+
+    page.extract_text(visitor_operand_before=operand, visitor_text=text)
+    return pieces
+
+
+def test_every_document_shows_the_hospitals_letterhead_in_libreoffice(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    maker.write(hd_env.site / "letterhead.docx", maker.letterhead())
+    pdfs = export_all(tmp_path)
+    red = tuple(round(c / 255, 2) for c in maker.TITLE_COLOUR)
+    problems = []
+    for item in TASKS:
+        page = PdfReader(io.BytesIO((pdfs / f"{item.ref.replace('/', '--')}.pdf").read_bytes()))
+        first = page.pages[0]
+        if not first.images:
+            problems.append(f"{item.ref}: no logo on the first page")
+        words = " ".join(first.extract_text().split())
+        if "SIRET 000 000 000 00000" not in words:
+            problems.append(f"{item.ref}: the letterhead's footer is missing")
+        drawn = drawn_text(first)
+        if not any("DejaVuSerif" in font and colour == red for _, font, colour in drawn):
+            problems.append(f"{item.ref}: the « Titre » style is not the letterhead's")
     assert problems == []

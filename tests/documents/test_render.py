@@ -61,8 +61,8 @@ def test_headings_and_bullets_get_their_styles(tmp_path: Path) -> None:
     out = tmp_path / "l.docx"
     render_to_file(LETTER, context("Intro.\n## Actions\n- Valider le planning"), out)
     styles = {p.text: p.style.name for p in docx.Document(str(out)).paragraphs}
-    assert styles["Intro."] == "Corps de lettre"
-    assert styles["Actions"] == "Titre de section"
+    assert styles["Intro."] == "Body Text"
+    assert styles["Actions"] == "Heading 1"
     assert styles["Valider le planning"] == "List Bullet"
 
 
@@ -85,7 +85,7 @@ def test_letter_has_letterhead_date_subject_body_and_signature(tmp_path: Path) -
     assert "M. Martin\n3 rue X\n69000 Lyon" in body
     i = body.index("Premier paragraphe.")
     assert body[i + 1] == "Second paragraphe."
-    assert document.paragraphs[i].style.name == "Corps de lettre"
+    assert document.paragraphs[i].style.name == "Body Text"
     header = [p.text for p in document.sections[0].header.paragraphs]
     assert header[:2] == ["CHU de Test", "Admissions"]
     assert "1 rue de l'Hôpital\n75000 Paris" in header

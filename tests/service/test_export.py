@@ -76,7 +76,12 @@ def test_an_export_with_revisions_shows_the_source_revised(hd_env: Env, tmp_path
     inserted = ["".join(t.text for t in i.iter(qn("w:t"))) for i in body.iter(qn("w:ins"))]
     assert deleted == ["incomplet."] and inserted == ["complet."]
     (export,) = [e for e in audit(hd_env) if e["event"] == "export"]
-    assert export["details"] == {"format": "docx", "revisions": True}
+    assert export["details"] == {
+        "format": "docx",
+        "revisions": True,
+        "letterhead": None,  # none installed: the template's own header
+        "letterhead_sha256": None,
+    }
 
 
 def test_revisions_need_a_source(hd_env: Env, tmp_path: Path) -> None:

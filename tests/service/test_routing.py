@@ -83,7 +83,7 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     assert result.stdout.strip()
     paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
     assert "Objet : Votre demande" in paragraphs
-    body = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Corps de lettre"]
+    body = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3
     assert all(word in all_text(out) for word in result.stdout.split()[:3])
     run = next(e for e in audit_events(hd_env) if e["event"] == "task_run")

@@ -121,12 +121,14 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise LetterheadRefused(label, f"fichier illisible ({exc.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise LetterheadRefused(label, "ce n'est pas un fichier")
+    if info.st_size > MAX_BYTES:
+        os.close(fd)
+        raise LetterheadRefused(label, too_big(info.st_size))
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise LetterheadRefused(label, "ce n'est pas un fichier")
-        if info.st_size > MAX_BYTES:
-            raise LetterheadRefused(label, too_big(info.st_size))
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise LetterheadRefused(label, too_big(len(data)))

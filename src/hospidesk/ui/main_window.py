@@ -4,6 +4,7 @@ controller's (``draft_controller``)."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.flow.update_buttons()
         QTimer.singleShot(0, self.records.history)  # keyring and integrity check now, not later
+        QTimer.singleShot(0, self.check_letterheads)
         self.retention_timer = QTimer(self)
         self.retention_timer.setInterval(RETENTION_CHECK_MS)
         self.retention_timer.timeout.connect(self.purge_history)
@@ -322,6 +324,15 @@ class MainWindow(QMainWindow):
         before = choice()
         if SettingsDialog(self.workspace, self).exec() and choice() != before:
             self.controller.load_model()
+
+    def check_letterheads(self) -> None:
+        """A letterhead IT installed but that was refused is said at start, not at export."""
+        problems = self.workspace.letterheads.problems
+        if problems and self.banner.isHidden():  # the user's own problem comes first
+            self.show_error(
+                "<br>".join(html.escape(p) for p in problems),
+                self.tr("Prévenez la DSI : l'en-tête doit être corrigé (hospidesk doctor)."),
+            )
 
     def show_rules(self) -> None:
         RulesDialog(rules(self.workspace), read_only=True, parent=self).exec()

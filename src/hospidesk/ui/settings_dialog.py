@@ -69,6 +69,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(details)
         layout.addWidget(engine)
+        layout.addWidget(self._letterhead_box(workspace))
         layout.addWidget(self._servers_box(workspace))
         layout.addWidget(feedback)
         layout.addWidget(self.problem)
@@ -121,6 +122,41 @@ class SettingsDialog(QDialog):
         servers.setEnabled(servers.count() > 1 or "moteur.serveur" in settings.locks)
         self._add(engine_form, "moteur.serveur", servers)
         return engine
+
+    def _letterhead_box(self, workspace: Workspace) -> QGroupBox:
+        """The letterheads in force, read-only: IT installs them in the site directory."""
+        state = workspace.letterheads
+        box = QGroupBox(self.tr("En-tête des documents (installé par la DSI)"))
+        column = QVBoxLayout(box)
+        lines = []
+        if state.site is not None:
+            lines.append(
+                self.tr("%1 — empreinte %2")
+                .replace("%1", f"<b>{html.escape(state.site.label)}</b>")
+                .replace("%2", state.site.sha256[:16])
+            )
+        else:
+            lines.append(
+                self.tr(
+                    "Aucun : chaque document prend l'en-tête de son modèle (coordonnées ci-dessus)."
+                )
+            )
+        for job, item in sorted(state.jobs.items()):
+            lines.append(
+                self.tr("Métier %1 : %2")
+                .replace("%1", html.escape(job))
+                .replace("%2", html.escape(item.label))
+            )
+        label = QLabel("<br>".join(lines))
+        label.setWordWrap(True)
+        label.setAccessibleName(self.tr("En-tête des documents"))
+        column.addWidget(label)
+        for problem in state.problems:
+            refused = QLabel(html.escape(problem))
+            refused.setStyleSheet("color: #b00020;")
+            refused.setWordWrap(True)
+            column.addWidget(refused)
+        return box
 
     def _servers_box(self, workspace: Workspace) -> QGroupBox:
         """The servers the machine policy allows, read-only: IT decides them."""
