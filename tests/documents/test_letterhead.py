@@ -184,7 +184,7 @@ def bad_tag(data: bytes) -> bytes:
         (ole_object, "objet incorporé"),
         (emf_logo, "seules les images PNG et JPEG sont admises"),
         (huge_logo, "démesurée (100000 × 100000 pixels)"),
-        (bad_tag, "ses champs ne peuvent pas être remplis"),
+        (bad_tag, "une balise {{ … }} est incorrecte"),
         (lambda data: b"PK\x03\x04 pas un document", "n'est pas un document Word"),
     ],
     ids=["macro", "image-externe", "objet-ole", "logo-emf", "logo-demesure", "balise", "zip"],
@@ -223,3 +223,8 @@ def test_the_bytes_checked_are_the_bytes_used(tmp_path: Path) -> None:
     document = docx.Document(io.BytesIO(render_document(COURRIER, context(), letterhead)))
     header = [p.text for p in document.sections[-1].first_page_header.paragraphs]
     assert "Avant" in header
+
+
+def test_a_missing_letterhead_file_is_said_in_french(tmp_path: Path) -> None:
+    with pytest.raises(LetterheadRefused, match="nouveau.docx — fichier introuvable"):
+        read_letterhead(tmp_path / "nouveau.docx")

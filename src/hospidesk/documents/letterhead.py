@@ -119,6 +119,10 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
     label = label or path.name
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise LetterheadRefused(label, "fichier introuvable") from None
+    except PermissionError:
+        raise LetterheadRefused(label, "fichier illisible (droits insuffisants)") from None
     except OSError as exc:
         raise LetterheadRefused(label, f"fichier illisible ({exc.strerror})") from None
     info = os.fstat(fd)
@@ -135,11 +139,23 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
     problems = letterhead_problems(data)
     if problems:
         raise LetterheadRefused(label, problems[0])
-    try:
-        fill_docx(data, build_context(sample_context()), "L'en-tête")
+    letterhead = Letterhead(label, path, data, hashlib.sha256(data).hexdigest(), body_notes(data))
+    try:  # the whole composition, once, so that it cannot fail for the first time at export
+        apply_letterhead(trial_letter(), letterhead, build_context(sample_context()))
     except RenderError as exc:
-        raise LetterheadRefused(label, f"ses champs ne peuvent pas être remplis ({exc})") from None
-    return Letterhead(label, path, data, hashlib.sha256(data).hexdigest(), body_notes(data))
+        raise LetterheadRefused(label, exc.reason) from None
+    return letterhead
+
+
+def trial_letter() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Objet", style="Title")
+    document.add_paragraph("Texte.", style="List Bullet")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def too_big(size: int) -> str:
@@ -292,10 +308,19 @@ def render_document(template: Path, ctx: LetterContext, letterhead: Letterhead |
 
 def apply_letterhead(letter: bytes, letterhead: Letterhead, context: Mapping[str, object]) -> bytes:
     """The letterhead's page setup, headers, footers and styles around ``letter``'s body."""
+    filled = fill_docx(letterhead.data, context, f"L'en-tête {letterhead.label}")
+    try:
+        return _compose(filled, letter)
+    except (ValueError, KeyError, AttributeError, etree.LxmlError) as exc:
+        # What a letterhead Word and python-docx accept but docxcompose cannot merge.
+        reason = f"il ne peut pas être combiné au modèle ({type(exc).__name__})"
+        raise RenderError(f"L'en-tête {letterhead.label} refusé — {reason}.", reason) from None
+
+
+def _compose(filled: bytes, letter: bytes) -> bytes:
     import docx
     from docxcompose.composer import Composer
 
-    filled = fill_docx(letterhead.data, context, f"L'en-tête {letterhead.label}")
     master = docx.Document(io.BytesIO(filled))
     body = master.element.body
     for child in list(body):

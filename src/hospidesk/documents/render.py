@@ -41,6 +41,11 @@ _EMPHASIS = re.compile(r"\*\*|__")
 class RenderError(HospiDeskError):
     exit_code = 5
 
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        """Why, without naming the document (« une balise est incorrecte (…) »)."""
+
 
 def french_date(day: date) -> str:
     first = "1er" if day.day == 1 else str(day.day)
@@ -125,16 +130,18 @@ def fill_docx(raw: bytes, context: Mapping[str, object], what: str) -> bytes:
 
     problems = inspect_docx(raw)
     if problems:
-        raise RenderError(f"{what} refusé — {problems[0].reason}.")
+        raise RenderError(f"{what} refusé — {problems[0].reason}.", problems[0].reason)
     try:
         document = DocxTemplate(io.BytesIO(raw))
         document.render(dict(context), sandbox(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
     except SecurityError:
-        raise RenderError(f"{what} refusé — il tente une opération interdite.") from None
+        reason = "une balise tente une opération interdite"
+        raise RenderError(f"{what} refusé — {reason}.", reason) from None
     except TemplateError as exc:
-        raise RenderError(f"{what} invalide ({exc}).") from None
+        reason = f"une balise {{{{ … }}}} est incorrecte ({exc})"
+        raise RenderError(f"{what} invalide : {reason}.", reason) from None
     data = out.getvalue()
     problems = inspect_docx(data)
     if problems:
