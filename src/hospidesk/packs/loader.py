@@ -130,6 +130,15 @@ def load_pack(root: Path) -> Pack:
         if template.suffix.lower() != ".docx":
             raise PackError(f"{where}, clé « template » : un fichier .docx est attendu.")
         tasks.append(task)
+    ids = [t.id for t in tasks]
+    unknown = [i for i in manifest.task_order if i not in ids]
+    if unknown:
+        raise PackError(
+            f"Pack « {manifest.id} », fichier {MANIFEST}, clé « task_order » : tâche inconnue "
+            f"« {unknown[0]} »."
+        )
+    rank = {task_id: n for n, task_id in enumerate(manifest.task_order)}
+    tasks.sort(key=lambda t: rank.get(t.id, len(rank)))  # stable: file order after
     return Pack(manifest, tuple(tasks), root)
 
 

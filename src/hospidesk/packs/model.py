@@ -111,6 +111,26 @@ class Generation(Strict):
     temperature: float = Field(default=0.3, ge=0, le=2)
 
 
+def normalised(text: str) -> str:
+    """Text compared for a fact: case, apostrophes, non-breaking and repeated spaces ignored."""
+    text = text.replace("\u2019", "'").replace("\u02bc", "'").replace("\u00a0", " ")
+    return " ".join(text.replace("\u202f", " ").casefold().split())
+
+
+class Example(Strict):
+    """A worked example of a task: invented inputs, and the facts a good draft keeps."""
+
+    description: str = Field(min_length=1, max_length=120)
+    """One line, shown to the user (« Brouillon dicté au téléphone »)."""
+    source: str = Field(default="", max_length=200_000)
+    fields: Mapping[str, str] = Field(default_factory=dict)
+    facts: tuple[str, ...] = Field(min_length=1)
+    """What the draft must keep (dates, amounts, names, references): each is in the inputs."""
+
+    def inputs(self) -> str:
+        return "\n".join([self.source, *self.fields.values()])
+
+
 class Task(Strict):
     id: Ident
     title: str = Field(min_length=1)
@@ -126,6 +146,11 @@ class Task(Strict):
     review_omissions: bool | None = None
     """Whether a fact of the source left out of the draft is flagged (the task transforms the
     source: reformulate, reply, summarise); None: yes when the source is required."""
+    tips: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
+        default=(), max_length=4
+    )
+    """Short advice shown under the description: what to paste, what to check."""
+    examples: tuple[Example, ...] = Field(default=(), max_length=10)
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Task:
@@ -135,7 +160,38 @@ class Task(Strict):
             raise ValueError(f"champ en double : {', '.join(sorted(dupes))}")
         if any(f.extract for f in self.fields) and self.source.mode is SourceMode.NONE:
             raise ValueError("des champs à extraire (extract) demandent un texte source")
+        for number, example in enumerate(self.examples, 1):
+            problem = self.example_problem(example)
+            if problem:
+                raise ValueError(f"exemple n° {number} (« {example.description} ») : {problem}")
         return self
+
+    def example_problem(self, example: Example) -> str | None:
+        """Why ``example`` cannot be tried as it is (None when it can)."""
+        by_name = {f.name: f for f in self.fields}
+        for name, value in example.fields.items():
+            spec = by_name.get(name)
+            if spec is None:
+                return f"champ inconnu « {name} »"
+            problem = validate_value(spec, value)
+            if problem:
+                return f"champ « {name} » : {problem}"
+        source = example.source.strip()
+        for spec in self.fields:
+            empty = not example.fields.get(spec.name, spec.default).strip()
+            if spec.required and empty and not spec.waits_for_extraction("", bool(source)):
+                return f"le champ obligatoire « {spec.name} » n'est pas rempli"
+        if self.source.mode is SourceMode.REQUIRED and not source:
+            return "la tâche demande un texte source (source)"
+        if self.source.mode is SourceMode.NONE and source:
+            return "la tâche ne prend pas de texte source"
+        if len(example.source) > self.source.max_chars:
+            return f"texte source trop long (maximum {self.source.max_chars} caractères)"
+        inputs = normalised(example.inputs())
+        for fact in example.facts:
+            if not normalised(fact) or normalised(fact) not in inputs:
+                return f"le fait « {fact} » ne figure ni dans la source ni dans les champs"
+        return None
 
     @property
     def extractable(self) -> list[TaskField]:
@@ -156,6 +212,10 @@ class Manifest(Strict):
     min_app_version: Version = "0.1.0"
     licence: str = Field(min_length=1)
     description: str = ""
+    summary: str = Field(default="", max_length=140)
+    """One line on what the job's tasks cover, shown when a user picks their job."""
+    task_order: tuple[Ident, ...] = ()
+    """The tasks shown first, in this order (the others follow by file name)."""
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
