@@ -226,5 +226,5 @@ def test_the_bytes_checked_are_the_bytes_used(tmp_path: Path) -> None:
 
 
 def test_a_missing_letterhead_file_is_said_in_french(tmp_path: Path) -> None:
-    with pytest.raises(LetterheadRefused, match="nouveau.docx — fichier introuvable"):
+    with pytest.raises(LetterheadRefused, match=r"nouveau\.docx — fichier introuvable"):
         read_letterhead(tmp_path / "nouveau.docx")
