@@ -10,7 +10,7 @@ import getpass
 import hashlib
 import os
 import tomllib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -179,6 +179,9 @@ class RulesPolicy(_Strict):
     text: str = ""
     text_file: str = ""
     """A file of the site directory holding the rules (Markdown), instead of ``text``."""
+    key_points: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = ()
+    """One line each, recalled once a day during a user's first days (default: the shipped
+    rules' own)."""
 
     @model_validator(mode="after")
     def _one_text(self) -> RulesPolicy:

@@ -40,6 +40,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "retours.demander", "Demander après chaque tâche si elle a aidé (oui/non)", "oui", "bool"
     ),
+    SettingSpec("profil.metier", "Mon métier (ses tâches en premier)"),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

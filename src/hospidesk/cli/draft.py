@@ -16,6 +16,7 @@ from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.model import identifiers_in
 from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, Extraction, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.onboarding import example
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.review import describe, review
@@ -37,6 +38,12 @@ def register(sub: Commands) -> None:
         metavar="FICHIER|-",
         help=".txt, .eml, .msg, .html, .docx, .odt ou .pdf ; plusieurs fois pour plusieurs "
         "fichiers (dans l'ordre) ; - pour l'entrée standard",
+    )
+    draft.add_argument(
+        "--example",
+        type=int,
+        metavar="N",
+        help="essayer la tâche sur son exemple n° N (texte et champs inventés, compté à part)",
     )
     draft.add_argument("--out", metavar="FICHIER.docx")
     draft.add_argument(
@@ -88,7 +95,9 @@ def _parse_fields(raw: list[str]) -> dict[str, str]:
     return fields
 
 
-def _request(args: argparse.Namespace) -> DraftRequest:
+def _request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
+    if args.example is not None:
+        return _example_request(args, ws)
     source_text = None
     if "-" in args.source:
         if len(args.source) > 1:
@@ -98,6 +107,16 @@ def _request(args: argparse.Namespace) -> DraftRequest:
     return DraftRequest(
         args.task, _parse_fields(args.field), source_text, files, args.model, args.server
     )
+
+
+def _example_request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
+    """The task's worked example as the request; --field still changes a value."""
+    if args.source:
+        raise UsageError("--example apporte son propre texte source : retirez --source.")
+    chosen = example(ws.task(args.task), args.example)
+    err(f"Exemple n° {args.example} : {chosen.description} (informations inventées).")
+    fields = {**chosen.fields, **_parse_fields(args.field)}
+    return DraftRequest(args.task, fields, chosen.source or None, (), args.model, args.server)
 
 
 class Terminal(DraftEvents):
@@ -192,7 +211,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
         raise UsageError("--with-revisions demande un document : ajoutez --out FICHIER.docx.")
     if args.max_tokens is not None and not 0 < args.max_tokens <= 8192:
         raise UsageError("--max-tokens doit être compris entre 1 et 8192.")
-    prepared = prepare(ws, _request(args))
+    prepared = prepare(ws, _request(args, ws))
     _notices(ws, prepared, out)
     result = _generate(ws, prepared, RunLimits(args.max_tokens, args.seed, args.keep_writing))
     if result.served.notice:
@@ -231,6 +250,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
             args.helped,
             args.minutes_saved,
             len(findings.omitted) if out else None,
+            example=args.example is not None,
         )
     except HospiDeskError as exc:
         err(f"Mesure d'usage non enregistrée : {exc.message}")

@@ -113,8 +113,15 @@ def export_audit(args: argparse.Namespace) -> int:
 
 def export_stats(args: argparse.Namespace) -> int:
     export = stats_export(Workspace.open(), args.format)
+    tries = (
+        f"{export.example_uses} essai(s) d'exemples, comptés à part (hors groupes)."
+        if export.example_uses
+        else ""
+    )
     if not args.out:
         sys.stdout.write(export.text)
+        if tries:
+            err(tries)
         return 0
     out = Path(args.out).expanduser()
     check_writable_target(out)
@@ -123,4 +130,6 @@ def export_stats(args: argparse.Namespace) -> int:
         f"Mesures exportées : {export.groups} groupes (tâche × semaine), dont "
         f"{export.suppressed} masqués (moins de {export.threshold} usages) : {out}"
     )
+    if tries:
+        err(tries)
     return 0

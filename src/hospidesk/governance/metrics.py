@@ -42,6 +42,8 @@ MIGRATIONS: list[Step] = [
     ),
     # How many facts of the source the exported text left out (a count, never the values).
     lambda db: db.execute("ALTER TABLE uses ADD COLUMN omissions INTEGER"),
+    # A try of a task's worked example: counted apart, never as a real use.
+    lambda db: db.execute("ALTER TABLE uses ADD COLUMN example INTEGER NOT NULL DEFAULT 0"),
 ]
 
 
@@ -63,6 +65,8 @@ class Use:
     minutes_saved: int | None = None
     omissions: int | None = None
     """Facts of the source left out of the exported text (tasks that transform a source)."""
+    example: bool = False
+    """A try of one of the task's worked examples, not a real use (left out of the figures)."""
 
     @property
     def week(self) -> str:
@@ -108,8 +112,8 @@ class MetricsStore:
             self.db.execute("BEGIN IMMEDIATE")
             cursor = self.db.execute(
                 "INSERT INTO uses (day, job, task, pack_version, model, outcome, seconds,"
-                " edit_ratio, helped, minutes_saved, omissions)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " edit_ratio, helped, minutes_saved, omissions, example)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     use.day.isoformat(),
                     use.job,
@@ -122,6 +126,7 @@ class MetricsStore:
                     use.helped,
                     use.minutes_saved,
                     use.omissions,
+                    int(use.example),
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -140,7 +145,7 @@ class MetricsStore:
     def uses(self, since: dt.date | None = None) -> list[Use]:
         rows = self.db.execute(
             "SELECT job, task, pack_version, model, outcome, day, seconds, edit_ratio, helped,"
-            " minutes_saved, omissions FROM uses WHERE day >= ? ORDER BY day, id",
+            " minutes_saved, omissions, example FROM uses WHERE day >= ? ORDER BY day, id",
             ((since or dt.date.min).isoformat(),),
         ).fetchall()
         return [
@@ -156,6 +161,7 @@ class MetricsStore:
                 helped=row[8],
                 minutes_saved=row[9],
                 omissions=row[10],
+                example=bool(row[11]),
             )
             for row in rows
         ]
@@ -190,8 +196,9 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
+    """The real uses per job, task and week (tries of worked examples are left out)."""
     groups: dict[tuple[str, str, str], list[Use]] = {}
-    for use in uses:
+    for use in (u for u in uses if not u.example):
         groups.setdefault((use.job, use.task, use.week), []).append(use)
     rows = []
     for (job, task, week), members in sorted(groups.items()):
@@ -224,13 +231,14 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
     return rows
 
 
-def to_json(rows: Sequence[Group], min_group: int) -> str:
+def to_json(rows: Sequence[Group], min_group: int, example_uses: int = 0) -> str:
     return json.dumps(
         {
             "format": "hospidesk-stats-v1",
             "min_group_size": min_group,
             "few_edits_max_ratio": FEW_EDITS,
             "groups": [asdict(row) for row in rows],
+            "example_uses": example_uses,
         },
         ensure_ascii=False,
         indent=1,
@@ -261,7 +269,7 @@ class Week:
 
 def weekly(uses: Iterable[Use]) -> list[Week]:
     weeks: dict[str, list[Use]] = {}
-    for use in uses:
+    for use in (u for u in uses if not u.example):
         weeks.setdefault(use.week, []).append(use)
     return [
         Week(

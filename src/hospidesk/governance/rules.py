@@ -22,6 +22,16 @@ class Rules:
     version: str
 
 
+KEY_POINTS = (
+    "Relisez chaque brouillon : les faits signalés (dates, montants, noms) sont à vérifier.",
+    "Vous restez responsable de ce que vous envoyez et signez : HospiDesk propose, vous décidez.",
+    "Jamais de diagnostic ni de décision sur un patient : des tâches administratives seulement.",
+    "Limitez les données de santé au nécessaire dans les champs et le texte source.",
+    "Un résultat anormal ? Signalez-le à votre référent IA ou à la DSI.",
+)
+"""The shipped rules' key points, recalled once a day during a user's first days."""
+
+
 def default_rules() -> Rules:
     text = (Path(__file__).with_name("charte.md")).read_text(encoding="utf-8")
     return Rules(text, DEFAULT_VERSION)

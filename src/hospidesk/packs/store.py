@@ -21,7 +21,7 @@ from hospidesk.documents.checks import inspect_docx
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import STALE_TEMP_SECONDS, atomic_write_text, fsync_dir, write_durable
 from hospidesk.packs.archive import PackContents, collect_folder, read_pack_file
-from hospidesk.packs.loader import MANIFEST, Pack, PackError, load_pack, parse_manifest
+from hospidesk.packs.loader import MANIFEST, Pack, PackError, load_pack, parse_manifest, parse_task
 from hospidesk.packs.model import Manifest, version_tuple
 from hospidesk.packs.signing import (
     SIGNATURE,
@@ -174,6 +174,12 @@ class PackStore:
                 problems = inspect_docx(data)
                 if problems:
                     raise ImportRefused(f"Pack refusé : modèle Word {path} — {problems[0].reason}.")
+        for path, data in sorted(contents.files.items()):
+            if path.startswith("tasks/") and path.endswith(".toml"):
+                try:  # tasks, tips and worked examples, as loading will check them
+                    parse_task(data, path, manifest.id)
+                except PackError as exc:
+                    raise ImportRefused(f"Pack refusé : {exc.message}") from None
         return manifest
 
     def _check_version(self, contents: PackContents, other_packs: list[Pack]) -> str | None:

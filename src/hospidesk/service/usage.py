@@ -25,8 +25,10 @@ def record_use(
     helped: str | None = None,
     minutes_saved: int | None = None,
     omissions: int | None = None,
+    example: bool = False,
 ) -> int:
-    """One use in the metrics; returns its id (for the answer that may follow)."""
+    """One use in the metrics; returns its id (for the answer that may follow). A try of a
+    worked example is recorded as such and left out of the figures."""
     store = MetricsStore(ws.paths.metrics_db)
     try:
         return store.record(
@@ -42,6 +44,7 @@ def record_use(
                 helped,
                 minutes_saved,
                 omissions,
+                example,
             )
         )
     finally:
@@ -71,14 +74,19 @@ class StatsExport:
     groups: int
     suppressed: int
     threshold: int
+    example_uses: int
+    """Tries of worked examples, left out of the groups."""
 
 
 def stats_export(ws: Workspace, fmt: str) -> StatsExport:
     """The aggregates per job, task and week, small groups suppressed (``csv`` or ``json``)."""
     threshold = ws.policy.metrics.min_group_size
-    rows = aggregate(all_uses(ws), threshold)
-    text = to_json(rows, threshold) + "\n" if fmt == "json" else to_csv(rows)
-    return StatsExport(text, len(rows), sum(1 for row in rows if row.suppressed), threshold)
+    uses = all_uses(ws)
+    rows = aggregate(uses, threshold)
+    tries = sum(1 for use in uses if use.example)
+    text = to_json(rows, threshold, tries) + "\n" if fmt == "json" else to_csv(rows)
+    suppressed = sum(1 for row in rows if row.suppressed)
+    return StatsExport(text, len(rows), suppressed, threshold, tries)
 
 
 def asks_feedback(ws: Workspace) -> tuple[bool, bool]:
@@ -94,9 +102,15 @@ class OpenUses:
     started: dict[str, float] = field(default_factory=dict)
     model_text: dict[str, str] = field(default_factory=dict)
     model: dict[str, str] = field(default_factory=dict)
+    examples: set[str] = field(default_factory=set)
+    """The tasks whose current run is a try of a worked example."""
 
-    def run_started(self, ref: str) -> None:
+    def run_started(self, ref: str, example: bool = False) -> None:
         self.started.setdefault(ref, time.monotonic())
+        if example:
+            self.examples.add(ref)
+        else:
+            self.examples.discard(ref)
 
     def generated(self, ref: str, body: str, model_id: str) -> None:
         self.model_text[ref] = body
@@ -114,9 +128,19 @@ class OpenUses:
         started = self.started.pop(task.ref, None)
         model_text = self.model_text.pop(task.ref, None)
         model_id = self.model.pop(task.ref, None)
+        example = task.ref in self.examples
+        self.examples.discard(task.ref)
         if started is None or model_text is None or model_id is None:
             return None  # not run since it was last closed: nothing to measure
         seconds = time.monotonic() - started
         return record_use(
-            ws, task, model_id, outcome, seconds, model_text, text, omissions=omissions
+            ws,
+            task,
+            model_id,
+            outcome,
+            seconds,
+            model_text,
+            text,
+            omissions=omissions,
+            example=example,
         )

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from hospidesk import __version__
 from hospidesk.engine.client import EngineClient
 from hospidesk.errors import HospiDeskError
+from hospidesk.service.onboarding import choose_job, needs_job_choice, visible_jobs
 from hospidesk.service.session import accept_rules, open_session, rules, rules_accepted
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.draft_controller import DraftController
+from hospidesk.ui.job_dialog import JobDialog
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.ui_state import UiState
@@ -54,6 +56,15 @@ def ensure_rules_accepted(workspace: Workspace) -> bool:
     return False
 
 
+def ensure_job_chosen(workspace: Workspace) -> None:
+    """Ask the user's job once (unless the policy gives it); « Plus tard » asks again next time."""
+    if not needs_job_choice(workspace):
+        return
+    dialog = JobDialog(visible_jobs(workspace))
+    if dialog.exec() and dialog.chosen:
+        choose_job(workspace, dialog.chosen)
+
+
 def create_window(workspace: Workspace, engine: EngineClient | None = None) -> MainWindow:
     """The main window with its engine; the model loads in the background.
 
@@ -85,6 +96,7 @@ def run(argv: list[str] | None = None) -> int:
         open_session(workspace, "fenêtre")
         if not ensure_rules_accepted(workspace):
             return 1
+        ensure_job_chosen(workspace)
         window = start_window(workspace)
     except HospiDeskError as exc:
         QMessageBox.critical(None, "HospiDesk", exc.message)

@@ -124,7 +124,7 @@ class DraftFlow(QObject):
         self.panel.draft.clear()
         self.panel.show_review([])
         self.status.writing()
-        self.uses.open.run_started(prepared.task.ref)
+        self.uses.open.run_started(prepared.task.ref, example=self.task_panel.is_example())
         self.update_buttons()
 
     def _extracted(self, extraction: Extraction) -> None:

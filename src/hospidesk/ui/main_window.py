@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout as Column
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
+from hospidesk.service.onboarding import Welcome, current_job, first_task, tasks_by_job
 from hospidesk.service.records import purge_history
 from hospidesk.service.session import rules
 from hospidesk.service.usage import all_uses
@@ -32,7 +33,7 @@ from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.ui_state import UiState
-from hospidesk.ui.widgets import EngineStatus, ErrorBanner, add_menus
+from hospidesk.ui.widgets import EngineStatus, ErrorBanner, InfoBanner, add_menus
 
 RETENTION_CHECK_MS = 3600_000  # drafts past the retention go within the hour, not next start
 
@@ -43,7 +44,8 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.controller = controller
         self.state = state
-        self.tasks = {t.ref: t for t in workspace.tasks()}
+        self.job = current_job(workspace)
+        self.tasks = {t.ref: t for t in tasks_by_job(workspace, self.job)}
         self.current: PackTask | None = None
         self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
         self.resize(1360, 820)
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         self.flow.update_buttons()
         QTimer.singleShot(0, self.records.history)  # keyring and integrity check now, not later
         QTimer.singleShot(0, self.check_letterheads)
+        QTimer.singleShot(0, self.welcome)
         self.retention_timer = QTimer(self)
         self.retention_timer.setInterval(RETENTION_CHECK_MS)
         self.retention_timer.timeout.connect(self.purge_history)
@@ -60,12 +63,13 @@ class MainWindow(QMainWindow):
         if state.last_task in self.tasks:
             self.library.select(state.last_task)
         elif self.tasks:
-            self.library.select(next(iter(self.tasks)))
+            first = first_task(workspace, self.job)
+            self.library.select(first.ref if first else next(iter(self.tasks)))
 
     # layout
 
     def _build(self) -> None:
-        self.library = TaskLibrary(list(self.tasks.values()), self.state.favourites)
+        self.library = TaskLibrary(list(self.tasks.values()), self.state.favourites, self.job)
         self.task_panel = TaskPanel()
         self.source = self.task_panel.source
         self.privacy_label = self.task_panel.privacy
@@ -81,9 +85,11 @@ class MainWindow(QMainWindow):
         splitter.setSizes([280, 480, 600])
         self.banner = ErrorBanner()
         self.banner_text = self.banner.text
+        self.info = InfoBanner()
         central = QWidget()
         layout = Column(central)
         layout.addWidget(self.banner)
+        layout.addWidget(self.info)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
         self.status = EngineStatus(self.statusBar())
@@ -278,7 +284,10 @@ class MainWindow(QMainWindow):
 
     def suggested_path(self) -> Path:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = f"{self.current.task.id if self.current else 'document'}-{date.today():%Y-%m-%d}"
+        name = self.current.task.id if self.current else "document"
+        if self.task_panel.is_example():
+            name += "-exemple"  # never mistaken for a real letter
+        name = f"{name}-{date.today():%Y-%m-%d}"
         return Path(folder or Path.home()) / f"{name}.docx"
 
     def ask_export_path(self) -> Path | None:
@@ -322,8 +331,13 @@ class MainWindow(QMainWindow):
             return settings.get("moteur.modele"), settings.get("moteur.serveur")
 
         before = choice()
-        if SettingsDialog(self.workspace, self).exec() and choice() != before:
-            self.controller.load_model()
+        if SettingsDialog(self.workspace, self).exec():
+            if choice() != before:
+                self.controller.load_model()
+            job = current_job(self.workspace)
+            if job != self.job:
+                self.job = job
+                self.library.set_job(job)
 
     def check_letterheads(self) -> None:
         """A letterhead IT installed but that was refused is said at start, not at export."""
@@ -333,6 +347,29 @@ class MainWindow(QMainWindow):
                 "<br>".join(html.escape(p) for p in problems),
                 self.tr("Prévenez la DSI : l'en-tête doit être corrigé (hospidesk doctor)."),
             )
+
+    def welcome(self) -> None:
+        """Once: what changed in the user's job's tasks; during the first days, the rules' key
+        point of the day. A discreet banner, closed with its ✕, never a dialog."""
+        welcome = Welcome.of(self.workspace)
+        lines = []
+        if self.job is not None:
+            news = welcome.whats_new(self.job, list(self.tasks.values()))
+            if news.added:
+                lines.append(
+                    self.tr("<b>Quoi de neuf :</b> nouvelles tâches : %s.")
+                    % html.escape(", ".join(t.task.title for t in news.added))
+                )
+            if news.changed:
+                lines.append(
+                    self.tr("<b>Quoi de neuf :</b> tâches mises à jour : %s.")
+                    % html.escape(", ".join(t.task.title for t in news.changed))
+                )
+        point = welcome.key_point(self.workspace, date.today())
+        if point:
+            lines.append(self.tr("<b>Rappel de la charte :</b> %s") % html.escape(point))
+        if lines:
+            self.info.show_info(lines)
 
     def show_rules(self) -> None:
         RulesDialog(rules(self.workspace), read_only=True, parent=self).exec()

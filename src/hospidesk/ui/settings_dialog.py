@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from hospidesk.errors import UsageError
 from hospidesk.service.backends import model_entry
+from hospidesk.service.onboarding import JOB_SETTING, current_job, visible_jobs
 from hospidesk.service.session import change_setting
 from hospidesk.service.workspace import Workspace
 from hospidesk.settings import SPEC_BY_KEY
@@ -51,6 +52,7 @@ class SettingsDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
 
+        profile = self._profile_box()
         details = self._details_box()
         engine = self._engine_box()
         feedback = QGroupBox(self.tr("Mesure des gains"))
@@ -67,6 +69,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(profile)
         layout.addWidget(details)
         layout.addWidget(engine)
         layout.addWidget(self._letterhead_box(workspace))
@@ -74,6 +77,18 @@ class SettingsDialog(QDialog):
         layout.addWidget(feedback)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _profile_box(self) -> QGroupBox:
+        """The user's job: its tasks first in the library."""
+        box = QGroupBox(self.tr("Mon métier"))
+        form = QFormLayout(box)
+        jobs = QComboBox()
+        jobs.addItem(self.tr("(aucun : toutes les tâches dans l'ordre)"), "")
+        for job in visible_jobs(self.workspace):
+            jobs.addItem(job.title, job.id)
+        jobs.setCurrentIndex(max(jobs.findData(current_job(self.workspace) or ""), 0))
+        self._add(form, JOB_SETTING, jobs)
+        return box
 
     def _details_box(self) -> QGroupBox:
         """The establishment and the signatory, placed by the templates."""

@@ -1,4 +1,5 @@
-"""The task library: tasks grouped by job, a search box and favourites."""
+"""The task library: tasks grouped by pack, the user's job first and open, the other jobs
+closed below; a search box (which opens everything) and favourites."""
 
 from __future__ import annotations
 
@@ -21,11 +22,16 @@ class TaskLibrary(QWidget):
     favourite_toggled = Signal(str, bool)
 
     def __init__(
-        self, tasks: list[PackTask], favourites: set[str], parent: QWidget | None = None
+        self,
+        tasks: list[PackTask],
+        favourites: set[str],
+        job: str | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.favourites = set(favourites)
+        self.job = job
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Rechercher une tâche (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Rechercher une tâche"))
@@ -51,6 +57,7 @@ class TaskLibrary(QWidget):
         current = self.current_ref()
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
+        mine: set[str] = set()
         favourites = QTreeWidgetItem([self.tr("★ Favoris")])
         favourites.setFlags(Qt.ItemFlag.ItemIsEnabled)
         for item in self.tasks:
@@ -64,12 +71,20 @@ class TaskLibrary(QWidget):
                 group = QTreeWidgetItem([item.pack.manifest.title])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 groups[item.pack.id] = group
+                if item.pack.manifest.job == self.job:
+                    mine.add(item.pack.id)
             self._leaf(group, item)
         if favourites.childCount():
             self.tree.addTopLevelItem(favourites)
-        for group in sorted(groups.values(), key=lambda g: g.text(0)):
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0] not in mine, kv[1].text(0)))
+        for _, group in ordered:
             self.tree.addTopLevelItem(group)
-        self.tree.expandAll()
+        if needle or self.job is None:
+            self.tree.expandAll()
+        else:
+            favourites.setExpanded(True)
+            for pack_id, group in groups.items():
+                group.setExpanded(pack_id in mine)
         if current:
             self.select(current, emit=False)
 
@@ -79,6 +94,11 @@ class TaskLibrary(QWidget):
         leaf.setData(0, REF_ROLE, item.ref)
         leaf.setToolTip(0, item.task.description)
 
+    def set_job(self, job: str | None) -> None:
+        """The user's job changed (Paramètres): its tasks first and open."""
+        self.job = job
+        self.refresh()
+
     def current_ref(self) -> str | None:
         item = self.tree.currentItem()
         ref = item.data(0, REF_ROLE) if item is not None else None
@@ -87,6 +107,9 @@ class TaskLibrary(QWidget):
     def select(self, ref: str, emit: bool = True) -> None:
         for leaf in self._leaves():
             if leaf.data(0, REF_ROLE) == ref:
+                parent = leaf.parent()
+                if parent is not None:
+                    parent.setExpanded(True)  # a task of another job, opened from elsewhere
                 self.tree.blockSignals(not emit)
                 self.tree.setCurrentItem(leaf)
                 self.tree.blockSignals(False)

@@ -3,6 +3,8 @@ what the inputs hold of patient identifiers."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -15,12 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.packs.loader import PackTask
-from hospidesk.packs.model import SourceMode, identifiers_in
+from hospidesk.packs.model import Example, SourceMode, identifiers_in
 from hospidesk.service.records import OpenDraft
 from hospidesk.service.request import DraftRequest
 from hospidesk.ui.source_edit import SourceEdit
 from hospidesk.ui.task_form import TaskForm
-from hospidesk.ui.widgets import PrivacyNotice
+from hospidesk.ui.widgets import PrivacyNotice, shortcut_button
+
+TIPS_STYLE = "color: #3b3b3b; padding-left: 2px;"
+EXAMPLE_STYLE = (
+    "QLabel { background: #fff4ce; border: 1px solid #c19c00; padding: 4px; border-radius: 3px; }"
+)
 
 
 class TaskPanel(QWidget):
@@ -36,6 +43,20 @@ class TaskPanel(QWidget):
         self.title.setWordWrap(True)
         self.description = QLabel()
         self.description.setWordWrap(True)
+        self.tips = QLabel()
+        self.tips.setWordWrap(True)
+        self.tips.setStyleSheet(TIPS_STYLE)
+        self.tips.setAccessibleName(self.tr("Conseils pour cette tâche"))
+        self.example_button = shortcut_button(
+            self.tr("Essayer avec un exemple"), "Ctrl+T", self.try_example
+        )
+        self.example_banner = QLabel()
+        self.example_banner.setWordWrap(True)
+        self.example_banner.setStyleSheet(EXAMPLE_STYLE)
+        self.example_banner.setAccessibleName(self.tr("Exemple chargé"))
+        self.example_banner.hide()
+        self.example_number = 0
+        """The example loaded (from 1), 0 when none."""
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
         self.form_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -52,6 +73,9 @@ class TaskPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
+        layout.addWidget(self.tips)
+        layout.addWidget(self.example_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.example_banner)
         layout.addWidget(self.form_area, 3)
         layout.addWidget(self.source_box, 2)
         layout.addWidget(self.privacy)
@@ -59,12 +83,18 @@ class TaskPanel(QWidget):
         self.privacy_timer.setSingleShot(True)
         self.privacy_timer.setInterval(400)
         self.changed.connect(self.privacy_timer.start)
+        self.changed.connect(self._still_example)
 
     def show_task(self, item: PackTask, saved: OpenDraft | None) -> None:
         """A new form for ``item``, with what the user had on it (if anything)."""
         self.task = item
         self.title.setText(item.task.title)
         self.description.setText(item.task.description)
+        self.tips.setText("\n".join(f"• {tip}" for tip in item.task.tips))
+        self.tips.setVisible(bool(item.task.tips))
+        self.example_button.setVisible(bool(item.task.examples))
+        self.example_number = 0
+        self.example_banner.hide()
         self.form = TaskForm(item.task)
         holder = QWidget()  # keeps the fields at their natural height, at the top
         column = QVBoxLayout(holder)
@@ -80,6 +110,50 @@ class TaskPanel(QWidget):
         self.source.setPlainText(saved.source if saved else "")
         if saved:
             self.form.set_values(dict(saved.values))
+
+    def try_example(self) -> None:
+        """Fill the form and the source with the task's next worked example (marked as one)."""
+        if self.task is None or self.form is None or not self.task.task.examples:
+            return
+        examples = self.task.task.examples
+        number = self.example_number % len(examples) + 1
+        chosen = examples[number - 1]
+        defaults = {f.name: f.default for f in self.task.task.fields}
+        self.form.set_values({**defaults, **chosen.fields})
+        self.source.setPlainText(chosen.source)
+        self.example_number = number  # after the changes above, which reset it
+        self.example_banner.setText(
+            self.tr(
+                "<b>Exemple %1/%2 : %3</b><br>Texte et informations inventés, pour voir ce que "
+                "fait la tâche ; remplacez-les par les vôtres pour un vrai courrier."
+            )
+            .replace("%1", str(number))
+            .replace("%2", str(len(examples)))
+            .replace("%3", html.escape(chosen.description))
+        )
+        self.example_banner.show()
+
+    @property
+    def example(self) -> Example | None:
+        """The example the inputs still are (None once the user changed them)."""
+        if self.task is None or not self.example_number:
+            return None
+        return self.task.task.examples[self.example_number - 1]
+
+    def is_example(self) -> bool:
+        return self.example is not None
+
+    def _still_example(self) -> None:
+        chosen = self.example
+        if chosen is None or self.form is None:
+            return
+        values = self.form.values()
+        same = chosen.source.strip() == self.source.toPlainText().strip() and all(
+            values.get(k, "").strip() == v.strip() for k, v in chosen.fields.items()
+        )
+        if not same:
+            self.example_number = 0
+            self.example_banner.hide()
 
     def state(self, draft: str) -> OpenDraft | None:
         if self.form is None:

@@ -45,6 +45,22 @@ class ErrorBanner(QFrame):
         self.show()
 
 
+INFO_STYLE = "QFrame { background: #e8f0fc; border: 1px solid #8fb3de; border-radius: 4px; }"
+
+
+class InfoBanner(ErrorBanner):
+    """News and reminders above the panels, not errors: what changed, the rules' key point."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setStyleSheet(INFO_STYLE)
+        self.setAccessibleName(self.tr("Information"))
+
+    def show_info(self, lines: list[str]) -> None:
+        self.text.setText("<br>".join(lines))
+        self.show()
+
+
 class EngineStatus:
     """The status bar's model, loading, speed and « 100 % local » indicators."""
 
