@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         elif self.tasks:
             first = first_task(workspace, self.job)
             self.library.select(first.ref if first else next(iter(self.tasks)))
+        self.library.tree.setFocus()  # the keyboard starts in the library, on the task
 
     # layout
 
