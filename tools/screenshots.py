@@ -1,7 +1,8 @@
 """Render screenshots of the main states of the window, offscreen, with the real demo model.
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
-Writes main-window.png, review.png, settings.png, feedback.png, history.png and dashboard.png
+Writes job-choice.png, example.png, main-window.png, review.png, settings.png, feedback.png,
+history.png and dashboard.png
 (docs/screenshots/ by default). The user data goes to a temporary HOSPIDESK_HOME; the hospital
 details are invented. The dashboard shows the uses recorded by real runs of this script.
 """
@@ -49,6 +50,17 @@ def main() -> int:
         workspace.settings.set(key, value)
     RulesAcceptance(workspace.paths.rules_file).accept(default_rules().version)
 
+    from hospidesk.service.onboarding import choose_job, visible_jobs
+    from hospidesk.ui.job_dialog import JobDialog
+
+    jobs = JobDialog(visible_jobs(workspace))
+    jobs.jobs.setCurrentRow(jobs.jobs.count() - 1)  # Secrétariat
+    jobs.show()
+    app.processEvents()
+    jobs.grab().save(str(out / "job-choice.png"))
+    jobs.close()
+    choose_job(workspace, "secretariat")
+
     def wait_until(check, seconds: float = 120.0) -> None:  # type: ignore[no-untyped-def]
         loop = QEventLoop()
         timer = QTimer()
@@ -63,6 +75,11 @@ def main() -> int:
     window.show()
     wait_until(lambda: window.controller.model is not None)
     window.library.select("secretariat/reformuler-courrier")
+    window.task_panel.try_example()
+    window.flow.generate()
+    wait_until(lambda: window.controller.job is None)
+    app.processEvents()
+    window.grab().save(str(out / "example.png"))
     window.source.setPlainText((ROOT / "examples" / "courrier-brut.txt").read_text())
     window.form.set_values({"destinataire": "Mme Nathalie Girard\n12 rue des Lilas\n69003 Lyon"})
     window.flow.generate()
@@ -93,6 +110,7 @@ def main() -> int:
 
     window.controller.worker.limits = RunLimits(48)
     window.open_document = lambda path: None  # type: ignore[method-assign]
+    window.confirm_omissions = lambda message: True  # type: ignore[method-assign]
     exports = Path(home) / "exports"
     exports.mkdir()
     runs = [
@@ -145,7 +163,7 @@ def main() -> int:
     # Tear the widgets down while Qt is alive, not during interpreter shutdown.
     import gc
 
-    for widget in (dashboard, history, settings, review, window):
+    for widget in (dashboard, history, settings, review, jobs, window):
         widget.deleteLater()
     app.processEvents()
     gc.collect()

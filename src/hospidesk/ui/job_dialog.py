@@ -38,6 +38,8 @@ class JobDialog(QDialog):
         self.jobs.setAccessibleName(self.tr("Métiers"))
         self.jobs.setAccessibleDescription(self.tr("Flèches pour choisir, Entrée pour valider."))
         self.jobs.setWordWrap(True)
+        self.jobs.setSpacing(4)
+        self.jobs.setAlternatingRowColors(True)  # one job, one band: title and its summary
         for job in jobs:
             item = QListWidgetItem(f"{job.title}\n{job.summary}".strip())
             item.setData(JOB_ROLE, job.id)

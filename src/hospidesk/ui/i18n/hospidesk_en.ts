@@ -244,94 +244,94 @@
 <context>
     <name>EngineStatus</name>
     <message>
-        <location filename="../widgets.py" line="52"/>
+        <location filename="../widgets.py" line="68"/>
         <source>Modèle : chargement…</source>
         <translation>Model: loading…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="53"/>
+        <location filename="../widgets.py" line="69"/>
         <source>Modèle utilisé</source>
         <translation>Model in use</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="58"/>
+        <location filename="../widgets.py" line="74"/>
         <source>Chargement du modèle</source>
         <translation>Model loading</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="62"/>
+        <location filename="../widgets.py" line="78"/>
         <source>Vitesse de génération</source>
         <translation>Generation speed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="65"/>
-        <location filename="../widgets.py" line="136"/>
+        <location filename="../widgets.py" line="81"/>
+        <location filename="../widgets.py" line="152"/>
         <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
         <translation>✔ 100% local — no data leaves this computer</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="71"/>
-        <location filename="../widgets.py" line="142"/>
+        <location filename="../widgets.py" line="87"/>
+        <location filename="../widgets.py" line="158"/>
         <source>Fonctionnement 100 % local</source>
         <translation>100% local operation</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="84"/>
+        <location filename="../widgets.py" line="100"/>
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="91"/>
+        <location filename="../widgets.py" line="107"/>
         <source>Modèle : %s (ce poste, le serveur ne répond pas)</source>
         <translation>Model: %s (this computer, the server does not answer)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="95"/>
+        <location filename="../widgets.py" line="111"/>
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="101"/>
+        <location filename="../widgets.py" line="117"/>
         <source>Serveur « %1 » — modèle %2</source>
         <translation>Server « %1 » — model %2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="109"/>
+        <location filename="../widgets.py" line="125"/>
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="112"/>
+        <location filename="../widgets.py" line="128"/>
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="116"/>
+        <location filename="../widgets.py" line="132"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="122"/>
+        <location filename="../widgets.py" line="138"/>
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="129"/>
+        <location filename="../widgets.py" line="145"/>
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="146"/>
+        <location filename="../widgets.py" line="162"/>
         <source>Serveur de l&apos;hôpital « %s » — identifiants pseudonymisés</source>
         <translation>Hospital server « %s » — identifiers pseudonymised</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="150"/>
+        <location filename="../widgets.py" line="166"/>
         <source>Serveur de l&apos;hôpital « %s » — textes envoyés tels quels</source>
         <translation>Hospital server « %s » — texts sent as they are</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="156"/>
+        <location filename="../widgets.py" line="172"/>
         <source>Rédaction sur le serveur de l&apos;hôpital</source>
         <translation>Drafting on the hospital&apos;s server</translation>
     </message>
@@ -519,6 +519,52 @@
     </message>
 </context>
 <context>
+    <name>InfoBanner</name>
+    <message>
+        <location filename="../widgets.py" line="57"/>
+        <source>Information</source>
+        <translation>Information</translation>
+    </message>
+</context>
+<context>
+    <name>JobDialog</name>
+    <message>
+        <location filename="../job_dialog.py" line="28"/>
+        <source>Votre métier</source>
+        <translation>Your job</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="32"/>
+        <source>Choisissez votre métier : ses tâches viendront en premier dans la bibliothèque. Vous pourrez le changer dans Paramètres.</source>
+        <translation>Choose your job: its tasks will come first in the library. You can change it in Settings.</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="38"/>
+        <source>Métiers</source>
+        <translation>Jobs</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="39"/>
+        <source>Flèches pour choisir, Entrée pour valider.</source>
+        <translation>Arrows to choose, Enter to confirm.</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="50"/>
+        <source>&amp;Choisir</source>
+        <translation>&amp;Choose</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="53"/>
+        <source>Plus &amp;tard</source>
+        <translation>&amp;Later</translation>
+    </message>
+    <message>
+        <location filename="../job_dialog.py" line="54"/>
+        <source>Choisir plus tard : toutes les tâches, sans ordre</source>
+        <translation>Choose later: all tasks, in no particular order</translation>
+    </message>
+</context>
+<context>
     <name>KeyBox</name>
     <message>
         <location filename="../history_dialog.py" line="50"/>
@@ -601,122 +647,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="48"/>
+        <location filename="../main_window.py" line="50"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153"/>
+        <location filename="../main_window.py" line="160"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="287"/>
+        <location filename="../main_window.py" line="297"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="100"/>
+        <location filename="../main_window.py" line="107"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="102"/>
+        <location filename="../main_window.py" line="109"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="103"/>
+        <location filename="../main_window.py" line="110"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="105"/>
+        <location filename="../main_window.py" line="112"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="109"/>
+        <location filename="../main_window.py" line="116"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="111"/>
+        <location filename="../main_window.py" line="118"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="115"/>
+        <location filename="../main_window.py" line="122"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117"/>
+        <location filename="../main_window.py" line="124"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="119"/>
+        <location filename="../main_window.py" line="126"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123"/>
+        <location filename="../main_window.py" line="130"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="131"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125"/>
+        <location filename="../main_window.py" line="132"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129"/>
+        <location filename="../main_window.py" line="136"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="138"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132"/>
+        <location filename="../main_window.py" line="139"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="133"/>
+        <location filename="../main_window.py" line="140"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="143"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="143"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149"/>
+        <location filename="../main_window.py" line="156"/>
         <source>Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible.</source>
         <translation>Choose a readable e-mail, PDF, Word or OpenDocument file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="182"/>
+        <location filename="../main_window.py" line="189"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="253"/>
+        <location filename="../main_window.py" line="260"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -724,34 +770,49 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="264"/>
+        <location filename="../main_window.py" line="271"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="289"/>
+        <location filename="../main_window.py" line="299"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="314"/>
+        <location filename="../main_window.py" line="324"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="349"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="361"/>
+        <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
+        <translation>&lt;b&gt;What's new:&lt;/b&gt; new tasks: %s.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="366"/>
+        <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
+        <translation>&lt;b&gt;What's new:&lt;/b&gt; updated tasks: %s.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="371"/>
+        <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
+        <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
 </context>
 <context>
@@ -773,22 +834,22 @@
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="171"/>
+        <location filename="../widgets.py" line="187"/>
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="178"/>
+        <location filename="../widgets.py" line="194"/>
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="183"/>
+        <location filename="../widgets.py" line="199"/>
         <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l&apos;envoi au serveur de l&apos;hôpital, puis remis dans le brouillon.</source>
         <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital&apos;s server, then put back in the draft.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="188"/>
+        <location filename="../widgets.py" line="204"/>
         <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
     </message>
@@ -913,127 +974,137 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="45"/>
+        <location filename="../settings_dialog.py" line="46"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="81"/>
+        <location filename="../settings_dialog.py" line="96"/>
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="99"/>
+        <location filename="../settings_dialog.py" line="114"/>
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109"/>
+        <location filename="../settings_dialog.py" line="124"/>
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="114"/>
+        <location filename="../settings_dialog.py" line="129"/>
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="118"/>
+        <location filename="../settings_dialog.py" line="133"/>
         <source>Ce poste (modèle local)</source>
         <translation>This computer (local model)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="56"/>
+        <location filename="../settings_dialog.py" line="58"/>
         <source>Mesure des gains</source>
         <translation>Measured benefit</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="58"/>
+        <location filename="../settings_dialog.py" line="60"/>
         <source>Après chaque tâche, demander si elle m&apos;a aidé</source>
         <translation>After each task, ask whether it helped me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="65"/>
+        <location filename="../settings_dialog.py" line="67"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="66"/>
+        <location filename="../settings_dialog.py" line="68"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="129"/>
+        <location filename="../settings_dialog.py" line="83"/>
+        <source>Mon métier</source>
+        <translation>My job</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="86"/>
+        <source>(aucun : toutes les tâches dans l&apos;ordre)</source>
+        <translation>(none: all tasks in order)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="144"/>
         <source>En-tête des documents (installé par la DSI)</source>
         <translation>Document letterhead (installed by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="134"/>
+        <location filename="../settings_dialog.py" line="149"/>
         <source>%1 — empreinte %2</source>
         <translation>%1 — fingerprint %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="141"/>
+        <location filename="../settings_dialog.py" line="156"/>
         <source>Aucun : chaque document prend l&apos;en-tête de son modèle (coordonnées ci-dessus).</source>
-        <translation>None: each document takes its template's header (details above).</translation>
+        <translation>None: each document takes its template&apos;s header (details above).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="146"/>
+        <location filename="../settings_dialog.py" line="161"/>
         <source>Métier %1 : %2</source>
         <translation>Job %1: %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152"/>
+        <location filename="../settings_dialog.py" line="167"/>
         <source>En-tête des documents</source>
         <translation>Document letterhead</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="164"/>
+        <location filename="../settings_dialog.py" line="179"/>
         <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167"/>
+        <location filename="../settings_dialog.py" line="182"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="172"/>
+        <location filename="../settings_dialog.py" line="187"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="175"/>
+        <location filename="../settings_dialog.py" line="190"/>
         <source>Clé d&apos;API dans le trousseau du système</source>
         <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="177"/>
+        <location filename="../settings_dialog.py" line="192"/>
         <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
         <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="182"/>
+        <location filename="../settings_dialog.py" line="197"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
         <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="184"/>
+        <location filename="../settings_dialog.py" line="199"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="187"/>
+        <location filename="../settings_dialog.py" line="202"/>
         <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="189"/>
+        <location filename="../settings_dialog.py" line="204"/>
         <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
         <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="203"/>
+        <location filename="../settings_dialog.py" line="218"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
@@ -1062,27 +1133,27 @@
 <context>
     <name>TaskLibrary</name>
     <message>
-        <location filename="../task_library.py" line="30"/>
+        <location filename="../task_library.py" line="36"/>
         <source>Rechercher une tâche (Ctrl+F)</source>
         <translation>Search tasks (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="31"/>
+        <location filename="../task_library.py" line="37"/>
         <source>Rechercher une tâche</source>
         <translation>Search tasks</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="35"/>
+        <location filename="../task_library.py" line="41"/>
         <source>Bibliothèque de tâches</source>
         <translation>Task library</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="37"/>
+        <location filename="../task_library.py" line="43"/>
         <source>Tâches classées par métier. Entrée ouvre la tâche, F2 la met en favori.</source>
         <translation>Tasks by job. Enter opens the task, F2 makes it a favourite.</translation>
     </message>
     <message>
-        <location filename="../task_library.py" line="54"/>
+        <location filename="../task_library.py" line="61"/>
         <source>★ Favoris</source>
         <translation>★ Favourites</translation>
     </message>
@@ -1090,24 +1161,44 @@
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../task_panel.py" line="44"/>
+        <location filename="../task_panel.py" line="49"/>
+        <source>Conseils pour cette tâche</source>
+        <translation>Tips for this task</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="51"/>
+        <source>Essayer avec un exemple</source>
+        <translation>Try with an example</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="56"/>
+        <source>Exemple chargé</source>
+        <translation>Example loaded</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="65"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="45"/>
+        <location filename="../task_panel.py" line="66"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="47"/>
+        <location filename="../task_panel.py" line="68"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="77"/>
+        <location filename="../task_panel.py" line="107"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="127"/>
+        <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
+        <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
 </context>
 </TS>
