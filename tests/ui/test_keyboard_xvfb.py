@@ -1,7 +1,8 @@
 """A person completes the main flow with the keyboard alone, on a real X server (Xvfb).
 
 Real key presses (xdotool) reach the real application started as ``python -m hospidesk``:
-accept the usage rules, search the task, type the source, generate, export, quit.
+accept the usage rules, choose the job, search the task, type the source, generate, export,
+quit.
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def test_keyboard_only_flow_under_xvfb(display: str, hd_env: Env, tmp_path: Path
     try:
         rules = wait_window(display, "Charte d'utilisation")
         keys(display, rules, "alt+j", "alt+a")  # tick « J'ai lu… », then « Accepter »
+        job = wait_window(display, "Votre métier")
+        keys(display, job, "End", "Return")  # the last job: « Secrétariat »
         main = wait_window(display, "HospiDesk — ")
         time.sleep(3)  # the model loads in the background; the window is already usable
         keys(display, main, "ctrl+f")
