@@ -128,3 +128,19 @@ def test_a_different_value_is_still_reported() -> None:
 def test_a_changed_value_is_not_hidden_inside_a_longer_one() -> None:
     omitted = omitted_facts("1/12 à 8h, 12 €, Mme Dupont", "11/12 à 18h, 312 €, Mme Dupontel")
     assert [f.text for f in omitted] == ["1/12", "8h", "12 €", "Mme Dupont"]
+
+
+def test_an_examples_facts_are_checked_by_value_or_by_their_words() -> None:
+    from hospidesk.documents.review import missing_expected
+
+    expected = ["18 decembre 2026", "312,40 €", "F-26-1187", "salle du conseil", "M. Roger Dumas"]
+    draft = (
+        "Le dossier de M. Roger Dumas partira le 18/12/2026. La facture F-26-1187 "
+        "(312,40 euros) reste due."
+    )
+    missing = [f.text for f in missing_expected(expected, draft)]
+    assert missing == ["salle du conseil"]
+    assert not missing_expected(["salle du conseil"], "Réunion en Salle du Conseil.")
+    assert not missing_expected(["3 decembre"], "Votre appel du 3 décembre.")  # accents aside
+    assert [f.text for f in missing_expected(["14h30"], "Rendez-vous à 15h30.")] == ["14h30"]
+    assert not missing_expected(["Mme Leroy"], "Madame,", fields=["Mme Leroy\n12 rue"])

@@ -150,3 +150,19 @@ def test_settings_change_the_job_and_the_library_follows(
     window.open_settings()
     assert groups(window)[0] == ("Achats et approvisionnements", True)
     assert onboarding.current_job(Workspace.open()) == "achats"
+
+
+def test_a_draft_of_an_example_is_reviewed_against_the_examples_facts(
+    qtbot: QtBot, hd_env: Env, open_window: Opener
+) -> None:
+    """« Demande de pièces manquantes » does not check its (optional) source's facts; for an
+    example, the facts the example says to keep are checked all the same."""
+    window = open_window()
+    window.library.select("secretariat/demande-pieces-manquantes")
+    window.task_panel.try_example()
+    generate(qtbot, window)  # the scripted draft keeps none of them
+    shown = window.draft_panel.review_bar.text()
+    assert "65 € par nuit" in shown  # its other facts are in the fields the letter shows
+    window.source.appendPlainText("Mon propre texte.")  # no longer the example
+    generate(qtbot, window)
+    assert "65 € par nuit" not in window.draft_panel.review_bar.text()

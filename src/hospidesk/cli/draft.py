@@ -220,8 +220,14 @@ def run_draft_command(args: argparse.Namespace) -> int:
     sys.stdout.write(result.body if structured else "\n")
     sys.stdout.flush()
     final = result.prepared
+    expected = example(final.task, args.example).facts if args.example is not None else ()
     findings = review(
-        final.task, final.source, result.body, final.values.values(), result.finish_reason
+        final.task,
+        final.source,
+        result.body,
+        final.values.values(),
+        result.finish_reason,
+        expected,
     )
     for line in describe(findings, final.source):
         err(line)

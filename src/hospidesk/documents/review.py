@@ -270,6 +270,30 @@ def omitted_facts(source: str, draft: str, fields: Iterable[str] = ()) -> list[F
     return missing
 
 
+def _folded(text: str) -> str:
+    """Lower case, spaces and apostrophes normalised, accents dropped (« decembre »)."""
+    decomposed = unicodedata.normalize("NFD", _normalise(text))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def missing_expected(expected: Iterable[str], draft: str, fields: Iterable[str] = ()) -> list[Fact]:
+    """The facts a worked example says a good draft keeps that the draft — or a field the
+    document shows — does not carry. A date, an hour, an amount, a reference is compared by
+    value (« 18 décembre 2026 » is « 18/12/2026 »); any other fact by its words, accents aside."""
+    present = "\n".join([draft, *fields])
+    values = _Values(find_facts(present))
+    haystack = _folded(present)
+    missing: list[Fact] = []
+    for raw in expected:
+        text = raw.strip()
+        facts = find_facts(text)
+        typed = facts[0] if len(facts) == 1 and facts[0].text == text else None
+        if (typed is not None and _found(typed, values)) or _whole(_folded(text), haystack):
+            continue
+        missing.append(typed or Fact(FactKind.NOM, text, 0, len(text)))
+    return missing
+
+
 @dataclass(frozen=True)
 class DiffOp:
     kind: str  # equal | insert | delete | replace

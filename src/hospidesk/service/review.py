@@ -12,7 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts
+from hospidesk.documents.review import (
+    Fact,
+    missing_expected,
+    omitted_facts,
+    unsupported_facts,
+)
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
 from hospidesk.service.repetition import REPETITION
@@ -27,7 +32,8 @@ class Findings:
     invented: tuple[Fact, ...] = ()
     """Facts of the draft found in none of the inputs."""
     omitted: tuple[Fact, ...] = ()
-    """Facts of the source that the draft does not carry (tasks that transform a source)."""
+    """Facts of the source that the draft does not carry (tasks that transform a source), and
+    the facts a worked example says to keep, when the draft is one of an example."""
     cut_off: bool = False
     """The model stopped at the length limit, probably mid-sentence."""
     echo: str | None = None
@@ -53,12 +59,18 @@ def review(
     body: str,
     values: Iterable[str],
     finish_reason: str = "stop",
+    expected: Iterable[str] = (),
 ) -> Findings:
+    """``expected``: the facts of the worked example the draft was written from, if any."""
     fields = [v for v in values if v]
     inputs = [source or "", *fields]
     omitted: list[Fact] = []
     if source and checks_omissions(task):
         omitted = omitted_facts(source, body, fields)
+    said = {f.text.casefold() for f in omitted}
+    omitted += [
+        f for f in missing_expected(expected, body, fields) if f.text.casefold() not in said
+    ]
     return Findings(
         tuple(unsupported_facts(body, inputs)),
         tuple(omitted),

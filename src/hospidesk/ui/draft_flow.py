@@ -171,7 +171,12 @@ class DraftFlow(QObject):
         self.origin = final
         text = draft.toPlainText()
         findings = review(
-            final.task, final.source, text, final.values.values(), result.finish_reason
+            final.task,
+            final.source,
+            text,
+            final.values.values(),
+            result.finish_reason,
+            self.expected_facts(),
         )
         can_continue = findings.cut_off and not final.task.task.structured
         self.panel.show_review(self.review_lines(findings), can_continue)
@@ -310,6 +315,11 @@ class DraftFlow(QObject):
             return
         self.export(revisions=True)
 
+    def expected_facts(self) -> tuple[str, ...]:
+        """The facts the loaded worked example says a good draft keeps (none for own text)."""
+        example = self.task_panel.example
+        return example.facts if example is not None else ()
+
     def export(self, revisions: bool = False) -> None:
         text = self.panel.draft.toPlainText()
         if not text.strip():
@@ -326,7 +336,9 @@ class DraftFlow(QObject):
         request = ExportRequest(
             task.ref, form.values(), text, served, source if revisions else None
         )
-        left = review(task, source or None, text, form.values().values()).omitted
+        left = review(
+            task, source or None, text, form.values().values(), expected=self.expected_facts()
+        ).omitted
         if left and not self.host.confirm_omissions(
             self.tr(
                 "Le brouillon ne reprend pas %n information(s) du texte source : %s. "
