@@ -3,7 +3,7 @@ scripted engine (``fake_window``) for the window's own logic, in the fast lane."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -52,3 +52,27 @@ def fake_window(qtbot: QtBot, hd_env: Env, fake_engine: FakeEngine) -> Iterator[
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
     yield win
     win.close()
+
+
+Opener = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, hd_env: Env) -> Iterator[Opener]:
+    """The window on a scripted engine as it starts once the test has put IT's files and the
+    user's choices in place (``open_window()`` after them); each one closed at the end."""
+    windows: list[MainWindow] = []
+
+    def start() -> MainWindow:
+        engine = FakeEngine("Madame,\n\nVotre demande est bien reçue.\n\nCordialement.")
+        win = create_window(Workspace.open(), engine)
+        win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
+        windows.append(win)
+        return win
+
+    yield start
+    for win in windows:
+        win.close()

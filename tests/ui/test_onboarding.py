@@ -3,7 +3,6 @@ question, the example and its banner, tips, the export name, the welcome banner,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,34 +16,12 @@ from hospidesk.service.onboarding import choose_job
 from hospidesk.service.usage import all_uses
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui import app
-from hospidesk.ui.app import create_window
 from hospidesk.ui.job_dialog import JobDialog
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.conftest import Env
-from tests.engine.fake import FakeEngine
+from tests.ui.conftest import Opener
 from tests.ui.test_window_logic import LETTER, generate
-
-Opener = Callable[[], MainWindow]
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, hd_env: Env) -> Iterator[Opener]:
-    windows: list[MainWindow] = []
-
-    def start() -> MainWindow:
-        engine = FakeEngine("Madame,\n\nVotre demande est bien reçue.\n\nCordialement.")
-        win = create_window(Workspace.open(), engine)
-        win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
-        windows.append(win)
-        return win
-
-    yield start
-    for win in windows:
-        win.close()
 
 
 def groups(window: MainWindow) -> list[tuple[str, bool]]:

@@ -4,7 +4,6 @@ Paramètres showing which one is in force (on a scripted engine)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
@@ -13,36 +12,12 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.workspace import Workspace
-from hospidesk.ui.app import create_window
-from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLES, Env
 from tests.documents import letterhead_maker as maker
 from tests.documents.test_letterhead import macro
-from tests.engine.fake import FakeEngine
+from tests.ui.conftest import Opener
 from tests.ui.test_window_logic import LETTER, generate
-
-Opener = Callable[[], MainWindow]
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, hd_env: Env) -> Iterator[Opener]:
-    """The window as it starts once IT's files are in place (the test puts them first)."""
-    windows: list[MainWindow] = []
-
-    def start() -> MainWindow:
-        engine = FakeEngine("Madame,\n\nVotre demande est bien reçue.\n\nCordialement.")
-        win = create_window(Workspace.open(), engine)
-        win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
-        qtbot.addWidget(win)
-        win.show()
-        qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
-        windows.append(win)
-        return win
-
-    yield start
-    for win in windows:
-        win.close()
 
 
 def test_the_window_exports_inside_the_sites_letterhead(
