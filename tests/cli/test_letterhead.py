@@ -109,3 +109,9 @@ def test_a_real_draft_is_written_inside_the_letterhead_and_audited(
     assert (
         export["details"]["letterhead_sha256"] == hashlib.sha256(installed.read_bytes()).hexdigest()
     )
+
+
+def test_check_of_a_job_says_why_the_sites_letterhead_is_not_used(hd_env: Env) -> None:
+    maker.write(hd_env.site / "letterhead.docx", macro(maker.letterhead()))
+    line = assert_clean_failure(run_cli(hd_env, "letterhead", "check", "--job", "qualite"))
+    assert "En-tête refusé : letterhead.docx — le document contient des macros" in line

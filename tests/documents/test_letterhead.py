@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -228,3 +230,85 @@ def test_the_bytes_checked_are_the_bytes_used(tmp_path: Path) -> None:
 def test_a_missing_letterhead_file_is_said_in_french(tmp_path: Path) -> None:
     with pytest.raises(LetterheadRefused, match=r"nouveau\.docx — fichier introuvable"):
         read_letterhead(tmp_path / "nouveau.docx")
+
+
+def renamed_template(data: bytes) -> bytes:
+    """A Word template (.dotx) renamed letterhead.docx."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    types = types.replace("document.main+xml", "template.main+xml")
+    return add_part(data, "[Content_Types].xml", types.encode(), replace=True)
+
+
+def broken_body(data: bytes) -> bytes:
+    return add_part(data, "word/document.xml", b"<w:document", replace=True)
+
+
+def include_picture(data: bytes) -> bytes:
+    """The logo fetched by an INCLUDEPICTURE field (split over two runs, as Word writes it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        name = next(n for n in archive.namelist() if re.fullmatch(r"word/header\d+\.xml", n))
+        xml = archive.read(name).decode()
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> INCLUDEPIC</w:instrText></w:r>'
+        '<w:r><w:instrText xml:space="preserve">TURE "\\\\serveur\\logo.png" \\d'
+        "</w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    xml = xml.replace("</w:p>", field + "</w:p>", 1)
+    return add_part(data, name, xml.encode(), replace=True)
+
+
+def emf_elsewhere(data: bytes) -> bytes:
+    """A Windows metafile stored outside media/, behind an ordinary image relationship."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        rels_name = next(n for n in archive.namelist() if n.startswith("word/_rels/header"))
+        rels = archive.read(rels_name).decode()
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rId77" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/image" Target="pics/logo.emf"/></Relationships>',
+    )
+    data = add_part(data, rels_name, rels.encode(), replace=True)
+    return add_part(data, "word/pics/logo.emf", b"\x01\x00\x00\x00" + b"\0" * 100)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (renamed_template, r"modèle Word \(\.dotx\) renommé"),
+        (broken_body, "n'est pas un document Word|ne peut pas être lu"),
+        (include_picture, "champ INCLUDEPICTURE qui va chercher un contenu externe"),
+        (emf_elsewhere, "l'image logo.emf est au format EMF"),
+    ],
+    ids=["dotx", "corps-casse", "includepicture", "emf-hors-media"],
+)
+def test_what_word_opens_but_must_not_be_a_letterhead_is_refused(
+    tmp_path: Path,
+    spoil,  # type: ignore[no-untyped-def]
+    reason: str,
+) -> None:
+    with pytest.raises(LetterheadRefused, match=reason):
+        read_letterhead(installed(tmp_path, spoil(maker.letterhead())))
+
+
+def test_a_pipe_named_letterhead_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "letterhead.docx")
+    with pytest.raises(LetterheadRefused, match="ce n'est pas un fichier"):
+        read_letterhead(tmp_path / "letterhead.docx")
+
+
+def test_a_template_with_an_outside_field_is_refused_and_a_source_with_one_is_read(
+    tmp_path: Path,
+) -> None:
+    from hospidesk.documents.render import RenderError, render_bytes
+    from hospidesk.documents.sources import read_document
+
+    template = tmp_path / "t.docx"
+    template.write_bytes(include_picture(maker.letterhead()))
+    with pytest.raises(RenderError, match="champ INCLUDEPICTURE"):
+        render_bytes(template, context())
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(include_picture(maker.letterhead(body="Le rapport du service.")))
+    assert "Le rapport du service." in read_document(source).text  # read for its text only

@@ -142,3 +142,11 @@ def test_tracked_changes_are_shown_inside_the_letterhead(hd_env: Env, tmp_path: 
     body = document.element.body
     deleted = ["".join(t.text for t in d.iter(qn("w:delText"))) for d in body.iter(qn("w:del"))]
     assert deleted == ["incomplet."]
+
+
+def test_words_lock_file_beside_a_jobs_letterhead_is_not_a_letterhead(hd_env: Env) -> None:
+    folder = hd_env.site / "letterheads"
+    maker.write(folder / "pharmacie.docx", maker.letterhead())
+    (folder / "~$armacie.docx").write_bytes(b"\0" * 162)  # IT has the file open in Word
+    state = Workspace.open().letterheads
+    assert list(state.jobs) == ["pharmacie"] and not state.refused

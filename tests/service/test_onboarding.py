@@ -147,3 +147,9 @@ def test_example_tries_are_not_counted_as_real_uses_in_stats(hd_env: Env) -> Non
     assert "3 essai(s) d'exemples, comptés à part" in result.stderr
     header, row = run_cli(hd_env, "stats", "--format", "csv").stdout.splitlines()
     assert dict(zip(header.split(","), row.split(","), strict=True))["uses"] == "2"
+
+
+def test_a_job_locked_to_none_is_never_asked(hd_env: Env) -> None:
+    hd_env.write_policy('[[locked]]\nkey = "profil.metier"\nvalue = ""\nreason = "Poste partagé"\n')
+    ws = Workspace.open()
+    assert current_job(ws) is None and not needs_job_choice(ws)

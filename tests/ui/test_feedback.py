@@ -155,6 +155,11 @@ def test_the_dashboard_shows_the_recorded_uses(qtbot: QtBot, hd_env: Env) -> Non
                 minutes,
             )
         )
+    # A try of a worked example: counted apart, so nowhere in « Mon bilan ».
+    store.record(
+        Use("qualite", "qualite/reponse-reclamation", "1.0.0", "smollm2", "exporté", today,
+            example=True)
+    )  # fmt: skip
     uses = store.uses()
     store.close()
     titles = {t.ref: t.task.title for t in workspace.tasks()}

@@ -35,11 +35,12 @@ def register(sub: Commands) -> None:
 def installed(ws: Workspace, job: str | None) -> Letterhead:
     """The letterhead in force on this workstation (for ``job``), or why there is none."""
     state = ws.letterheads
-    wanted = f"letterheads/{job}.docx" if job else "letterhead.docx"
-    for refusal in state.refused:
-        if refusal.label == wanted:
-            raise refusal
+    refused = {refusal.label: refusal for refusal in state.refused}
+    if job and f"letterheads/{job}.docx" in refused:
+        raise refused[f"letterheads/{job}.docx"]
     letterhead = state.for_job(job) if job else state.site
+    if letterhead is None and "letterhead.docx" in refused:
+        raise refused["letterhead.docx"]
     if letterhead is None:
         looked = [str(ws.paths.site_letterhead)]
         if job:

@@ -18,6 +18,14 @@ MAX_ENTRIES = 2000
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_RATIO = 200
 EXTERNAL_RE = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
+# Word fields that fetch a file, a picture or a link's target when the document is opened or
+# its fields updated (a \\server\share path also hands over the user's Windows credentials).
+FIELD_CODE_RE = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>")
+SIMPLE_FIELD_RE = re.compile(rb"<w:fldSimple[^>]*\bw:instr=\"([^\"]*)\"")
+OUTSIDE_FIELD_RE = re.compile(
+    r"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDEAUTO|DDE|IMPORT|DATABASE|HYPERLINK(?!\s+\\l))\b",
+    re.IGNORECASE,
+)
 MACRO_RE = re.compile(rb"macroEnabled|vbaProject", re.IGNORECASE)
 
 
@@ -28,15 +36,19 @@ class DocxProblem:
     reason: str
 
 
-def inspect_docx(data: bytes) -> list[DocxProblem]:
-    """All reasons why ``data`` is not a safe .docx (empty list when it is)."""
+def inspect_docx(data: bytes, fields: bool = True) -> list[DocxProblem]:
+    """All reasons why ``data`` is not a safe .docx (empty list when it is).
+
+    ``fields``: also refuse Word fields that fetch outside content (templates, letterheads and
+    the documents HospiDesk writes; a source file is only read for its text).
+    """
     try:
-        return _inspect(data)
+        return _inspect(data, fields)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         return [DocxProblem("ce n'est pas un document Word (.docx) valide")]
 
 
-def _inspect(data: bytes) -> list[DocxProblem]:
+def _inspect(data: bytes, fields: bool) -> list[DocxProblem]:
     archive = zipfile.ZipFile(io.BytesIO(data))
     problems: list[DocxProblem] = []
     with archive:
@@ -58,13 +70,39 @@ def _inspect(data: bytes) -> list[DocxProblem]:
         content_types = archive.read("[Content_Types].xml")
         if MACRO_RE.search(content_types):
             problems.append(DocxProblem("le document est un document à macros renommé en .docx"))
-        for name in sorted(names):
-            if name.endswith(".rels") and EXTERNAL_RE.search(archive.read(name)):
-                problems.append(
-                    DocxProblem(f"le document fait référence à un contenu externe ({name})")
-                )
+        problems += _outside_references(archive, sorted(names), fields)
     # One reason per kind is enough for the user.
     unique: dict[str, DocxProblem] = {}
     for problem in problems:
         unique.setdefault(problem.reason.split(" (")[0], problem)
     return list(unique.values())
+
+
+def _outside_references(
+    archive: zipfile.ZipFile, names: list[str], fields: bool
+) -> list[DocxProblem]:
+    """External relationships, and (``fields``) fields that fetch outside content."""
+    problems = []
+    for name in names:
+        if name.endswith(".rels") and EXTERNAL_RE.search(archive.read(name)):
+            problems.append(
+                DocxProblem(f"le document fait référence à un contenu externe ({name})")
+            )
+        elif fields and name.startswith("word/") and name.endswith(".xml"):
+            field = outside_field(archive.read(name))
+            if field:
+                problems.append(
+                    DocxProblem(
+                        f"le document contient un champ {field} qui va chercher un contenu "
+                        f"externe ({name})"
+                    )
+                )
+    return problems
+
+
+def outside_field(xml: bytes) -> str | None:
+    """The first field of this part that fetches outside content (its name), if any. A field's
+    code may be split over several runs: the pieces are joined before looking."""
+    codes = b"".join(FIELD_CODE_RE.findall(xml)) + b" " + b" ".join(SIMPLE_FIELD_RE.findall(xml))
+    found = OUTSIDE_FIELD_RE.search(codes.decode("utf-8", "replace"))
+    return found.group(1).upper() if found else None

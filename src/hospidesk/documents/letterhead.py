@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import posixpath
 import stat
 import struct
 import zipfile
@@ -72,6 +73,8 @@ _EMBEDDING_TYPES = frozenset(
     }
 )
 _EMBEDDING_FOLDERS = ("word/embeddings/", "word/activex/", "word/fonts/")
+UNREADABLE = (ValueError, KeyError, AttributeError, zipfile.BadZipFile, etree.LxmlError)
+"""What python-docx, docxtpl or docxcompose raise on a file Word opens but they cannot use."""
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 # Word's built-in styles as a French Word shows them, and the name it stores: a letterhead
@@ -118,7 +121,9 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
     """Read and check the letterhead at ``path`` (the bytes checked are the bytes kept)."""
     label = label or path.name
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a pipe put there by mistake is refused below, never waited on.
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise LetterheadRefused(label, "fichier introuvable") from None
     except PermissionError:
@@ -139,11 +144,15 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
     problems = letterhead_problems(data)
     if problems:
         raise LetterheadRefused(label, problems[0])
-    letterhead = Letterhead(label, path, data, hashlib.sha256(data).hexdigest(), body_notes(data))
+    digest = hashlib.sha256(data).hexdigest()
     try:  # the whole composition, once, so that it cannot fail for the first time at export
+        letterhead = Letterhead(label, path, data, digest, body_notes(data))
         apply_letterhead(trial_letter(), letterhead, build_context(sample_context()))
     except RenderError as exc:
         raise LetterheadRefused(label, exc.reason) from None
+    except UNREADABLE as exc:
+        reason = f"il ne peut pas être lu comme un document Word ({type(exc).__name__})"
+        raise LetterheadRefused(label, reason) from None
     return letterhead
 
 
@@ -172,6 +181,9 @@ def letterhead_problems(data: bytes) -> list[str]:
         return problems
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
+        if b"template.main+xml" in archive.read("[Content_Types].xml"):
+            return ["c'est un modèle Word (.dotx) renommé : ouvrez-le dans Word et enregistrez-le "
+                    "comme document (.docx)"]  # fmt: skip
         for name in names:
             if name.lower().startswith(_EMBEDDING_FOLDERS):
                 return [f"il contient un objet incorporé ({name}) : seules les images PNG et "
@@ -181,12 +193,42 @@ def letterhead_problems(data: bytes) -> list[str]:
                 problem = _relationship_problem(archive, name)
                 if problem:
                     return [problem]
-        for name in names:
-            if "/media/" in f"/{name.lower()}":
-                problem = image_problem(name, archive.read(name))
-                if problem:
-                    return [problem]
+        for name in sorted(pictures(archive)):
+            problem = image_problem(name, archive.read(name))
+            if problem:
+                return [problem]
     return []
+
+
+def pictures(archive: zipfile.ZipFile) -> set[str]:
+    """Every part that is a picture: in a media folder, of an image content type, or the
+    target of an image relationship (wherever it is stored)."""
+    names = set(archive.namelist())
+    found = {n for n in names if "/media/" in f"/{n.lower()}"}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    types = etree.fromstring(archive.read("[Content_Types].xml"), parser)
+    image_ext = {
+        str(d.get("Extension", "")).lower()
+        for d in types
+        if str(d.get("ContentType", "")).startswith("image/") and d.get("Extension")
+    }
+    for item in types:
+        part = str(item.get("PartName", "")).lstrip("/")
+        if part and str(item.get("ContentType", "")).startswith("image/"):
+            found.add(part)
+    found |= {n for n in names if PurePosixPath(n).suffix.lstrip(".").lower() in image_ext}
+    for rels in (n for n in names if n.endswith(".rels")):
+        folder = PurePosixPath(rels).parent.parent  # word/_rels/x.rels -> word
+        root = etree.fromstring(archive.read(rels), parser)
+        for rel in root.iter(f"{{{_RELS_NS}}}Relationship"):
+            if str(rel.get("Type", "")).rsplit("/", 1)[-1].lower() != "image":
+                continue
+            if rel.get("TargetMode") == "External":
+                continue  # refused by inspect_docx already
+            target = posixpath.normpath(str(folder / str(rel.get("Target", ""))))
+            if target.lstrip("/") in names:
+                found.add(target.lstrip("/"))
+    return found & names
 
 
 def _relationship_problem(archive: zipfile.ZipFile, name: str) -> str | None:
@@ -302,16 +344,16 @@ def render_document(template: Path, ctx: LetterContext, letterhead: Letterhead |
     data = apply_letterhead(letter, letterhead, build_context(ctx))
     problems = inspect_docx(data)
     if problems:
-        raise RenderError(f"Document produit refusé : {problems[0].reason}.")
+        raise RenderError(f"Document produit refusé : {problems[0].reason}.", problems[0].reason)
     return data
 
 
 def apply_letterhead(letter: bytes, letterhead: Letterhead, context: Mapping[str, object]) -> bytes:
     """The letterhead's page setup, headers, footers and styles around ``letter``'s body."""
-    filled = fill_docx(letterhead.data, context, f"L'en-tête {letterhead.label}")
     try:
+        filled = fill_docx(letterhead.data, context, f"L'en-tête {letterhead.label}")
         return _compose(filled, letter)
-    except (ValueError, KeyError, AttributeError, etree.LxmlError) as exc:
+    except UNREADABLE as exc:
         # What a letterhead Word and python-docx accept but docxcompose cannot merge.
         reason = f"il ne peut pas être combiné au modèle ({type(exc).__name__})"
         raise RenderError(f"L'en-tête {letterhead.label} refusé — {reason}.", reason) from None

@@ -65,7 +65,12 @@ def load_letterheads(paths: Paths) -> Letterheads:
 
 
 def job_files(folder: Path) -> list[Path]:
+    """The .docx of ``folder``, without Word's lock files (``~$…``) and hidden files."""
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".docx")
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() == ".docx" and not p.name.startswith(("~$", "."))
+        )
     except OSError:
         return []

@@ -76,7 +76,10 @@ def current_job(ws: Workspace) -> str | None:
 
 
 def needs_job_choice(ws: Workspace) -> bool:
-    """Whether to ask the user's job: no job yet, and more than one to choose from."""
+    """Whether to ask the user's job: no job yet, more than one to choose from, and IT did not
+    lock the setting (even to none)."""
+    if JOB_SETTING in ws.settings.locks:
+        return False
     return current_job(ws) is None and len(visible_jobs(ws)) > 1
 
 
@@ -137,8 +140,12 @@ class WhatsNew:
 
 
 def fingerprint(item: PackTask) -> str:
-    """Changes when the task's definition (instructions, fields, examples...) changes."""
-    raw = item.task.model_dump_json().encode("utf-8")
+    """Changes when the task's file (instructions, fields, examples...) changes, not when
+    HospiDesk reads it differently after an upgrade."""
+    try:
+        raw = (item.pack.root / "tasks" / f"{item.task.id}.toml").read_bytes()
+    except OSError:
+        raw = item.task.model_dump_json().encode("utf-8")
     return hashlib.sha256(raw).hexdigest()[:16]
 
 

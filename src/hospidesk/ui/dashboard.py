@@ -111,7 +111,7 @@ class DashboardDialog(QDialog):
         self.setWindowTitle(self.tr("Mon bilan"))
         self.resize(900, 640)
         since = (today or dt.date.today()) - dt.timedelta(weeks=WEEKS_SHOWN)
-        recent = [u for u in uses if u.day > since]
+        recent = [u for u in uses if u.day > since and not u.example]  # tries apart
         weeks = weekly(recent)
         minutes = sum(w.minutes_saved for w in weeks)
         exported = sum(w.exported for w in weeks)
