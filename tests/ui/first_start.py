@@ -145,14 +145,16 @@ def first_start(documents: Path, max_tokens: int | None = None, timeout: float =
     keyboard.start()
     assert ensure_rules_accepted(workspace), "the charter was not accepted"
     started = time.perf_counter()
-    ensure_job_chosen(workspace)
-    win = create_window(workspace)
+    win = create_window(workspace)  # as app.start_window: the model loads during the question
     win.open_document = lambda path: None  # type: ignore[method-assign]  # no word processor here
     win.suggested_path = lambda: documents / _name(win)  # type: ignore[method-assign]
     if max_tokens is not None:
         win.controller.worker.limits = RunLimits(max_tokens, 1, keep_writing=True)
-    holder["window"] = win
     win.show()
+    job = ensure_job_chosen(workspace, win)
+    if job is not None:
+        win.set_job(job)
+    holder["window"] = win
     loop = QEventLoop()
     deadline = time.monotonic() + timeout
     while not list(documents.glob("*.docx")) and time.monotonic() < deadline:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hospidesk import __version__
 from hospidesk.engine.client import EngineClient
@@ -56,13 +56,16 @@ def ensure_rules_accepted(workspace: Workspace) -> bool:
     return False
 
 
-def ensure_job_chosen(workspace: Workspace) -> None:
-    """Ask the user's job once (unless the policy gives it); « Plus tard » asks again next time."""
+def ensure_job_chosen(workspace: Workspace, parent: QWidget | None = None) -> str | None:
+    """Ask the user's job once (unless the policy gives it); « Plus tard » asks again next
+    time. Returns the job chosen now, if any."""
     if not needs_job_choice(workspace):
-        return
-    dialog = JobDialog(visible_jobs(workspace))
+        return None
+    dialog = JobDialog(visible_jobs(workspace), parent)
     if dialog.exec() and dialog.chosen:
         choose_job(workspace, dialog.chosen)
+        return dialog.chosen
+    return None
 
 
 def create_window(workspace: Workspace, engine: EngineClient | None = None) -> MainWindow:
@@ -77,9 +80,13 @@ def create_window(workspace: Workspace, engine: EngineClient | None = None) -> M
 
 
 def start_window(workspace: Workspace) -> MainWindow:
-    """Show the window, then offer the drafts a crash left behind."""
+    """Show the window (the model starts loading), ask the job on a first start while it
+    loads, then offer the drafts a crash left behind."""
     window = create_window(workspace)
     window.show()
+    job = ensure_job_chosen(workspace, window)
+    if job is not None:
+        window.set_job(job)
     window.offer_recovery()
     return window
 
@@ -96,7 +103,6 @@ def run(argv: list[str] | None = None) -> int:
         open_session(workspace, "fenêtre")
         if not ensure_rules_accepted(workspace):
             return 1
-        ensure_job_chosen(workspace)
         window = start_window(workspace)
     except HospiDeskError as exc:
         QMessageBox.critical(None, "HospiDesk", exc.message)

@@ -220,6 +220,16 @@ class MainWindow(QMainWindow):
         self.state.favourites = set(self.library.favourites)
         self.state.save()
 
+    def set_job(self, job: str | None, select_first: bool = True) -> None:
+        """The user's job (first start, Paramètres): its tasks first and open in the library;
+        on a first start, its first task selected."""
+        self.job = job
+        self.library.set_job(job)
+        first = first_task(self.workspace, job) if select_first else None
+        if first is not None:
+            self.library.select(first.ref)
+            self.library.tree.setFocus()
+
     def focus_search(self) -> None:
         self.library.search.setFocus()
         self.library.search.selectAll()
@@ -337,8 +347,7 @@ class MainWindow(QMainWindow):
                 self.controller.load_model()
             job = current_job(self.workspace)
             if job != self.job:
-                self.job = job
-                self.library.set_job(job)
+                self.set_job(job, select_first=False)
 
     def check_letterheads(self) -> None:
         """A letterhead IT installed but that was refused is said at start, not at export."""
