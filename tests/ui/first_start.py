@@ -70,7 +70,12 @@ class Keyboard:
         if not step.ready():
             return
         key, modifiers = step.key() if callable(step.key) else (step.key, step.modifiers)
-        target = QApplication.focusWidget() or QApplication.activeModalWidget()
+        modal_widget = QApplication.activeModalWidget()
+        target = (
+            (modal_widget.focusWidget() or modal_widget)
+            if modal_widget is not None
+            else QApplication.focusWidget()
+        )
         assert target is not None, f"no widget has the focus for « {step.what} »"
         QTest.keyClick(target, key, modifiers)
         if step.counted:
@@ -154,6 +159,7 @@ def first_start(documents: Path, max_tokens: int | None = None, timeout: float =
     job = ensure_job_chosen(workspace, win)
     if job is not None:
         win.set_job(job)
+    win.activateWindow()
     holder["window"] = win
     loop = QEventLoop()
     deadline = time.monotonic() + timeout

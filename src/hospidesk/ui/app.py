@@ -87,6 +87,7 @@ def start_window(workspace: Workspace) -> MainWindow:
     job = ensure_job_chosen(workspace, window)
     if job is not None:
         window.set_job(job)
+    window.activateWindow()  # the keyboard goes back to the window after the question
     window.offer_recovery()
     return window
 
