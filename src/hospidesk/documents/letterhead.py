@@ -9,8 +9,8 @@ body. Built-in styles are matched by name whatever the language Word was in (« 
 « Title »).
 
 A letterhead is checked like any document from outside before it is used: the checks of
-:mod:`hospidesk.documents.checks`, no embedded object other than PNG or JPEG images, a size
-limit, and a trial fill of its tags. A refused letterhead is never applied in part.
+:mod:`hospidesk.documents.letterhead_checks`, a size limit, and a trial composition. A refused
+letterhead is never applied in part.
 """
 
 from __future__ import annotations
@@ -18,19 +18,18 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import posixpath
 import stat
-import struct
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.letterhead_checks import letterhead_problems
 from hospidesk.documents.render import (
     LetterContext,
     RenderError,
@@ -42,41 +41,9 @@ from hospidesk.errors import HospiDeskError
 
 MAX_BYTES = 10 * 1024 * 1024
 """A letterhead with a logo weighs tens or hundreds of kilobytes; 10 MB leaves room for photos."""
-MAX_PIXELS = 40_000_000
-"""Per image: a bigger picture is a decompression bomb for the word processor, not a logo."""
-
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-# Relationship types (the last segment of the type URI) that bring in something other than
-# text, styles and pictures: OLE objects, embedded documents, controls, chunks of foreign
-# markup, fonts, macros, add-ins, audio and video.
-_EMBEDDING_TYPES = frozenset(
-    {
-        "oleobject",
-        "package",
-        "activex",
-        "activexcontrolbinary",
-        "control",
-        "afchunk",
-        "subdocument",
-        "font",
-        "vbaproject",
-        "wordvbadata",
-        "attachedtemplate",
-        "webextension",
-        "webextensiontaskpanes",
-        "taskpanes",
-        "video",
-        "audio",
-        "media",
-        "frame",
-    }
-)
-_EMBEDDING_FOLDERS = ("word/embeddings/", "word/activex/", "word/fonts/")
 UNREADABLE = (ValueError, KeyError, AttributeError, zipfile.BadZipFile, etree.LxmlError)
 """What python-docx, docxtpl or docxcompose raise on a file Word opens but they cannot use."""
-_PNG = b"\x89PNG\r\n\x1a\n"
-_JPEG = b"\xff\xd8\xff"
 # Word's built-in styles as a French Word shows them, and the name it stores: a letterhead
 # whose author defined « Titre » means the style the templates call « Title ».
 BUILTIN_NAMES = {
@@ -172,130 +139,6 @@ def too_big(size: int) -> str:
         f"le fichier pèse {size / 1024 / 1024:.0f} Mo (au plus {MAX_BYTES // 1024 // 1024} Mo ; "
         "enregistrez le logo en PNG ou JPEG de taille raisonnable)"
     )
-
-
-def letterhead_problems(data: bytes) -> list[str]:
-    """Every reason to refuse ``data`` as a letterhead, in French (empty when it is usable)."""
-    problems = [p.reason for p in inspect_docx(data)]
-    if problems:
-        return problems
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = archive.namelist()
-        if b"template.main+xml" in archive.read("[Content_Types].xml"):
-            return ["c'est un modèle Word (.dotx) renommé : ouvrez-le dans Word et enregistrez-le "
-                    "comme document (.docx)"]  # fmt: skip
-        for name in names:
-            if name.lower().startswith(_EMBEDDING_FOLDERS):
-                return [f"il contient un objet incorporé ({name}) : seules les images PNG et "
-                        "JPEG sont admises"]  # fmt: skip
-        for name in names:
-            if name.endswith(".rels"):
-                problem = _relationship_problem(archive, name)
-                if problem:
-                    return [problem]
-        for name in sorted(pictures(archive)):
-            problem = image_problem(name, archive.read(name))
-            if problem:
-                return [problem]
-    return []
-
-
-def pictures(archive: zipfile.ZipFile) -> set[str]:
-    """Every part that is a picture: in a media folder, of an image content type, or the
-    target of an image relationship (wherever it is stored)."""
-    names = set(archive.namelist())
-    found = {n for n in names if "/media/" in f"/{n.lower()}"}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    types = etree.fromstring(archive.read("[Content_Types].xml"), parser)
-    image_ext = {
-        str(d.get("Extension", "")).lower()
-        for d in types
-        if str(d.get("ContentType", "")).startswith("image/") and d.get("Extension")
-    }
-    for item in types:
-        part = str(item.get("PartName", "")).lstrip("/")
-        if part and str(item.get("ContentType", "")).startswith("image/"):
-            found.add(part)
-    found |= {n for n in names if PurePosixPath(n).suffix.lstrip(".").lower() in image_ext}
-    for rels in (n for n in names if n.endswith(".rels")):
-        folder = PurePosixPath(rels).parent.parent  # word/_rels/x.rels -> word
-        root = etree.fromstring(archive.read(rels), parser)
-        for rel in root.iter(f"{{{_RELS_NS}}}Relationship"):
-            if str(rel.get("Type", "")).rsplit("/", 1)[-1].lower() != "image":
-                continue
-            if rel.get("TargetMode") == "External":
-                continue  # refused by inspect_docx already
-            target = posixpath.normpath(str(folder / str(rel.get("Target", ""))))
-            if target.lstrip("/") in names:
-                found.add(target.lstrip("/"))
-    return found & names
-
-
-def _relationship_problem(archive: zipfile.ZipFile, name: str) -> str | None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(archive.read(name), parser)
-    except etree.XMLSyntaxError:
-        return f"une de ses parties est illisible ({name})"
-    for rel in root.iter(f"{{{_RELS_NS}}}Relationship"):
-        kind = str(rel.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
-        if kind in _EMBEDDING_TYPES:
-            return (
-                f"il contient un objet incorporé ({kind}, {name}) : seules les images PNG et "
-                "JPEG sont admises"
-            )
-    return None
-
-
-def image_problem(name: str, data: bytes) -> str | None:
-    """Why the picture ``name`` cannot be in a letterhead (None for a sane PNG or JPEG)."""
-    short = PurePosixPath(name).name
-    if data.startswith(_PNG):
-        size = _png_size(data)
-    elif data.startswith(_JPEG):
-        size = _jpeg_size(data)
-    else:
-        kind = PurePosixPath(name).suffix.lstrip(".").upper() or "inconnu"
-        return (
-            f"l'image {short} est au format {kind} : seules les images PNG et JPEG sont admises "
-            "(enregistrez le logo en PNG)"
-        )
-    if size is None:
-        return f"l'image {short} est endommagée"
-    width, height = size
-    if width * height > MAX_PIXELS:
-        return f"l'image {short} est démesurée ({width} × {height} pixels)"
-    return None
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if len(data) < 24 or data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """The frame size from the first SOF marker."""
-    at = 2
-    while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            at += 2
-            continue
-        (length,) = struct.unpack(">H", data[at + 2 : at + 4])
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            if at + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
-            return int(width), int(height)
-        at += 2 + length
-    return None
 
 
 def body_notes(data: bytes) -> tuple[str, ...]:

@@ -130,6 +130,12 @@ class Example(Strict):
     def inputs(self) -> str:
         return "\n".join([self.source, *self.fields.values()])
 
+    def matches(self, source: str, values: Mapping[str, str]) -> bool:
+        """Whether these inputs are still this example (the user changed nothing it set)."""
+        if self.source.strip() != source.strip():
+            return False
+        return all(values.get(k, "").strip() == v.strip() for k, v in self.fields.items())
+
 
 class Task(Strict):
     id: Ident

@@ -119,12 +119,7 @@ def example(item: PackTask, number: int) -> Example:
 
 def is_example(item: PackTask, source: str, fields: dict[str, str]) -> bool:
     """Whether these inputs are one of the task's examples as given (not the user's text)."""
-    for candidate in item.task.examples:
-        if candidate.source.strip() != source.strip():
-            continue
-        if all(fields.get(k, "").strip() == v.strip() for k, v in candidate.fields.items()):
-            return True
-    return False
+    return any(candidate.matches(source, fields) for candidate in item.task.examples)
 
 
 # What the user has seen
@@ -171,6 +166,12 @@ class Welcome:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.file, json.dumps(self.data, indent=1, sort_keys=True))
 
+    def _remember(self, key: str, value: object) -> None:
+        """Keep ``value`` under ``key``; the file is written only when something changed."""
+        if self.data.get(key) != value:
+            self.data[key] = value
+            self.save()
+
     def _day(self, key: str) -> dt.date | None:
         try:
             return dt.date.fromisoformat(str(self.data[key]))
@@ -182,14 +183,12 @@ class Welcome:
         first = self._day("premier_jour")
         if first is None:
             first = today
-            self.data["premier_jour"] = today.isoformat()
+            self._remember("premier_jour", today.isoformat())
         day = (today - first).days
         if day >= FIRST_DAYS or self._day("rappel") == today:
-            self.save()
             return None
         points = (ws.policy.rules.key_points if ws.policy.rules else ()) or KEY_POINTS
-        self.data["rappel"] = today.isoformat()
-        self.save()
+        self._remember("rappel", today.isoformat())
         return points[day % len(points)]
 
     def whats_new(self, job: str, tasks: list[PackTask]) -> WhatsNew:
@@ -200,9 +199,7 @@ class Welcome:
         seen = by_job.get(job)
         known = {str(k): str(v) for k, v in seen.items()} if isinstance(seen, dict) else None
         now = {t.ref: fingerprint(t) for t in tasks if t.pack.manifest.job == job}
-        by_job[job] = now
-        self.data["taches"] = by_job
-        self.save()
+        self._remember("taches", {**by_job, job: now})
         if known is None:
             return WhatsNew((), ())
         mine = [t for t in tasks if t.ref in now]

@@ -62,9 +62,8 @@ class MainWindow(QMainWindow):
         self.retention_timer.start()
         if state.last_task in self.tasks:
             self.library.select(state.last_task)
-        elif self.tasks:
-            first = first_task(workspace, self.job)
-            self.library.select(first.ref if first else next(iter(self.tasks)))
+        elif self.tasks:  # ordered by job: the first is the job's first task
+            self.library.select(next(iter(self.tasks)))
         self.library.tree.setFocus()  # the keyboard starts in the library, on the task
 
     # layout

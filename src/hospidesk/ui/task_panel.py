@@ -147,11 +147,7 @@ class TaskPanel(QWidget):
         chosen = self.example
         if chosen is None or self.form is None:
             return
-        values = self.form.values()
-        same = chosen.source.strip() == self.source.toPlainText().strip() and all(
-            values.get(k, "").strip() == v.strip() for k, v in chosen.fields.items()
-        )
-        if not same:
+        if not chosen.matches(self.source.toPlainText(), self.form.values()):
             self.example_number = 0
             self.example_banner.hide()
 
