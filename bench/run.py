@@ -37,6 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import warm  # noqa: E402 - bench/warm.py, beside this script
+
 from hospidesk.engine.catalog import load_catalog  # noqa: E402
 from hospidesk.engine.client import EngineClient  # noqa: E402
 from hospidesk.engine.protocol import Done, GenerationOptions, Message  # noqa: E402
@@ -314,6 +316,7 @@ def window(rounds: int) -> dict[str, Any]:
             "window_shown_seconds",
             "model_ready_seconds",
             "longest_stall_ms",
+            "longest_stall_warming_ms",
             "ui_rss_bytes",
             "engine_rss_bytes",
         )
@@ -399,6 +402,15 @@ def main() -> int:
             "pp": round(tp["engine"]["pp"]["median"] / by_test[("pp", False)], 4),
             "tg_at_prompt_depth": round(tp["engine"]["tg"]["median"] / by_test[("tg", True)], 4),
         }
+    tp["kv_cache_bytes"] = warm.kv_cache_bytes(model, N_CTX)
+    print("first use after the warm-up…", file=sys.stderr)
+    report["warm_up"] = warm.first_use(model, threads, N_CTX, args.rounds)
+    print("a click while the warm-up reads…", file=sys.stderr)
+    report["warm_up"]["yield"] = warm.yielding(
+        model, threads, N_CTX, args.rounds, long_instructions
+    )
+    print("a 40,000-character thread, part by part…", file=sys.stderr)
+    report["long_source"] = warm.long_thread()
     print("window…", file=sys.stderr)
     report["window"] = window(args.rounds)
     print("start-up…", file=sys.stderr)
@@ -510,6 +522,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"| engine after one draft from the window | {span(w['engine_rss_bytes'], 0, mib)} |",
         f"| engine after the throughput rounds | {rss / mib:.0f} |" if rss else "",
         f"| model file (size on disk) | {tp['model_file_bytes'] / mib:.0f} |",
+        f"| KV cache (f16, context {report['settings']['n_ctx']}) "
+        f"| {tp['kv_cache_bytes'] / mib:.0f} |",
+        f"Longest event-loop stall while the window warmed its tasks (no draft): "
+        f"{span(w['longest_stall_warming_ms'], 1)} ms.",
+        *warm.markdown(report),
         "",
     ]
     return "\n".join(lines)

@@ -24,6 +24,13 @@ TEST_SEED = int(os.environ.get("HOSPIDESK_TEST_SEED", "1"))
 run the model tests again with another one to show that they hold whatever the model writes."""
 
 
+NO_WARM_UP = '[models]\nwarm_up = "off"\n'
+"""The tests' machine policy: the warm-up would read every task's instructions ahead in each
+test that loads the model, taking the two cores from the test's own drafts and writing tens
+of MiB per task; the tests of the warm-up turn it on (tests/ui/test_warmup.py,
+tests/engine/test_warmup.py drives the engine directly)."""
+
+
 @dataclass(frozen=True)
 class Env:
     home: Path
@@ -37,7 +44,11 @@ class Env:
         return env
 
     def write_policy(self, text: str) -> None:
-        """The machine policy IT would deploy (``policy.toml`` in the site directory)."""
+        """The machine policy IT would deploy (``policy.toml`` in the site directory).
+
+        Without a ``[models]`` table the warm-up is off (see ``NO_WARM_UP``)."""
+        if "[models]" not in text:
+            text = f"{text.rstrip()}\n\n{NO_WARM_UP}" if text.strip() else NO_WARM_UP
         (self.site / "policy.toml").write_text(text, encoding="utf-8")
 
 
@@ -46,6 +57,7 @@ def hd_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     """HOSPIDESK_HOME and HOSPIDESK_SITE_DIR in a temporary folder, for this process too."""
     env = Env(tmp_path / "home", tmp_path / "site")
     env.site.mkdir()
+    env.write_policy("")
     monkeypatch.setenv("HOSPIDESK_HOME", str(env.home))
     monkeypatch.setenv("HOSPIDESK_SITE_DIR", str(env.site))
     # A managed default site directory must not leak into tests: point XDG at an empty one.

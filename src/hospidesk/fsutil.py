@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from hospidesk.errors import UsageError
@@ -75,6 +76,13 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     On any failure (full disk, permissions) the previous file is left untouched and no
     temporary file remains.
     """
+    atomic_write_parts(path, (data,), mode)
+
+
+def atomic_write_parts(
+    path: Path, parts: Sequence[bytes | bytearray | memoryview], mode: int = 0o600
+) -> None:
+    """``atomic_write_bytes`` of the parts one after the other, never joined in memory."""
     folder = path.parent
     remove_stale_temps(path)
     try:
@@ -86,7 +94,8 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for part in parts:
+                handle.write(part)
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(mode)

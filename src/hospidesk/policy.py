@@ -107,6 +107,9 @@ class RolesPolicy(_Strict):
 class ModelsPolicy(_Strict):
     allowed: tuple[str, ...] = ()
     """Catalog ids or ``sha256:<hex>`` of the models users may load; empty = every approved one."""
+    warm_up: Literal["all", "favourites", "off"] = "all"
+    """After the model loads, while the user is idle, read every task's instructions ahead
+    (``all``), only the user's favourites (``favourites``), or none (``off``)."""
 
     def allows(self, model_id: str, sha256: str) -> bool:
         return not self.allowed or model_id in self.allowed or f"sha256:{sha256}" in self.allowed

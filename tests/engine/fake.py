@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from hospidesk.engine import protocol as p
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.verify import OpenModel, VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
+
+CHARS_PER_TOKEN = 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class FakeEngine(EngineClient):
         self.loads: list[VerifiedModel] = []
         self.fail: str | None = None
         self.started = threading.Event()  # set when a generation has sent its first piece
+        self.reads: list[tuple[int, int]] = []  # told to ``reading`` before each answer
+        self.warmed: list[list[tuple[p.Message, ...]]] = []  # the warm-up lists received
         self._running = False
         self._used = 0
 
@@ -60,11 +64,18 @@ class FakeEngine(EngineClient):
         self.loaded = p.Loaded(model_file.sha256, n_ctx, n_threads, n_gpu_layers, 0.01)
         return self.loaded
 
+    def count(self, request_messages: tuple[p.Message, ...]) -> int:
+        """A stand-in tokenizer: a token per CHARS_PER_TOKEN characters, and the template's."""
+        if not self._running or self.loaded is None:
+            raise EngineError("Aucun modèle n'est chargé.")
+        return sum(len(m.content) for m in request_messages) // CHARS_PER_TOKEN + 8
+
     def generate(
         self,
         request_messages: tuple[p.Message, ...],
         options: p.GenerationOptions,
         stop: threading.Event | None = None,
+        reading: Callable[[int, int], None] | None = None,
     ) -> Iterator[str]:
         if not self._running or self.loaded is None:
             raise EngineError("Aucun modèle n'est chargé.")
@@ -74,6 +85,9 @@ class FakeEngine(EngineClient):
         self.generated = 0
         self.last_done = None
         started = time.monotonic()
+        for done, total in self.reads:
+            if reading is not None:
+                reading(done, total)
         pieces = [answer[i : i + self.piece] for i in range(0, len(answer), self.piece)]
         for count, text in enumerate(pieces[: options.max_tokens], start=1):
             if stop is not None and stop.is_set():
@@ -92,6 +106,13 @@ class FakeEngine(EngineClient):
             raise Cancelled()
         finish = "length" if len(pieces) > options.max_tokens else "stop"
         self.last_done = p.Done(0, finish, 10, self.generated, time.monotonic() - started)
+
+    def warm(self, prompts: Sequence[tuple[p.Message, ...]], disk_share: float = 0.75) -> None:
+        """Recorded; the warm-up's progress told at once, as the worker's reader would."""
+        self.warmed.append(list(prompts))
+        for done in range(len(prompts) + 1):
+            if self.on_warming is not None:
+                self.on_warming(p.Warming(done, len(prompts), finished=done == len(prompts)))
 
     @property
     def running(self) -> bool:

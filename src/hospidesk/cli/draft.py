@@ -14,8 +14,9 @@ from hospidesk.engine.client import EngineClient
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.model import identifiers_in
-from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, Extraction, RunLimits
+from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.extraction import Extraction
 from hospidesk.service.onboarding import example
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
@@ -124,6 +125,20 @@ class Terminal(DraftEvents):
 
     def __init__(self, prepared: PreparedDraft) -> None:
         self.labels = {f.name: f.label for f in prepared.task.task.fields}
+        self.shows_reading = sys.stderr.isatty()
+
+    def reading(self, done: int, total: int) -> None:
+        """« Lecture du texte : 40 % » on one line that updates, in a terminal only."""
+        if not self.shows_reading:
+            return
+        percent = 100 * done // total if total else 100
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rLecture du texte : {percent} %{end}")
+        sys.stderr.flush()
+
+    def part(self, done: int, total: int) -> None:
+        if done < total:
+            err(f"Texte long, lu par parties : partie {done + 1} sur {total}…")
 
     def extracting(self) -> None:
         err("Lecture des informations du texte source…")

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -57,6 +57,9 @@ class EngineClient:
         self.generated = 0
         self._fd_channel: socket.socket | None = None
         self._model_file: OpenModel | None = None
+        self.on_warming: Callable[[p.Warming], None] | None = None
+        """Told of the warm-up's progress, from the thread that reads the worker's events
+        (whatever the engine is doing, without waiting for the client's thread)."""
 
     # process management
 
@@ -119,6 +122,11 @@ class EngineClient:
             try:
                 event = p.decode(line)
             except (ValueError, TypeError, KeyError):
+                continue
+            if isinstance(event, p.Warming):
+                listener = self.on_warming
+                if listener is not None:
+                    listener(event)
                 continue
             self._events.put(event)  # type: ignore[arg-type]
         self._events.put(_WorkerExited(proc.wait()))
@@ -274,17 +282,37 @@ class EngineClient:
         self.loaded = event
         return event
 
+    def warm(self, prompts: Sequence[tuple[p.Message, ...]], disk_share: float = 0.75) -> None:
+        """Have the worker compute these prompts' instruction states while it is idle, in
+        this order (replaces the previous list; progress goes to ``on_warming``)."""
+        self._write(p.Warm(tuple(prompts), disk_share))
+
+    def count(self, request_messages: tuple[p.Message, ...]) -> int:
+        """How many tokens the loaded model reads for these messages."""
+        req_id = next(self._ids)
+        self._write(p.Count(req_id, request_messages))
+        while True:
+            event = self._next_event()
+            if isinstance(event, p.Counted) and event.req_id == req_id:
+                return event.tokens
+            if isinstance(event, p.Failed) and event.req_id in (req_id, None):
+                raise EngineError(event.message)
+            if isinstance(event, _WorkerExited):
+                raise self._crashed(event.returncode)
+
     def generate(
         self,
         request_messages: tuple[p.Message, ...],
         options: p.GenerationOptions,
         stop: threading.Event | None = None,
+        reading: Callable[[int, int], None] | None = None,
     ) -> Iterator[str]:
         """Yield the text as it comes. Raise Cancelled once ``stop`` is set (or after
         ``cancel()``), EngineError on failure. ``last_done`` keeps the final statistics.
 
         ``stop`` lets another thread stop the generation without touching this client: it
-        is watched here, and the cancel is sent from the generating thread.
+        is watched here, and the cancel is sent from the generating thread. ``reading``
+        gets (tokens read, tokens to read) while a long prompt is read, before any text.
         """
         req_id = next(self._ids)
         self.current_request = req_id
@@ -303,6 +331,9 @@ class EngineClient:
             if isinstance(event, p.Token) and event.req_id == req_id:
                 self.generated += event.count
                 yield event.text
+            elif isinstance(event, p.Reading) and event.req_id == req_id:
+                if reading is not None:
+                    reading(event.done, event.total)
             elif isinstance(event, p.Done) and event.req_id == req_id:
                 self.last_done = event
                 return

@@ -3,9 +3,14 @@
 A task's prompt starts with the same tokens at every use: the system message (the preamble
 and the task's instructions) and the chat template's opening of the user turn. Processing them
 is most of the wait before the first word. The worker keeps the llama.cpp state taken right
-after exactly those tokens: in RAM for several tasks (within a budget), and on disk per model
-and prefix, so that a second use, a switch to another task and back, or the first use after a
-restart only processes the user's part.
+after exactly those tokens on disk, per model and prefix, so that a second use, a switch to
+another task and back, or the first use after a restart only processes the user's part; the
+warm-up (see worker) computes them ahead for the user's tasks.
+
+The states are not kept in the worker's memory unless a RAM budget is given: the system's
+page cache keeps recently read files for free and gives them up when memory is short, where a
+state held by the worker (tens of MiB per task for a small model, hundreds for an 8B one)
+would count in its resident memory for good.
 
 What may be persisted is settled by construction (see ``shared_prefix``): the prefix is the
 longest common prefix of the real prompt's tokens and of two prompts whose user message is
@@ -26,7 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hospidesk.fsutil import atomic_write_bytes
+from hospidesk.errors import HospiDeskError
+from hospidesk.fsutil import atomic_write_parts
 
 MAGIC = b"HDKV1\n"
 MIN_PREFIX_TOKENS = 32
@@ -51,7 +57,7 @@ def shared_prefix(prompt: Sequence[int], *probes: Sequence[int]) -> list[int]:
 @dataclass(frozen=True)
 class PrefixState:
     tokens: tuple[int, ...]
-    data: bytes
+    data: bytes | bytearray | memoryview
     """llama.cpp's state (``llama_state_get_data``) right after ``tokens``."""
 
 
@@ -96,10 +102,28 @@ class PrefixCache:
         self._keep(key, state)
         self._write(key, state)
 
+    def has(self, tokens: Sequence[int]) -> bool:
+        """Whether a state after ``tokens`` is kept (its file is not read)."""
+        key = self.key(tokens)
+        path = self._file(key)
+        return key in self._ram or (path is not None and path.is_file())
+
+    def disk_used(self) -> int:
+        """Bytes of the states on disk."""
+        if self.folder is None:
+            return 0
+        total = 0
+        for path in self.folder.glob("*.kv"):
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+        return total
+
     def _keep(self, key: str, state: PrefixState) -> None:
-        self._ram[key] = state
+        if len(state.data) > self.ram_bytes:
+            return
+        self._ram[key] = PrefixState(state.tokens, bytes(state.data))
         self._ram.move_to_end(key)
-        while len(self._ram) > 1 and sum(len(s.data) for s in self._ram.values()) > self.ram_bytes:
+        while sum(len(s.data) for s in self._ram.values()) > self.ram_bytes:
             self._ram.popitem(last=False)
 
     # disk
@@ -118,11 +142,11 @@ class PrefixCache:
                 "sha256": hashlib.sha256(state.data).hexdigest(),
             }
         ).encode()
-        blob = MAGIC + header + b"\n" + array("i", state.tokens).tobytes() + state.data
-        with contextlib.suppress(OSError):  # a cache: a full disk only costs speed
+        parts = (MAGIC + header + b"\n", array("i", state.tokens).tobytes(), state.data)
+        with contextlib.suppress(OSError, HospiDeskError):  # a cache: a full disk costs speed
             assert self.folder is not None
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, blob, mode=0o600)
+            atomic_write_parts(path, parts, mode=0o600)
             self._evict()
 
     def _read(self, key: str, tokens: Sequence[int]) -> PrefixState | None:
@@ -130,7 +154,9 @@ class PrefixCache:
         if path is None:
             return None
         try:
-            blob = path.read_bytes()
+            with path.open("rb") as handle:  # into a buffer llama.cpp can read in place
+                blob = bytearray(os.fstat(handle.fileno()).st_size)
+                handle.readinto(blob)
         except OSError:
             return None
         state = self._parse(blob, tokens)
@@ -142,7 +168,7 @@ class PrefixCache:
             os.utime(path)  # recently used: evicted last
         return state
 
-    def _parse(self, blob: bytes, tokens: Sequence[int]) -> PrefixState | None:
+    def _parse(self, blob: bytearray, tokens: Sequence[int]) -> PrefixState | None:
         if not blob.startswith(MAGIC):
             return None
         end = blob.find(b"\n", len(MAGIC))
@@ -156,7 +182,7 @@ class PrefixCache:
         start = end + 1 + 4 * count
         stored = array("i")
         stored.frombytes(blob[end + 1 : start])
-        data = blob[start:]
+        data = memoryview(blob)[start:]
         if list(stored) != list(tokens) or hashlib.sha256(data).hexdigest() != header["sha256"]:
             return None
         return PrefixState(tuple(tokens), data)

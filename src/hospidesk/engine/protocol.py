@@ -36,7 +36,9 @@ class Load:
     n_batch: int = 512
     cache_dir: str | None = None
     """Where the states after task instructions persist (see prefix_cache); None: RAM only."""
-    cache_ram_bytes: int = 768 * 1024 * 1024
+    cache_ram_bytes: int = 0
+    """States also kept in the worker's memory, within this budget (see prefix_cache: by
+    default none, the page cache keeps the files)."""
     cache_disk_bytes: int = 4 * 1024 * 1024 * 1024
     fd_passed: bool = False
     """The file comes as an open descriptor on the engine's socket, sent just before this
@@ -74,6 +76,26 @@ class Generate:
 @dataclass(frozen=True)
 class Cancel:
     req_id: int
+
+
+@dataclass(frozen=True)
+class Warm:
+    """Compute ahead, while nothing else is asked, the state after each prompt's fixed part
+    (its messages but the last user message, see prefix_cache), in this order; replaces the
+    previous list. Any other request pauses it at once; it goes on when the engine is idle."""
+
+    prompts: tuple[tuple[Message, ...], ...]
+    disk_share: float = 0.75
+    """Warm-up stops before the states on disk would pass this share of the disk budget, so
+    that it never evicts the states of the tasks the user really used."""
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many tokens the prompt of these messages holds (answered by ``Counted``)."""
+
+    req_id: int
+    messages: tuple[Message, ...]
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,33 @@ class Done:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Progress of reading a long prompt, before the first token: ``done`` of ``total``
+    tokens (sent after each batch when there are more than a few hundred to read)."""
+
+    req_id: int
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Warming:
+    """Progress of the warm-up: ``done`` of ``total`` prompts have their state on disk."""
+
+    done: int
+    total: int
+    finished: bool = False
+    reason: str = ""
+    """Why it finished early: ``budget`` (the disk share is used), ``no_cache``."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    req_id: int
+    tokens: int
+
+
+@dataclass(frozen=True)
 class Cancelled:
     req_id: int
 
@@ -136,12 +185,30 @@ class Failed:
     detail: str = field(default="")
 
 
-Request = Union[Load, Generate, Cancel, Shutdown]  # noqa: UP007 - used at runtime by decode
-Event = Union[Ready, Loaded, Token, Done, Cancelled, Failed]  # noqa: UP007
+Request = Union[Load, Generate, Cancel, Warm, Count, Shutdown]  # noqa: UP007 - used by decode
+Event = Union[  # noqa: UP007
+    Ready, Loaded, Token, Reading, Warming, Counted, Done, Cancelled, Failed
+]
 
 _TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (Load, Generate, Cancel, Shutdown, Ready, Loaded, Token, Done, Cancelled, Failed)
+    for cls in (
+        Load,
+        Generate,
+        Cancel,
+        Warm,
+        Count,
+        Shutdown,
+        Ready,
+        Loaded,
+        Token,
+        Reading,
+        Warming,
+        Counted,
+        Done,
+        Cancelled,
+        Failed,
+    )
 }
 
 
@@ -160,8 +227,11 @@ def decode(line: str | bytes) -> Request | Event:
     cls = _TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValueError(f"unknown message type: {kind!r}")
-    if cls is Generate:
+    if cls in (Generate, Count):
         data["messages"] = tuple(Message(**m) for m in data["messages"])
+    if cls is Generate:
         data["options"] = GenerationOptions(**data["options"])
+    if cls is Warm:
+        data["prompts"] = tuple(tuple(Message(**m) for m in one) for one in data["prompts"])
     result: Request | Event = cls(**data)
     return result

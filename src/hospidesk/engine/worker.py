@@ -16,10 +16,10 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from hospidesk.engine import llama_ops
 from hospidesk.engine import protocol as p
 from hospidesk.engine.prefix_cache import (
     MIN_PREFIX_TOKENS,
@@ -28,10 +28,13 @@ from hospidesk.engine.prefix_cache import (
     PrefixState,
     shared_prefix,
 )
+from hospidesk.engine.warmup import WarmUp
 
 TOKEN_INTERVAL = 0.03
 """Tokens are sent in small groups at most this often: fewer wake-ups of the app, which on
 a two-core workstation would take CPU from llama.cpp; still smooth streaming to the eye."""
+READING_SHOWN = 256
+"""Prompts with more tokens than this to read report their progress (``Reading``)."""
 
 
 class Worker:
@@ -45,6 +48,7 @@ class Worker:
         self._sha256 = ""
         self._prefixes: PrefixCache | None = None
         self._fd_socket = fd_socket
+        self._warm = WarmUp(self)
 
     def send(self, event: p.Event) -> None:
         with self._write_lock:
@@ -66,13 +70,17 @@ class Worker:
             if isinstance(request, p.Cancel):
                 with self._cancel_lock:
                     self._cancelled.add(request.req_id)
-            elif isinstance(request, (p.Load, p.Generate, p.Shutdown)):
+            elif isinstance(request, (p.Load, p.Generate, p.Warm, p.Count, p.Shutdown)):
                 self._inbox.put(request)
         self._inbox.put(p.Shutdown())
 
     def is_cancelled(self, req_id: int) -> bool:
         with self._cancel_lock:
             return req_id in self._cancelled
+
+    def asked(self) -> bool:
+        """Whether a request waits: the warm-up gives way to it at once."""
+        return not self._inbox.empty()
 
     def run(self) -> None:
         import llama_cpp
@@ -86,13 +94,22 @@ class Worker:
         )
         threading.Thread(target=self.read_stdin, name="stdin", daemon=True).start()
         while True:
+            if self._warm.pending and self._inbox.empty():
+                self._warm.step()  # gives way as soon as a request arrives
+                continue
             request = self._inbox.get()
             if isinstance(request, p.Shutdown):
                 return
             if isinstance(request, p.Load):
+                self._warm.clear()  # the app asks again for the new model
                 self.load(request)
             elif isinstance(request, p.Generate):
                 self.generate(request)
+            elif isinstance(request, p.Warm):
+                self._warm.replace(request)
+            elif isinstance(request, p.Count):
+                self.count(request)
+            llama_ops.give_back_memory()
 
     def load(self, request: p.Load) -> None:
         started = time.monotonic()
@@ -157,6 +174,7 @@ class Worker:
         self._prefixes = PrefixCache(
             folder, identity, request.cache_ram_bytes, request.cache_disk_bytes
         )
+        self._warm.use(self._llm, self._prefixes)
         self.send(
             p.Loaded(
                 sha256=request.sha256,
@@ -181,7 +199,12 @@ class Worker:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         pending = _Pending(self, request.req_id)
         try:
-            prefix, source = self._restore_prefix(messages)
+            tokens = llama_ops.prompt_tokens(self._llm, messages)
+            fixed = self.fixed_prefix(messages, tokens)
+            source = self._restore_prefix(fixed)
+            prefix = len(fixed)
+            if len(tokens) < self._llm.n_ctx():  # else create_chat_completion says it
+                self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
             options = request.options
             stream = self._llm.create_chat_completion(
                 messages=messages,
@@ -213,6 +236,9 @@ class Worker:
                 if choice.get("finish_reason"):
                     finish_reason = choice["finish_reason"]
             pending.flush()
+        except llama_ops.Stopped:
+            self.send(p.Cancelled(request.req_id))
+            return
         except ValueError as exc:
             pending.flush()
             # llama-cpp-python raises ValueError when the prompt exceeds the context window.
@@ -231,8 +257,7 @@ class Worker:
                 p.Failed("generation_failed", "La génération a échoué.", request.req_id, str(exc))
             )
             return
-        # n_tokens counts what sits in the context: the prompt plus what was generated.
-        prompt_tokens = max(0, int(self._llm.n_tokens) - completion_tokens)
+        prompt_tokens = len(tokens)
         self.send(
             p.Done(
                 request.req_id,
@@ -255,48 +280,70 @@ class Worker:
             ends.add(int(eot()))
         return {token: float("-inf") for token in ends}
 
-    # the task instructions' state (see prefix_cache)
-
-    def _prompt_tokens(self, messages: list[dict[str, str]]) -> list[int]:
-        """The tokens ``create_chat_completion`` would process, through the same handler."""
-        from llama_cpp import llama_chat_format
-
-        llm = self._llm
-        assert llm is not None
-        handler = (
-            llm.chat_handler
-            or llm._chat_handlers.get(llm.chat_format)  # private, but what llama-cpp uses
-            or llama_chat_format.get_chat_completion_handler(llm.chat_format)
-        )
-        capture = _PromptCapture(llm)
-        handler(llama=capture, messages=messages, stream=True)  # type: ignore[arg-type]
-        return capture.tokens
-
-    def _restore_prefix(self, messages: list[dict[str, str]]) -> tuple[int, str]:
-        """Make the llama.cpp context hold the prompt's fixed prefix; say from where."""
+    def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
+        """Read all the prompt but its last token (``create_chat_completion`` reads that one
+        and samples), saying how far it is when it is long; a cancel stops it at once.
+        ``new_prefix``: the fixed part, whose state is saved once read (empty: none to save)."""
         llm = self._llm
         assert llm is not None and self._prefixes is not None
+        body = tokens[:-1]
+        held = llama_ops.common_length(llm, body)
+        to_read = len(body) - held
+        shown = to_read > READING_SHOWN
+
+        def progress(n_tokens: int) -> None:
+            if shown:
+                self.send(p.Reading(req_id, n_tokens - held, to_read))
+
+        def stop() -> bool:
+            return self.is_cancelled(req_id)
+
+        progress(held)
+        if new_prefix:
+            llama_ops.read_tokens(llm, new_prefix, stop, progress)
+            self._prefixes.put(PrefixState(tuple(new_prefix), llama_ops.get_state(llm)))
+        llama_ops.read_tokens(llm, body, stop, progress)
+
+    def count(self, request: p.Count) -> None:
+        if self._llm is None:
+            self.send(p.Failed("not_loaded", "Aucun modèle n'est chargé.", request.req_id))
+            return
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        tokens = llama_ops.prompt_tokens(self._llm, messages)
+        self.send(p.Counted(request.req_id, len(tokens)))
+
+    # the task instructions' state (see prefix_cache)
+
+    def fixed_prefix(self, messages: list[dict[str, str]], tokens: list[int]) -> list[int]:
+        """The part of the prompt that does not depend on its last user message (none when
+        the prompt does not end with one)."""
         if not messages or messages[-1]["role"] != "user":
-            return 0, "none"
+            return []
         probes = [
-            self._prompt_tokens([*messages[:-1], {"role": "user", "content": text}])
+            llama_ops.prompt_tokens(self._llm, [*messages[:-1], {"role": "user", "content": text}])
             for text in PROBES
         ]
-        prefix = shared_prefix(self._prompt_tokens(messages), *probes)
-        count = len(prefix)
-        if count < MIN_PREFIX_TOKENS or count >= llm.n_ctx():
-            return count, "none"  # too long: create_chat_completion says so in its own words
-        if llm.n_tokens >= count and llm.input_ids[:count].tolist() == prefix:
-            return count, "kv"
+        return shared_prefix(tokens, *probes)
+
+    def usable_prefix(self, prefix: list[int]) -> bool:
+        """Worth keeping: long enough to save time, short enough to fit the context."""
+        return MIN_PREFIX_TOKENS <= len(prefix) < int(self._llm.n_ctx())
+
+    def _restore_prefix(self, prefix: list[int]) -> str:
+        """Make the context hold the prompt's fixed part when it is kept; say from where
+        (``new``: to be read, then saved)."""
+        llm = self._llm
+        assert llm is not None and self._prefixes is not None
+        if not self.usable_prefix(prefix):
+            return "none"  # too long: create_chat_completion says so in its own words
+        if llama_ops.common_length(llm, prefix) == len(prefix):
+            return "kv"
         found = self._prefixes.get(prefix)
-        if found is not None:
-            state, where = found
-            _set_state(llm, state)
-            return count, where
-        llm.reset()
-        llm.eval(prefix)
-        self._prefixes.put(PrefixState(tuple(prefix), _get_state(llm)))
-        return count, "new"
+        if found is None:
+            return "new"
+        state, where = found
+        llama_ops.set_state(llm, state.tokens, state.data)
+        return where
 
 
 class _Pending:
@@ -321,49 +368,6 @@ class _Pending:
             self.texts.clear()
 
 
-class _PromptCapture:
-    """Stands in for Llama inside a chat handler to learn the prompt's tokens."""
-
-    def __init__(self, llm: Any) -> None:
-        self._llm = llm
-        self.tokens: list[int] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._llm, name)
-
-    def create_completion(self, prompt: list[int], **kwargs: Any) -> Iterator[Any]:
-        self.tokens = list(prompt)
-        return iter(())
-
-
-def _get_state(llm: Any) -> bytes:
-    import ctypes
-
-    import llama_cpp
-
-    ctx = llm._ctx.ctx  # private: the worker alone owns llama.cpp
-    size = llama_cpp.llama_state_get_size(ctx)
-    buffer = (ctypes.c_uint8 * int(size))()
-    written = llama_cpp.llama_state_get_data(ctx, buffer, size)
-    return bytes(buffer)[: int(written)]
-
-
-def _set_state(llm: Any, state: PrefixState) -> None:
-    """Like Llama.load_state, without the logits copy (the next decode refreshes them)."""
-    import ctypes
-
-    import llama_cpp
-
-    ctx = llm._ctx.ctx
-    buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
-    if llama_cpp.llama_state_set_data(ctx, buffer, len(state.data)) != len(state.data):
-        raise RuntimeError("llama_state_set_data failed")
-    count = len(state.tokens)
-    llm.input_ids[:count] = state.tokens
-    llm.n_tokens = count
-    llm._requires_eval = True
-
-
 def writes_on(options: p.GenerationOptions) -> bool:
     """Whether to forbid the end of the text: never under a grammar, which alone ends it."""
     return options.keep_writing and options.json_schema is None
@@ -382,6 +386,7 @@ def _fd_socket() -> socket.socket | None:
 def main() -> int:
     # Ctrl-C in a terminal reaches the whole process group; the app decides when to stop us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    llama_ops.map_large_blocks()
     protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr

@@ -65,12 +65,36 @@ class TaskField(Strict):
         return self
 
 
+LONG_SOURCE_MAX_CHARS = 400_000
+"""About 120 pages: the longest source any task reads, part by part."""
+REFUSED_ABOVE = 200_000
+"""No model's context takes more in one prompt on a workstation (about 60 pages)."""
+
+
+class LongSource(StrEnum):
+    REFUSE = "refuse"
+    SUMMARISE = "summarise"
+
+
 class SourceSpec(Strict):
     mode: SourceMode = SourceMode.NONE
     label: str = "Texte source"
     help: str = ""
     types: tuple[str, ...] = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf")
-    max_chars: int = Field(default=20_000, gt=0, le=200_000)
+    max_chars: int | None = Field(default=None, gt=0, le=LONG_SOURCE_MAX_CHARS)
+    """A ceiling the pack sets for this task; without it the model's context decides (and,
+    for a task that summarises long texts, LONG_SOURCE_MAX_CHARS)."""
+    long: LongSource = LongSource.REFUSE
+    """What a source too long for the model's context becomes: refused with its length, or
+    (a task that summarises or extracts) read part by part, each part summarised with the
+    task's instructions, then the parts' summaries merged by the task."""
+
+    @property
+    def ceiling(self) -> int:
+        """The most characters this task accepts whatever the model."""
+        if self.max_chars is not None:
+            return self.max_chars
+        return LONG_SOURCE_MAX_CHARS if self.long is LongSource.SUMMARISE else REFUSED_ABOVE
 
 
 class OutputKind(StrEnum):
@@ -191,8 +215,8 @@ class Task(Strict):
             return "la tâche demande un texte source (source)"
         if self.source.mode is SourceMode.NONE and source:
             return "la tâche ne prend pas de texte source"
-        if len(example.source) > self.source.max_chars:
-            return f"texte source trop long (maximum {self.source.max_chars} caractères)"
+        if len(example.source) > self.source.ceiling:
+            return f"texte source trop long (maximum {self.source.ceiling} caractères)"
         inputs = normalised(example.inputs())
         for fact in example.facts:
             if not normalised(fact) or normalised(fact) not in inputs:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hospidesk.engine.client import EngineClient
@@ -19,7 +18,7 @@ from hospidesk.engine.protocol import Done, GenerationOptions, Message
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
 from hospidesk.governance.audit import AuditEvent, AuditKind, Digest
-from hospidesk.packs.model import validate_value
+from hospidesk.packs.prompt import build_messages
 from hospidesk.packs.structured import (
     extraction_prompt,
     extraction_schema,
@@ -28,20 +27,12 @@ from hospidesk.packs.structured import (
     structured_to_text,
 )
 from hospidesk.service.backends import ensure_loaded, needs_loading
+from hospidesk.service.extraction import Extraction, read_extraction
+from hospidesk.service.long_source import condense, parts_needed
 from hospidesk.service.repetition import REPETITION, LoopGuard
-from hospidesk.service.request import FieldErrors, PreparedDraft
+from hospidesk.service.request import PreparedDraft
 from hospidesk.service.routing import Served
 from hospidesk.service.workspace import Workspace
-
-EXTRACTION_FAILED = "introuvable dans le texte source, à saisir"
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """Values read from the source for the user to check, and those refused with why."""
-
-    values: Mapping[str, str]
-    rejected: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -97,6 +88,13 @@ class DraftEvents:
     def progress(self, tokens: int, rate: float) -> None:
         """Tokens written so far and the speed, in tokens per second."""
 
+    def part(self, done: int, total: int) -> None:
+        """A source too long for one prompt is read part by part: ``done`` of ``total``."""
+
+    def reading(self, done: int, total: int) -> None:
+        """The local model reads a long prompt before writing: ``done`` of ``total`` tokens
+        (the extraction's and the draft's, each from 0)."""
+
 
 class DraftRun:
     """One draft with one engine (a new run for each draft); ``cancel()``, from any thread,
@@ -127,15 +125,24 @@ class DraftRun:
     def run(self, prepared: PreparedDraft, limits: RunLimits = RunLimits()) -> DraftResult:
         started = time.monotonic()
         self._check_stop()
+        task = prepared.task.task
+        max_tokens = limits.max_tokens or task.generation.max_tokens
+        parts = None
+        if prepared.remote is None and prepared.model is not None and prepared.source:
+            self._load(prepared.model)  # its context and its count decide what fits
+            parts = parts_needed(self, prepared, max_tokens)
         extraction = Extraction({}, {})
         if prepared.to_extract:
             self.events.extracting()
-            prepared, extraction = self._extract(prepared)
+            prepared, extraction = self._extract(prepared, parts[0] if parts else None)
             self.events.extracted(extraction)
             self._check_stop()
-        task = prepared.task.task
+        messages = prepared.messages
+        if parts:
+            condensed = condense(self, prepared, parts, max_tokens, limits.seed)
+            messages = build_messages(task, prepared.values, condensed)
         options = GenerationOptions(
-            max_tokens=limits.max_tokens or task.generation.max_tokens,
+            max_tokens=max_tokens,
             temperature=task.generation.temperature,
             seed=limits.seed,
             json_schema=(
@@ -146,7 +153,7 @@ class DraftRun:
             keep_writing=limits.keep_writing,
         )
         self.received = ""
-        written = self._write(prepared, prepared.messages, options, main=True)
+        written = self._write(prepared, messages, options, main=True)
         body = finish(self.ws, prepared, written.served, written.text)
         done = written.done
         return DraftResult(
@@ -165,12 +172,23 @@ class DraftRun:
         if self._stop.is_set():
             raise Cancelled()
 
-    def _extract(self, prepared: PreparedDraft) -> tuple[PreparedDraft, Extraction]:
-        """Fill the fields the task reads from the source, by grammar-constrained JSON."""
+    def write_part(
+        self, prepared: PreparedDraft, messages: tuple[Message, ...], options: GenerationOptions
+    ) -> str:
+        """A step before the draft (a part of a long source): its text, not shown."""
+        self._check_stop()
+        return self._write(prepared, messages, options, main=False).text
+
+    def _extract(
+        self, prepared: PreparedDraft, text: str | None = None
+    ) -> tuple[PreparedDraft, Extraction]:
+        """Fill the fields the task reads from the source (or from ``text``, the first part
+        of a long one), by grammar-constrained JSON."""
         fields = prepared.to_extract
+        source = text if text is not None else prepared.source
         messages = (
             Message("system", extraction_prompt(fields)),
-            Message("user", f'Texte :\n"""\n{prepared.source}\n"""\n\nExtrais les informations.'),
+            Message("user", f'Texte :\n"""\n{source}\n"""\n\nExtrais les informations.'),
         )
         options = GenerationOptions(
             max_tokens=min(400, 40 + 60 * len(fields)),  # the schema's maxLength bounds it too
@@ -222,7 +240,7 @@ class DraftRun:
         self._streams.append(stop)
         if self._stop.is_set():  # « Arrêter » while the model was loading
             stop.set()
-        stream = self.engine.generate(messages, options, stop=stop)
+        stream = self.engine.generate(messages, options, stop=stop, reading=self.events.reading)
         try:
             for piece in stream:
                 try:
@@ -296,37 +314,6 @@ class _Writer:
 
 class _Looping(Exception):
     """Raised from a piece of text: the model repeats itself, the generation stops."""
-
-
-def read_extraction(prepared: PreparedDraft, raw: str) -> tuple[PreparedDraft, Extraction]:
-    """The values the model read (``raw``: its JSON), each checked like a typed one; a
-    required field it did not find is an error that asks the user to type it."""
-    fields = prepared.to_extract
-    try:
-        data = parse_json_object(raw)
-    except ValueError:
-        data = {}
-    accepted: dict[str, str] = {}
-    rejected: dict[str, str] = {}
-    for f in fields:
-        value = str(data.get(f.name, "")).strip()
-        if not value:
-            continue
-        reason = validate_value(f, value)
-        if reason is None:
-            accepted[f.name] = value
-        else:
-            rejected[f.name] = reason
-    values = {**prepared.values, **accepted}
-    asked = {f.name for f in fields}
-    errors = {
-        f.name: EXTRACTION_FAILED if f.name in asked else reason
-        for f in prepared.task.task.fields
-        if (reason := validate_value(f, values[f.name])) is not None
-    }
-    if errors:
-        raise FieldErrors(prepared.task, errors)
-    return prepared.with_values(values), Extraction(accepted, rejected)
 
 
 def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> str:

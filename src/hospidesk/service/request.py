@@ -16,7 +16,13 @@ from hospidesk.errors import UsageError
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode, TaskField, validate_value
 from hospidesk.packs.prompt import build_messages
-from hospidesk.service.backends import fallback_model, remote_target, usable_model
+from hospidesk.service.backends import (
+    engine_options,
+    fallback_model,
+    remote_target,
+    usable_model,
+)
+from hospidesk.service.long_source import check_ceiling, check_estimate
 from hospidesk.service.routing import RemoteTarget, Served
 from hospidesk.service.workspace import Workspace
 
@@ -153,11 +159,8 @@ def _source(item: PackTask, request: DraftRequest) -> str | None:
         )
     if task.source.mode is SourceMode.NONE and source:
         raise UsageError(f"La tâche {item.ref} ne prend pas de texte source.")
-    if source and len(source) > task.source.max_chars:
-        raise UsageError(
-            f"Texte source trop long : {len(source)} caractères "
-            f"(maximum {task.source.max_chars} pour cette tâche)."
-        )
+    if source:
+        check_ceiling(task, source)
     return source
 
 
@@ -182,5 +185,8 @@ def prepare(
         model = model or fallback_model(ws)
     elif model is None:
         model = usable_model(ws, request.model_id)
+    if source and remote is None and model is not None:  # a server has its own context
+        n_ctx = engine_options(ws, model.entry, gpu_offload=False).n_ctx
+        check_estimate(item.task, source, n_ctx, item.task.generation.max_tokens)
     messages = build_messages(item.task, values, source)
     return PreparedDraft(item, values, source, model, messages, frozenset(request.fields), remote)

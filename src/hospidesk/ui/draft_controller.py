@@ -8,15 +8,19 @@ filtered so that only the current draft's reach the window.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from PySide6.QtCore import QObject, QThread, Signal
 
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.backends import model_entry, remote_target
-from hospidesk.service.drafting import DraftResult, DraftRun, Extraction
+from hospidesk.service.drafting import DraftResult, DraftRun
+from hospidesk.service.extraction import Extraction
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.routing import RemoteTarget, Served
+from hospidesk.service.warmup import warm_order, warm_prompts
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.engine_bridge import EngineWorker
 
@@ -26,6 +30,9 @@ class DraftController(QObject):
     model_ready = Signal()  # the local model is loaded, or a server writes
     model_failed = Signal(str)  # why no model can write (French)
     text = Signal(str)  # a piece of the draft being written
+    reading = Signal(int, int)  # tokens read, tokens to read (a long text, before writing)
+    part = Signal(int, int)  # parts read, of how many (a text too long for one prompt)
+    warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
     progress = Signal(int, float)  # tokens so far, tokens per second
     extracted = Signal(object)  # Extraction: values read from the source, to check
     finished = Signal(object)  # DraftResult
@@ -35,6 +42,7 @@ class DraftController(QObject):
     _load_entry = Signal(object)
     _verify_fallback = Signal()
     _run = Signal(int, object, object)
+    _warm = Signal(object)
     _shutdown = Signal()
 
     def __init__(
@@ -60,6 +68,7 @@ class DraftController(QObject):
         self._load_entry.connect(self.worker.load_entry)
         self._verify_fallback.connect(self.worker.verify_fallback)
         self._run.connect(self.worker.run)
+        self._warm.connect(self.worker.warm)
         self._shutdown.connect(self.worker.shutdown)
         self._thread.finished.connect(self.worker.deleteLater)
         worker = self.worker
@@ -69,6 +78,9 @@ class DraftController(QObject):
         worker.model_failed.connect(self._model_failed)
         worker.token.connect(self._text)
         worker.progress.connect(self._progress)
+        worker.reading.connect(self._reading)
+        worker.part.connect(self._part)
+        worker.warming.connect(self.warming)
         worker.extracted.connect(self._extracted)
         worker.finished.connect(self._finished)
         worker.cancelled.connect(self._cancelled)
@@ -106,6 +118,15 @@ class DraftController(QObject):
 
     def _model_verified(self, model: VerifiedModel) -> None:
         self.model = model  # the fallback, loaded when the server cannot be reached
+
+    def warm_up(self, favourites: Collection[str]) -> None:
+        """Have the engine read the user's tasks ahead while they are idle (policy
+        ``models.warm_up``); a local model only."""
+        if self.remote is not None or self.model is None:
+            return
+        tasks = warm_order(self.workspace, favourites)
+        if tasks:
+            self._warm.emit(warm_prompts(tasks))
 
     def _model_failed(self, message: str) -> None:
         self.model = None
@@ -148,6 +169,14 @@ class DraftController(QObject):
     def _progress(self, job: int, tokens: int, rate: float) -> None:
         if job == self.job:
             self.progress.emit(tokens, rate)
+
+    def _reading(self, job: int, done: int, total: int) -> None:
+        if job == self.job:
+            self.reading.emit(done, total)
+
+    def _part(self, job: int, done: int, total: int) -> None:
+        if job == self.job:
+            self.part.emit(done, total)
 
     def _extracted(self, job: int, extraction: Extraction) -> None:
         if job == self.job:

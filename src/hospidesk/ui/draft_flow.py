@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QStatusBar
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
-from hospidesk.service.drafting import DraftResult, Extraction
+from hospidesk.service.drafting import DraftResult
 from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.extraction import Extraction
 from hospidesk.service.records import AUTOSAVE, EXPORTED
 from hospidesk.service.request import FieldErrors, PreparedDraft
 from hospidesk.service.review import Findings, review

@@ -9,16 +9,19 @@ the error is reported, the draft stays, and the engine starts again with the sam
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from hospidesk.engine.catalog import ModelEntry
 from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import Message, Warming
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError
 from hospidesk.service.backends import check_memory, ensure_loaded, fallback_model, verify_model
-from hospidesk.service.drafting import DraftEvents, DraftRun, Extraction, RunLimits
+from hospidesk.service.drafting import DraftEvents, DraftRun, RunLimits
+from hospidesk.service.extraction import Extraction
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.workspace import Workspace
 
@@ -32,7 +35,10 @@ class EngineWorker(QObject):
     model_failed = Signal(str)
     extracted = Signal(int, object)  # job, Extraction (values already in the draft's inputs)
     token = Signal(int, str)
+    reading = Signal(int, int, int)  # job, tokens read, tokens to read (a long text)
+    part = Signal(int, int, int)  # job, parts read, of how many (a text read part by part)
     progress = Signal(int, int, float)  # job, tokens so far, tokens per second
+    warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
     finished = Signal(int, object)  # job, DraftResult
     cancelled = Signal(int)
     failed = Signal(int, str)
@@ -43,6 +49,17 @@ class EngineWorker(QObject):
         self.engine = engine
         self.model: VerifiedModel | None = None
         self.limits = RunLimits()  # the task's own limits (tests and benchmarks shorten them)
+        engine.on_warming = self._warming  # called from the engine's reader thread
+
+    def _warming(self, event: Warming) -> None:
+        self.warming.emit(event.done, event.total, event.finished)
+
+    @Slot(object)
+    def warm(self, prompts: list[tuple[Message, ...]]) -> None:
+        """Have the engine read these tasks' instructions ahead while the user is idle."""
+        if self.engine.running and self.engine.loaded is not None:
+            with contextlib.suppress(HospiDeskError):  # a dead engine restarts at the next draft
+                self.engine.warm(prompts)
 
     @Slot(object)
     def load_entry(self, entry: ModelEntry) -> None:
@@ -117,6 +134,12 @@ class _JobEvents(DraftEvents):
 
     def text(self, piece: str) -> None:
         self.worker.token.emit(self.job, piece)
+
+    def reading(self, done: int, total: int) -> None:
+        self.worker.reading.emit(self.job, done, total)
+
+    def part(self, done: int, total: int) -> None:
+        self.worker.part.emit(self.job, done, total)
 
     def progress(self, tokens: int, rate: float) -> None:
         self.worker.progress.emit(self.job, tokens, rate)

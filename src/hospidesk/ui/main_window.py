@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
         c.model_loading.connect(self._model_loading)
         c.model_ready.connect(self._model_ready)
         c.model_failed.connect(self._model_failed)
+        c.warming.connect(self.status.warming)
+        c.reading.connect(self.status.reading)
+        c.part.connect(self.status.part)
 
     @property
     def form(self) -> TaskForm | None:
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
             self.status.server(remote.server.name, remote.model, pseudonymised)
         elif model is not None:
             self.status.local_model(model.entry.name)
+            self.controller.warm_up(self.state.favourites)
         self.flow.update_buttons()
 
     def _model_failed(self, message: str) -> None:

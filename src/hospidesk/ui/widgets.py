@@ -86,9 +86,17 @@ class EngineStatus:
         self.local.setAccessibleName(
             QCoreApplication.translate("EngineStatus", "Fonctionnement 100 % local")
         )
+        self.warm = QLabel()
+        self.warm.setEnabled(False)  # discreet: greyed, the user has nothing to do about it
+        self.warm.setAccessibleName(
+            QCoreApplication.translate("EngineStatus", "Préparation des tâches à l'avance")
+        )
+        self.warm.hide()
+        self._part = ""  # « Texte long : partie 2 sur 5 » while a long text is read by parts
         bar.addWidget(self.model)
         bar.addWidget(self.loading)
         bar.addWidget(self.speed)
+        bar.addWidget(self.warm)
         bar.addPermanentWidget(self.local)
 
     def model_state(self, text: str, loading: bool) -> None:
@@ -123,6 +131,30 @@ class EngineStatus:
 
     def writing(self) -> None:
         self.speed.setText(QCoreApplication.translate("EngineStatus", "Rédaction en cours…"))
+
+    def reading(self, done: int, total: int) -> None:
+        """A long text is being read, before the first word."""
+        percent = 100 * done // total if total else 100
+        text = QCoreApplication.translate("EngineStatus", "Lecture du texte : %1 %")
+        text = text.replace("%1", str(percent))
+        self.speed.setText(f"{self._part} — {text}" if self._part else text)
+
+    def part(self, done: int, total: int) -> None:
+        """A text too long for one prompt, read part by part."""
+        self._part = ""
+        if done < total:
+            text = QCoreApplication.translate("EngineStatus", "Texte long : partie %1 sur %2")
+            self._part = text.replace("%1", str(done + 1)).replace("%2", str(total))
+            self.speed.setText(self._part)
+
+    def warming(self, done: int, total: int, finished: bool) -> None:
+        """The tasks' instructions read ahead while the user is idle."""
+        if finished or total == 0:
+            self.warm.hide()
+            return
+        text = QCoreApplication.translate("EngineStatus", "Préparation des tâches : %1/%2")
+        self.warm.setText(text.replace("%1", str(done)).replace("%2", str(total)))
+        self.warm.show()
 
     def progress(self, tokens: int, rate: float) -> None:
         text = QCoreApplication.translate("EngineStatus", "%1 jetons — %2 jetons/s")

@@ -1,0 +1,184 @@
+"""Sources longer than the model's context: refused with their length in words and pages, or,
+for the tasks that summarise (``source.long = "summarise"``), read part by part.
+
+Part by part (map then reduce): the source is cut where a reader would cut it (messages,
+paragraphs: ``documents.split``), each part is summarised with the task's own instructions
+(and its output grammar), then the task writes the draft from the parts' summaries, as from
+any source. When the summaries themselves are too long for one prompt they are summarised
+again, by groups. The limits come from the loaded model: its context and its own count of
+the prompt's tokens.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hospidesk.engine.protocol import GenerationOptions, Message
+from hospidesk.errors import EngineError, UsageError
+from hospidesk.packs.model import LongSource, Task
+from hospidesk.packs.prompt import build_messages
+from hospidesk.packs.structured import output_schema, parse_json_object, structured_to_text
+
+if TYPE_CHECKING:
+    from hospidesk.service.drafting import DraftRun
+    from hospidesk.service.request import PreparedDraft
+
+WORDS_PER_PAGE = 350
+"""A typed A4 page of administrative French."""
+MARGIN_TOKENS = 32
+"""Room kept in the context besides the prompt and the answer (template tokens, rounding)."""
+OPTIMISTIC_CHARS_PER_TOKEN = 4.0
+"""Before the model is loaded, the most characters a token holds in French for any model we
+ship or approve: a source refused on this estimate is too long for every one of them."""
+PART_FILL = 0.85
+"""Parts fill this share of the room (the cut falls between messages or paragraphs)."""
+MIN_PART_TOKENS = 128
+"""No part's summary is asked shorter than this (enough for a structured summary)."""
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def amount(word_count: int) -> str:
+    """« environ 12 000 mots (34 pages) »."""
+    rounded = max(10, round(word_count, -1 if word_count < 1000 else -2))
+    pages = max(1, round(word_count / WORDS_PER_PAGE))
+    figure = f"{rounded:,}".replace(",", "\u202f")
+    return f"environ {figure} mots ({pages} page{'s' if pages > 1 else ''})"
+
+
+def too_long(source: str, allowed_words: int, why: str) -> UsageError:
+    return UsageError(
+        f"Texte source trop long : {amount(words(source))} ; {why} en accepte "
+        f"{amount(max(allowed_words, 0))}. Raccourcissez le texte ou gardez-en l'essentiel."
+    )
+
+
+def check_ceiling(task: Task, source: str) -> None:
+    """The task's own ceiling (or the longest any task reads), before anything else."""
+    ceiling = task.source.ceiling
+    if len(source) > ceiling:
+        per_word = len(source) / max(words(source), 1)
+        raise too_long(source, int(ceiling / per_word), "cette tâche")
+
+
+def check_estimate(task: Task, source: str, n_ctx: int, max_tokens: int) -> None:
+    """Before loading: refuse a source that no model could hold in ``n_ctx`` tokens, for a
+    task that does not read long texts part by part."""
+    if task.source.long is LongSource.SUMMARISE:
+        return
+    fixed = (len(task.instructions) + len(task.request) + 600) / OPTIMISTIC_CHARS_PER_TOKEN
+    room = n_ctx - fixed - max_tokens - MARGIN_TOKENS
+    if len(source) / OPTIMISTIC_CHARS_PER_TOKEN > room:
+        per_word = len(source) / max(words(source), 1)
+        raise too_long(source, int(room * OPTIMISTIC_CHARS_PER_TOKEN / per_word), "le modèle")
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the loaded model can hold of this task's source in one prompt."""
+
+    tokens: int
+    """Source tokens that fit beside the instructions and the answer."""
+    chars_per_token: float
+    """Of this source, as the model counts it."""
+
+
+def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> list[str] | None:
+    """The source's parts when it does not fit the loaded model's context in one prompt
+    (None: it fits); a task that does not summarise long texts refuses it."""
+    engine = run.engine
+    source = prepared.source
+    if not source or engine.loaded is None:
+        return None
+    n_ctx = engine.loaded.n_ctx
+    if engine.count(prepared.messages) + max_tokens + MARGIN_TOKENS <= n_ctx:
+        return None
+    room = measure_room(run, prepared, max_tokens)
+    task = prepared.task.task
+    if task.source.long is not LongSource.SUMMARISE:
+        per_word = len(source) / max(words(source), 1)
+        raise too_long(source, int(room.tokens * room.chars_per_token / per_word), "le modèle")
+    if room.tokens < MIN_PART_TOKENS:
+        raise EngineError("Le contexte du modèle est trop petit pour lire ce texte par parties.")
+    from hospidesk.documents.split import split_text
+
+    return split_text(source, int(room.tokens * room.chars_per_token * PART_FILL))
+
+
+def measure_room(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Room:
+    assert prepared.source is not None and run.engine.loaded is not None
+    task = prepared.task.task
+    fixed = run.engine.count(build_messages(task, prepared.values, "."))
+    full = run.engine.count(prepared.messages)
+    source_tokens = max(full - fixed, 1)
+    tokens = run.engine.loaded.n_ctx - fixed - max_tokens - MARGIN_TOKENS
+    return Room(tokens, len(prepared.source) / source_tokens)
+
+
+def condense(
+    run: DraftRun, prepared: PreparedDraft, parts: list[str], max_tokens: int, seed: int | None
+) -> str:
+    """The parts' summaries, joined, short enough for the task to write from them."""
+    task = prepared.task.task
+    total = len(parts)
+    done = 0
+    while True:
+        room = measure_room(run, prepared, max_tokens)
+        each = max(MIN_PART_TOKENS, min(task.generation.max_tokens, room.tokens // len(parts)))
+        summaries = []
+        for number, part in enumerate(parts, start=1):
+            run.events.part(done, total)
+            summaries.append(_summarise(run, prepared, part, number, len(parts), each, seed))
+            done += 1
+        run.events.part(done, total)
+        joined = "\n\n".join(
+            f"Partie {n}/{len(summaries)} :\n{text}" for n, text in enumerate(summaries, start=1)
+        )
+        messages = build_messages(task, prepared.values, joined)
+        if run.engine.count(messages) + max_tokens + MARGIN_TOKENS <= run.engine.loaded.n_ctx:  # type: ignore[union-attr]
+            return joined
+        from hospidesk.documents.split import split_text
+
+        regrouped = split_text(joined, int(room.tokens * room.chars_per_token * PART_FILL))
+        if len(regrouped) >= len(parts):  # the summaries do not shrink: stop, say so
+            raise EngineError(
+                "Le texte est trop long pour être résumé par ce modèle : découpez-le."
+            )
+        parts = regrouped
+        total += len(parts)
+
+
+def _summarise(
+    run: DraftRun,
+    prepared: PreparedDraft,
+    part: str,
+    number: int,
+    count: int,
+    max_tokens: int,
+    seed: int | None,
+) -> str:
+    """One part summarised with the task's instructions (and its grammar), as text."""
+    task = prepared.task.task
+    labelled = f"[Partie {number} sur {count} d'un texte plus long]\n{part}"
+    messages: tuple[Message, ...] = build_messages(task, prepared.values, labelled)
+    options = GenerationOptions(
+        max_tokens=max_tokens,
+        temperature=task.generation.temperature,
+        seed=seed,
+        json_schema=(
+            json.dumps(output_schema(task.output.sections), ensure_ascii=False)
+            if task.structured
+            else None
+        ),
+    )
+    raw = run.write_part(prepared, messages, options)
+    if not task.structured:
+        return raw.strip()
+    try:
+        return structured_to_text(parse_json_object(raw), task.output.sections).strip()
+    except ValueError:
+        return raw.strip()  # a cut JSON: its text still says what the part holds

@@ -1,0 +1,114 @@
+"""The real engine reads long prompts with progress and stops reading when cancelled; it
+warms task instructions ahead while idle, gives way at once to a generation and goes on
+after it, within its disk share."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import GenerationOptions, Message, Warming
+from hospidesk.engine.verify import open_verified, verify_file
+from hospidesk.errors import Cancelled
+from hospidesk.service.workspace import Workspace
+from tests.conftest import TEST_SEED, Env
+
+pytestmark = pytest.mark.model
+RULES = "Tu rédiges des courriers administratifs. " * 60  # ~ 500 tokens of instructions
+TEXT = "Le patient est convoqué le 3 mars à 9 h, bâtiment B, deuxième étage. " * 60
+
+
+@pytest.fixture
+def engine(hd_env: Env, demo_model: Path, tmp_path: Path) -> Iterator[EngineClient]:
+    ws = Workspace.open()
+    model = verify_file(demo_model, ws.catalog)
+    client = EngineClient()
+    client.load(open_verified(model), 4096, 2, 0, cache_dir=tmp_path / "prefixes")
+    yield client
+    client.close()
+
+
+class Warmings:
+    def __init__(self) -> None:
+        self.events: list[Warming] = []
+        self.finished = threading.Event()
+
+    def __call__(self, event: Warming) -> None:
+        self.events.append(event)
+        if event.finished:
+            self.finished.set()
+
+
+def test_a_long_prompt_reports_its_reading_then_writes(engine: EngineClient) -> None:
+    seen: list[tuple[int, int]] = []
+    messages = (Message("system", RULES), Message("user", TEXT))
+    options = GenerationOptions(4, temperature=0.0, seed=TEST_SEED)
+    text = "".join(engine.generate(messages, options, reading=lambda d, t: seen.append((d, t))))
+    assert text and engine.last_done is not None
+    totals = {total for _, total in seen}
+    assert len(totals) == 1 and seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and len(seen) >= 3
+    assert seen[-1][1] == engine.last_done.prompt_tokens - 1  # all but the token sampled from
+    # the same prompt again: held in the context, nothing to read, nothing reported
+    again: list[tuple[int, int]] = []
+    "".join(engine.generate(messages, options, reading=lambda d, t: again.append((d, t))))
+    assert again == []
+
+
+def test_a_cancel_stops_the_reading_before_any_text(engine: EngineClient) -> None:
+    stop = threading.Event()
+    messages = (Message("system", "Autres règles. " + RULES), Message("user", TEXT))
+
+    def reading(done: int, total: int) -> None:
+        if done > 0:
+            stop.set()  # after the first batch: the rest is never read
+
+    pieces: list[str] = []
+    with pytest.raises(Cancelled):
+        for piece in engine.generate(
+            messages, GenerationOptions(50, temperature=0.0), stop=stop, reading=reading
+        ):
+            pieces.append(piece)
+    assert pieces == []
+    # the engine answers the next request normally
+    hello = (messages[0], Message("user", "Bonjour"))
+    assert "".join(engine.generate(hello, GenerationOptions(3)))
+
+
+def test_warm_up_gives_way_to_a_generation_and_finishes_after_it(
+    engine: EngineClient, tmp_path: Path
+) -> None:
+    warmings = Warmings()
+    engine.on_warming = warmings
+    prompts = [(Message("system", f"Tâche {n}. {RULES}"), Message("user", "")) for n in range(4)]
+    engine.warm(prompts)
+    # asked at once, while the first prompt is being read: served as if the engine were idle
+    messages = (Message("system", "Tâche 3. " + RULES), Message("user", "Bonjour."))
+    "".join(engine.generate(messages, GenerationOptions(3, temperature=0.0, seed=TEST_SEED)))
+    assert engine.last_done is not None and engine.last_done.prefix == "new"
+    assert warmings.finished.wait(120)
+    assert [e.done for e in warmings.events] == [1, 2, 3, 4] and warmings.events[-1].reason == ""
+    files = list((tmp_path / "prefixes").rglob("*.kv"))
+    assert len(files) == 4  # task 3's own state was written by its generation, once
+    # a task warmed ahead starts from its state on disk
+    first = (Message("system", "Tâche 0. " + RULES), Message("user", "Autre texte."))
+    "".join(engine.generate(first, GenerationOptions(3, temperature=0.0, seed=TEST_SEED)))
+    assert engine.last_done is not None and engine.last_done.prefix == "disk"
+    # the same list again: everything is there, nothing is read
+    warmings.finished.clear()
+    warmings.events.clear()
+    engine.warm(prompts)
+    assert warmings.finished.wait(60) and len(list((tmp_path / "prefixes").rglob("*.kv"))) == 4
+
+
+def test_warm_up_stops_at_its_disk_share(engine: EngineClient) -> None:
+    warmings = Warmings()
+    engine.on_warming = warmings
+    prompts = [(Message("system", f"Tâche {n}. {RULES}"), Message("user", "")) for n in range(3)]
+    engine.warm(prompts, disk_share=1e-6)
+    assert warmings.finished.wait(120)
+    assert warmings.events[-1] == Warming(0, 3, finished=True, reason="budget")

@@ -1,0 +1,62 @@
+"""The window asks the engine to read the user's tasks ahead once the model is ready (as the
+policy allows), says it discreetly in the status bar, and says how far a long text is read."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.app import create_window
+from tests.conftest import Env
+from tests.engine.fake import FakeEngine
+
+WARM = '[models]\nwarm_up = "all"\n'
+
+
+def start(qtbot: QtBot, engine: FakeEngine):  # type: ignore[no-untyped-def]
+    win = create_window(Workspace.open(), engine)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
+    return win
+
+
+def test_the_tasks_are_read_ahead_and_the_status_says_so(qtbot: QtBot, hd_env: Env) -> None:
+    hd_env.write_policy(WARM)
+    engine = FakeEngine("Texte.")
+    shown: list[str] = []
+    win = start(qtbot, engine)
+    qtbot.waitUntil(lambda: bool(engine.warmed), timeout=10_000)
+    (prompts,) = engine.warmed
+    tasks = Workspace.open().tasks()
+    assert len(prompts) > len(tasks)  # every task, and the extractions' instructions
+    assert all(user.content == "" for _, user in prompts)
+    win.controller.warming.connect(lambda done, total, end: shown.append(win.status.warm.text()))
+    win.controller.warming.emit(3, 26, False)
+    assert shown[-1] == "Préparation des tâches : 3/26" and win.status.warm.isVisible()
+    win.controller.warming.emit(26, 26, True)
+    assert not win.status.warm.isVisible()
+    win.close()
+
+
+def test_no_warm_up_when_the_policy_turns_it_off(qtbot: QtBot, hd_env: Env) -> None:
+    hd_env.write_policy('[models]\nwarm_up = "off"\n')
+    engine = FakeEngine("Texte.")
+    win = start(qtbot, engine)
+    qtbot.wait(200)
+    assert engine.warmed == [] and not win.status.warm.isVisible()
+    win.close()
+
+
+def test_a_long_text_says_how_far_it_is_read(qtbot: QtBot, hd_env: Env) -> None:
+    engine = FakeEngine("Madame, votre demande est reçue.", delay=0.01)
+    engine.reads = [(0, 2000), (512, 2000), (1024, 2000)]
+    win = start(qtbot, engine)
+    said: list[str] = []
+    win.controller.reading.connect(lambda d, t: said.append(win.status.speed.text()))
+    win.library.select("secretariat/reformuler-courrier")
+    win.source.setPlainText("Bonjour, je souhaite un rendez-vous. " * 20)
+    win.generate_button.click()
+    qtbot.waitUntil(lambda: win.controller.job is None, timeout=10_000)
+    assert said == ["Lecture du texte : 0 %", "Lecture du texte : 25 %", "Lecture du texte : 51 %"]
+    win.close()
