@@ -55,7 +55,7 @@
 <context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="110"/>
+        <location filename="../draft_flow.py" line="111"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -63,37 +63,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="112"/>
+        <location filename="../draft_flow.py" line="113"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="120"/>
+        <location filename="../draft_flow.py" line="121"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="135"/>
+        <location filename="../draft_flow.py" line="136"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="182"/>
+        <location filename="../draft_flow.py" line="188"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="195"/>
+        <location filename="../draft_flow.py" line="201"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="202"/>
+        <location filename="../draft_flow.py" line="208"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="209"/>
+        <location filename="../draft_flow.py" line="215"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -101,7 +101,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="219"/>
+        <location filename="../draft_flow.py" line="225"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -109,52 +109,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="229"/>
+        <location filename="../draft_flow.py" line="235"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="244"/>
+        <location filename="../draft_flow.py" line="250"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="247"/>
+        <location filename="../draft_flow.py" line="253"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="265"/>
+        <location filename="../draft_flow.py" line="271"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="301"/>
+        <location filename="../draft_flow.py" line="307"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="307"/>
+        <location filename="../draft_flow.py" line="313"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="308"/>
+        <location filename="../draft_flow.py" line="314"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="317"/>
+        <location filename="../draft_flow.py" line="328"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="318"/>
+        <location filename="../draft_flow.py" line="329"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="332"/>
+        <location filename="../draft_flow.py" line="345"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -162,17 +162,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="347"/>
+        <location filename="../draft_flow.py" line="360"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="353"/>
+        <location filename="../draft_flow.py" line="366"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="356"/>
+        <location filename="../draft_flow.py" line="369"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -265,73 +265,93 @@
     </message>
     <message>
         <location filename="../widgets.py" line="81"/>
-        <location filename="../widgets.py" line="152"/>
+        <location filename="../widgets.py" line="184"/>
         <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
         <translation>✔ 100% local — no data leaves this computer</translation>
     </message>
     <message>
         <location filename="../widgets.py" line="87"/>
-        <location filename="../widgets.py" line="158"/>
+        <location filename="../widgets.py" line="190"/>
         <source>Fonctionnement 100 % local</source>
         <translation>100% local operation</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="100"/>
+        <location filename="../widgets.py" line="92"/>
+        <source>Préparation des tâches à l&apos;avance</source>
+        <translation>Preparing tasks in advance</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="108"/>
         <source>Modèle : %s — chargement…</source>
         <translation>Model: %s — loading…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="107"/>
+        <location filename="../widgets.py" line="115"/>
         <source>Modèle : %s (ce poste, le serveur ne répond pas)</source>
         <translation>Model: %s (this computer, the server does not answer)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="111"/>
+        <location filename="../widgets.py" line="119"/>
         <source>Modèle : %s (prêt)</source>
         <translation>Model: %s (ready)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="117"/>
+        <location filename="../widgets.py" line="125"/>
         <source>Serveur « %1 » — modèle %2</source>
         <translation>Server « %1 » — model %2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="125"/>
+        <location filename="../widgets.py" line="133"/>
         <source>Rédaction en cours…</source>
         <translation>Writing…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="128"/>
+        <location filename="../widgets.py" line="138"/>
+        <source>Lecture du texte : %1 %</source>
+        <translation>Reading the text: %1 %</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="146"/>
+        <source>Texte long : partie %1 sur %2</source>
+        <translation>Long text: part %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="155"/>
+        <source>Préparation des tâches : %1/%2</source>
+        <translation>Preparing tasks: %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="160"/>
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="132"/>
+        <location filename="../widgets.py" line="164"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="138"/>
+        <location filename="../widgets.py" line="170"/>
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="145"/>
+        <location filename="../widgets.py" line="177"/>
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="162"/>
+        <location filename="../widgets.py" line="194"/>
         <source>Serveur de l&apos;hôpital « %s » — identifiants pseudonymisés</source>
         <translation>Hospital server « %s » — identifiers pseudonymised</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="166"/>
+        <location filename="../widgets.py" line="198"/>
         <source>Serveur de l&apos;hôpital « %s » — textes envoyés tels quels</source>
         <translation>Hospital server « %s » — texts sent as they are</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="172"/>
+        <location filename="../widgets.py" line="204"/>
         <source>Rédaction sur le serveur de l&apos;hôpital</source>
         <translation>Drafting on the hospital&apos;s server</translation>
     </message>
@@ -549,17 +569,17 @@
         <translation>Arrows to choose, Enter to confirm.</translation>
     </message>
     <message>
-        <location filename="../job_dialog.py" line="50"/>
+        <location filename="../job_dialog.py" line="52"/>
         <source>&amp;Choisir</source>
         <translation>&amp;Choose</translation>
     </message>
     <message>
-        <location filename="../job_dialog.py" line="53"/>
+        <location filename="../job_dialog.py" line="55"/>
         <source>Plus &amp;tard</source>
         <translation>&amp;Later</translation>
     </message>
     <message>
-        <location filename="../job_dialog.py" line="54"/>
+        <location filename="../job_dialog.py" line="56"/>
         <source>Choisir plus tard : toutes les tâches, sans ordre</source>
         <translation>Choose later: all tasks, in no particular order</translation>
     </message>
@@ -652,117 +672,117 @@
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="159"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="107"/>
+        <location filename="../main_window.py" line="106"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="109"/>
+        <location filename="../main_window.py" line="108"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="110"/>
+        <location filename="../main_window.py" line="109"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="111"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="115"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="118"/>
+        <location filename="../main_window.py" line="117"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="121"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="123"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126"/>
+        <location filename="../main_window.py" line="125"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130"/>
+        <location filename="../main_window.py" line="129"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="130"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132"/>
+        <location filename="../main_window.py" line="131"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="135"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138"/>
+        <location filename="../main_window.py" line="137"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="139"/>
+        <location filename="../main_window.py" line="138"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="140"/>
+        <location filename="../main_window.py" line="139"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="142"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="142"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="155"/>
         <source>Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible.</source>
         <translation>Choose a readable e-mail, PDF, Word or OpenDocument file.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="189"/>
+        <location filename="../main_window.py" line="192"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="260"/>
+        <location filename="../main_window.py" line="273"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -770,47 +790,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="271"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="299"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="324"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="349"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
-        <translation>&lt;b&gt;What's new:&lt;/b&gt; new tasks: %s.</translation>
+        <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
-        <translation>&lt;b&gt;What's new:&lt;/b&gt; updated tasks: %s.</translation>
+        <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
@@ -834,22 +854,22 @@
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="187"/>
+        <location filename="../widgets.py" line="219"/>
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="194"/>
+        <location filename="../widgets.py" line="226"/>
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="199"/>
+        <location filename="../widgets.py" line="231"/>
         <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l&apos;envoi au serveur de l&apos;hôpital, puis remis dans le brouillon.</source>
         <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital&apos;s server, then put back in the draft.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="204"/>
+        <location filename="../widgets.py" line="236"/>
         <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
     </message>
