@@ -15,6 +15,7 @@ from hospidesk.packs.model import LONG_SOURCE_MAX_CHARS
 from hospidesk.service.drafting import DraftEvents, RunLimits, run_draft
 from hospidesk.service.long_source import amount
 from hospidesk.service.request import DraftRequest, prepare
+from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
 from tests.engine.fake import FakeEngine
@@ -71,14 +72,19 @@ def test_a_long_thread_is_summarised_part_by_part_then_merged(hd_env: Env) -> No
     assert events.seen[0] == (0, len(parts)) and events.seen[-1] == (len(parts), len(parts))
     assert "Salle 7 fermée." in result.body
     assert result.prepared.source == THREAD  # the review and the audit see the whole source
+    assert result.parts == len(parts)
+    # a summary of 40,000 characters cannot carry every date: omissions are not listed then
+    listed = review(prepared.task, THREAD, result.body, FIELDS.values())
+    assert len(listed.omitted) > 20
+    assert review(prepared.task, THREAD, result.body, FIELDS.values(), by_parts=True).omitted == ()
 
 
 def test_a_source_that_fits_is_read_in_one_prompt(hd_env: Env) -> None:
     ws = workspace(16384)
     prepared = prepare(ws, DraftRequest(FIL, FIELDS, source_text=THREAD[:6000]))
     engine = FakeEngine(SUMMARY)
-    run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=200))
-    assert len(engine.calls) == 1
+    result = run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=200))
+    assert len(engine.calls) == 1 and result.parts == 0
 
 
 def test_a_task_that_does_not_summarise_refuses_with_words_and_pages(hd_env: Env) -> None:

@@ -243,6 +243,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
         final.values.values(),
         result.finish_reason,
         expected,
+        by_parts=result.parts > 0,
     )
     for line in describe(findings, final.source):
         err(line)

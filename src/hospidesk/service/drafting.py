@@ -52,6 +52,8 @@ class DraftResult:
     first_token_seconds: float | None
     finish_reason: str
     """``stop`` (the model ended), ``length`` (cut at the token limit), …"""
+    parts: int = 0
+    """How many parts a source too long for one prompt was read in (0: one prompt)."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ class DraftRun:
             time.monotonic() - started,
             done.first_token_seconds if done else None,
             done.finish_reason if done else "stop",
+            len(parts) if parts else 0,
         )
 
     def _check_stop(self) -> None:

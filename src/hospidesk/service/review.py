@@ -60,12 +60,15 @@ def review(
     values: Iterable[str],
     finish_reason: str = "stop",
     expected: Iterable[str] = (),
+    by_parts: bool = False,
 ) -> Findings:
-    """``expected``: the facts of the worked example the draft was written from, if any."""
+    """``expected``: the facts of the worked example the draft was written from, if any.
+    ``by_parts``: the source was too long for one prompt and was summarised part by part; a
+    summary of it cannot carry its every date and name, so they are not listed."""
     fields = [v for v in values if v]
     inputs = [source or "", *fields]
     omitted: list[Fact] = []
-    if source and checks_omissions(task):
+    if source and checks_omissions(task) and not by_parts:
         omitted = omitted_facts(source, body, fields)
     said = {f.text.casefold() for f in omitted}
     omitted += [

@@ -73,6 +73,8 @@ class DraftFlow(QObject):
         self.continued_from = ""
         """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
+        self.by_parts: set[str] = set()
+        """Tasks whose draft summarises a source read part by part (no omission listed)."""
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -168,6 +170,8 @@ class DraftFlow(QObject):
         self.status.finished(result.tokens, result.seconds)
         self.update_buttons()
         ref = result.prepared.task.ref
+        if not continued:
+            (self.by_parts.add if result.parts else self.by_parts.discard)(ref)
         final = self.origin if continued and self.origin is not None else result.prepared
         self.origin = final
         text = draft.toPlainText()
@@ -178,6 +182,7 @@ class DraftFlow(QObject):
             final.values.values(),
             result.finish_reason,
             self.expected_facts(),
+            by_parts=ref in self.by_parts,
         )
         can_continue = findings.cut_off and not final.task.task.structured
         self.panel.show_review(self.review_lines(findings), can_continue)
@@ -338,7 +343,12 @@ class DraftFlow(QObject):
             task.ref, form.values(), text, served, source if revisions else None
         )
         left = review(
-            task, source or None, text, form.values().values(), expected=self.expected_facts()
+            task,
+            source or None,
+            text,
+            form.values().values(),
+            expected=self.expected_facts(),
+            by_parts=task.ref in self.by_parts,
         ).omitted
         if left and not self.host.confirm_omissions(
             self.tr(
