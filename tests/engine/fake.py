@@ -41,6 +41,7 @@ class FakeEngine(EngineClient):
         self.started = threading.Event()  # set when a generation has sent its first piece
         self.reads: list[tuple[int, int]] = []  # told to ``reading`` before each answer
         self.warmed: list[list[tuple[p.Message, ...]]] = []  # the warm-up lists received
+        self.prefilled: list[tuple[p.Message, ...]] = []  # the prompts read ahead
         self._running = False
         self._used = 0
 
@@ -106,6 +107,9 @@ class FakeEngine(EngineClient):
             raise Cancelled()
         finish = "length" if len(pieces) > options.max_tokens else "stop"
         self.last_done = p.Done(0, finish, 10, self.generated, time.monotonic() - started)
+
+    def prefill(self, request_messages: tuple[p.Message, ...]) -> None:
+        self.prefilled.append(request_messages)
 
     def warm(self, prompts: Sequence[tuple[p.Message, ...]], disk_share: float = 0.75) -> None:
         """Recorded; the warm-up's progress told at once, as the worker's reader would."""

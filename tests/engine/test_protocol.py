@@ -20,6 +20,8 @@ from hospidesk.engine import protocol as p
         p.Warming(12, 26),
         p.Warming(20, 26, finished=True, reason="budget"),
         p.Counted(4, 2788),
+        p.Prefill((p.Message("system", "règles"), p.Message("user", "texte"))),
+        p.Prefilled(2475, 2476),
         p.Token(3, "Bonjour"),
         p.Done(3, "length", 120, 50, 1.5),
         p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, "detail"),

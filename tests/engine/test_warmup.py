@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.protocol import GenerationOptions, Message, Warming
+from hospidesk.engine.protocol import GenerationOptions, Message, Prefilled, Warming
 from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.errors import Cancelled
 from hospidesk.service.workspace import Workspace
@@ -112,3 +112,47 @@ def test_warm_up_stops_at_its_disk_share(engine: EngineClient) -> None:
     engine.warm(prompts, disk_share=1e-6)
     assert warmings.finished.wait(120)
     assert warmings.events[-1] == Warming(0, 3, finished=True, reason="budget")
+
+
+def test_a_prompt_read_ahead_is_not_read_again(engine: EngineClient) -> None:
+    ended: list[Prefilled] = []
+    done = threading.Event()
+    engine.on_prefilled = lambda event: (ended.append(event), done.set())
+    messages = (Message("system", "Règles du jour. " + RULES), Message("user", TEXT))
+    engine.prefill(messages)
+    assert done.wait(120)
+    assert ended[-1].held == ended[-1].total - 1 == engine.count(messages) - 1
+    seen: list[tuple[int, int]] = []
+    options = GenerationOptions(3, temperature=0.0, seed=TEST_SEED)
+    "".join(engine.generate(messages, options, reading=lambda d, t: seen.append((d, t))))
+    assert seen == []  # held: nothing left to read before the first word
+    assert engine.last_done is not None and engine.last_done.prefix == "kv"
+    # the user adds a line: only the new words are read
+    done.clear()
+    longer = (messages[0], Message("user", TEXT + " Merci de confirmer votre venue."))
+    engine.prefill(longer)
+    assert done.wait(120) and ended[-1].held == ended[-1].total - 1
+
+
+def test_a_click_stops_the_read_ahead_at_once(engine: EngineClient) -> None:
+    ended: list[Prefilled] = []
+    engine.on_prefilled = ended.append
+    messages = (Message("system", "Règles de nuit. " + RULES), Message("user", TEXT))
+    engine.prefill(messages)
+    other = (Message("system", "Autre chose."), Message("user", "Bonjour."))
+    "".join(engine.generate(other, GenerationOptions(2, temperature=0.0, seed=TEST_SEED)))
+    assert ended and ended[0].held < ended[0].total - 1  # stopped before its end
+
+
+def test_the_warm_up_waits_after_a_read_ahead_and_goes_on_after_the_click(
+    engine: EngineClient,
+) -> None:
+    warmings = Warmings()
+    engine.on_warming = warmings
+    messages = (Message("system", "Règles du soir. " + RULES), Message("user", "Bonjour."))
+    engine.prefill(messages)
+    engine.warm([(Message("system", f"Tâche {n}. {RULES}"), Message("user", "")) for n in range(2)])
+    assert not warmings.finished.wait(3)  # the user is about to click: their prompt stays
+    assert warmings.events == []
+    "".join(engine.generate(messages, GenerationOptions(2, temperature=0.0, seed=TEST_SEED)))
+    assert warmings.finished.wait(120) and warmings.events[-1].done == 2

@@ -60,3 +60,26 @@ def test_a_long_text_says_how_far_it_is_read(qtbot: QtBot, hd_env: Env) -> None:
     qtbot.waitUntil(lambda: win.controller.job is None, timeout=10_000)
     assert said == ["Lecture du texte : 0 %", "Lecture du texte : 25 %", "Lecture du texte : 51 %"]
     win.close()
+
+
+def test_the_form_is_read_ahead_while_the_user_pauses(qtbot: QtBot, hd_env: Env) -> None:
+    engine = FakeEngine("Madame, votre demande est reçue.")
+    win = start(qtbot, engine)
+    win.library.select("secretariat/reformuler-courrier")
+    assert win.form is not None
+    win.form.set_values({"destinataire": "M. Petit"})
+    win.source.setPlainText("Bonjour, je souhaite déplacer mon rendez-vous du 3 mars.")
+    qtbot.waitUntil(lambda: any("3 mars" in m[-1].content for m in engine.prefilled), timeout=5_000)
+    system, user = engine.prefilled[-1]
+    assert system.role == "system" and "M. Petit" in user.content
+    # an incomplete form is not read ahead, and nothing is marked on it meanwhile
+    win.library.select("secretariat/convocation")
+    assert win.form is not None
+    editors = win.form.editors.values()
+    marked = [editor.error.isVisible() for editor in editors]
+    count = len(engine.prefilled)
+    qtbot.wait(1_000)
+    assert len(engine.prefilled) == count
+    assert [editor.error.isVisible() for editor in editors] == marked
+    assert win.focusWidget() is not None and win.focusWidget() is not win.form.first_input()
+    win.close()

@@ -60,6 +60,8 @@ class EngineClient:
         self.on_warming: Callable[[p.Warming], None] | None = None
         """Told of the warm-up's progress, from the thread that reads the worker's events
         (whatever the engine is doing, without waiting for the client's thread)."""
+        self.on_prefilled: Callable[[p.Prefilled], None] | None = None
+        """Told when a prefill ends (how much of the prompt is held), from the same thread."""
 
     # process management
 
@@ -127,6 +129,11 @@ class EngineClient:
                 listener = self.on_warming
                 if listener is not None:
                     listener(event)
+                continue
+            if isinstance(event, p.Prefilled):
+                prefilled = self.on_prefilled
+                if prefilled is not None:
+                    prefilled(event)
                 continue
             self._events.put(event)  # type: ignore[arg-type]
         self._events.put(_WorkerExited(proc.wait()))
@@ -286,6 +293,11 @@ class EngineClient:
         """Have the worker compute these prompts' instruction states while it is idle, in
         this order (replaces the previous list; progress goes to ``on_warming``)."""
         self._write(p.Warm(tuple(prompts), disk_share))
+
+    def prefill(self, request_messages: tuple[p.Message, ...]) -> None:
+        """Have the worker read this prompt ahead while the user finishes the form (no
+        answer; the next request stops it)."""
+        self._write(p.Prefill(request_messages))
 
     def count(self, request_messages: tuple[p.Message, ...]) -> int:
         """How many tokens the loaded model reads for these messages."""

@@ -91,6 +91,16 @@ class Warm:
 
 
 @dataclass(frozen=True)
+class Prefill:
+    """Read this prompt ahead (the user is filling the form; their click will likely send
+    it): all but its last token, into the context only, nothing written but the fixed part's
+    state (see prefix_cache). Any request stops it; the warm-up waits a while after it, so as
+    not to replace what was read."""
+
+    messages: tuple[Message, ...]
+
+
+@dataclass(frozen=True)
 class Count:
     """How many tokens the prompt of these messages holds (answered by ``Counted``)."""
 
@@ -165,6 +175,15 @@ class Warming:
 
 
 @dataclass(frozen=True)
+class Prefilled:
+    """A prefill ended: the context holds ``held`` of the prompt's ``total`` tokens (all but
+    the last one when it was read to the end; fewer when a request stopped it)."""
+
+    held: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Counted:
     req_id: int
     tokens: int
@@ -185,9 +204,9 @@ class Failed:
     detail: str = field(default="")
 
 
-Request = Union[Load, Generate, Cancel, Warm, Count, Shutdown]  # noqa: UP007 - used by decode
+Request = Union[Load, Generate, Cancel, Warm, Prefill, Count, Shutdown]  # noqa: UP007
 Event = Union[  # noqa: UP007
-    Ready, Loaded, Token, Reading, Warming, Counted, Done, Cancelled, Failed
+    Ready, Loaded, Token, Reading, Warming, Prefilled, Counted, Done, Cancelled, Failed
 ]
 
 _TYPES: dict[str, type[Any]] = {
@@ -197,6 +216,7 @@ _TYPES: dict[str, type[Any]] = {
         Generate,
         Cancel,
         Warm,
+        Prefill,
         Count,
         Shutdown,
         Ready,
@@ -204,6 +224,7 @@ _TYPES: dict[str, type[Any]] = {
         Token,
         Reading,
         Warming,
+        Prefilled,
         Counted,
         Done,
         Cancelled,
@@ -227,7 +248,7 @@ def decode(line: str | bytes) -> Request | Event:
     cls = _TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValueError(f"unknown message type: {kind!r}")
-    if cls in (Generate, Count):
+    if cls in (Generate, Prefill, Count):
         data["messages"] = tuple(Message(**m) for m in data["messages"])
     if cls is Generate:
         data["options"] = GenerationOptions(**data["options"])

@@ -10,29 +10,35 @@ waits for the warm-up. A stopped step starts again from the beginning of its pro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import time
+from typing import TYPE_CHECKING
 
 from hospidesk.engine import llama_ops
 from hospidesk.engine import protocol as p
-from hospidesk.engine.prefix_cache import PrefixCache, PrefixState
+from hospidesk.engine.prefix_cache import PrefixState
+from hospidesk.engine.prompts import PromptReader
 
 if TYPE_CHECKING:
     from hospidesk.engine.worker import Worker
+
+HOLD_AFTER_PREFILL = 60.0
+"""Seconds the warm-up waits after the user's prompt was read ahead: long enough for them to
+finish and click, short enough that an abandoned form does not stop it for good."""
 
 
 class WarmUp:
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
-        self.llm: Any = None
-        self.cache: PrefixCache | None = None
+        self.reader: PromptReader | None = None
         self.prompts: list[tuple[p.Message, ...]] = []
         self.next = 0
         self.disk_share = 0.75
+        self.held_until = 0.0
+        """After a prefill the warm-up waits, not to replace what was read ahead."""
 
-    def use(self, llm: Any, cache: PrefixCache) -> None:
+    def use(self, reader: PromptReader) -> None:
         """A model was loaded: its own cache; the list is the app's to send again."""
-        self.llm = llm
-        self.cache = cache
+        self.reader = reader
         self.clear()
 
     def clear(self) -> None:
@@ -41,39 +47,52 @@ class WarmUp:
 
     @property
     def pending(self) -> bool:
-        return self.llm is not None and self.next < len(self.prompts)
+        return self.reader is not None and self.next < len(self.prompts)
+
+    def hold(self) -> None:
+        self.held_until = time.monotonic() + HOLD_AFTER_PREFILL
+
+    def resume(self) -> None:
+        self.held_until = 0.0
+
+    def wait(self) -> float | None:
+        """How long the worker may wait for a request before warming: None (nothing to
+        warm: wait for a request), 0 (warm now), or the rest of the pause after a prefill."""
+        if not self.pending:
+            return None
+        return max(0.0, self.held_until - time.monotonic())
 
     def replace(self, request: p.Warm) -> None:
         self.prompts = list(request.prompts)
         self.next = 0
         self.disk_share = request.disk_share
-        if self.cache is None or self.cache.folder is None:
+        if self.reader is None or self.reader.prefixes.folder is None:
             self._finish("no_cache")
         elif not self.prompts:
             self._finish("")
 
     def step(self) -> None:
         """Warm the next prompt, or give way: returns at once when a request arrives."""
-        assert self.cache is not None
-        worker = self.worker
+        reader = self.reader
+        assert reader is not None
+        cache = reader.prefixes
         messages = [{"role": m.role, "content": m.content} for m in self.prompts[self.next]]
-        tokens = llama_ops.prompt_tokens(self.llm, messages)
-        prefix = worker.fixed_prefix(messages, tokens)
-        if worker.usable_prefix(prefix) and not self.cache.has(prefix):
+        prefix = reader.fixed_prefix(messages, reader.tokens(messages))
+        if reader.usable(prefix) and not cache.has(prefix):
             try:
-                llama_ops.read_tokens(self.llm, prefix, stop=worker.asked)
+                llama_ops.read_tokens(reader.llm, prefix, stop=self.worker.asked)
             except llama_ops.Stopped:
                 return  # the same prompt again when the engine is idle
-            state = llama_ops.get_state(self.llm)
-            if self.cache.disk_used() + len(state) > self.disk_share * self.cache.disk_bytes:
+            state = llama_ops.get_state(reader.llm)
+            if cache.disk_used() + len(state) > self.disk_share * cache.disk_bytes:
                 self._finish("budget")
                 return
-            self.cache.put(PrefixState(tuple(prefix), state))
+            cache.put(PrefixState(tuple(prefix), state))
             del state
             llama_ops.give_back_memory()
         self.next += 1
         done = self.next >= len(self.prompts)
-        worker.send(p.Warming(self.next, len(self.prompts), finished=done))
+        self.worker.send(p.Warming(self.next, len(self.prompts), finished=done))
 
     def _finish(self, reason: str) -> None:
         self.worker.send(p.Warming(self.next, len(self.prompts), finished=True, reason=reason))

@@ -8,6 +8,7 @@ code that prints is sent to stderr so it cannot corrupt the protocol. Run it wit
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -21,13 +22,8 @@ from typing import IO, Any
 
 from hospidesk.engine import llama_ops
 from hospidesk.engine import protocol as p
-from hospidesk.engine.prefix_cache import (
-    MIN_PREFIX_TOKENS,
-    PROBES,
-    PrefixCache,
-    PrefixState,
-    shared_prefix,
-)
+from hospidesk.engine.prefix_cache import PrefixCache
+from hospidesk.engine.prompts import PromptReader
 from hospidesk.engine.warmup import WarmUp
 
 TOKEN_INTERVAL = 0.03
@@ -46,7 +42,8 @@ class Worker:
         self._cancel_lock = threading.Lock()
         self._llm: Any = None
         self._sha256 = ""
-        self._prefixes: PrefixCache | None = None
+        self._reader: PromptReader | None = None
+        """The context's prompt: what it holds, the instructions' states (per model)."""
         self._fd_socket = fd_socket
         self._warm = WarmUp(self)
 
@@ -70,7 +67,7 @@ class Worker:
             if isinstance(request, p.Cancel):
                 with self._cancel_lock:
                     self._cancelled.add(request.req_id)
-            elif isinstance(request, (p.Load, p.Generate, p.Warm, p.Count, p.Shutdown)):
+            elif isinstance(request, (p.Load, p.Generate, p.Warm, p.Prefill, p.Count, p.Shutdown)):
                 self._inbox.put(request)
         self._inbox.put(p.Shutdown())
 
@@ -94,17 +91,24 @@ class Worker:
         )
         threading.Thread(target=self.read_stdin, name="stdin", daemon=True).start()
         while True:
-            if self._warm.pending and self._inbox.empty():
+            wait = self._warm.wait()
+            if wait == 0 and self._inbox.empty():
                 self._warm.step()  # gives way as soon as a request arrives
                 continue
-            request = self._inbox.get()
+            try:
+                request = self._inbox.get(timeout=wait)
+            except queue.Empty:
+                continue  # the warm-up's pause after a prefill is over
             if isinstance(request, p.Shutdown):
                 return
             if isinstance(request, p.Load):
                 self._warm.clear()  # the app asks again for the new model
                 self.load(request)
             elif isinstance(request, p.Generate):
+                self._warm.resume()
                 self.generate(request)
+            elif isinstance(request, p.Prefill):
+                self.prefill(request)
             elif isinstance(request, p.Warm):
                 self._warm.replace(request)
             elif isinstance(request, p.Count):
@@ -171,10 +175,9 @@ class Worker:
             ]
         )
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
-        self._prefixes = PrefixCache(
-            folder, identity, request.cache_ram_bytes, request.cache_disk_bytes
-        )
-        self._warm.use(self._llm, self._prefixes)
+        prefixes = PrefixCache(folder, identity, request.cache_ram_bytes, request.cache_disk_bytes)
+        self._reader = PromptReader(self._llm, prefixes)
+        self._warm.use(self._reader)
         self.send(
             p.Loaded(
                 sha256=request.sha256,
@@ -199,9 +202,8 @@ class Worker:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         pending = _Pending(self, request.req_id)
         try:
-            tokens = llama_ops.prompt_tokens(self._llm, messages)
-            fixed = self.fixed_prefix(messages, tokens)
-            source = self._restore_prefix(fixed)
+            assert self._reader is not None
+            tokens, fixed, source = self._reader.prepare(messages)
             prefix = len(fixed)
             if len(tokens) < self._llm.n_ctx():  # else create_chat_completion says it
                 self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
@@ -284,10 +286,9 @@ class Worker:
         """Read all the prompt but its last token (``create_chat_completion`` reads that one
         and samples), saying how far it is when it is long; a cancel stops it at once.
         ``new_prefix``: the fixed part, whose state is saved once read (empty: none to save)."""
-        llm = self._llm
-        assert llm is not None and self._prefixes is not None
+        assert self._reader is not None
         body = tokens[:-1]
-        held = llama_ops.common_length(llm, body)
+        held = llama_ops.common_length(self._llm, body)
         to_read = len(body) - held
         shown = to_read > READING_SHOWN
 
@@ -299,10 +300,22 @@ class Worker:
             return self.is_cancelled(req_id)
 
         progress(held)
-        if new_prefix:
-            llama_ops.read_tokens(llm, new_prefix, stop, progress)
-            self._prefixes.put(PrefixState(tuple(new_prefix), llama_ops.get_state(llm)))
-        llama_ops.read_tokens(llm, body, stop, progress)
+        self._reader.read(tokens, new_prefix, stop, progress)
+
+    def prefill(self, request: p.Prefill) -> None:
+        """Read ahead the prompt the user is about to send (see protocol.Prefill)."""
+        if self._llm is None or self._reader is None:
+            return
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        count = len(self._reader.tokens(messages))
+        if count >= self._llm.n_ctx():  # too long for one prompt: read when asked (or by parts)
+            self.send(p.Prefilled(0, count))
+            return
+        self._warm.hold()
+        tokens, fixed, source = self._reader.prepare(messages)
+        with contextlib.suppress(llama_ops.Stopped):
+            self._reader.read(tokens, fixed if source == "new" else [], stop=self.asked)
+        self.send(p.Prefilled(llama_ops.common_length(self._llm, tokens), len(tokens)))
 
     def count(self, request: p.Count) -> None:
         if self._llm is None:
@@ -311,39 +324,6 @@ class Worker:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         tokens = llama_ops.prompt_tokens(self._llm, messages)
         self.send(p.Counted(request.req_id, len(tokens)))
-
-    # the task instructions' state (see prefix_cache)
-
-    def fixed_prefix(self, messages: list[dict[str, str]], tokens: list[int]) -> list[int]:
-        """The part of the prompt that does not depend on its last user message (none when
-        the prompt does not end with one)."""
-        if not messages or messages[-1]["role"] != "user":
-            return []
-        probes = [
-            llama_ops.prompt_tokens(self._llm, [*messages[:-1], {"role": "user", "content": text}])
-            for text in PROBES
-        ]
-        return shared_prefix(tokens, *probes)
-
-    def usable_prefix(self, prefix: list[int]) -> bool:
-        """Worth keeping: long enough to save time, short enough to fit the context."""
-        return MIN_PREFIX_TOKENS <= len(prefix) < int(self._llm.n_ctx())
-
-    def _restore_prefix(self, prefix: list[int]) -> str:
-        """Make the context hold the prompt's fixed part when it is kept; say from where
-        (``new``: to be read, then saved)."""
-        llm = self._llm
-        assert llm is not None and self._prefixes is not None
-        if not self.usable_prefix(prefix):
-            return "none"  # too long: create_chat_completion says so in its own words
-        if llama_ops.common_length(llm, prefix) == len(prefix):
-            return "kv"
-        found = self._prefixes.get(prefix)
-        if found is None:
-            return "new"
-        state, where = found
-        llama_ops.set_state(llm, state.tokens, state.data)
-        return where
 
 
 class _Pending:

@@ -20,14 +20,13 @@ from hospidesk.errors import Cancelled, EngineError
 from hospidesk.governance.audit import AuditEvent, AuditKind, Digest
 from hospidesk.packs.prompt import build_messages
 from hospidesk.packs.structured import (
-    extraction_prompt,
     extraction_schema,
     output_schema,
     parse_json_object,
     structured_to_text,
 )
 from hospidesk.service.backends import ensure_loaded, needs_loading
-from hospidesk.service.extraction import Extraction, read_extraction
+from hospidesk.service.extraction import Extraction, extraction_messages, read_extraction
 from hospidesk.service.long_source import condense, parts_needed
 from hospidesk.service.repetition import REPETITION, LoopGuard
 from hospidesk.service.request import PreparedDraft
@@ -188,11 +187,7 @@ class DraftRun:
         """Fill the fields the task reads from the source (or from ``text``, the first part
         of a long one), by grammar-constrained JSON."""
         fields = prepared.to_extract
-        source = text if text is not None else prepared.source
-        messages = (
-            Message("system", extraction_prompt(fields)),
-            Message("user", f'Texte :\n"""\n{source}\n"""\n\nExtrais les informations.'),
-        )
+        messages = extraction_messages(fields, text if text is not None else prepared.source)
         options = GenerationOptions(
             max_tokens=min(400, 40 + 60 * len(fields)),  # the schema's maxLength bounds it too
             temperature=0.0,

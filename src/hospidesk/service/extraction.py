@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hospidesk.packs.model import validate_value
-from hospidesk.packs.structured import parse_json_object
+from hospidesk.engine.protocol import Message
+from hospidesk.packs.model import TaskField, validate_value
+from hospidesk.packs.structured import extraction_prompt, parse_json_object
 from hospidesk.service.request import FieldErrors, PreparedDraft
 
 EXTRACTION_FAILED = "introuvable dans le texte source, à saisir"
+
+
+def extraction_messages(fields: Sequence[TaskField], source: str | None) -> tuple[Message, ...]:
+    """The prompt that reads ``fields`` from the source (the extraction's instructions are
+    the same for the same fields: their state is kept like a task's)."""
+    return (
+        Message("system", extraction_prompt(list(fields))),
+        Message("user", f'Texte :\n"""\n{source}\n"""\n\nExtrais les informations.'),
+    )
+
+
+def first_messages(prepared: PreparedDraft) -> tuple[Message, ...] | None:
+    """What the local model reads first for this draft: the extraction when the task reads
+    fields from the source, else the draft's own prompt; None when a server writes it."""
+    if prepared.remote is not None:
+        return None
+    if prepared.to_extract:
+        return extraction_messages(prepared.to_extract, prepared.source)
+    return prepared.messages
 
 
 @dataclass(frozen=True)

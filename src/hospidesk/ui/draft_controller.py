@@ -17,7 +17,7 @@ from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.backends import model_entry, remote_target
 from hospidesk.service.drafting import DraftResult, DraftRun
-from hospidesk.service.extraction import Extraction
+from hospidesk.service.extraction import Extraction, first_messages
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.routing import RemoteTarget, Served
 from hospidesk.service.warmup import warm_order, warm_prompts
@@ -43,6 +43,7 @@ class DraftController(QObject):
     _verify_fallback = Signal()
     _run = Signal(int, object, object)
     _warm = Signal(object)
+    _prefill = Signal(object)
     _shutdown = Signal()
 
     def __init__(
@@ -69,6 +70,7 @@ class DraftController(QObject):
         self._verify_fallback.connect(self.worker.verify_fallback)
         self._run.connect(self.worker.run)
         self._warm.connect(self.worker.warm)
+        self._prefill.connect(self.worker.prefill)
         self._shutdown.connect(self.worker.shutdown)
         self._thread.finished.connect(self.worker.deleteLater)
         worker = self.worker
@@ -127,6 +129,19 @@ class DraftController(QObject):
         tasks = warm_order(self.workspace, favourites)
         if tasks:
             self._warm.emit(warm_prompts(tasks))
+
+    def prefill(self, request: DraftRequest) -> None:
+        """Have the local model read ahead what the form holds now (the user's click will
+        likely send it): nothing when a draft is being written, a server writes, or the
+        form is not complete yet."""
+        if self.job is not None or self.model is None or self.remote is not None:
+            return
+        try:
+            messages = first_messages(prepare(self.workspace, request, model=self.model))
+        except HospiDeskError:
+            return  # the click will say what is missing
+        if messages is not None:
+            self._prefill.emit(messages)
 
     def _model_failed(self, message: str) -> None:
         self.model = None

@@ -33,6 +33,7 @@ from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner
 
 AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
+PREFILL_DELAY_MS = 700  # the form is read ahead this long after the user's last change
 
 
 class Host(Protocol):
@@ -80,6 +81,12 @@ class DraftFlow(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         task_panel.changed.connect(self.autosave_timer.start)
+        self.prefill_timer = QTimer(self)  # the model reads the form ahead while the user pauses
+        self.prefill_timer.setSingleShot(True)
+        self.prefill_timer.setInterval(PREFILL_DELAY_MS)
+        self.prefill_timer.timeout.connect(self.prefill)
+        task_panel.changed.connect(self.prefill_timer.start)
+        controller.model_ready.connect(self.prefill_timer.start)
         draft_panel.draft.textChanged.connect(self.autosave_timer.start)
         for button, slot in (
             (draft_panel.generate_button, self.generate),
@@ -96,6 +103,11 @@ class DraftFlow(QObject):
         controller.finished.connect(self._finished)
         controller.cancelled.connect(self._cancelled)
         controller.failed.connect(self._failed)
+
+    def prefill(self) -> None:
+        request = self.task_panel.current_request()
+        if request is not None and self.controller.ready:
+            self.controller.prefill(request)
 
     def update_buttons(self) -> None:
         self.panel.set_busy(self.controller.ready, self.controller.job is not None)
@@ -299,6 +311,7 @@ class DraftFlow(QObject):
     def close(self, tasks: Mapping[str, PackTask]) -> None:
         """The window closes: the tasks run and left open are measured, not asked."""
         self.autosave_timer.stop()
+        self.prefill_timer.stop()
         self.autosave()
         drafts = self.open_drafts.drafts
         for ref in list(self.uses.open.started):

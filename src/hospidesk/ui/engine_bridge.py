@@ -62,6 +62,13 @@ class EngineWorker(QObject):
                 self.engine.warm(prompts)
 
     @Slot(object)
+    def prefill(self, messages: tuple[Message, ...]) -> None:
+        """Have the engine read ahead the prompt the user is about to send."""
+        if self.engine.running and self.engine.loaded is not None:
+            with contextlib.suppress(HospiDeskError):  # a dead engine restarts at the next draft
+                self.engine.prefill(messages)
+
+    @Slot(object)
     def load_entry(self, entry: ModelEntry) -> None:
         """Verify the model file (hashing may take a while), check memory, then load."""
         self.model_loading.emit(entry.name)

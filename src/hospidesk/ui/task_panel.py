@@ -166,17 +166,25 @@ class TaskPanel(QWidget):
     def request(self) -> tuple[DraftRequest | None, dict[str, str]]:
         """The draft request of the form, or None with the reasons per field (shown beside
         the fields, the first one focused)."""
-        if self.task is None or self.form is None:
+        current = self.current_request()
+        if current is None or self.form is None:
             return None, {}
-        source = self.source.toPlainText()
-        has_source = bool(source.strip()) and self.task.task.source.mode is not SourceMode.NONE
-        errors = self.form.validate(has_source)
+        errors = self.form.validate(current.source_text is not None)
         if errors:
             self.form.editors[next(iter(errors))].input.setFocus()
             return None, errors
+        return current, {}
+
+    def current_request(self) -> DraftRequest | None:
+        """The request the form holds now, unchecked and without a mark on the form (read
+        ahead while the user types; the service checks it)."""
+        if self.task is None or self.form is None:
+            return None
+        source = self.source.toPlainText()
+        has_source = bool(source.strip()) and self.task.task.source.mode is not SourceMode.NONE
         return DraftRequest(
             self.task.ref, self.form.typed(has_source), source_text=source if has_source else None
-        ), {}
+        )
 
     def focus_form(self) -> None:
         first = self.form.first_input() if self.form else None

@@ -1,0 +1,82 @@
+"""A prompt in the worker's llama.cpp context: its tokens, its fixed part (the task's
+instructions, see prefix_cache), that part's state restored or saved, the rest read.
+
+Shared by the worker's generations, its prefills and its warm-up. Only the worker imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hospidesk.engine import llama_ops
+from hospidesk.engine.prefix_cache import (
+    MIN_PREFIX_TOKENS,
+    PROBES,
+    PrefixCache,
+    PrefixState,
+    shared_prefix,
+)
+
+Messages = list[dict[str, str]]
+
+
+class PromptReader:
+    def __init__(self, llm: Any, prefixes: PrefixCache) -> None:
+        self.llm = llm
+        self.prefixes = prefixes
+
+    def tokens(self, messages: Messages) -> list[int]:
+        return llama_ops.prompt_tokens(self.llm, messages)
+
+    def prepare(self, messages: Messages) -> tuple[list[int], list[int], str]:
+        """The prompt's tokens, its fixed part, and where that part's state comes from once
+        restored (``kv``, ``ram``, ``disk``; ``new``: to be read, then saved; ``none``)."""
+        tokens = self.tokens(messages)
+        fixed = self.fixed_prefix(messages, tokens)
+        return tokens, fixed, self.restore(fixed)
+
+    def fixed_prefix(self, messages: Messages, tokens: list[int]) -> list[int]:
+        """The part of the prompt that does not depend on its last user message (none when
+        the prompt does not end with one)."""
+        if not messages or messages[-1]["role"] != "user":
+            return []
+        probes = [
+            self.tokens([*messages[:-1], {"role": "user", "content": text}]) for text in PROBES
+        ]
+        return shared_prefix(tokens, *probes)
+
+    def usable(self, prefix: list[int]) -> bool:
+        """Worth keeping: long enough to save time, short enough to fit the context."""
+        return MIN_PREFIX_TOKENS <= len(prefix) < int(self.llm.n_ctx())
+
+    def restore(self, prefix: list[int]) -> str:
+        """Make the context hold the fixed part when its state is kept; say from where."""
+        if not self.usable(prefix):
+            return "none"  # too long: create_chat_completion says so in its own words
+        if llama_ops.common_length(self.llm, prefix) == len(prefix):
+            return "kv"
+        found = self.prefixes.get(prefix)
+        if found is None:
+            return "new"
+        state, where = found
+        llama_ops.set_state(self.llm, state.tokens, state.data)
+        return where
+
+    def read(
+        self,
+        tokens: list[int],
+        new_prefix: list[int],
+        stop: Callable[[], bool],
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Read all the prompt but its last token (the one the answer is sampled from);
+        save the fixed part's state on the way when it is new (``new_prefix``)."""
+        if new_prefix:
+            llama_ops.read_tokens(self.llm, new_prefix, stop, progress)
+            self.save(new_prefix)
+        llama_ops.read_tokens(self.llm, tokens[:-1], stop, progress)
+
+    def save(self, prefix: list[int]) -> None:
+        """Keep the state of the context, which holds exactly ``prefix``."""
+        self.prefixes.put(PrefixState(tuple(prefix), llama_ops.get_state(self.llm)))
