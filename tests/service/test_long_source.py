@@ -115,3 +115,13 @@ def test_amounts_read_as_a_person_says_them() -> None:
     assert amount(12345) == "environ 12\u202f300 mots (35 pages)"
     assert amount(180) == "environ 180 mots (1 page)"
     assert amount(0) == "environ 10 mots (1 page)"
+
+
+def test_a_limit_longer_than_the_context_is_cut_there_not_refused(hd_env: Env) -> None:
+    ws = workspace(4096)
+    prepared = prepare(
+        ws, DraftRequest(LETTER, {"destinataire": "M. Petit"}, source_text="Bonjour. " * 40)
+    )
+    engine = FakeEngine("Madame, votre demande est reçue.")
+    run_draft(ws, engine, prepared, limits=RunLimits(max_tokens=4000))
+    assert len(engine.calls) == 1 and engine.calls[0].options.max_tokens == 4000

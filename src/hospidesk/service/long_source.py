@@ -38,6 +38,12 @@ MIN_PART_TOKENS = 128
 """No part's summary is asked shorter than this (enough for a structured summary)."""
 
 
+def answer_room(max_tokens: int, n_ctx: int) -> int:
+    """The room kept for the answer: its limit, but never more than half the context (a
+    longer limit is cut where the context ends, as llama.cpp does)."""
+    return min(max_tokens, n_ctx // 2)
+
+
 def words(text: str) -> int:
     return len(text.split())
 
@@ -71,7 +77,7 @@ def check_estimate(task: Task, source: str, n_ctx: int, max_tokens: int) -> None
     if task.source.long is LongSource.SUMMARISE:
         return
     fixed = (len(task.instructions) + len(task.request) + 600) / OPTIMISTIC_CHARS_PER_TOKEN
-    room = n_ctx - fixed - max_tokens - MARGIN_TOKENS
+    room = n_ctx - fixed - answer_room(max_tokens, n_ctx) - MARGIN_TOKENS
     if len(source) / OPTIMISTIC_CHARS_PER_TOKEN > room:
         per_word = len(source) / max(words(source), 1)
         raise too_long(source, int(room * OPTIMISTIC_CHARS_PER_TOKEN / per_word), "le modèle")
@@ -95,7 +101,7 @@ def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> lis
     if not source or engine.loaded is None:
         return None
     n_ctx = engine.loaded.n_ctx
-    if engine.count(prepared.messages) + max_tokens + MARGIN_TOKENS <= n_ctx:
+    if engine.count(prepared.messages) + answer_room(max_tokens, n_ctx) + MARGIN_TOKENS <= n_ctx:
         return None
     room = measure_room(run, prepared, max_tokens)
     task = prepared.task.task
@@ -115,7 +121,8 @@ def measure_room(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Roo
     fixed = run.engine.count(build_messages(task, prepared.values, "."))
     full = run.engine.count(prepared.messages)
     source_tokens = max(full - fixed, 1)
-    tokens = run.engine.loaded.n_ctx - fixed - max_tokens - MARGIN_TOKENS
+    n_ctx = run.engine.loaded.n_ctx
+    tokens = n_ctx - fixed - answer_room(max_tokens, n_ctx) - MARGIN_TOKENS
     return Room(tokens, len(prepared.source) / source_tokens)
 
 
@@ -139,7 +146,8 @@ def condense(
             f"Partie {n}/{len(summaries)} :\n{text}" for n, text in enumerate(summaries, start=1)
         )
         messages = build_messages(task, prepared.values, joined)
-        if run.engine.count(messages) + max_tokens + MARGIN_TOKENS <= run.engine.loaded.n_ctx:  # type: ignore[union-attr]
+        n_ctx = run.engine.loaded.n_ctx  # type: ignore[union-attr]
+        if run.engine.count(messages) + answer_room(max_tokens, n_ctx) + MARGIN_TOKENS <= n_ctx:
             return joined
         from hospidesk.documents.split import split_text
 

@@ -58,4 +58,4 @@ def warm_prompts(tasks: list[PackTask]) -> list[tuple[Message, ...]]:
         fields = item.task.extractable
         if fields:
             prompts.append((Message("system", extraction_prompt(fields)), Message("user", "")))
-    return prompts
+    return list(dict.fromkeys(prompts))  # tasks reading the same fields share one
