@@ -124,6 +124,9 @@ class MetricsPolicy(_Strict):
     """Ask after every task whether it helped, without the user being able to turn it off."""
     min_group_size: int = Field(default=5, ge=2, le=1000)
     """In ``hospidesk stats``, groups with fewer uses lose their figures."""
+    export_dir: str | None = Field(default=None, min_length=1, max_length=1000)
+    """A folder (a share the evaluation team reads) where the window writes this
+    workstation's weekly export at its first start of each ISO week (service.weekly)."""
 
 
 class ServerEntry(_Strict):

@@ -72,6 +72,9 @@ class AuditKind(StrEnum):
     HISTORY_DELETED = "history_deleted"
     HISTORY_PURGED = "history_purged"
     HISTORY_KEY_RECOVERED = "history_key_recovered"
+    METRICS_EXPORTED = "metrics_exported"
+    METRICS_EXPORT_FAILED = "metrics_export_failed"
+    """The weekly export could not be written to the policy's folder (the user is not told)."""
     FORWARD_FAILED = "audit_forward_failed"
     """The system's log could not be reached (recorded once per outage, never forwarded)."""
 

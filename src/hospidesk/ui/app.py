@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -14,6 +15,7 @@ from hospidesk.engine.client import EngineClient
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.onboarding import choose_job, needs_job_choice, visible_jobs
 from hospidesk.service.session import accept_rules, open_session, rules, rules_accepted
+from hospidesk.service.weekly import weekly_export
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.job_dialog import JobDialog
@@ -89,6 +91,11 @@ def start_window(workspace: Workspace) -> MainWindow:
         window.set_job(job)
     window.activateWindow()  # the keyboard goes back to the window after the question
     window.offer_recovery()
+    # the week's export for the evaluation team, if the policy asks: off the window's thread
+    # (a share may be slow), silent for the user (service.weekly audits a failure)
+    threading.Thread(
+        target=weekly_export, args=(workspace,), name="weekly-export", daemon=True
+    ).start()
     return window
 
 
