@@ -85,9 +85,11 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
     lines = out.read_text().splitlines()
     assert lines[0].startswith("job,task,week,suppressed,uses,answered,helped_yes")
     assert lines[1].startswith("secretariat,secretariat/convocation,")
-    assert lines[1].endswith(",True,,,,,,,,,,,")
+    assert lines[0].endswith(",exported_with_omissions,min_group_size")  # the threshold too
+    assert lines[1].endswith(",True,,,,,,,,,,,,3")
     assert lines[2].startswith(f"secretariat,{letter},")
-    assert lines[2].rsplit(",", 1)[0].endswith(",False,3,3,1,1,1,0.6667,15,7.5,3,1.0")
+    assert lines[2].rsplit(",", 2)[0].endswith(",False,3,3,1,1,1,0.6667,15,7.5,3,1.0")
+    assert lines[2].endswith(",3")
     # No text, field value or identifier in the metrics store or in the exports.
     assert (hd_env.home / "data" / "metrics.sqlite3").exists()
     assert files_containing_canaries([hd_env.home / "data", exports], set()) == []

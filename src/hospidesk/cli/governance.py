@@ -12,6 +12,7 @@ from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditTrail
 from hospidesk.governance.forward import compare, forwarded_messages
+from hospidesk.service.evaluation import merge_exports
 from hospidesk.service.session import accept_rules, rules, rules_accepted
 from hospidesk.service.usage import stats_export
 from hospidesk.service.workspace import Workspace
@@ -45,6 +46,16 @@ def register(sub: Commands) -> None:
     stats.add_argument("--format", choices=("csv", "json"), default="csv")
     stats.add_argument("--out", metavar="FICHIER", help="sinon, sur la sortie standard")
     stats.set_defaults(handler=export_stats)
+    stats_sub = stats.add_subparsers(dest="stats_action", metavar="[merge]")
+    merge = stats_sub.add_parser(
+        "merge", help="réunir les exports de nombreux postes en un rapport par métier"
+    )
+    merge.add_argument("exports", nargs="+", metavar="FICHIER|DOSSIER")
+    merge.add_argument("--out", required=True, metavar="RAPPORT.html")
+    merge.add_argument(
+        "--csv", metavar="TABLE.csv", help="la table réunie, par métier × tâche × semaine"
+    )
+    merge.set_defaults(handler=merge_stats)
 
 
 def show_rules(args: argparse.Namespace) -> int:
@@ -108,6 +119,21 @@ def export_audit(args: argparse.Namespace) -> int:
     check_writable_target(out)
     lines = ws.audit.export(out)
     err(f"Journal d'audit exporté ({lines} lignes JSON) : {out}")
+    return 0
+
+
+def merge_stats(args: argparse.Namespace) -> int:
+    result = merge_exports(
+        [Path(p).expanduser() for p in args.exports],
+        Path(args.out).expanduser(),
+        Path(args.csv).expanduser() if args.csv else None,
+    )
+    err(
+        f"{result.files} export(s) réunis : {result.groups} groupes métier × tâche × semaine, "
+        f"dont {result.suppressed} groupe(s) supprimé(s) sur les postes. Rapport : {result.out}"
+    )
+    if result.csv_out is not None:
+        err(f"Table réunie : {result.csv_out}")
     return 0
 
 

@@ -245,14 +245,17 @@ def to_json(rows: Sequence[Group], min_group: int, example_uses: int = 0) -> str
     )
 
 
-def to_csv(rows: Sequence[Group]) -> str:
+def to_csv(rows: Sequence[Group], min_group: int | None = None) -> str:
+    """One line per group; ``min_group``: the threshold, repeated on every line (so that
+    files merged later can be checked to share it)."""
     buffer = io.StringIO()
     names = list(Group.__dataclass_fields__)
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow([*names, "min_group_size"] if min_group is not None else names)
     for row in rows:
         values = asdict(row)
-        writer.writerow(["" if values[n] is None else values[n] for n in names])
+        line = ["" if values[n] is None else values[n] for n in names]
+        writer.writerow([*line, min_group] if min_group is not None else line)
     return buffer.getvalue()
 
 

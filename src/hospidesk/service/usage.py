@@ -84,7 +84,7 @@ def stats_export(ws: Workspace, fmt: str) -> StatsExport:
     uses = all_uses(ws)
     rows = aggregate(uses, threshold)
     tries = sum(1 for use in uses if use.example)
-    text = to_json(rows, threshold, tries) + "\n" if fmt == "json" else to_csv(rows)
+    text = to_json(rows, threshold, tries) + "\n" if fmt == "json" else to_csv(rows, threshold)
     suppressed = sum(1 for row in rows if row.suppressed)
     return StatsExport(text, len(rows), suppressed, threshold, tries)
 

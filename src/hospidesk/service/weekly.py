@@ -63,11 +63,12 @@ def weekly_export(ws: Workspace, today: dt.date | None = None) -> Written | None
     done = str(state.get("through") or "")
     try:
         uses = [u for u in all_uses(ws) if done < u.week < week]
-        rows = aggregate(uses, ws.policy.metrics.min_group_size)
+        threshold = ws.policy.metrics.min_group_size
+        rows = aggregate(uses, threshold)
         path = Path(folder) / f"{workstation()}-{profile}-{week}.csv"
         if not path.parent.is_dir():
             raise OSError(f"dossier introuvable : {path.parent}")
-        atomic_write_text(path, to_csv(rows), mode=0o644)
+        atomic_write_text(path, to_csv(rows, threshold), mode=0o644)
     except (OSError, HospiDeskError) as exc:
         reason = exc.message if isinstance(exc, HospiDeskError) else str(exc)
         ws.audit.append(
