@@ -81,6 +81,7 @@ class DraftFlow(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         task_panel.changed.connect(self.autosave_timer.start)
+        self.closed = False
         self.prefill_timer = QTimer(self)  # the model reads the form ahead while the user pauses
         self.prefill_timer.setSingleShot(True)
         self.prefill_timer.setInterval(PREFILL_DELAY_MS)
@@ -105,6 +106,8 @@ class DraftFlow(QObject):
         controller.failed.connect(self._failed)
 
     def prefill(self) -> None:
+        if self.closed:  # a late signal (the model ready) after the window closed
+            return
         request = self.task_panel.current_request()
         if request is not None and self.controller.ready:
             self.controller.prefill(request)
@@ -310,6 +313,7 @@ class DraftFlow(QObject):
 
     def close(self, tasks: Mapping[str, PackTask]) -> None:
         """The window closes: the tasks run and left open are measured, not asked."""
+        self.closed = True
         self.autosave_timer.stop()
         self.prefill_timer.stop()
         self.autosave()
