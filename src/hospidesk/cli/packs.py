@@ -1,4 +1,4 @@
-"""``hospidesk packs ...``: list, import, export, verify, sign, keygen."""
+"""``hospidesk packs ...``: list, import, export, verify, sign, keygen, test."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from hospidesk.cli.output import Commands, actions
-from hospidesk.fsutil import check_writable_target
+from hospidesk.cli.output import Commands, actions, err
+from hospidesk.errors import UsageError
+from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.packs.signing import generate_keypair
 from hospidesk.service.library import (
     export_pack,
@@ -17,6 +18,7 @@ from hospidesk.service.library import (
     installed_packs,
     sign_pack,
 )
+from hospidesk.service.pack_test import markdown, run_pack_test, to_json
 from hospidesk.service.session import open_session
 from hospidesk.service.workspace import Workspace
 
@@ -45,6 +47,19 @@ def register(sub: Commands) -> None:
     keygen = packs_sub.add_parser("keygen", help="créer une paire de clés de signature")
     keygen.add_argument("--out", required=True, metavar="PRÉFIXE")
     keygen.set_defaults(handler=make_keys)
+    tested = packs_sub.add_parser(
+        "test", help="passer les exemples d'un pack dans un ou plusieurs modèles, et les vérifier"
+    )
+    tested.add_argument("pack", metavar="DOSSIER|FICHIER")
+    tested.add_argument(
+        "--model", action="append", metavar="ID", help="modèle du catalogue (répétable)"
+    )
+    tested.add_argument("--out", metavar="RAPPORT.md", help="aussi RAPPORT.json à côté")
+    tested.add_argument("--min-pass", type=float, default=0.0, metavar="TAUX",
+                        help="code de sortie 1 sous ce taux de réussite (0 à 1)")  # fmt: skip
+    tested.add_argument("--seed", type=int, default=7, metavar="N")
+    tested.add_argument("--max-tokens", type=int, metavar="N", help=argparse.SUPPRESS)
+    tested.set_defaults(handler=test_folder)
 
 
 def _signer_label(signer: str | None) -> str:
@@ -106,6 +121,28 @@ def sign_folder(args: argparse.Namespace) -> int:
         f"Pack « {pack.id} » {pack.manifest.version} signé avec la clé {statement.key_id} : "
         f"{out} ({len(statement.files)} fichiers)"
     )
+    return 0
+
+
+def test_folder(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.min_pass <= 1.0:
+        raise UsageError("--min-pass : un taux entre 0 et 1 (0.8 pour 80 %).")
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        check_writable_target(out)
+    ws = Workspace.open()
+    models: list[str | None] = list(args.model) if args.model else [None]
+    report = run_pack_test(ws, Path(args.pack).expanduser(), models, args.seed, args.max_tokens)
+    text = markdown(report)
+    print(text)
+    if out is not None:
+        atomic_write_text(out, text, mode=0o644)
+        atomic_write_text(out.with_suffix(".json"), to_json(report), mode=0o644)
+        err(f"Rapport : {out} et {out.with_suffix('.json')}")
+    rate = report.pass_rate()
+    if rate < args.min_pass:
+        err(f"Taux de réussite {rate:.0%}, sous le minimum demandé ({args.min_pass:.0%}).")
+        return 1
     return 0
 
 

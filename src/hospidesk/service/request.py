@@ -171,7 +171,13 @@ def prepare(
 
     ``model``: an already verified model (the window verifies it once, off its thread).
     """
-    item = ws.task(request.task_ref)
+    return prepare_task(ws, ws.task(request.task_ref), request, model)
+
+
+def prepare_task(
+    ws: Workspace, item: PackTask, request: DraftRequest, model: VerifiedModel | None = None
+) -> PreparedDraft:
+    """``prepare`` for a task given itself (a pack being tested, not installed)."""
     values = field_values(item, request.fields)
     source = _source(item, request)
     waiting = frozenset(
