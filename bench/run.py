@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import warm  # noqa: E402 - bench/warm.py, beside this script
+from benchutil import USERS, stats, timed  # noqa: E402 - bench/benchutil.py
 
 from hospidesk.engine.catalog import load_catalog  # noqa: E402
 from hospidesk.engine.client import EngineClient  # noqa: E402
@@ -49,23 +50,6 @@ from hospidesk.service.backends import physical_cores  # noqa: E402
 
 N_CTX = 4096
 GENERATE = 128
-USERS = [
-    "Merci de rédiger la réponse pour Mme Girard, dossier 2026-114, rendez-vous le 3 mars.",
-    "Préparez le courrier pour M. Renaud : pièces manquantes, délai de huit jours.",
-    "Réponse à Mme Leroy : la facture du 12 février a été corrigée et renvoyée.",
-    "Courrier pour M. Petit : report de la consultation du 21 au 28 mars, même heure.",
-    "Note pour Mme Colin : nouveau formulaire d'admission à compléter avant l'entrée.",
-    "Réponse à M. Blanc : le compte rendu a été adressé à son médecin traitant.",
-]
-
-
-def stats(values: list[float]) -> dict[str, float]:
-    return {
-        "median": round(statistics.median(values), 4),
-        "min": round(min(values), 4),
-        "max": round(max(values), 4),
-        "n": len(values),
-    }
 
 
 def long_instructions(index: int, minimum_chars: int = 7000) -> str:
@@ -326,16 +310,8 @@ def window(rounds: int) -> dict[str, Any]:
 
 
 def startup(rounds: int) -> dict[str, Any]:
-    def timed(args: list[str]) -> list[float]:
-        values = []
-        for _ in range(rounds):
-            start = time.monotonic()
-            subprocess.run(args, capture_output=True, check=True)
-            values.append(time.monotonic() - start)
-        return values
-
-    version = timed([sys.executable, "-m", "hospidesk", "--version"])
-    python = timed([sys.executable, "-c", "pass"])
+    version = timed([sys.executable, "-m", "hospidesk", "--version"], rounds)
+    python = timed([sys.executable, "-c", "pass"], rounds)
     return {
         "hospidesk_version_seconds": stats(version),
         "python_pass_seconds": stats(python),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from benchutil import timed  # noqa: E402 - bench/benchutil.py
 
 from hospidesk.governance.metrics import Use, aggregate, to_csv, to_json  # noqa: E402
 
@@ -57,15 +58,6 @@ def exports(folder: Path, stations: int = 300) -> None:
             (folder / f"{name}.csv").write_text(to_csv(rows, 5), encoding="utf-8")
         else:
             (folder / f"{name}.json").write_text(to_json(rows, 5), encoding="utf-8")
-
-
-def timed(args: list[str], rounds: int = 3) -> list[float]:
-    values = []
-    for _ in range(rounds):
-        start = time.monotonic()
-        subprocess.run(args, check=True, capture_output=True)
-        values.append(time.monotonic() - start)
-    return values
 
 
 def main() -> int:

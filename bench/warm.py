@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from benchutil import USERS, stats
 
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import Done, GenerationOptions, Message, Warming
@@ -35,16 +36,6 @@ from hospidesk.service.warmup import warm_prompts
 
 ROOT = Path(__file__).resolve().parents[1]
 JOB = "secretariat"
-REQUEST = "Merci de rédiger la réponse pour Mme Girard, dossier 2026-114, rendez-vous le 3 mars."
-
-
-def stats(values: list[float]) -> dict[str, float]:
-    return {
-        "median": round(statistics.median(values), 4),
-        "min": round(min(values), 4),
-        "max": round(max(values), 4),
-        "n": len(values),
-    }
 
 
 def job_tasks() -> list[PackTask]:
@@ -95,7 +86,7 @@ def read_ahead(engine: EngineClient, messages: tuple[Message, ...]) -> None:
 
 def cases(tasks: list[PackTask]) -> dict[str, list[tuple[Message, ...]]]:
     """Per task: a one-line request, and its first worked example as a user would give it."""
-    short = [(Message("system", system_prompt(t.task)), Message("user", REQUEST)) for t in tasks]
+    short = [(Message("system", system_prompt(t.task)), Message("user", USERS[0])) for t in tasks]
     example = []
     for item in tasks:
         chosen = item.task.examples[0]
@@ -165,7 +156,7 @@ def yielding(
     """A click during the warm-up: its time to first token minus the same while idle.
     ``long_instructions``: run.py's, the same as the time-to-first-token rounds."""
     task = job_tasks()[0]
-    request = (Message("system", system_prompt(task.task)), Message("user", REQUEST))
+    request = (Message("system", system_prompt(task.task)), Message("user", USERS[0]))
     other = (Message("system", "Autre tâche. " + long_instructions(3, 2000)), Message("user", "x"))
     idle: list[float] = []
     busy: list[float] = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.conftest import Env, Result, assert_clean_failure, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 THREAD = ROOT / "examples" / "fil-long.txt"
@@ -27,25 +27,17 @@ def small_context(hd_env: Env, tmp_path: Path) -> Path:
     return source
 
 
+def draft(env: Env, task: str, source: Path, out: Path, *fields: str) -> Result:
+    args = ("--task", task, "--source", str(source), *fields, "--max-tokens", "160")
+    return run_cli(env, "draft", *args, "--out", str(out), timeout=900)
+
+
 @pytest.mark.model
 def test_a_long_thread_is_summarised_by_parts(
     hd_env: Env, small_context: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "synthese.docx"
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "medecins-cadres/synthese-fil",
-        "--source",
-        str(small_context),
-        *FIELDS,
-        "--max-tokens",
-        "160",
-        "--out",
-        str(out),
-        timeout=900,
-    )
+    result = draft(hd_env, "medecins-cadres/synthese-fil", small_context, out, *FIELDS)
     assert result.returncode == 0, result.stderr
     said = [line for line in result.stderr.splitlines() if line.startswith("Texte long")]
     assert len(said) >= 3 and said[0].endswith("partie 1 sur " + said[0].split()[-1])
@@ -63,16 +55,7 @@ def test_a_task_that_does_not_summarise_refuses_in_words_and_pages(
     hd_env: Env, small_context: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "courrier.docx"
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "secretariat/reformuler-courrier",
-        "--source",
-        str(small_context),
-        "--out",
-        str(out),
-    )
+    result = draft(hd_env, "secretariat/reformuler-courrier", small_context, out)
     message = assert_clean_failure(result)
     assert "Texte source trop long : environ" in message and "pages)" in message
     assert "caractères" not in message and not out.exists()

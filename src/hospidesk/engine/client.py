@@ -125,15 +125,10 @@ class EngineClient:
                 event = p.decode(line)
             except (ValueError, TypeError, KeyError):
                 continue
-            if isinstance(event, p.Warming):
-                listener = self.on_warming
+            if isinstance(event, (p.Warming, p.Prefilled)):  # not answers: told, not queued
+                listener = self.on_warming if isinstance(event, p.Warming) else self.on_prefilled
                 if listener is not None:
-                    listener(event)
-                continue
-            if isinstance(event, p.Prefilled):
-                prefilled = self.on_prefilled
-                if prefilled is not None:
-                    prefilled(event)
+                    listener(event)  # type: ignore[arg-type]
                 continue
             self._events.put(event)  # type: ignore[arg-type]
         self._events.put(_WorkerExited(proc.wait()))

@@ -29,10 +29,13 @@ class PromptReader:
     def tokens(self, messages: Messages) -> list[int]:
         return llama_ops.prompt_tokens(self.llm, messages)
 
-    def prepare(self, messages: Messages) -> tuple[list[int], list[int], str]:
-        """The prompt's tokens, its fixed part, and where that part's state comes from once
-        restored (``kv``, ``ram``, ``disk``; ``new``: to be read, then saved; ``none``)."""
-        tokens = self.tokens(messages)
+    def prepare(
+        self, messages: Messages, tokens: list[int] | None = None
+    ) -> tuple[list[int], list[int], str]:
+        """The prompt's tokens (``tokens`` when already known), its fixed part, and where that
+        part's state comes from once restored (``kv``, ``ram``, ``disk``; ``new``: to be
+        read, then saved; ``none``)."""
+        tokens = tokens if tokens is not None else self.tokens(messages)
         fixed = self.fixed_prefix(messages, tokens)
         return tokens, fixed, self.restore(fixed)
 

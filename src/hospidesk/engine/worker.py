@@ -307,12 +307,12 @@ class Worker:
         if self._llm is None or self._reader is None:
             return
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
-        count = len(self._reader.tokens(messages))
-        if count >= self._llm.n_ctx():  # too long for one prompt: read when asked (or by parts)
-            self.send(p.Prefilled(0, count))
+        tokens = self._reader.tokens(messages)
+        if len(tokens) >= self._llm.n_ctx():  # too long for one prompt: read when asked
+            self.send(p.Prefilled(0, len(tokens)))
             return
         self._warm.hold()
-        tokens, fixed, source = self._reader.prepare(messages)
+        tokens, fixed, source = self._reader.prepare(messages, tokens)
         with contextlib.suppress(llama_ops.Stopped):
             self._reader.read(tokens, fixed if source == "new" else [], stop=self.asked)
         self.send(p.Prefilled(llama_ops.common_length(self._llm, tokens), len(tokens)))

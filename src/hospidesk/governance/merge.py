@@ -68,6 +68,14 @@ class Totals:
         if group.share_few_edits is not None and group.exported:
             self.few_edits += round(group.share_few_edits * group.exported)
 
+    def absorb(self, other: Totals) -> None:
+        """Add another group's sums (a job's weeks, a task's weeks)."""
+        for name in COUNTS:
+            self.counts[name] += other.counts[name]
+        self.few_edits += other.few_edits
+        self.suppressed += other.suppressed
+        self.workstations |= other.workstations
+
     @property
     def share_helped(self) -> float | None:
         answered = self.counts["answered"]
@@ -90,24 +98,14 @@ class Merged:
     def by_job_week(self) -> dict[str, dict[str, Totals]]:
         jobs: dict[str, dict[str, Totals]] = defaultdict(dict)
         for (job, _task, week), totals in sorted(self.groups.items()):
-            into = jobs[job].setdefault(week, Totals())
-            for name in COUNTS:
-                into.counts[name] += totals.counts[name]
-            into.few_edits += totals.few_edits
-            into.suppressed += totals.suppressed
-            into.workstations |= totals.workstations
+            jobs[job].setdefault(week, Totals()).absorb(totals)
         return dict(jobs)
 
     def by_task(self, job: str) -> dict[str, Totals]:
         tasks: dict[str, Totals] = {}
         for (group_job, task, _week), totals in self.groups.items():
-            if group_job != job:
-                continue
-            into = tasks.setdefault(task, Totals())
-            for name in COUNTS:
-                into.counts[name] += totals.counts[name]
-            into.few_edits += totals.few_edits
-            into.suppressed += totals.suppressed
+            if group_job == job:
+                tasks.setdefault(task, Totals()).absorb(totals)
         return tasks
 
 
@@ -190,36 +188,38 @@ def _from_json(name: str, text: str) -> Export:
 
 
 def _group(name: str, line: int, row: dict[str, str]) -> Group:
-    def number(column: str, kind: type[int] | type[float]) -> int | float | None:
+    def number(column: str) -> float | None:
         value = (row.get(column) or "").strip()
         if not value:
             return None
         try:
-            parsed = kind(float(value)) if kind is int else float(value)
+            parsed = float(value)
         except ValueError:
             raise MergeError(f"{name}, ligne {line} : « {column} » n'est pas un nombre.") from None
         if parsed < 0:
             raise MergeError(f"{name}, ligne {line} : « {column} » est négatif.")
         return parsed
 
-    suppressed = (row.get("suppressed") or "").strip() in ("True", "true", "1")
-    ints = {c: number(c, int) for c in COUNTS}
+    def count(column: str) -> int | None:
+        value = number(column)
+        return None if value is None else int(value)
+
     return Group(
         job=row["job"],
         task=row["task"],
         week=row["week"],
-        suppressed=suppressed,
-        uses=ints["uses"],  # type: ignore[arg-type]
-        answered=ints["answered"],  # type: ignore[arg-type]
-        helped_yes=ints["helped_yes"],  # type: ignore[arg-type]
-        helped_some=ints["helped_some"],  # type: ignore[arg-type]
-        helped_no=ints["helped_no"],  # type: ignore[arg-type]
-        share_helped=number("share_helped", float),
-        minutes_saved_sum=ints["minutes_saved_sum"],  # type: ignore[arg-type]
-        minutes_saved_median=number("minutes_saved_median", float),
-        exported=ints["exported"],  # type: ignore[arg-type]
-        share_few_edits=number("share_few_edits", float),
-        exported_with_omissions=ints["exported_with_omissions"],  # type: ignore[arg-type]
+        suppressed=(row.get("suppressed") or "").strip() in ("True", "true", "1"),
+        uses=count("uses"),
+        answered=count("answered"),
+        helped_yes=count("helped_yes"),
+        helped_some=count("helped_some"),
+        helped_no=count("helped_no"),
+        share_helped=number("share_helped"),
+        minutes_saved_sum=count("minutes_saved_sum"),
+        minutes_saved_median=number("minutes_saved_median"),
+        exported=count("exported"),
+        share_few_edits=number("share_few_edits"),
+        exported_with_omissions=count("exported_with_omissions"),
     )
 
 

@@ -64,6 +64,10 @@ class RunLimits:
     keep_writing: bool = False
 
 
+class UnusableOutput(EngineError):
+    """A structured task's output that gives no sections (not JSON of its schema)."""
+
+
 class DraftEvents:
     """What a face is told while a draft runs, from the thread that runs it. Every method
     does nothing here; a face overrides those it shows."""
@@ -128,19 +132,19 @@ class DraftRun:
         self._check_stop()
         task = prepared.task.task
         max_tokens = limits.max_tokens or task.generation.max_tokens
-        parts = None
+        plan = None
         if prepared.remote is None and prepared.model is not None and prepared.source:
             self._load(prepared.model)  # its context and its count decide what fits
-            parts = parts_needed(self, prepared, max_tokens)
+            plan = parts_needed(self, prepared, max_tokens)
         extraction = Extraction({}, {})
         if prepared.to_extract:
             self.events.extracting()
-            prepared, extraction = self._extract(prepared, parts[0] if parts else None)
+            prepared, extraction = self._extract(prepared, plan.parts[0] if plan else None)
             self.events.extracted(extraction)
             self._check_stop()
         messages = prepared.messages
-        if parts:
-            condensed = condense(self, prepared, parts, max_tokens, limits.seed)
+        if plan:
+            condensed = condense(self, prepared, plan, limits.seed)
             messages = build_messages(task, prepared.values, condensed)
         options = GenerationOptions(
             max_tokens=max_tokens,
@@ -167,7 +171,7 @@ class DraftRun:
             time.monotonic() - started,
             done.first_token_seconds if done else None,
             done.finish_reason if done else "stop",
-            len(parts) if parts else 0,
+            len(plan.parts) if plan else 0,
         )
 
     def _check_stop(self) -> None:
@@ -325,7 +329,7 @@ def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> 
         try:
             data = parse_json_object(raw)
         except ValueError:
-            raise EngineError(
+            raise UnusableOutput(
                 "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
             ) from None
         body = structured_to_text(data, output.sections)

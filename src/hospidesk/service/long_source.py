@@ -12,9 +12,10 @@ the prompt's tokens.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hospidesk.documents.split import split_text
 from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.errors import EngineError, UsageError
 from hospidesk.packs.model import LongSource, Task
@@ -84,58 +85,56 @@ def check_estimate(task: Task, source: str, n_ctx: int, max_tokens: int) -> None
 
 
 @dataclass(frozen=True)
-class Room:
-    """What the loaded model can hold of this task's source in one prompt."""
+class Plan:
+    """A source too long for one prompt of the loaded model, and how it is read."""
 
-    tokens: int
-    """Source tokens that fit beside the instructions and the answer."""
+    parts: list[str]
+    room: int
+    """Tokens a prompt holds besides the instructions and the answer."""
     chars_per_token: float
     """Of this source, as the model counts it."""
+    answer: int
+    """Tokens kept for each answer (see ``answer_room``)."""
+    n_ctx: int
+
+    @property
+    def part_chars(self) -> int:
+        return int(self.room * self.chars_per_token * PART_FILL)
 
 
-def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> list[str] | None:
-    """The source's parts when it does not fit the loaded model's context in one prompt
-    (None: it fits); a task that does not summarise long texts refuses it."""
+def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Plan | None:
+    """How the source is read when it does not fit the loaded model's context in one
+    prompt (None: it fits); a task that does not summarise long texts refuses it."""
     engine = run.engine
     source = prepared.source
     if not source or engine.loaded is None:
         return None
     n_ctx = engine.loaded.n_ctx
-    if engine.count(prepared.messages) + answer_room(max_tokens, n_ctx) + MARGIN_TOKENS <= n_ctx:
+    answer = answer_room(max_tokens, n_ctx)
+    full = engine.count(prepared.messages)
+    if full + answer + MARGIN_TOKENS <= n_ctx:
         return None
-    room = measure_room(run, prepared, max_tokens)
     task = prepared.task.task
+    fixed = engine.count(build_messages(task, prepared.values, "."))
+    room = n_ctx - fixed - answer - MARGIN_TOKENS
+    chars_per_token = len(source) / max(full - fixed, 1)
     if task.source.long is not LongSource.SUMMARISE:
         per_word = len(source) / max(words(source), 1)
-        raise too_long(source, int(room.tokens * room.chars_per_token / per_word), "le modèle")
-    if room.tokens < MIN_PART_TOKENS:
+        raise too_long(source, int(room * chars_per_token / per_word), "le modèle")
+    if room < MIN_PART_TOKENS:
         raise EngineError("Le contexte du modèle est trop petit pour lire ce texte par parties.")
-    from hospidesk.documents.split import split_text
-
-    return split_text(source, int(room.tokens * room.chars_per_token * PART_FILL))
-
-
-def measure_room(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Room:
-    assert prepared.source is not None and run.engine.loaded is not None
-    task = prepared.task.task
-    fixed = run.engine.count(build_messages(task, prepared.values, "."))
-    full = run.engine.count(prepared.messages)
-    source_tokens = max(full - fixed, 1)
-    n_ctx = run.engine.loaded.n_ctx
-    tokens = n_ctx - fixed - answer_room(max_tokens, n_ctx) - MARGIN_TOKENS
-    return Room(tokens, len(prepared.source) / source_tokens)
+    plan = Plan([], room, chars_per_token, answer, n_ctx)
+    return replace(plan, parts=split_text(source, plan.part_chars))
 
 
-def condense(
-    run: DraftRun, prepared: PreparedDraft, parts: list[str], max_tokens: int, seed: int | None
-) -> str:
+def condense(run: DraftRun, prepared: PreparedDraft, plan: Plan, seed: int | None) -> str:
     """The parts' summaries, joined, short enough for the task to write from them."""
     task = prepared.task.task
+    parts = plan.parts
     total = len(parts)
     done = 0
     while True:
-        room = measure_room(run, prepared, max_tokens)
-        each = max(MIN_PART_TOKENS, min(task.generation.max_tokens, room.tokens // len(parts)))
+        each = max(MIN_PART_TOKENS, min(task.generation.max_tokens, plan.room // len(parts)))
         summaries = []
         for number, part in enumerate(parts, start=1):
             run.events.part(done, total)
@@ -146,12 +145,9 @@ def condense(
             f"Partie {n}/{len(summaries)} :\n{text}" for n, text in enumerate(summaries, start=1)
         )
         messages = build_messages(task, prepared.values, joined)
-        n_ctx = run.engine.loaded.n_ctx  # type: ignore[union-attr]
-        if run.engine.count(messages) + answer_room(max_tokens, n_ctx) + MARGIN_TOKENS <= n_ctx:
+        if run.engine.count(messages) + plan.answer + MARGIN_TOKENS <= plan.n_ctx:
             return joined
-        from hospidesk.documents.split import split_text
-
-        regrouped = split_text(joined, int(room.tokens * room.chars_per_token * PART_FILL))
+        regrouped = split_text(joined, plan.part_chars)
         if len(regrouped) >= len(parts):  # the summaries do not shrink: stop, say so
             raise EngineError(
                 "Le texte est trop long pour être résumé par ce modèle : découpez-le."

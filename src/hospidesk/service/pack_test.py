@@ -22,7 +22,7 @@ from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.packs.archive import read_pack_file
 from hospidesk.packs.loader import Pack, PackTask, load_pack
 from hospidesk.service.backends import usable_model
-from hospidesk.service.drafting import RunLimits, run_draft
+from hospidesk.service.drafting import RunLimits, UnusableOutput, run_draft
 from hospidesk.service.request import DraftRequest, prepare_task
 from hospidesk.service.review import echoed
 from hospidesk.service.workspace import Workspace
@@ -119,14 +119,12 @@ def _run_example(
         prepared = prepare_task(ws, item, request, model)
         result = run_draft(ws, engine, prepared, limits=RunLimits(max_tokens, seed))
     except HospiDeskError as exc:
-        reason = exc.message
-        check = "structure" if "exploitable" in reason else "vide"
-        outcome.failed.append(check)
-        outcome.detail.append(reason)
+        outcome.failed.append("structure" if isinstance(exc, UnusableOutput) else "vide")
+        outcome.detail.append(exc.message)
         return outcome
     body = result.body
-    inputs = [example.source, *(v for v in result.prepared.values.values() if v)]
     values = [v for v in result.prepared.values.values() if v]
+    inputs = [example.source, *values]
     missing = missing_expected(example.facts, body, values)
     invented = unsupported_facts(body, inputs)
     if missing:

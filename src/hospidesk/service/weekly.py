@@ -54,7 +54,8 @@ def weekly_export(ws: Workspace, today: dt.date | None = None) -> Written | None
     folder = ws.policy.metrics.export_dir
     if not folder:
         return None
-    week = iso_week(today or dt.date.today())
+    today = today or dt.date.today()
+    week = iso_week(today)
     state_path = ws.paths.data / STATE_FILE
     state = _read(state_path)
     if state.get("written") == week:
@@ -83,7 +84,7 @@ def weekly_export(ws: Workspace, today: dt.date | None = None) -> Written | None
             details={"file": str(path), "groups": len(rows), "weeks": ",".join(weeks)},
         )
     )
-    previous = iso_week((today or dt.date.today()) - dt.timedelta(days=7))
+    previous = iso_week(today - dt.timedelta(days=7))
     _write(state_path, {"profile": profile, "written": week, "through": previous})
     return Written(path, weeks, len(rows))
 

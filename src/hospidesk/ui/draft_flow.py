@@ -74,7 +74,7 @@ class DraftFlow(QObject):
         self.continued_from = ""
         """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
-        self.by_parts: set[str] = set()
+        self.by_parts: dict[str, bool] = {}
         """Tasks whose draft summarises a source read part by part (no omission listed)."""
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -185,8 +185,8 @@ class DraftFlow(QObject):
         self.status.finished(result.tokens, result.seconds)
         self.update_buttons()
         ref = result.prepared.task.ref
-        if not continued:
-            (self.by_parts.add if result.parts else self.by_parts.discard)(ref)
+        if not continued:  # a continuation keeps what its draft was written from
+            self.by_parts[ref] = result.parts > 0
         final = self.origin if continued and self.origin is not None else result.prepared
         self.origin = final
         text = draft.toPlainText()
@@ -197,7 +197,7 @@ class DraftFlow(QObject):
             final.values.values(),
             result.finish_reason,
             self.expected_facts(),
-            by_parts=ref in self.by_parts,
+            by_parts=self.by_parts.get(ref, False),
         )
         can_continue = findings.cut_off and not final.task.task.structured
         self.panel.show_review(self.review_lines(findings), can_continue)
@@ -365,7 +365,7 @@ class DraftFlow(QObject):
             text,
             form.values().values(),
             expected=self.expected_facts(),
-            by_parts=task.ref in self.by_parts,
+            by_parts=self.by_parts.get(task.ref, False),
         ).omitted
         if left and not self.host.confirm_omissions(
             self.tr(
