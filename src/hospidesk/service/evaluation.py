@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
 
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.merge import COUNTS, Merged, export_files, merge, read_export
@@ -74,16 +75,28 @@ def _ratio(value: float | None) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f} %"
+    return "—" if value is None else f"{value * 100:.0f}\u00a0%"  # never split from its number
 
 
 def report_context(merged: Merged) -> dict[str, object]:
+    # matplotlib takes most of a second to import: only the command that draws pays for it
+    from hospidesk.service.charts import WeekPoint, job_chart
+
     jobs = []
     for job, weeks in merged.by_job_week().items():
         rows = []
+        points = []
         for week, totals in weeks.items():
             active = len(totals.workstations)
             minutes = totals.counts["minutes_saved_sum"]
+            points.append(
+                WeekPoint(
+                    week,
+                    totals.counts["uses"],
+                    totals.share_helped,
+                    minutes / active if active else None,
+                )
+            )
             rows.append(
                 {
                     "week": week,
@@ -111,6 +124,9 @@ def report_context(merged: Merged) -> dict[str, object]:
             {
                 "job": job,
                 "weeks": rows,
+                "chart": Markup(  # noqa: S704 - matplotlib's SVG of our numbers; the title escaped
+                    job_chart(job, points, PILOT_SHARE_HELPED, PILOT_MINUTES_PER_WEEK)
+                ),
                 "used": [(t, v.counts["uses"]) for t, v in used],
                 "rewritten": [(t, _percent(v.share_few_edits)) for t, v in rewritten],
                 "helped": _percent(helped / answered if answered else None),
@@ -143,10 +159,12 @@ body { font-family: sans-serif; font-size: 10.5pt; color: #1b1b1b; max-width: 18
 h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 1.6em; border-bottom: 1px solid #8fb3de; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0; page-break-inside: avoid; }
 th, td { border: 1px solid #c8c8c8; padding: 3px 6px; text-align: right; }
+td:first-child { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #e8f0fc; }
 .note { color: #555; font-size: 9pt; }
 section { page-break-before: auto; page-break-inside: avoid; }
+figure.chart { margin: .4em 0; } figure.chart svg { width: 100%; height: auto; }
 </style>
 </head>
 <body>
@@ -164,6 +182,7 @@ par semaine.</p>
 {{ pilot_helped }}). Minutes gagnées par poste actif et par semaine :
 <strong>{{ job.minutes_per_station }}</strong> (pilote : {{ pilot_minutes[0] }} à
 {{ pilot_minutes[1] }}).</p>
+<figure class="chart">{{ job.chart }}</figure>
 <table>
 <tr><th>Semaine</th><th>Usages</th><th>Aidé</th><th>Minutes gagnées</th>
 <th>par poste actif</th><th>Exports peu retouchés</th><th>Groupes supprimés</th></tr>
