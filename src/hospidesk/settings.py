@@ -41,6 +41,11 @@ SPECS: tuple[SettingSpec, ...] = (
         "retours.demander", "Demander après chaque tâche si elle a aidé (oui/non)", "oui", "bool"
     ),
     SettingSpec("profil.metier", "Mon métier (ses tâches en premier)"),
+    SettingSpec("dictee.modele", "Modèle de dictée (identifiant du catalogue)"),
+    SettingSpec("dictee.langue", "Langue des dictées (code : fr, en…)", "fr"),
+    SettingSpec(
+        "dictee.glossaire", "Mots de mes dictées (noms, médicaments ; séparés par des virgules)"
+    ),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
 

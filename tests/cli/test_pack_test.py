@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Env, run_cli
+from tests.engine.servers import LlamaServer, server_policy
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,3 +86,45 @@ def test_two_models_side_by_side_and_a_failed_check_is_reported(
 def test_a_pack_without_examples_or_a_missing_folder_says_so(hd_env: Env, tmp_path: Path) -> None:
     result = run_cli(hd_env, "packs", "test", str(tmp_path / "absent"))
     assert result.returncode != 0 and "Introuvable" in result.stderr
+
+
+def test_a_server_beside_the_local_model_and_a_server_down_fails_without_fallback(
+    hd_env: Env, one_task_pack: Path, tmp_path: Path, demo_model: Path
+) -> None:
+    server = LlamaServer(demo_model, tmp_path / "requests.jsonl")
+    try:
+        # the policy allows the local fallback: the pack test must not use it
+        hd_env.write_policy(server_policy(server.url, fallback=True))
+        out = tmp_path / "rapport.md"
+        result = run_cli(
+            hd_env,
+            *("packs", "test", str(one_task_pack), "--model", "smollm2-135m-instruct-q4_1"),
+            *("--server", "chu:smollm2-demo", "--max-tokens", "8", "--out", str(out)),
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr
+        data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        assert data["models"] == ["smollm2-135m-instruct-q4_1", "serveur:chu/smollm2-demo"]
+        by_writer = {o["model"]: o for o in data["outcomes"]}
+        assert by_writer["serveur:chu/smollm2-demo"]["first_token_seconds"] is not None
+        assert "## Côte à côte" in result.stdout
+        assert len(server.bodies()) >= 1  # the server wrote its draft
+    finally:
+        server.stop()
+    # the same server, now down
+    result = run_cli(
+        hd_env, "packs", "test", str(one_task_pack), "--server", "chu", "--out", str(out),
+        timeout=300,
+    )  # fmt: skip
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["models"] == ["serveur:chu/smollm2-demo"]
+    (outcome,) = data["outcomes"]
+    assert not outcome["passed"] and outcome["failed"] == ["vide"]
+    assert "IA du CHU" in " ".join(outcome["detail"])  # the server's own message, in French
+
+
+def test_a_server_the_policy_does_not_list_is_refused(hd_env: Env, one_task_pack: Path) -> None:
+    result = run_cli(hd_env, "packs", "test", str(one_task_pack), "--server", "inconnu")
+    assert result.returncode != 0 and "non autorisé par la politique" in result.stderr
+    result = run_cli(hd_env, "packs", "test", str(one_task_pack), "--server", "local")
+    assert result.returncode != 0 and "--server" in result.stderr

@@ -3,6 +3,7 @@ environment, its window started, then removed: nothing left outside the site con
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from hospidesk.governance.metrics import Use, aggregate, to_csv
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.package
@@ -80,6 +82,16 @@ def test_the_installed_command_runs_offline_without_python(
     )
     assert draft.returncode == 0, draft.stderr
     assert "Objet : Votre demande" in [p.text for p in docx.Document(str(out)).paragraphs]
+    # the evaluation report's charts: matplotlib and its fonts are in the package
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    uses = [Use("secretariat", "secretariat/convocation", "1", "m", "copié", dt.date(2026, 11, d))
+            for d in (2, 3, 4, 5, 6)]  # fmt: skip
+    (exports / "poste-1.csv").write_text(to_csv(aggregate(uses, 5), 5), encoding="utf-8")
+    report = tmp_path / "rapport.html"
+    merged = run(tmp_path, *offline, "stats", "merge", str(exports), "--out", str(report))
+    assert merged.returncode == 0, merged.stderr
+    assert report.read_text(encoding="utf-8").count("<svg") == 1
 
 
 def test_the_installed_window_starts(installed: list[str], tmp_path: Path) -> None:

@@ -21,6 +21,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hospidesk.engine.worker import main as worker_main
 
         return worker_main()
+    if args_list == ["--speech-worker"]:  # and the speech worker this way
+        from hospidesk.engine.speech_worker import main as speech_main
+
+        return speech_main()
     if args_list == ["--read-pdf"]:  # and the PDF reader's child process this way
         from hospidesk.documents.pdf_child import main as pdf_main
 

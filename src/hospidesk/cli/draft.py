@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from hospidesk.cli.dictation import transcribe_audio
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_source_bytes
 from hospidesk.engine.client import EngineClient
@@ -39,6 +40,12 @@ def register(sub: Commands) -> None:
         metavar="FICHIER|-",
         help=".txt, .eml, .msg, .html, .docx, .odt ou .pdf ; plusieurs fois pour plusieurs "
         "fichiers (dans l'ordre) ; - pour l'entrée standard",
+    )
+    draft.add_argument(
+        "--audio",
+        metavar="AUDIO",
+        help="une dictée (.wav, .mp3, .m4a, .ogg, .opus, .flac) transcrite sur ce poste, comme "
+        "texte source",
     )
     draft.add_argument(
         "--example",
@@ -100,6 +107,12 @@ def _request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
     if args.example is not None:
         return _example_request(args, ws)
     source_text = None
+    if args.audio:
+        if args.source:
+            raise UsageError("--audio est le texte source : retirez --source.")
+        audio = Path(args.audio).expanduser()
+        pack = ws.task(args.task).pack
+        source_text = transcribe_audio(ws, audio, pack=pack, echo=False).text
     if "-" in args.source:
         if len(args.source) > 1:
             raise UsageError("--source - (l'entrée standard) ne se combine pas avec des fichiers.")

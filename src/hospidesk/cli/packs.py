@@ -54,6 +54,12 @@ def register(sub: Commands) -> None:
     tested.add_argument(
         "--model", action="append", metavar="ID", help="modèle du catalogue (répétable)"
     )
+    tested.add_argument(
+        "--server",
+        action="append",
+        metavar="ID[:MODELE]",
+        help="serveur de la politique de la DSI, seul, sans repli local (répétable)",
+    )
     tested.add_argument("--out", metavar="RAPPORT.md", help="aussi RAPPORT.json à côté")
     tested.add_argument("--min-pass", type=float, default=0.0, metavar="TAUX",
                         help="code de sortie 1 sous ce taux de réussite (0 à 1)")  # fmt: skip
@@ -131,8 +137,13 @@ def test_folder(args: argparse.Namespace) -> int:
     if out is not None:
         check_writable_target(out)
     ws = Workspace.open()
-    models: list[str | None] = list(args.model) if args.model else [None]
-    report = run_pack_test(ws, Path(args.pack).expanduser(), models, args.seed, args.max_tokens)
+    servers: list[str] = list(args.server or [])
+    if any(spec.partition(":")[0].strip() in ("", "local") for spec in servers):
+        raise UsageError("--server : l'identifiant d'un serveur de la politique de la DSI.")
+    models: list[str | None] = list(args.model) if args.model else ([] if servers else [None])
+    report = run_pack_test(
+        ws, Path(args.pack).expanduser(), models, args.seed, args.max_tokens, servers
+    )
     text = markdown(report)
     print(text)
     if out is not None:

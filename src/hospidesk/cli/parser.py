@@ -7,6 +7,7 @@ import argparse
 
 from hospidesk import __version__
 from hospidesk.cli import (
+    dictation,
     draft,
     governance,
     history,
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=Parser)
     for group in (
         draft,
+        dictation,
         read,
         review,
         governance,

@@ -9,11 +9,12 @@ Python package that carries it (no download, no copy by the user), and last in t
 from __future__ import annotations
 
 import importlib.util
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hospidesk.errors import ModelError
 from hospidesk.paths import Paths, shipped_catalog
@@ -38,9 +39,37 @@ class ModelEntry(BaseModel):
     default: bool = False
 
 
+class SpeechModelEntry(BaseModel):
+    """One approved speech-to-text model: a folder of files in CTranslate2's Whisper format,
+    every file's sha256 given (the folder is checked file by file, nothing else is read)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str
+    folder: str = Field(pattern=r"^[^/\\]+$", description="Folder name in models/")
+    files: dict[str, str] = Field(min_length=1, description="File name → sha256")
+    licence: str
+    languages: list[str] = Field(min_length=1, description="ISO 639-1 codes, e.g. fr, en")
+    ram_mb: int = Field(gt=0, description="Memory needed to run it, in MiB")
+    package: str | None = Field(default=None, description="Python package that embeds it")
+    default: bool = False
+
+    @field_validator("files")
+    @classmethod
+    def _plain_names_and_hashes(cls, files: dict[str, str]) -> dict[str, str]:
+        for name, digest in files.items():
+            if not re.fullmatch(r"[A-Za-z0-9._-]+", name) or name.startswith("."):
+                raise ValueError(f"nom de fichier invalide : {name}")
+            if not re.fullmatch(r"[0-9a-f]{64}", digest):
+                raise ValueError(f"sha256 invalide pour {name}")
+        return files
+
+
 class _CatalogFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     model: list[ModelEntry] = []
+    speech_model: list[SpeechModelEntry] = []
 
 
 @dataclass(frozen=True)
@@ -52,6 +81,23 @@ class CatalogEntry:
 @dataclass(frozen=True)
 class Catalog:
     entries: tuple[CatalogEntry, ...]
+    speech: tuple[SpeechModelEntry, ...] = ()
+
+    def speech_by_id(self, model_id: str | None) -> SpeechModelEntry:
+        """The speech model asked for, or the default one (the last flagged, else the first)."""
+        if model_id is None:
+            if not self.speech:
+                raise ModelError(
+                    "Aucun modèle de dictée approuvé : la DSI en ajoute un au catalogue "
+                    "(voir docs/dictation.md)."
+                )
+            flagged = [e for e in self.speech if e.default]
+            return flagged[-1] if flagged else self.speech[0]
+        for entry in self.speech:
+            if entry.id == model_id:
+                return entry
+        known = ", ".join(e.id for e in self.speech) or "aucun"
+        raise ModelError(f"Modèle de dictée inconnu : « {model_id} ». Modèles approuvés : {known}.")
 
     def by_id(self, model_id: str) -> ModelEntry:
         for item in self.entries:
@@ -73,7 +119,7 @@ class Catalog:
         return flagged[-1] if flagged else self.entries[0].entry
 
 
-def read_catalog_file(path: Path) -> list[ModelEntry]:
+def _read(path: Path) -> _CatalogFile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -81,7 +127,7 @@ def read_catalog_file(path: Path) -> list[ModelEntry]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"Catalogue de modèles invalide : {path} ({exc})") from None
     try:
-        return _CatalogFile.model_validate(data).model if data else []
+        return _CatalogFile.model_validate(data) if data else _CatalogFile()
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -93,12 +139,17 @@ def read_catalog_file(path: Path) -> list[ModelEntry]:
 def load_catalog(paths: Paths) -> Catalog:
     """The shipped catalog, then the site catalog (a site entry with the same id wins)."""
     entries: dict[str, CatalogEntry] = {}
+    speech: dict[str, SpeechModelEntry] = {}
     for source in (shipped_catalog(), paths.site_catalog):
         if source.exists():
-            for entry in read_catalog_file(source):
+            read = _read(source)
+            for entry in read.model:
                 entries.pop(entry.id, None)
                 entries[entry.id] = CatalogEntry(entry, source)
-    return Catalog(tuple(entries.values()))
+            for item in read.speech_model:
+                speech.pop(item.id, None)
+                speech[item.id] = item
+    return Catalog(tuple(entries.values()), tuple(speech.values()))
 
 
 def package_dir(package: str) -> Path | None:
@@ -129,5 +180,24 @@ def candidate_paths(entry: ModelEntry, paths: Paths) -> list[Path]:
 def locate(entry: ModelEntry, paths: Paths) -> Path | None:
     for candidate in candidate_paths(entry, paths):
         if candidate.is_file():
+            return candidate
+    return None
+
+
+def speech_candidates(entry: SpeechModelEntry, paths: Paths) -> list[Path]:
+    """Where the speech model's folder may be: IT's site folder, the installation, the
+    package that embeds it, the user's folder (in that order, as for GGUF models)."""
+    found = [paths.site_models_dir / entry.folder, shipped_catalog().parent / entry.folder]
+    if entry.package:
+        folder = package_dir(entry.package)
+        if folder is not None:
+            found.append(folder / entry.folder)
+    found.append(paths.user_models_dir / entry.folder)
+    return found
+
+
+def locate_speech(entry: SpeechModelEntry, paths: Paths) -> Path | None:
+    for candidate in speech_candidates(entry, paths):
+        if candidate.is_dir():
             return candidate
     return None

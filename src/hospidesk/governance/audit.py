@@ -68,6 +68,8 @@ class AuditKind(StrEnum):
     SERVER_CONNECTED = "server_connected"
     SERVER_FALLBACK = "server_fallback"
     TASK_RUN = "task_run"
+    TRANSCRIBED = "transcribed"
+    """A dictation became a transcript: the audio's size and keyed hash, never the audio."""
     EXPORT = "export"
     HISTORY_DELETED = "history_deleted"
     HISTORY_PURGED = "history_purged"

@@ -246,6 +246,11 @@ class Manifest(Strict):
     """One line on what the job's tasks cover, shown when a user picks their job."""
     task_order: tuple[Ident, ...] = ()
     """The tasks shown first, in this order (the others follow by file name)."""
+    glossary: tuple[Annotated[str, Field(min_length=1, max_length=80)], ...] = Field(
+        default=(), max_length=300
+    )
+    """Words a dictation must spell as the hospital does (drugs, services, doctors' names):
+    given to the speech model as its prompt when a task of the pack is dictated."""
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

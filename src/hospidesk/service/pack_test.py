@@ -6,13 +6,17 @@ sections), the example's facts are kept, no fact is invented (found in none of t
 the instructions are not echoed, the text is not cut at the length limit and is not empty.
 A check that fails is reported failed, never skipped. Seeds are fixed so that two runs of
 the same model compare. Time to first token and tokens per second are recorded.
+
+The drafts are written by catalog models on this workstation, by servers of the machine
+policy (``--server ID`` or ``ID:MODEL``), or both side by side. A server is tested alone: if
+it fails, the example fails with the server's message (the local model never stands in).
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from hospidesk.documents.review import missing_expected, unsupported_facts
@@ -21,10 +25,11 @@ from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.packs.archive import read_pack_file
 from hospidesk.packs.loader import Pack, PackTask, load_pack
-from hospidesk.service.backends import usable_model
+from hospidesk.service.backends import remote_target, usable_model
 from hospidesk.service.drafting import RunLimits, UnusableOutput, run_draft
 from hospidesk.service.request import DraftRequest, prepare_task
 from hospidesk.service.review import echoed
+from hospidesk.service.routing import RemoteTarget
 from hospidesk.service.workspace import Workspace
 
 CHECKS = ("structure", "faits", "invention", "consignes", "coupure", "vide")
@@ -73,33 +78,54 @@ def open_pack(path: Path, into: Path) -> Pack:
     return load_pack(into)
 
 
+@dataclass(frozen=True)
+class Writer:
+    """What writes the drafts: a verified catalog model here, or a server of the policy."""
+
+    label: str
+    model: VerifiedModel | None = None
+    server: RemoteTarget | None = None
+
+
+def writers(ws: Workspace, model_ids: list[str | None], servers: list[str]) -> list[Writer]:
+    """Every model and server asked for, checked before the first draft (an unknown id, a
+    server the policy does not list, an altered model file: refused at once)."""
+    chosen = [Writer((m := usable_model(ws, model_id)).entry.id, m) for model_id in model_ids]
+    for spec in servers:
+        server_id, _, model = spec.partition(":")
+        target = remote_target(ws, server_id.strip(), model.strip() or None)
+        assert target is not None, "« local » is not a server"  # refused by the CLI
+        chosen.append(Writer(f"serveur:{target.server.id}/{target.model}", server=target))
+    return chosen
+
+
 def run_pack_test(
     ws: Workspace,
     path: Path,
     model_ids: list[str | None],
     seed: int = 7,
     max_tokens: int | None = None,
+    servers: list[str] | None = None,
 ) -> PackReport:
     with tempfile.TemporaryDirectory(prefix="hospidesk-pack-test-") as folder:
         pack = open_pack(path, Path(folder))
         tasks = [PackTask(pack, task) for task in pack.tasks]
         if not any(t.task.examples for t in tasks):
             raise UsageError(f"Le pack « {pack.manifest.id} » n'a aucun exemple à tester.")
+        chosen = writers(ws, model_ids, servers or [])
         outcomes: list[Outcome] = []
-        names: list[str] = []
-        for model_id in model_ids:
-            model = usable_model(ws, model_id)
-            names.append(model.entry.id)
-            engine = EngineClient()
+        for writer in chosen:
+            engine = EngineClient()  # started by the first local draft only
             try:
                 for item in tasks:
                     for number, _ in enumerate(item.task.examples, start=1):
                         outcomes.append(
-                            _run_example(ws, engine, item, number, model, seed, max_tokens)
+                            _run_example(ws, engine, item, number, writer, seed, max_tokens)
                         )
             finally:
                 engine.close()
-    return PackReport(pack.manifest.id, pack.manifest.version, tuple(names), tuple(outcomes))
+    labels = tuple(w.label for w in chosen)
+    return PackReport(pack.manifest.id, pack.manifest.version, labels, tuple(outcomes))
 
 
 def _run_example(
@@ -107,16 +133,25 @@ def _run_example(
     engine: EngineClient,
     item: PackTask,
     number: int,
-    model: VerifiedModel,
+    writer: Writer,
     seed: int,
     max_tokens: int | None,
 ) -> Outcome:
     example = item.task.examples[number - 1]
-    outcome = Outcome(item.ref, number, model.entry.id)
+    outcome = Outcome(item.ref, number, writer.label)
     fields = dict(example.fields)
-    request = DraftRequest(item.ref, fields, source_text=example.source or None)
+    server = writer.server
+    request = DraftRequest(
+        item.ref,
+        fields,
+        source_text=example.source or None,
+        model_id=server.model if server else None,
+        server=server.server.id if server else "local",
+    )
     try:
-        prepared = prepare_task(ws, item, request, model)
+        prepared = prepare_task(ws, item, request, writer.model)
+        if server is not None:  # the server alone: its failure is the example's
+            prepared = replace(prepared, model=None)
         result = run_draft(ws, engine, prepared, limits=RunLimits(max_tokens, seed))
     except HospiDeskError as exc:
         outcome.failed.append("structure" if isinstance(exc, UnusableOutput) else "vide")

@@ -1,0 +1,165 @@
+"""Dictation: an audio file or a recording becomes a transcript, on this workstation.
+
+The speech model is an approved catalog entry (``[[speech_model]]``: every file's sha256),
+found in IT's site folder, the installation, the package that embeds it or the user's
+folder, never downloaded; its files are checked again by the worker as it loads them. The
+transcript is then a source like any other (privacy guard, encrypted history when a draft
+is made of it); the audio is never written by HospiDesk and never sent to a server. The
+audit trail records sizes, keyed hashes, the duration and the model's sha256.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.util import find_spec
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hospidesk.engine.audio import MAX_SECONDS, check_audio_file
+from hospidesk.engine.catalog import SpeechModelEntry, locate_speech, speech_candidates
+from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClient, SpeechJob
+from hospidesk.errors import HospiDeskError, ModelError
+from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.packs.loader import Pack
+from hospidesk.service.backends import physical_cores
+from hospidesk.service.workspace import Workspace
+
+OnHeard = Callable[[Heard], None]
+OnPosition = Callable[[Position], None]
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    segments: tuple[Heard, ...]
+    duration: float
+    seconds: float
+    model: SpeechModelEntry
+    cancelled: bool = False
+
+
+def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechModelEntry, Path]:
+    """The speech model asked for (or in the settings, or the default) and its folder."""
+    chosen = model_id or ws.settings.get("dictee.modele").strip() or None
+    entry = ws.catalog.speech_by_id(chosen)
+    folder = locate_speech(entry, ws.paths)
+    if folder is None:
+        places = " ou ".join(str(p.parent) for p in speech_candidates(entry, ws.paths)[:1])
+        raise ModelError(
+            f"Modèle de dictée « {entry.id} » introuvable : placez le dossier {entry.folder} "
+            f"dans {places} ou {ws.paths.user_models_dir}."
+        )
+    return entry, folder
+
+
+def installed() -> None:
+    """The dictation extra's modules are on this workstation (else what to ask IT)."""
+    missing = [name for name in ("ctranslate2", "tokenizers", "soundfile") if not find_spec(name)]
+    if missing:
+        raise ModelError(
+            "La dictée n'est pas installée sur ce poste (composant hospidesk[dictation] : "
+            f"{', '.join(missing)}) : demandez-la à la DSI."
+        )
+
+
+def glossary(ws: Workspace, pack: Pack | None) -> str:
+    """The pack's words, then the user's own (setting « dictee.glossaire »)."""
+    words = list(pack.manifest.glossary) if pack is not None else []
+    words += [w.strip() for w in ws.settings.get("dictee.glossaire").split(",") if w.strip()]
+    return ", ".join(dict.fromkeys(words))
+
+
+def language(ws: Workspace, entry: SpeechModelEntry, asked: str | None = None) -> str:
+    chosen = (asked or ws.settings.get("dictee.langue") or "fr").strip().lower()
+    if chosen not in entry.languages:
+        raise ModelError(
+            f"Le modèle de dictée « {entry.name} » ne reconnaît pas la langue « {chosen} » "
+            f"(langues : {', '.join(entry.languages)})."
+        )
+    return chosen
+
+
+class Dictation:
+    """One transcription at a time, stoppable from another thread (« Arrêter »)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.client = SpeechClient()
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.client.cancel()
+
+    def transcribe(
+        self,
+        audio: Path | bytes,
+        model_id: str | None = None,
+        pack: Pack | None = None,
+        lang: str | None = None,
+        on_heard: OnHeard | None = None,
+        on_position: OnPosition | None = None,
+    ) -> Transcript:
+        """A file's path, or a recording (float32 samples at 16 kHz) held in memory."""
+        installed()
+        if isinstance(audio, Path):
+            check_audio_file(audio)
+        entry, folder = speech_model(self.ws, model_id)
+        job = SpeechJob(
+            entry.id,
+            folder,
+            dict(entry.files),
+            language(self.ws, entry, lang),
+            glossary(self.ws, pack),
+            audio=audio if isinstance(audio, Path) else None,
+            pcm=audio if isinstance(audio, bytes) else None,
+            threads=self.ws.settings.get_int("moteur.threads") or physical_cores(),
+            max_seconds=MAX_SECONDS,
+        )
+        self._stopped.clear()
+        heard: list[Heard] = []
+        finished: Finished | None = None
+        try:
+            for event in self.client.run(job):
+                if isinstance(event, Heard):
+                    heard.append(event)
+                    if on_heard:
+                        on_heard(event)
+                elif isinstance(event, Position):
+                    if on_position:
+                        on_position(event)
+                else:
+                    finished = event
+        except HospiDeskError:
+            if not self._stopped.is_set():
+                raise  # stopped: what was heard is kept
+        text = "\n".join(h.text for h in heard)
+        duration = finished.duration if finished else (heard[-1].end if heard else 0.0)
+        transcript = Transcript(
+            text,
+            tuple(heard),
+            duration,
+            finished.seconds if finished else 0.0,
+            entry,
+            cancelled=finished is None,
+        )
+        self._audit(audio, transcript)
+        return transcript
+
+    def _audit(self, audio: Path | bytes, transcript: Transcript) -> None:
+        raw = audio.read_bytes() if isinstance(audio, Path) else audio
+        self.ws.audit.append(
+            AuditEvent(
+                AuditKind.TRANSCRIBED,
+                model_sha256=transcript.model.files.get("model.bin"),
+                inputs=(self.ws.audit.digest("audio", raw),),
+                output=self.ws.audit.digest("transcription", transcript.text),
+                details={
+                    "speech_model": transcript.model.id,
+                    "duration_s": round(transcript.duration, 1),
+                    "segments": len(transcript.segments),
+                    "stopped": transcript.cancelled,
+                },
+            )
+        )
