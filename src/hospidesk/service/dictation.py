@@ -11,9 +11,9 @@ audit trail records sizes, keyed hashes, the duration and the model's sha256.
 from __future__ import annotations
 
 import threading
-from importlib.util import find_spec
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 
 from hospidesk.engine.audio import MAX_SECONDS, check_audio_file
