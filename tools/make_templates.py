@@ -386,6 +386,7 @@ TEMPLATES: dict[str, tuple[str, Callable[[DocumentType], None]]] = {
     "secretariat/templates/courrier-medecin.docx": ("Courrier au médecin traitant", letter),
     "secretariat/templates/attestation-presence.docx": ("Attestation de présence", attestation),
     "secretariat/templates/pieces-manquantes.docx": ("Demande de pièces", letter),
+    "secretariat/templates/courrier-dictee.docx": ("Courrier dicté", letter),
     # médecins et cadres
     "medecins-cadres/templates/synthese-email.docx": (
         "Synthèse de message",
@@ -424,6 +425,18 @@ TEMPLATES: dict[str, tuple[str, Callable[[DocumentType], None]]] = {
                 ("Présents", "{{ champs.presents }}"),
                 ("Excusés", "{{ champs.excuses }}"),
                 ("Rédacteur", "{{ champs.redacteur }}"),
+            ],
+        ),
+    ),
+    "medecins-cadres/templates/compte-rendu-dicte.docx": (
+        "Compte rendu",
+        document(
+            "{{ objet }}",
+            [
+                ("Patient", "{{ champs.patient }}"),
+                ("Date", "{{ champs.date_cr }}"),
+                ("Médecin", "{{ champs.medecin }}"),
+                ("Service", "{{ etab.service }}"),
             ],
         ),
     ),

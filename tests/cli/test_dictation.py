@@ -1,0 +1,63 @@
+"""``hospidesk transcribe`` and ``hospidesk draft --audio`` with the tests' real speech model
+and the demo language model: the transcript printed and written, a dictated compte rendu in
+its template, the dictaphone's own format refused in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
+
+pytestmark = [pytest.mark.model, needs_espeak]
+
+
+@pytest.fixture
+def speech_env(hd_env: Env) -> Env:
+    install_speech_catalog(hd_env.site)
+    assert run_cli(hd_env, "settings", "set", "dictee.langue", "en").returncode == 0
+    return hd_env
+
+
+def test_transcribe_prints_and_writes_the_transcript(speech_env: Env, tmp_path: Path) -> None:
+    wav = say(SENTENCE, tmp_path / "dictee.wav")
+    out = tmp_path / "dictee.txt"
+    result = run_cli(speech_env, "transcribe", str(wav), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert kept(SENTENCE, result.stdout) >= 0.8, result.stdout
+    assert out.read_text(encoding="utf-8").strip() == result.stdout.strip()
+    assert "l'audio ne quitte pas la machine" in result.stderr
+    assert "modèle whisper-tiny-en-test" in result.stderr
+
+
+def test_a_dictated_compte_rendu_end_to_end(speech_env: Env, tmp_path: Path) -> None:
+    wav = say(SENTENCE, tmp_path / "dictee.wav")
+    out = tmp_path / "cr.docx"
+    result = run_cli(
+        speech_env,
+        *("draft", "--task", "medecins-cadres/compte-rendu-dicte", "--audio", str(wav)),
+        *("--field", "patient=Mme Test", "--field", "date_cr=14/01/2027"),
+        *("--field", "medecin=Dr Essai", "--out", str(out)),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Transcription de « dictee.wav »" in result.stderr
+    document = docx.Document(str(out))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Mme Test" in cells and "14/01/2027" in cells  # the template's particulars
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:1] == ["Motif"]  # the task's structure, whatever the model wrote
+
+
+def test_a_dictaphone_file_gets_one_clear_line(speech_env: Env, tmp_path: Path) -> None:
+    dss = tmp_path / "dictee.dss"
+    dss.write_bytes(b"\x02dss" + bytes(512))
+    line = assert_clean_failure(run_cli(speech_env, "transcribe", str(dss)))
+    assert "Olympus ODMS" in line
+    line = assert_clean_failure(
+        run_cli(speech_env, "draft", "--task", "secretariat/courrier-dictee", "--audio", str(dss))
+    )
+    assert "format propriétaire" in line

