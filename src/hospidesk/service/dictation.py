@@ -10,6 +10,7 @@ audit trail records sizes, keyed hashes, the duration and the model's sha256.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClie
 from hospidesk.errors import HospiDeskError, ModelError
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.packs.loader import Pack
-from hospidesk.service.backends import physical_cores
+from hospidesk.service.backends import ABSENT, VERIFIED, physical_cores
 from hospidesk.service.workspace import Workspace
 
 OnHeard = Callable[[Heard], None]
@@ -51,6 +52,25 @@ def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechMode
             f"dans {places} ou {ws.paths.user_models_dir}."
         )
     return entry, folder
+
+
+def speech_state(ws: Workspace, entry: SpeechModelEntry) -> tuple[str, Path | None]:
+    """« vérifié », « absent » or « refusé — why », and where the folder is (every listed
+    file hashed; the worker checks them again as it loads them)."""
+    folder = locate_speech(entry, ws.paths)
+    if folder is None:
+        return ABSENT, None
+    for name, expected in entry.files.items():
+        digest = hashlib.sha256()
+        try:
+            with (folder / name).open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return f"refusé — {name} introuvable", folder
+        if digest.hexdigest() != expected:
+            return f"refusé — {name} modifié ou abîmé", folder
+    return VERIFIED, folder
 
 
 def installed() -> None:
