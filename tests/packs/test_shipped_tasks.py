@@ -28,6 +28,8 @@ SOURCES = {
     "medecins-cadres/synthese-fil": "fil-emails.eml",
     "medecins-cadres/reponse-email": "fil-emails.eml",
     "medecins-cadres/compte-rendu": "notes-reunion.txt",
+    "medecins-cadres/compte-rendu-dicte": "dictee-consultation.txt",  # a transcript
+    "secretariat/courrier-dictee": "dictee-courrier.txt",
     "medecins-cadres/ordre-du-jour": "notes-reunion.txt",
     "qualite/rapport-qualite": "notes-reunion.txt",
     "qualite/synthese-evenement-indesirable": "declaration-ei.txt",
@@ -53,8 +55,8 @@ def value_for(field: TaskField) -> str:
     return field.choices[-1] if field.type is FieldType.CHOICE else TYPED[field.type]
 
 
-def test_the_library_covers_five_jobs_and_25_tasks() -> None:
-    assert len(TASKS) >= 25
+def test_the_library_covers_five_jobs_and_27_tasks() -> None:
+    assert len(TASKS) >= 27
     assert len({t.pack.manifest.job for t in TASKS}) >= 5
     templates = [t.template_path.resolve() for t in TASKS]
     assert len(set(templates)) == len(templates), "each task has its own template"
