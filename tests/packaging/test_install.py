@@ -14,8 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from hospidesk.governance.metrics import Use, aggregate, to_csv
 from hospidesk.engine.catalog import package_dir
+from hospidesk.governance.metrics import Use, aggregate, to_csv
 from tests.conftest import SAMPLES
 from tests.speech import CATALOG, SENTENCE, kept, needs_espeak, say
 
