@@ -27,6 +27,9 @@ MAX_SECONDS = 3 * 3600
 SUPPORTED = (".wav", ".mp3", ".m4a", ".ogg", ".opus", ".flac")
 DICTAPHONE = (".dss", ".ds2")
 BLOCK_SECONDS = 10
+AUDIO_SUFFIXES = SUPPORTED + DICTAPHONE
+"""What the window and the command line take as a dictation (the second kind is refused
+with how to convert it)."""
 
 
 class AudioError(UsageError):

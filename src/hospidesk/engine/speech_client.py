@@ -126,6 +126,12 @@ class SpeechClient:
         except (BrokenPipeError, OSError):
             pass  # the worker stopped: its events say why
 
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id while it runs (its memory is measured in bench/)."""
+        proc = self._proc
+        return proc.pid if proc is not None and proc.poll() is None else None
+
     def cancel(self) -> None:
         """From any thread: stop at once (what was heard so far is the caller's)."""
         with self._lock:

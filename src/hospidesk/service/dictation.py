@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from hospidesk.engine.audio import MAX_SECONDS, check_audio_file
+from hospidesk.engine.audio import AUDIO_SUFFIXES, MAX_SECONDS, check_audio_file
 from hospidesk.engine.catalog import SpeechModelEntry, locate_speech, speech_candidates
 from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClient, SpeechJob
 from hospidesk.errors import HospiDeskError, ModelError
@@ -25,6 +25,8 @@ from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.packs.loader import Pack
 from hospidesk.service.backends import ABSENT, VERIFIED, physical_cores
 from hospidesk.service.workspace import Workspace
+
+__all__ = ["AUDIO_SUFFIXES", "Dictation", "Transcript", "is_audio", "speech_model"]
 
 OnHeard = Callable[[Heard], None]
 OnPosition = Callable[[Position], None]
@@ -38,6 +40,10 @@ class Transcript:
     seconds: float
     model: SpeechModelEntry
     cancelled: bool = False
+
+
+def is_audio(path: Path) -> bool:
+    return path.suffix.lower() in AUDIO_SUFFIXES
 
 
 def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechModelEntry, Path]:

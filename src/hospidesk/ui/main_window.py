@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.library = TaskLibrary(list(self.tasks.values()), self.state.favourites, self.job)
-        self.task_panel = TaskPanel()
+        self.task_panel = TaskPanel(self.workspace)
         self.source = self.task_panel.source
         self.privacy_label = self.task_panel.privacy
         self.draft_panel = panel = DraftPanel()
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.source.problem.connect(
             lambda message: self.show_error(
                 message,
-                self.tr("Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible."),
+                self.tr("Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée."),
             )
         )
         self.source.loaded.connect(

@@ -11,13 +11,17 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from hospidesk.documents.sources import READABLE, read_sources
 from hospidesk.errors import UsageError
+from hospidesk.service.dictation import AUDIO_SUFFIXES, is_audio
 
-FILE_FILTER = " ".join(f"*.{suffix}" for suffix in READABLE)
+FILE_FILTER = " ".join(
+    [f"*.{suffix}" for suffix in READABLE] + [f"*{suffix}" for suffix in AUDIO_SUFFIXES]
+)
 
 
 class SourceEdit(QPlainTextEdit):
     problem = Signal(str)  # a file that could not be read, in French
     loaded = Signal(str)  # the name of a file that was read
+    audio_chosen = Signal(Path)  # a dictation to transcribe into the box
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,7 +31,7 @@ class SourceEdit(QPlainTextEdit):
         self.setPlaceholderText(
             self.tr(
                 "Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), "
-                "PDF, Word, OpenDocument, texte (Ctrl+O)."
+                "PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O)."
             )
         )
 
@@ -36,7 +40,13 @@ class SourceEdit(QPlainTextEdit):
 
     def load_files(self, paths: list[Path]) -> bool:
         """Replace the text with the files' (labelled when several, in order); on failure keep
-        the text and report why."""
+        the text and report why. A dictation (one audio file) is transcribed into the box."""
+        if any(is_audio(path) for path in paths):
+            if len(paths) > 1:
+                self.problem.emit(self.tr("Ouvrez une seule dictée à la fois, sans autre fichier."))
+            else:
+                self.audio_chosen.emit(paths[0])
+            return False
         try:
             text = read_sources(paths)
         except UsageError as exc:

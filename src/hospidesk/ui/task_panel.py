@@ -20,6 +20,8 @@ from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import Example, SourceMode, identifiers_in
 from hospidesk.service.records import OpenDraft
 from hospidesk.service.request import DraftRequest
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.dictation_bar import DictationBar
 from hospidesk.ui.source_edit import SourceEdit
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.widgets import PrivacyNotice, shortcut_button
@@ -34,7 +36,7 @@ class TaskPanel(QWidget):
     changed = Signal()  # a field or the source changed
     open_requested = Signal()  # the « Ouvrir un fichier… » button
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace | None = None) -> None:
         super().__init__()
         self.task: PackTask | None = None
         self.form: TaskForm | None = None
@@ -68,6 +70,9 @@ class TaskPanel(QWidget):
         self.source_box = QGroupBox(self.tr("Texte source"))
         source_layout = QVBoxLayout(self.source_box)
         source_layout.addWidget(self.source)
+        self.dictation = DictationBar(self.source)
+        self.dictation.workspace = workspace
+        source_layout.addWidget(self.dictation)
         source_layout.addWidget(open_button, 0, Qt.AlignmentFlag.AlignRight)
         self.privacy = PrivacyNotice()
         layout = QVBoxLayout(self)
@@ -88,6 +93,7 @@ class TaskPanel(QWidget):
     def show_task(self, item: PackTask, saved: OpenDraft | None) -> None:
         """A new form for ``item``, with what the user had on it (if anything)."""
         self.task = item
+        self.dictation.pack = item.pack  # its glossary, for the next dictation
         self.title.setText(item.task.title)
         self.description.setText(item.task.description)
         self.tips.setText("\n".join(f"• {tip}" for tip in item.task.tips))

@@ -53,9 +53,55 @@
     </message>
 </context>
 <context>
+    <name>DictationBar</name>
+    <message>
+        <location filename="../dictation_bar.py" line="77"/>
+        <source>Avancement de la dictée</source>
+        <translation>Dictation progress</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="81"/>
+        <source>Arrêter la dictée</source>
+        <translation>Stop the dictation</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="104"/>
+        <source>Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la.</source>
+        <translation>A dictation is already being transcribed: wait for it or stop it.</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="112"/>
+        <source>Dictée « %s » : préparation…</source>
+        <translation>Dictation “%s”: getting ready…</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="132"/>
+        <source>Dictée « %s » : %s%s</source>
+        <translation>Dictation “%s”: %s%s</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="143"/>
+        <source> (arrêtée : le texte entendu est gardé)</source>
+        <translation> (stopped: the text heard so far is kept)</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="145"/>
+        <source>%s, transcrite sur ce poste</source>
+        <translation>%s, transcribed on this workstation</translation>
+    </message>
+</context>
+<context>
+    <name>DictationRun</name>
+    <message>
+        <location filename="../dictation_bar.py" line="62"/>
+        <source>Aucune parole reconnue dans « %s ».</source>
+        <translation>No speech recognised in “%s”.</translation>
+    </message>
+</context>
+<context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="111"/>
+        <location filename="../draft_flow.py" line="128"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -63,37 +109,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="113"/>
+        <location filename="../draft_flow.py" line="130"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="121"/>
+        <location filename="../draft_flow.py" line="138"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="136"/>
+        <location filename="../draft_flow.py" line="153"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="188"/>
+        <location filename="../draft_flow.py" line="208"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="201"/>
+        <location filename="../draft_flow.py" line="221"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="208"/>
+        <location filename="../draft_flow.py" line="228"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="215"/>
+        <location filename="../draft_flow.py" line="235"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -101,7 +147,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="225"/>
+        <location filename="../draft_flow.py" line="245"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -109,52 +155,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="235"/>
+        <location filename="../draft_flow.py" line="255"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="250"/>
+        <location filename="../draft_flow.py" line="270"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="253"/>
+        <location filename="../draft_flow.py" line="273"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="271"/>
+        <location filename="../draft_flow.py" line="291"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="307"/>
+        <location filename="../draft_flow.py" line="329"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="313"/>
+        <location filename="../draft_flow.py" line="335"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="314"/>
+        <location filename="../draft_flow.py" line="336"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="328"/>
+        <location filename="../draft_flow.py" line="350"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="329"/>
+        <location filename="../draft_flow.py" line="351"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="345"/>
+        <location filename="../draft_flow.py" line="372"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -162,17 +208,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="360"/>
+        <location filename="../draft_flow.py" line="387"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="366"/>
+        <location filename="../draft_flow.py" line="393"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="369"/>
+        <location filename="../draft_flow.py" line="396"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -672,12 +718,17 @@
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
+        <location filename="../main_window.py" line="155"/>
+        <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.</source>
+        <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
+    </message>
+    <message>
         <location filename="../main_window.py" line="159"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -772,17 +823,12 @@
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155"/>
-        <source>Choisissez un e-mail, un PDF, un document Word ou OpenDocument lisible.</source>
-        <translation>Choose a readable e-mail, PDF, Word or OpenDocument file.</translation>
-    </message>
-    <message>
         <location filename="../main_window.py" line="192"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="274"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -790,47 +836,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="285"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="313"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="323"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="362"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="374"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="379"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="384"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
@@ -1132,14 +1178,19 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="26"/>
+        <location filename="../source_edit.py" line="30"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="29"/>
-        <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte (Ctrl+O).</source>
-        <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text (Ctrl+O).</translation>
+        <location filename="../source_edit.py" line="33"/>
+        <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
+        <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="46"/>
+        <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
+        <translation>Open one dictation at a time, without other files.</translation>
     </message>
 </context>
 <context>
@@ -1181,42 +1232,42 @@
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../task_panel.py" line="49"/>
+        <location filename="../task_panel.py" line="51"/>
         <source>Conseils pour cette tâche</source>
         <translation>Tips for this task</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="51"/>
+        <location filename="../task_panel.py" line="53"/>
         <source>Essayer avec un exemple</source>
         <translation>Try with an example</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="56"/>
+        <location filename="../task_panel.py" line="58"/>
         <source>Exemple chargé</source>
         <translation>Example loaded</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="65"/>
+        <location filename="../task_panel.py" line="67"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="66"/>
+        <location filename="../task_panel.py" line="68"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="68"/>
+        <location filename="../task_panel.py" line="70"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="107"/>
+        <location filename="../task_panel.py" line="113"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="127"/>
+        <location filename="../task_panel.py" line="133"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>

@@ -1,0 +1,146 @@
+"""A dictation dropped or opened in the source box: its transcript comes into the box segment
+by segment at the end of the text (the user may edit it meanwhile), the position in the bar
+under the box, « Arrêter la dictée » keeps what was heard. The speech model runs in its own
+process (service.dictation), the audio never leaves the workstation."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from hospidesk.engine.speech_client import Heard, Position
+from hospidesk.errors import HospiDeskError
+from hospidesk.packs.loader import Pack
+from hospidesk.service.dictation import Dictation
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.source_edit import SourceEdit
+
+
+def clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{rest:02d}"
+
+
+class DictationRun(QObject):
+    """One transcription in a thread of its own; its news as signals (the window's thread)."""
+
+    heard = Signal(str)
+    position = Signal(float, float)  # seconds heard, duration (0: not known yet)
+    ended = Signal(str, bool)  # a problem in French (empty if none), stopped by the user
+
+    def __init__(self, ws: Workspace, audio: Path, pack: Pack | None) -> None:
+        super().__init__()
+        self.dictation = Dictation(ws)
+        self.audio = audio
+        self.pack = pack
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True, name="dictation").start()
+
+    def stop(self) -> None:
+        self.dictation.stop()
+
+    def _run(self) -> None:
+        def heard(segment: Heard) -> None:
+            self.heard.emit(segment.text)
+
+        def position(at: Position) -> None:
+            self.position.emit(at.seconds, at.duration or 0.0)
+
+        try:
+            transcript = self.dictation.transcribe(
+                self.audio, pack=self.pack, on_heard=heard, on_position=position
+            )
+        except HospiDeskError as exc:
+            self.ended.emit(exc.message, False)
+            return
+        if not transcript.text.strip() and not transcript.cancelled:
+            self.ended.emit(self.tr("Aucune parole reconnue dans « %s ».") % self.audio.name, False)
+            return
+        self.ended.emit("", transcript.cancelled)
+
+
+class DictationBar(QWidget):
+    """Under the source box while a dictation is transcribed."""
+
+    def __init__(self, source: SourceEdit) -> None:
+        super().__init__()
+        self.source = source
+        self.workspace: Workspace | None = None
+        self.pack: Pack | None = None
+        self.run: DictationRun | None = None
+        self.label = QLabel()
+        self.label.setAccessibleName(self.tr("Avancement de la dictée"))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.stop_button = QPushButton(self.tr("Arrêter la dictée"))
+        self.stop_button.clicked.connect(self.stop)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.progress, 1)
+        layout.addWidget(self.stop_button)
+        self.hide()
+        source.audio_chosen.connect(self.transcribe)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
+
+    @property
+    def running(self) -> bool:
+        return self.run is not None
+
+    def transcribe(self, audio: Path) -> None:
+        if self.workspace is None:
+            return
+        if self.run is not None:
+            self.source.problem.emit(
+                self.tr(
+                    "Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la."
+                )
+            )
+            return
+        self.run = DictationRun(self.workspace, audio, self.pack)
+        self.run.heard.connect(self._heard)
+        self.run.position.connect(self._position)
+        self.run.ended.connect(self._ended)
+        self.label.setText(self.tr("Dictée « %s » : préparation…") % audio.name)
+        self.progress.setValue(0)
+        self.show()
+        self.run.start()
+
+    def stop(self) -> None:
+        if self.run is not None:
+            self.run.stop()
+
+    def _heard(self, text: str) -> None:
+        cursor = QTextCursor(self.source.document())  # the user's own cursor stays where it is
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        before = self.source.toPlainText()
+        separator = "" if not before or before.endswith("\n") else "\n"
+        cursor.insertText(separator + text)
+
+    def _position(self, seconds: float, duration: float) -> None:
+        assert self.run is not None
+        total = f" / {clock(duration)}" if duration else ""
+        self.label.setText(
+            self.tr("Dictée « %s » : %s%s") % (self.run.audio.name, clock(seconds), total)
+        )
+        if duration:
+            self.progress.setValue(min(1000, int(1000 * seconds / duration)))
+
+    def _ended(self, problem: str, stopped: bool) -> None:
+        run, self.run = self.run, None
+        self.hide()
+        if problem:
+            self.source.problem.emit(problem)
+        elif run is not None:
+            suffix = self.tr(" (arrêtée : le texte entendu est gardé)") if stopped else ""
+            self.source.loaded.emit(
+                self.tr("%s, transcrite sur ce poste") % run.audio.name + suffix
+            )

@@ -1,0 +1,105 @@
+"""A dictation dropped on the source box: the transcript comes in segment by segment after
+what the box held, the bar says the position, « Arrêter la dictée » keeps what was heard;
+then the task drafts from it like from any source. The real speech model (Whisper tiny.en)
+and the real demo language model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from pytestqt.qtbot import QtBot
+
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.app import create_window
+from hospidesk.ui.main_window import MainWindow
+from tests.conftest import Env
+from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
+from tests.ui.conftest import limits
+
+pytestmark = [pytest.mark.model, needs_espeak]
+
+
+def drop(win: MainWindow, path: Path) -> None:
+    """A file dropped from the file manager onto the source box."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    win.source.dropEvent(event)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, hd_env: Env) -> MainWindow:
+    install_speech_catalog(hd_env.site)
+    ws = Workspace.open()
+    ws.settings.set("dictee.langue", "en")
+    ws.settings.save()
+    win = create_window(Workspace.open())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)
+    win.library.select("medecins-cadres/compte-rendu-dicte")
+    return win
+
+
+def test_a_dropped_dictation_comes_into_the_source_and_is_drafted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    win = window
+    bar = win.task_panel.dictation
+    win.source.setPlainText("Note de la secrétaire :")
+    positions: list[str] = []
+    wav = say(SENTENCE, tmp_path / "dictee.wav")
+    drop(win, wav)
+    assert bar.isVisible() and bar.running
+    bar.run.position.connect(lambda *_: positions.append(bar.label.text()))  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not bar.running, timeout=120_000)
+    assert not bar.isVisible() and not win.banner.isVisible()
+    text = win.source.toPlainText()
+    assert text.startswith("Note de la secrétaire :\n")  # what the box held is kept
+    assert kept(SENTENCE, text) >= 0.8, text
+    assert positions and positions[-1].startswith("Dictée « dictee.wav » : 00:0")
+    assert "transcrite sur ce poste" in win.statusBar().currentMessage()
+    # then the task drafts from the transcript, like from any source
+    assert win.form is not None
+    win.form.set_values({"patient": "Mme Test", "date_cr": "14/01/2027", "medecin": "Dr Essai"})
+    win.controller.worker.limits = limits(200)
+    win.generate_button.click()
+    qtbot.waitUntil(lambda: win.controller.job is None, timeout=600_000)
+    assert "Motif" in win.draft.toPlainText()
+    win.close()
+
+
+def test_stopping_keeps_what_was_heard(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    win = window
+    bar = win.task_panel.dictation
+    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
+    long = tmp_path / "longue.wav"
+    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    drop(win, long)
+    qtbot.waitUntil(lambda: bool(win.source.toPlainText()), timeout=120_000)
+    bar.stop_button.click()
+    qtbot.waitUntil(lambda: not bar.running, timeout=2_000)
+    heard = win.source.toPlainText()
+    assert kept(SENTENCE, heard) >= 0.8
+    assert "arrêtée : le texte entendu est gardé" in win.statusBar().currentMessage()
+    win.close()
+
+
+def test_a_dictaphone_file_is_explained(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    win = window
+    shown: list[str] = []
+    win.source.problem.connect(shown.append)
+    dss = tmp_path / "dictee.dss"
+    dss.write_bytes(b"\x02dss" + bytes(512))
+    drop(win, dss)
+    qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
+    assert "format propriétaire" in shown[0] and win.source.toPlainText() == ""
+    win.close()
