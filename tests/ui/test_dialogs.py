@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from hospidesk.governance.rules import Rules, RulesAcceptance, default_rules
@@ -66,6 +66,27 @@ def test_settings_save_the_hospital_details(qtbot: QtBot, hd_env: Env) -> None:
     name.setText("CH de Sainte-Exemple")
     dialog.save()
     assert Workspace.open().settings.get("etablissement.nom") == "CH de Sainte-Exemple"
+
+
+def test_settings_save_the_dictation_words_and_language(qtbot: QtBot, hd_env: Env) -> None:
+    from tests.speech import install_speech_catalog
+
+    install_speech_catalog(hd_env.site)
+    dialog = SettingsDialog(Workspace.open())
+    qtbot.addWidget(dialog)
+    models, language, words = (
+        dialog.widgets[k] for k in ("dictee.modele", "dictee.langue", "dictee.glossaire")
+    )
+    assert isinstance(models, QComboBox) and isinstance(language, QComboBox)
+    assert models.findData("whisper-tiny-en-test") > 0
+    assert language.currentData() == "fr"  # the default
+    language.setCurrentIndex(language.findData("en"))
+    assert isinstance(words, QLineEdit)
+    words.setText("Dr Moreau, gliclazide")
+    dialog.save()
+    settings = Workspace.open().settings
+    assert settings.get("dictee.langue") == "en"
+    assert settings.get("dictee.glossaire") == "Dr Moreau, gliclazide"
 
 
 def test_a_locked_setting_is_shown_locked_with_the_reason(qtbot: QtBot, hd_env: Env) -> None:

@@ -39,6 +39,9 @@ DETAILS = (
 LOCK_STYLE = "color: #5f370e; background: #fdf1e0; padding: 2px 4px;"
 
 
+LANGUAGES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
+
+
 class SettingsDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,7 @@ class SettingsDialog(QDialog):
         profile = self._profile_box()
         details = self._details_box()
         engine = self._engine_box()
+        dictation = self._dictation_box()
         feedback = QGroupBox(self.tr("Mesure des gains"))
         feedback_form = QFormLayout(feedback)
         ask = QCheckBox(self.tr("Après chaque tâche, demander si elle m'a aidé"))
@@ -72,6 +76,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(profile)
         layout.addWidget(details)
         layout.addWidget(engine)
+        layout.addWidget(dictation)
         layout.addWidget(self._letterhead_box(workspace))
         layout.addWidget(self._servers_box(workspace))
         layout.addWidget(feedback)
@@ -137,6 +142,29 @@ class SettingsDialog(QDialog):
         servers.setEnabled(servers.count() > 1 or "moteur.serveur" in settings.locks)
         self._add(engine_form, "moteur.serveur", servers)
         return engine
+
+    def _dictation_box(self) -> QGroupBox:
+        """The speech model, the dictations' language, the user's own words."""
+        settings = self.workspace.settings
+        box = QGroupBox(self.tr("Dictée"))
+        form = QFormLayout(box)
+        models = QComboBox()
+        models.addItem(self.tr("(celui du catalogue par défaut)"), "")
+        for entry in self.workspace.catalog.speech:
+            models.addItem(entry.name, entry.id)
+        models.setCurrentIndex(max(models.findData(settings.get("dictee.modele").strip()), 0))
+        models.setEnabled(bool(self.workspace.catalog.speech))
+        self._add(form, "dictee.modele", models)
+        languages = QComboBox()
+        heard = {code for entry in self.workspace.catalog.speech for code in entry.languages}
+        for code in sorted(heard | {"fr", settings.get("dictee.langue")}):
+            languages.addItem(LANGUAGES.get(code, code), code)
+        languages.setCurrentIndex(max(languages.findData(settings.get("dictee.langue")), 0))
+        self._add(form, "dictee.langue", languages)
+        words = QLineEdit(settings.get("dictee.glossaire"))
+        words.setPlaceholderText(self.tr("Ex. : Dr Moreau, gliclazide, hôpital de jour"))
+        self._add(form, "dictee.glossaire", words)
+        return box
 
     def _letterhead_box(self, workspace: Workspace) -> QGroupBox:
         """The letterheads in force, read-only: IT installs them in the site directory."""

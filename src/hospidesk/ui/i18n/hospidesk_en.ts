@@ -1040,137 +1040,152 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="46"/>
+        <location filename="../settings_dialog.py" line="49"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="96"/>
+        <location filename="../settings_dialog.py" line="101"/>
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="114"/>
+        <location filename="../settings_dialog.py" line="119"/>
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="124"/>
+        <location filename="../settings_dialog.py" line="129"/>
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="129"/>
+        <location filename="../settings_dialog.py" line="134"/>
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="133"/>
+        <location filename="../settings_dialog.py" line="138"/>
         <source>Ce poste (modèle local)</source>
         <translation>This computer (local model)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="58"/>
+        <location filename="../settings_dialog.py" line="62"/>
         <source>Mesure des gains</source>
         <translation>Measured benefit</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="60"/>
+        <location filename="../settings_dialog.py" line="64"/>
         <source>Après chaque tâche, demander si elle m&apos;a aidé</source>
         <translation>After each task, ask whether it helped me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="67"/>
+        <location filename="../settings_dialog.py" line="71"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="68"/>
+        <location filename="../settings_dialog.py" line="72"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="83"/>
+        <location filename="../settings_dialog.py" line="88"/>
         <source>Mon métier</source>
         <translation>My job</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="86"/>
+        <location filename="../settings_dialog.py" line="91"/>
         <source>(aucun : toutes les tâches dans l&apos;ordre)</source>
         <translation>(none: all tasks in order)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="144"/>
+        <location filename="../settings_dialog.py" line="149"/>
+        <source>Dictée</source>
+        <translation>Dictation</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="152"/>
+        <source>(celui du catalogue par défaut)</source>
+        <translation>(the catalog's default)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="165"/>
+        <source>Ex. : Dr Moreau, gliclazide, hôpital de jour</source>
+        <translation>E.g. Dr Moreau, gliclazide, day hospital</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="172"/>
         <source>En-tête des documents (installé par la DSI)</source>
         <translation>Document letterhead (installed by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="149"/>
+        <location filename="../settings_dialog.py" line="177"/>
         <source>%1 — empreinte %2</source>
         <translation>%1 — fingerprint %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="156"/>
+        <location filename="../settings_dialog.py" line="184"/>
         <source>Aucun : chaque document prend l&apos;en-tête de son modèle (coordonnées ci-dessus).</source>
         <translation>None: each document takes its template&apos;s header (details above).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="161"/>
+        <location filename="../settings_dialog.py" line="189"/>
         <source>Métier %1 : %2</source>
         <translation>Job %1: %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="167"/>
+        <location filename="../settings_dialog.py" line="195"/>
         <source>En-tête des documents</source>
         <translation>Document letterhead</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="179"/>
+        <location filename="../settings_dialog.py" line="207"/>
         <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="182"/>
+        <location filename="../settings_dialog.py" line="210"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="187"/>
+        <location filename="../settings_dialog.py" line="215"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="190"/>
+        <location filename="../settings_dialog.py" line="218"/>
         <source>Clé d&apos;API dans le trousseau du système</source>
         <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="192"/>
+        <location filename="../settings_dialog.py" line="220"/>
         <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
         <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="197"/>
+        <location filename="../settings_dialog.py" line="225"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
         <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="199"/>
+        <location filename="../settings_dialog.py" line="227"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="202"/>
+        <location filename="../settings_dialog.py" line="230"/>
         <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="204"/>
+        <location filename="../settings_dialog.py" line="232"/>
         <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
         <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="218"/>
+        <location filename="../settings_dialog.py" line="246"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
