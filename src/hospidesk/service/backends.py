@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from hospidesk.engine.catalog import MIB, ModelEntry, locate, package_dir
+from hospidesk.engine.catalog import MIB, ModelEntry, SpeechModelEntry, locate, package_dir
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import Loaded
 from hospidesk.engine.verify import HashCache, OpenModel, VerifiedModel, open_verified, verify_file
@@ -80,7 +80,7 @@ def hash_cache(ws: Workspace) -> HashCache:
     return HashCache(ws.paths.verified_models_file, tuple(trusted))
 
 
-def check_memory(entry: ModelEntry) -> None:
+def check_memory(entry: ModelEntry | SpeechModelEntry) -> None:
     available = psutil.virtual_memory().available
     if entry.ram_mb * MIB > available:
         raise ModelError(

@@ -23,7 +23,7 @@ from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClie
 from hospidesk.errors import HospiDeskError, ModelError
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.packs.loader import Pack
-from hospidesk.service.backends import ABSENT, VERIFIED, physical_cores
+from hospidesk.service.backends import ABSENT, VERIFIED, check_memory, physical_cores
 from hospidesk.service.workspace import Workspace
 
 __all__ = ["AUDIO_SUFFIXES", "Dictation", "Transcript", "is_audio", "speech_model"]
@@ -132,6 +132,7 @@ class Dictation:
         if isinstance(audio, Path):
             check_audio_file(audio)
         entry, folder = speech_model(self.ws, model_id)
+        check_memory(entry)
         job = SpeechJob(
             entry.id,
             folder,
