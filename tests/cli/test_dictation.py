@@ -82,3 +82,30 @@ def test_models_list_shows_the_speech_model_and_an_altered_one(speech_env: Env) 
     (speech,) = [entry for entry in data if entry["kind"] == "dictée"]
     assert speech["state"] == "refusé — config.json modifié ou abîmé"
     assert speech["path"] == str(copy)
+
+
+def test_ctrl_c_keeps_what_was_heard(speech_env: Env, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+
+    import numpy as np
+    import soundfile
+
+    from tests.conftest import HOSPIDESK
+
+    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
+    long = tmp_path / "longue.wav"
+    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    out = tmp_path / "dictee.txt"
+    proc = subprocess.Popen(
+        [*HOSPIDESK, "transcribe", str(long), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=speech_env.vars(),
+    )  # fmt: skip
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # a segment heard
+    proc.send_signal(signal.SIGINT)
+    _, errors = proc.communicate(timeout=30)
+    assert proc.returncode == 130, errors
+    assert "le texte entendu jusque-là est gardé" in errors
+    assert kept(SENTENCE, out.read_text(encoding="utf-8")) >= 0.8
+    assert out.read_text(encoding="utf-8").startswith(first.strip())

@@ -140,3 +140,12 @@ def test_nothing_above_8_khz_folds_into_the_voice(rate: int) -> None:
     resampler = Resampler(rate)
     out = np.concatenate([resampler.feed(high), resampler.feed(high[:0], final=True)])
     assert np.sqrt(np.mean(out[200:-200] ** 2)) < 0.01  # was 0.35 (RMS of the tone)
+
+
+def test_blocks_shorter_than_the_filter_give_only_real_samples() -> None:
+    resampler = Resampler(48_000)
+    out = [resampler.feed(np.full(10, 0.5, np.float32)) for _ in range(3)]
+    out.append(resampler.feed(np.zeros(0, np.float32), final=True))
+    assert sum(len(o) for o in out) == 10  # 30 samples at 48 kHz: 10 at 16 kHz
+    empty = Resampler(44_100)
+    assert len(empty.feed(np.zeros(0, np.float32), final=True)) == 0

@@ -50,3 +50,11 @@ def test_mel_features_have_whisper_shape() -> None:
     features = log_mel(voice(3), filters)
     assert features.shape == (80, 3000)
     assert features.max() - features.min() <= 2.0 + 1e-6  # 8 log10 units over 4
+
+
+def test_steady_noise_alone_has_no_voice() -> None:
+    rng = np.random.default_rng(1)
+    hiss = (0.02 * rng.standard_normal(10 * RATE)).astype(np.float32)  # about -34 dBFS
+    assert not any(has for _, _, has in parts([hiss]))
+    spoken = np.concatenate([hiss[: 2 * RATE], hiss[: 3 * RATE] + voice(3), hiss[: 2 * RATE]])
+    assert [has for _, _, has in parts([spoken])] == [True]

@@ -103,3 +103,20 @@ def test_a_dictaphone_file_is_explained(qtbot: QtBot, window: MainWindow, tmp_pa
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     assert "format propriétaire" in shown[0] and win.source.toPlainText() == ""
     win.close()
+
+
+def test_another_task_stops_the_dictation_and_gets_none_of_it(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    win = window
+    bar = win.task_panel.dictation
+    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
+    long = tmp_path / "longue.wav"
+    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    drop(win, long)
+    qtbot.waitUntil(lambda: bool(win.source.toPlainText()), timeout=120_000)
+    win.library.select("secretariat/courrier-dictee")
+    qtbot.waitUntil(lambda: not bar.running, timeout=2_000)
+    qtbot.wait(300)  # a segment in flight would have arrived by now
+    assert win.source.toPlainText() == ""  # the new task's box holds nothing of it
+    win.close()

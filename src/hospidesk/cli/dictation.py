@@ -60,11 +60,8 @@ def transcribe_audio(
 
     check_audio_file(audio)
     err(f"Transcription de « {audio.name} » sur ce poste (l'audio ne quitte pas la machine).")
-    try:
-        transcript = dictation.transcribe(audio, model, pack, language, heard, position)
-    except KeyboardInterrupt:
-        dictation.stop()
-        raise
+    # Ctrl+C stops the worker; the transcript so far comes back marked as stopped
+    transcript = dictation.transcribe(audio, model, pack, language, heard, position)
     if shows:
         sys.stderr.write("\n")
     if transcript.cancelled:
@@ -90,4 +87,4 @@ def transcribe_command(args: argparse.Namespace) -> int:
     if out is not None:
         atomic_write_text(out, transcript.text + "\n", mode=0o600)
         err(f"Transcription écrite : {out}")
-    return 0
+    return 130 if transcript.cancelled else 0

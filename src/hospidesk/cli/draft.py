@@ -112,7 +112,11 @@ def _request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
             raise UsageError("--audio est le texte source : retirez --source.")
         audio = Path(args.audio).expanduser()
         pack = ws.task(args.task).pack
-        source_text = transcribe_audio(ws, audio, pack=pack, echo=False).text
+        transcript = transcribe_audio(ws, audio, pack=pack, echo=False)
+        if transcript.cancelled:  # Ctrl+C: what was heard is printed, nothing is drafted
+            print(transcript.text)
+            raise Cancelled("Transcription arrêtée : rien n'a été rédigé.")
+        source_text = transcript.text
     if "-" in args.source:
         if len(args.source) > 1:
             raise UsageError("--source - (l'entrée standard) ne se combine pas avec des fichiers.")

@@ -125,9 +125,11 @@ def _ffmpeg_blocks(path: Path) -> Iterator[np.ndarray]:
     """ffmpeg decodes and resamples to 16 kHz mono PCM on its standard output."""
     ffmpeg = shutil.which("ffmpeg")
     assert ffmpeg is not None  # check_audio_file said so
-    args = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-vn", "-ac", "1",
-            "-ar", str(RATE), "-f", "s16le", "pipe:1"]  # fmt: skip
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+    # an MP4/M4A container read from this file only (no playlist, no other protocol)
+    args = [ffmpeg, "-nostdin", "-v", "quiet", "-protocol_whitelist", "file", "-f", "mov",
+            "-i", f"file:{path.resolve()}", "-vn", "-ac", "1", "-ar", str(RATE),
+            "-f", "s16le", "pipe:1"]  # fmt: skip
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert proc.stdout is not None
         while chunk := proc.stdout.read(BLOCK_SECONDS * RATE * 2):
             yield np.frombuffer(chunk[: len(chunk) // 2 * 2], "<i2").astype(np.float32) / 32768
@@ -155,6 +157,8 @@ class Resampler:
         if final:  # silence after the end, for the filter's last outputs
             parts.append(np.zeros(self.half + 2, np.float32))
         self.raw = np.concatenate(parts)
+        if len(self.raw) < len(self.taps):  # not yet enough for one filtered sample
+            return np.zeros(0, np.float32)
         filtered = np.convolve(self.raw, self.taps, mode="valid")  # at inputs first + k
         first = self.start + self.half
         if final:  # up to the last input sample

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from hospidesk.errors import Cancelled, EngineError, ModelError, UsageError
 
@@ -78,7 +79,9 @@ class SpeechClient:
             "max_seconds": job.max_seconds,
         }
         with self._lock:
-            self._cancelled = False
+            if self._cancelled:  # stopped before the worker started
+                self._cancelled = False
+                raise Cancelled("Transcription arrêtée.")
             self._proc = subprocess.Popen(
                 speech_worker_command(),
                 stdin=subprocess.PIPE,
@@ -88,14 +91,18 @@ class SpeechClient:
             )
             proc = self._proc
         assert proc.stdin and proc.stdout and proc.stderr
-        stderr: list[bytes] = []
-        threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True).start()  # type: ignore[union-attr]
+        threading.Thread(target=_drain, args=(proc.stderr,), daemon=True).start()
         threading.Thread(target=self._send, args=(proc, request, job.pcm), daemon=True).start()
         duration: float | None = None
         try:
             for line in proc.stdout:
-                event = json.loads(line)
-                kind = event["event"]
+                try:
+                    event = json.loads(line)
+                    kind = event["event"]
+                except (ValueError, KeyError, TypeError):
+                    if self._cancelled:
+                        raise Cancelled("Transcription arrêtée.") from None
+                    raise EngineError("La dictée a répondu de façon inattendue.") from None
                 if kind == "duration":
                     duration = event["seconds"]
                 elif kind == "segment":
@@ -110,10 +117,13 @@ class SpeechClient:
             proc.wait()
             if self._cancelled:
                 raise Cancelled("Transcription arrêtée.")
-            detail = b"".join(stderr).decode("utf-8", "replace")[-400:]
-            raise EngineError(f"La dictée s'est arrêtée de façon inattendue. {detail}".strip())
+            raise EngineError(
+                "La dictée s'est arrêtée de façon inattendue (le composant de transcription "
+                "n'a pas pu démarrer ou a été interrompu). Si cela se reproduit, prévenez la DSI."
+            )
         finally:
             self._stop(proc)
+            self._cancelled = False  # a stop asked from now on is for the next run
 
     @staticmethod
     def _send(proc: subprocess.Popen[bytes], request: dict[str, object], pcm: bytes | None) -> None:
@@ -146,6 +156,13 @@ class SpeechClient:
             proc.wait()
             if self._proc is proc:
                 self._proc = None
+
+
+def _drain(stream: IO[bytes]) -> None:
+    """The worker's diagnostics, read so that it never blocks on a full pipe; written to
+    this process's stderr (the crash log's, the terminal's), never shown in the window."""
+    for line in stream:
+        sys.stderr.write("speech worker: " + line.decode("utf-8", "replace"))
 
 
 def _failure(event: dict[str, str]) -> Exception:

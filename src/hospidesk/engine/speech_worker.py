@@ -24,7 +24,6 @@ from typing import IO, Any
 import numpy as np
 
 from hospidesk.engine.audio import RATE, duration_seconds, read_16k
-from hospidesk.engine.whisper import Segment, Whisper, transcribe
 from hospidesk.errors import HospiDeskError, ModelError
 
 PCM_BLOCK = 10 * RATE
@@ -62,6 +61,9 @@ def pcm_blocks(stream: IO[bytes], samples: int) -> Iterator[np.ndarray]:
 
 
 def run(request: dict[str, Any], send: Any) -> None:
+    # CTranslate2 is imported here: a library that cannot load is reported in French
+    from hospidesk.engine.whisper import Segment, Whisper, transcribe
+
     started = time.monotonic()
     files = verified_files(request["model"])
     send({"event": "loaded"})
@@ -101,7 +103,8 @@ def main() -> int:
         send({"event": "failed", "message": exc.message, "kind": type(exc).__name__})
         return 1
     except Exception as exc:  # reported, never a traceback for the user
-        send({"event": "failed", "message": "Erreur interne de la dictée.", "detail": repr(exc)})
+        print(f"speech worker: {exc!r}", file=sys.stderr)
+        send({"event": "failed", "message": "Erreur interne de la dictée : prévenez la DSI."})
         return 1
     return 0
 

@@ -92,11 +92,20 @@ def frame_energy(audio: np.ndarray) -> np.ndarray:
 
 
 def voice_frames(energy: np.ndarray) -> np.ndarray:
-    """Frames with voice: above a floor, and within 20 dB of the loud frames around them."""
+    """Frames with voice: above -50 dBFS and within 20 dB of the loud frames around them."""
     if not len(energy):
         return np.zeros(0, bool)
     loud = float(np.percentile(energy, 95))
     return energy > max(MIN_VOICE, loud * 0.1)
+
+
+def has_voice(audio: np.ndarray) -> bool:
+    """Some voice in a part: voiced frames, and loud frames well above the quiet ones (steady
+    hiss alone, however loud, is not voice)."""
+    energy = frame_energy(audio)
+    if not len(energy) or voice_frames(energy).sum() < 5:
+        return False
+    return float(np.percentile(energy, 95)) > 3 * float(np.percentile(energy, 10))
 
 
 def cut_point(audio: np.ndarray) -> int:
@@ -135,7 +144,7 @@ def parts(blocks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray, bool]
             break
         cut = cut_point(buffer) if len(buffer) > WINDOW else len(buffer)
         part = buffer[:cut]
-        yield offset, part, bool(voice_frames(frame_energy(part)).sum() >= 5)
+        yield offset, part, has_voice(part)
         buffer = buffer[cut:]
         offset += cut
 
@@ -178,7 +187,12 @@ class Whisper:
     def transcribe(self, audio: np.ndarray, language: str, context: str) -> str:
         features = ctranslate2.StorageView.from_array(log_mel(audio, self.filters)[None])
         prompt = [self.prompt(language, context)]
-        result = self.model.generate(features, prompt, beam_size=5, max_length=448)
+        result = self.model.generate(
+            features, prompt, beam_size=5, max_length=448, return_scores=True,
+            return_no_speech_prob=True,
+        )  # fmt: skip
+        if result[0].no_speech_prob > 0.6 and result[0].scores[0] < -1.0:
+            return ""  # Whisper's own rule: no speech there, whatever it would write
         text = self._text(result[0].sequences_ids[0])
         if _repetitive(text):  # a loop: once more, sampling, without the previous text
             prompt = [self.prompt(language, "")]

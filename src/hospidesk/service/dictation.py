@@ -21,7 +21,7 @@ from hospidesk.engine.audio import AUDIO_SUFFIXES, MAX_SECONDS, check_audio_file
 from hospidesk.engine.catalog import SpeechModelEntry, locate_speech, speech_candidates
 from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClient, SpeechJob
 from hospidesk.errors import HospiDeskError, ModelError
-from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.governance.audit import AuditEvent, AuditKind, Digest
 from hospidesk.packs.loader import Pack
 from hospidesk.service.backends import ABSENT, VERIFIED, check_memory, physical_cores
 from hospidesk.service.workspace import Workspace
@@ -144,7 +144,6 @@ class Dictation:
             threads=self.ws.settings.get_int("moteur.threads") or physical_cores(),
             max_seconds=MAX_SECONDS,
         )
-        self._stopped.clear()
         heard: list[Heard] = []
         finished: Finished | None = None
         try:
@@ -158,9 +157,13 @@ class Dictation:
                         on_position(event)
                 else:
                     finished = event
+        except KeyboardInterrupt:  # Ctrl+C in a terminal: stopped, what was heard is kept
+            self.stop()
         except HospiDeskError:
             if not self._stopped.is_set():
                 raise  # stopped: what was heard is kept
+        finally:
+            self._stopped.clear()  # a stop asked from now on is for the next transcription
         text = "\n".join(h.text for h in heard)
         duration = finished.duration if finished else (heard[-1].end if heard else 0.0)
         transcript = Transcript(
@@ -175,12 +178,20 @@ class Dictation:
         return transcript
 
     def _audit(self, audio: Path | bytes, transcript: Transcript) -> None:
-        raw = audio.read_bytes() if isinstance(audio, Path) else audio
+        try:
+            source = (
+                self.ws.audit.digest_file("audio", audio)
+                if isinstance(audio, Path)
+                else self.ws.audit.digest("audio", audio)
+            )
+            inputs: tuple[Digest, ...] = (source,)
+        except OSError:  # the file went away (a USB key, a share): the transcript stays
+            inputs = ()
         self.ws.audit.append(
             AuditEvent(
                 AuditKind.TRANSCRIBED,
                 model_sha256=transcript.model.files.get("model.bin"),
-                inputs=(self.ws.audit.digest("audio", raw),),
+                inputs=inputs,
                 output=self.ws.audit.digest("transcription", transcript.text),
                 details={
                     "speech_model": transcript.model.id,

@@ -5,6 +5,7 @@ process (service.dictation), the audio never leaves the workstation."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -37,6 +38,8 @@ class DictationRun(QObject):
         self.dictation = Dictation(ws)
         self.audio = audio
         self.pack = pack
+        self.abandoned = False
+        """The box went on to something else: nothing more is written into it."""
 
     def start(self) -> None:
         threading.Thread(target=self._run, daemon=True, name="dictation").start()
@@ -57,6 +60,10 @@ class DictationRun(QObject):
             )
         except HospiDeskError as exc:
             self.ended.emit(exc.message, False)
+            return
+        except Exception as exc:  # never a bar stuck « en cours »: said, then logged
+            print(f"dictation: {exc!r}", file=sys.stderr)
+            self.ended.emit(self.tr("La transcription a échoué : réessayez."), False)
             return
         if not transcript.text.strip() and not transcript.cancelled:
             self.ended.emit(self.tr("Aucune parole reconnue dans « %s ».") % self.audio.name, False)
@@ -87,6 +94,7 @@ class DictationBar(QWidget):
         layout.addWidget(self.stop_button)
         self.hide()
         source.audio_chosen.connect(self.transcribe)
+        source.replacing.connect(self.abandon)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -118,6 +126,14 @@ class DictationBar(QWidget):
         if self.run is not None:
             self.run.stop()
 
+    def abandon(self) -> None:
+        """The box is about to hold something else (another task, an example, a file): stop,
+        and nothing more of this dictation comes into it."""
+        if self.run is not None and not self.run.abandoned:
+            self.run.abandoned = True
+            self.run.heard.disconnect(self._heard)
+            self.run.stop()
+
     def _heard(self, text: str) -> None:
         cursor = QTextCursor(self.source.document())  # the user's own cursor stays where it is
         cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -137,6 +153,8 @@ class DictationBar(QWidget):
     def _ended(self, problem: str, stopped: bool) -> None:
         run, self.run = self.run, None
         self.hide()
+        if run is not None and run.abandoned:
+            return
         if problem:
             self.source.problem.emit(problem)
         elif run is not None:

@@ -22,6 +22,7 @@ class SourceEdit(QPlainTextEdit):
     problem = Signal(str)  # a file that could not be read, in French
     loaded = Signal(str)  # the name of a file that was read
     audio_chosen = Signal(Path)  # a dictation to transcribe into the box
+    replacing = Signal()  # the text is about to be replaced by a file's
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +53,7 @@ class SourceEdit(QPlainTextEdit):
         except UsageError as exc:
             self.problem.emit(exc.message)
             return False
+        self.replacing.emit()
         self.setPlainText(text)
         self.loaded.emit(", ".join(path.name for path in paths))
         return True

@@ -92,6 +92,7 @@ class TaskPanel(QWidget):
 
     def show_task(self, item: PackTask, saved: OpenDraft | None) -> None:
         """A new form for ``item``, with what the user had on it (if anything)."""
+        self.dictation.abandon()  # a dictation never runs into another task's box
         self.task = item
         self.dictation.pack = item.pack  # its glossary, for the next dictation
         self.title.setText(item.task.title)
@@ -126,6 +127,7 @@ class TaskPanel(QWidget):
         chosen = examples[number - 1]
         defaults = {f.name: f.default for f in self.task.task.fields}
         self.form.set_values({**defaults, **chosen.fields})
+        self.dictation.abandon()
         self.source.setPlainText(chosen.source)
         self.example_number = number  # after the changes above, which reset it
         self.example_banner.setText(
