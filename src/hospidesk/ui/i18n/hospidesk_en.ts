@@ -55,37 +55,37 @@
 <context>
     <name>DictationBar</name>
     <message>
-        <location filename="../dictation_bar.py" line="77"/>
+        <location filename="../dictation_bar.py" line="84"/>
         <source>Avancement de la dictée</source>
         <translation>Dictation progress</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="81"/>
+        <location filename="../dictation_bar.py" line="88"/>
         <source>Arrêter la dictée</source>
         <translation>Stop the dictation</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="104"/>
+        <location filename="../dictation_bar.py" line="112"/>
         <source>Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la.</source>
         <translation>A dictation is already being transcribed: wait for it or stop it.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="112"/>
+        <location filename="../dictation_bar.py" line="120"/>
         <source>Dictée « %s » : préparation…</source>
         <translation>Dictation “%s”: getting ready…</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="132"/>
+        <location filename="../dictation_bar.py" line="148"/>
         <source>Dictée « %s » : %s%s</source>
         <translation>Dictation “%s”: %s%s</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="143"/>
+        <location filename="../dictation_bar.py" line="161"/>
         <source> (arrêtée : le texte entendu est gardé)</source>
         <translation> (stopped: the text heard so far is kept)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="145"/>
+        <location filename="../dictation_bar.py" line="163"/>
         <source>%s, transcrite sur ce poste</source>
         <translation>%s, transcribed on this workstation</translation>
     </message>
@@ -93,7 +93,12 @@
 <context>
     <name>DictationRun</name>
     <message>
-        <location filename="../dictation_bar.py" line="62"/>
+        <location filename="../dictation_bar.py" line="66"/>
+        <source>La transcription a échoué : réessayez.</source>
+        <translation>The transcription failed: try again.</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="69"/>
         <source>Aucune parole reconnue dans « %s ».</source>
         <translation>No speech recognised in “%s”.</translation>
     </message>
@@ -1107,7 +1112,7 @@
     <message>
         <location filename="../settings_dialog.py" line="152"/>
         <source>(celui du catalogue par défaut)</source>
-        <translation>(the catalog's default)</translation>
+        <translation>(the catalog&apos;s default)</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="165"/>
@@ -1193,17 +1198,17 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="30"/>
+        <location filename="../source_edit.py" line="31"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="33"/>
+        <location filename="../source_edit.py" line="34"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="46"/>
+        <location filename="../source_edit.py" line="47"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
@@ -1277,12 +1282,12 @@
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="113"/>
+        <location filename="../task_panel.py" line="114"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="133"/>
+        <location filename="../task_panel.py" line="135"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
