@@ -33,6 +33,18 @@ def say(text: str, out: Path, pause_ms: int = 0) -> Path:
     return out
 
 
+def long_dictation(folder: Path, times: int = 20) -> Path:
+    """SENTENCE said ``times`` times with a 0.8 s pause after each (20 times: about 3 min)."""
+    import numpy as np
+    import soundfile
+
+    one, rate = soundfile.read(say(SENTENCE, folder / "phrase.wav"), dtype="float32")
+    pause = np.zeros(int(rate * 0.8), np.float32)
+    out = folder / "longue.wav"
+    soundfile.write(out, np.concatenate([one, pause] * times), rate)
+    return out
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.lower())
 

@@ -88,14 +88,10 @@ def test_ctrl_c_keeps_what_was_heard(speech_env: Env, tmp_path: Path) -> None:
     import signal
     import subprocess
 
-    import numpy as np
-    import soundfile
-
     from tests.conftest import HOSPIDESK
+    from tests.speech import long_dictation
 
-    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
-    long = tmp_path / "longue.wav"
-    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    long = long_dictation(tmp_path)
     out = tmp_path / "dictee.txt"
     proc = subprocess.Popen(
         [*HOSPIDESK, "transcribe", str(long), "--out", str(out)],

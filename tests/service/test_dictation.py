@@ -30,6 +30,7 @@ from tests.speech import (
     install_base_model,
     install_speech_catalog,
     kept,
+    long_dictation,
     needs_espeak,
     say,
     say_french,
@@ -60,10 +61,7 @@ def test_a_spoken_sentence_comes_back(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_stop_ends_within_a_second_and_keeps_what_was_heard(ws: Workspace, tmp_path: Path) -> None:
-    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
-    gap = np.zeros(int(rate * 0.8), np.float32)
-    long = tmp_path / "longue.wav"
-    soundfile.write(long, np.concatenate([one, gap] * 30), rate)  # about 4 minutes
+    long = long_dictation(tmp_path, times=30)  # about 4 minutes
     dictation = Dictation(ws)
     first = threading.Event()
     result: list[object] = []

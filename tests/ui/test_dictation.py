@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-import soundfile
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -18,7 +16,14 @@ from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
 from tests.conftest import Env
-from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
+from tests.speech import (
+    SENTENCE,
+    install_speech_catalog,
+    kept,
+    long_dictation,
+    needs_espeak,
+    say,
+)
 from tests.ui.conftest import limits
 
 pytestmark = [pytest.mark.model, needs_espeak]
@@ -80,9 +85,7 @@ def test_a_dropped_dictation_comes_into_the_source_and_is_drafted(
 def test_stopping_keeps_what_was_heard(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     win = window
     bar = win.task_panel.dictation
-    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
-    long = tmp_path / "longue.wav"
-    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    long = long_dictation(tmp_path)
     drop(win, long)
     qtbot.waitUntil(lambda: bool(win.source.toPlainText()), timeout=120_000)
     bar.stop_button.click()
@@ -110,9 +113,7 @@ def test_another_task_stops_the_dictation_and_gets_none_of_it(
 ) -> None:
     win = window
     bar = win.task_panel.dictation
-    one, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="float32")
-    long = tmp_path / "longue.wav"
-    soundfile.write(long, np.concatenate([one, np.zeros(int(rate * 0.8), np.float32)] * 20), rate)
+    long = long_dictation(tmp_path)
     drop(win, long)
     qtbot.waitUntil(lambda: bool(win.source.toPlainText()), timeout=120_000)
     win.library.select("secretariat/courrier-dictee")

@@ -163,41 +163,24 @@ def package_dir(package: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def candidate_paths(entry: ModelEntry, paths: Paths) -> list[Path]:
-    """Where the entry's file may be, IT's and the installation's places first: a file the
-    user put in their own folder never hides an installed one."""
-    found = [paths.site_models_dir / entry.file]
+def candidate_paths(entry: ModelEntry | SpeechModelEntry, paths: Paths) -> list[Path]:
+    """Where the entry's file (GGUF) or folder (speech) may be, IT's and the installation's
+    places first: what the user put in their own folder never hides an installed model."""
+    name = entry.file if isinstance(entry, ModelEntry) else entry.folder
+    found = [paths.site_models_dir / name]
     # A self-contained build ships the embedded model beside the catalog (packaging/).
-    found.append(shipped_catalog().parent / entry.file)
+    found.append(shipped_catalog().parent / name)
     if entry.package:
         folder = package_dir(entry.package)
         if folder is not None:
-            found.append(folder / entry.file)
-    found.append(paths.user_models_dir / entry.file)
+            found.append(folder / name)
+    found.append(paths.user_models_dir / name)
     return found
 
 
 def locate(entry: ModelEntry, paths: Paths) -> Path | None:
-    for candidate in candidate_paths(entry, paths):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def speech_candidates(entry: SpeechModelEntry, paths: Paths) -> list[Path]:
-    """Where the speech model's folder may be: IT's site folder, the installation, the
-    package that embeds it, the user's folder (in that order, as for GGUF models)."""
-    found = [paths.site_models_dir / entry.folder, shipped_catalog().parent / entry.folder]
-    if entry.package:
-        folder = package_dir(entry.package)
-        if folder is not None:
-            found.append(folder / entry.folder)
-    found.append(paths.user_models_dir / entry.folder)
-    return found
+    return next((c for c in candidate_paths(entry, paths) if c.is_file()), None)
 
 
 def locate_speech(entry: SpeechModelEntry, paths: Paths) -> Path | None:
-    for candidate in speech_candidates(entry, paths):
-        if candidate.is_dir():
-            return candidate
-    return None
+    return next((c for c in candidate_paths(entry, paths) if c.is_dir()), None)

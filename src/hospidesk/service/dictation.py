@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from hospidesk.engine.audio import AUDIO_SUFFIXES, MAX_SECONDS, check_audio_file
-from hospidesk.engine.catalog import SpeechModelEntry, locate_speech, speech_candidates
+from hospidesk.engine.catalog import SpeechModelEntry, candidate_paths, locate_speech
 from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClient, SpeechJob
 from hospidesk.errors import HospiDeskError, ModelError
 from hospidesk.governance.audit import AuditEvent, AuditKind, Digest
@@ -52,7 +52,7 @@ def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechMode
     entry = ws.catalog.speech_by_id(chosen)
     folder = locate_speech(entry, ws.paths)
     if folder is None:
-        places = " ou ".join(str(p.parent) for p in speech_candidates(entry, ws.paths)[:1])
+        places = " ou ".join(str(p.parent) for p in candidate_paths(entry, ws.paths)[:1])
         raise ModelError(
             f"Modèle de dictée « {entry.id} » introuvable : placez le dossier {entry.folder} "
             f"dans {places} ou {ws.paths.user_models_dir}."
