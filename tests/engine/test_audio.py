@@ -116,6 +116,11 @@ def test_an_m4a_memo_is_read_through_ffmpeg(tmp_path: Path) -> None:
     memo = tmp_path / "memo.m4a"
     subprocess.run(["ffmpeg", "-v", "error", "-i", str(wav), str(memo)], check=True)
     assert abs(len(read(memo)) - len(read(wav))) < 0.1 * RATE
+    # a playlist named .m4a is not followed (file protocol, MP4 demuxer only): refused
+    playlist = tmp_path / "liste.m4a"
+    playlist.write_text("#EXTM3U\nhttp://127.0.0.1:9/a.aac\n", encoding="utf-8")
+    with pytest.raises(AudioError, match="illisible ou abîmé"):
+        read(playlist)
 
 
 @pytest.mark.parametrize("rate", [8000, 16000, 22050, 44100, 48000])
