@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import soundfile
 
-from hospidesk.engine import audio
-from hospidesk.engine.audio import RATE, AudioError, Resampler, check_audio_file, read_16k
+from hospidesk.engine import audio_files
+from hospidesk.engine.audio import Resampler, read_16k
+from hospidesk.engine.audio_files import RATE, AudioError, check_audio_file
 from tests.speech import SENTENCE, needs_espeak, say
 
 
@@ -83,10 +84,10 @@ def test_refusals_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         check_audio_file(empty)
     big = tmp_path / "enorme.wav"
     with big.open("wb") as handle:
-        handle.truncate(audio.MAX_BYTES + 1)  # sparse: nothing written
+        handle.truncate(audio_files.MAX_BYTES + 1)  # sparse: nothing written
     with pytest.raises(AudioError, match=r"trop volumineux.*500 Mo"):
         check_audio_file(big)
-    monkeypatch.setattr(audio.shutil, "which", lambda name: None)
+    monkeypatch.setattr(audio_files.shutil, "which", lambda name: None)
     phone = tmp_path / "memo.m4a"
     phone.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(100))
     with pytest.raises(AudioError, match="FFmpeg"):
@@ -107,7 +108,9 @@ def test_a_dictation_past_the_limit_is_refused(tmp_path: Path) -> None:
         read(long, max_seconds=120)
 
 
-@pytest.mark.skipif(audio.shutil.which("ffmpeg") is None, reason="ffmpeg is not installed here")
+@pytest.mark.skipif(
+    audio_files.shutil.which("ffmpeg") is None, reason="ffmpeg is not installed here"
+)
 @needs_espeak
 def test_an_m4a_memo_is_read_through_ffmpeg(tmp_path: Path) -> None:
     import subprocess

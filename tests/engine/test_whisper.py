@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hospidesk.engine.audio import RATE
+from hospidesk.engine.audio_files import RATE
 from hospidesk.engine.whisper import WINDOW, cut_point, log_mel, mel_filters, parts
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from hospidesk.engine.audio import RATE
+from hospidesk.engine.audio_files import RATE
 from hospidesk.engine.catalog import package_dir
 from hospidesk.engine.speech_client import Heard
 from hospidesk.errors import ModelError

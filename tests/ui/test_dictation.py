@@ -121,3 +121,60 @@ def test_another_task_stops_the_dictation_and_gets_none_of_it(
     qtbot.wait(300)  # a segment in flight would have arrived by now
     assert win.source.toPlainText() == ""  # the new task's box holds nothing of it
     win.close()
+
+
+ASOUNDRC = """
+pcm.hospidesk_micro {{
+    type file
+    slave.pcm "null"
+    file "/dev/null"
+    infile "{raw}"
+    format "raw"
+}}
+pcm.!default {{
+    type plug
+    slave {{ pcm "hospidesk_micro"; format S16_LE; rate {rate}; channels 1 }}
+}}
+"""
+
+
+def test_dicter_records_in_memory_then_transcribes(
+    qtbot: QtBot, window: MainWindow, hd_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fake microphone: ALSA's file plugin plays a known sentence as the default capture
+    device, through the real PortAudio and sounddevice. Nothing of it is written anywhere."""
+    import tempfile
+
+    import numpy as np
+    import soundfile
+
+    samples, rate = soundfile.read(say(SENTENCE, tmp_path / "phrase.wav"), dtype="int16")
+    spoken = np.concatenate([samples, np.zeros(rate, np.int16)])
+    raw = tmp_path / "micro.raw"  # the microphone's own sound, written by the test
+    raw.write_bytes(spoken.tobytes())
+    home = tmp_path / "alsa"
+    home.mkdir()
+    (home / ".asoundrc").write_text(ASOUNDRC.format(raw=raw, rate=rate), encoding="utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    win = window
+    bar = win.task_panel.dictation
+    bar.record_button.click()
+    assert bar.recording is not None, win.banner.text.text()
+    qtbot.waitUntil(lambda: bar.recording.seconds >= len(spoken) / rate, timeout=30_000)  # type: ignore[union-attr]
+    assert bar.record_button.text().startswith("Terminer la dictée (00:0")
+    bar.record_button.click()
+    assert bar.recording is None and bar.record_button.text() == "Dicter"
+    qtbot.waitUntil(lambda: not bar.running, timeout=120_000)
+    assert kept(SENTENCE, win.source.toPlainText()) >= 0.8, win.source.toPlainText()
+    assert "enregistrement, transcrite sur ce poste" in win.statusBar().currentMessage()
+    probe = spoken.tobytes()[rate : rate + 2048]  # as recorded, before any conversion
+    floats = (spoken[rate // 2 : rate // 2 + 512].astype(np.float32) / 32768).tobytes()
+    for folder in (hd_env.home, hd_env.site, temp):
+        for path in (p for p in folder.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            assert probe not in data and floats not in data, path
+    win.close()

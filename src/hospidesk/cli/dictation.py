@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from hospidesk.cli.output import Commands, err
-from hospidesk.engine.audio import check_audio_file
+from hospidesk.engine.audio_files import check_audio_file
 from hospidesk.engine.speech_client import Heard, Position
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target

@@ -23,7 +23,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from hospidesk.engine.audio import RATE, duration_seconds, read_16k
+from hospidesk.engine.audio import duration_seconds, read_16k
+from hospidesk.engine.audio_files import RATE
 from hospidesk.errors import HospiDeskError, ModelError
 
 PCM_BLOCK = 10 * RATE

@@ -24,7 +24,7 @@ import ctranslate2
 import numpy as np
 import tokenizers
 
-from hospidesk.engine.audio import RATE
+from hospidesk.engine.audio_files import RATE
 from hospidesk.errors import ModelError
 
 N_FFT = 400

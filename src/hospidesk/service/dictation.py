@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-from hospidesk.engine.audio import AUDIO_SUFFIXES, MAX_SECONDS, check_audio_file
+from hospidesk.engine.audio_files import AUDIO_SUFFIXES, MAX_SECONDS, check_audio_file
 from hospidesk.engine.catalog import SpeechModelEntry, candidate_paths, locate_speech
 from hospidesk.engine.speech_client import Finished, Heard, Position, SpeechClient, SpeechJob
 from hospidesk.errors import HospiDeskError, ModelError

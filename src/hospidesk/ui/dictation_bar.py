@@ -1,15 +1,17 @@
-"""A dictation dropped or opened in the source box: its transcript comes into the box segment
-by segment at the end of the text (the user may edit it meanwhile), the position in the bar
-under the box, « Arrêter la dictée » keeps what was heard. The speech model runs in its own
-process (service.dictation), the audio never leaves the workstation."""
+"""A dictation in the source box: a file dropped or opened, or « Dicter » at the microphone
+(kept in memory, never written). The transcript comes into the box segment by segment at the
+end of the text (the user may edit it meanwhile), the position in the bar under the box,
+« Arrêter la dictée » keeps what was heard. The speech model runs in its own process
+(service.dictation), the audio never leaves the workstation."""
 
 from __future__ import annotations
 
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
@@ -19,6 +21,9 @@ from hospidesk.packs.loader import Pack
 from hospidesk.service.dictation import Dictation
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.source_edit import SourceEdit
+
+if TYPE_CHECKING:  # NumPy and the sound library load only when « Dicter » is pressed
+    from hospidesk.engine.microphone import Recording
 
 
 def clock(seconds: float) -> str:
@@ -33,10 +38,11 @@ class DictationRun(QObject):
     position = Signal(float, float)  # seconds heard, duration (0: not known yet)
     ended = Signal(str, bool)  # a problem in French (empty if none), stopped by the user
 
-    def __init__(self, ws: Workspace, audio: Path, pack: Pack | None) -> None:
+    def __init__(self, ws: Workspace, audio: Path | bytes, name: str, pack: Pack | None) -> None:
         super().__init__()
         self.dictation = Dictation(ws)
         self.audio = audio
+        self.name = name
         self.pack = pack
         self.abandoned = False
         """The box went on to something else: nothing more is written into it."""
@@ -66,13 +72,14 @@ class DictationRun(QObject):
             self.ended.emit(self.tr("La transcription a échoué : réessayez."), False)
             return
         if not transcript.text.strip() and not transcript.cancelled:
-            self.ended.emit(self.tr("Aucune parole reconnue dans « %s ».") % self.audio.name, False)
+            self.ended.emit(self.tr("Aucune parole reconnue dans « %s ».") % self.name, False)
             return
         self.ended.emit("", transcript.cancelled)
 
 
 class DictationBar(QWidget):
-    """Under the source box while a dictation is transcribed."""
+    """Under the source box while a dictation is transcribed; its « Dicter » button sits
+    beside « Ouvrir un fichier… »."""
 
     def __init__(self, source: SourceEdit) -> None:
         super().__init__()
@@ -80,6 +87,7 @@ class DictationBar(QWidget):
         self.workspace: Workspace | None = None
         self.pack: Pack | None = None
         self.run: DictationRun | None = None
+        self.recording: Recording | None = None
         self.label = QLabel()
         self.label.setAccessibleName(self.tr("Avancement de la dictée"))
         self.progress = QProgressBar()
@@ -93,31 +101,79 @@ class DictationBar(QWidget):
         layout.addWidget(self.progress, 1)
         layout.addWidget(self.stop_button)
         self.hide()
+        self.record_button = QPushButton(self.tr("Dicter"))
+        self.record_button.setAccessibleName(self.tr("Dicter au micro"))
+        self.record_button.setToolTip(
+            self.tr("Enregistrer au micro (gardé en mémoire, jamais écrit), puis transcrire")
+        )
+        self.record_button.clicked.connect(self.toggle_recording)
+        self.clock = QTimer(self)
+        self.clock.setInterval(250)
+        self.clock.timeout.connect(self._tick)
         source.audio_chosen.connect(self.transcribe)
         source.replacing.connect(self.abandon)
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.stop)
+            app.aboutToQuit.connect(self.quit)
 
     @property
     def running(self) -> bool:
         return self.run is not None
 
     def transcribe(self, audio: Path) -> None:
-        if self.workspace is None:
+        self._start(audio, audio.name)
+
+    def toggle_recording(self) -> None:
+        """« Dicter »: record from the microphone; again: stop and transcribe. A recording
+        goes to the box of the task shown when it stops."""
+        if self.recording is None:
+            if self._busy():
+                return
+            from hospidesk.engine.microphone import Recording
+
+            try:
+                self.recording = Recording()
+            except HospiDeskError as exc:
+                self.source.problem.emit(exc.message)
+                return
+            self.clock.start()
+            self._tick()
             return
+        recording, self.recording = self.recording, None
+        self.clock.stop()
+        self.record_button.setText(self.tr("Dicter"))
+        self._start(recording.stop(), self.tr("enregistrement"))
+
+    def _tick(self) -> None:
+        if self.recording is None:
+            return
+        self.record_button.setText(
+            self.tr("Terminer la dictée (%s)") % clock(self.recording.seconds)
+        )
+        if self.recording.full:  # 30 minutes: transcribed as it is
+            self.toggle_recording()
+
+    def _busy(self) -> bool:
+        if self.workspace is None:
+            return True
         if self.run is not None:
             self.source.problem.emit(
                 self.tr(
                     "Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la."
                 )
             )
+            return True
+        return False
+
+    def _start(self, audio: Path | bytes, name: str) -> None:
+        if self._busy():
             return
-        self.run = DictationRun(self.workspace, audio, self.pack)
+        assert self.workspace is not None
+        self.run = DictationRun(self.workspace, audio, name, self.pack)
         self.run.heard.connect(self._heard)
         self.run.position.connect(self._position)
         self.run.ended.connect(self._ended)
-        self.label.setText(self.tr("Dictée « %s » : préparation…") % audio.name)
+        self.label.setText(self.tr("Dictée « %s » : préparation…") % name)
         self.progress.setValue(0)
         self.show()
         self.run.start()
@@ -125,6 +181,13 @@ class DictationBar(QWidget):
     def stop(self) -> None:
         if self.run is not None:
             self.run.stop()
+
+    def quit(self) -> None:
+        """The application quits: a recording in progress is dropped, a transcription stops."""
+        if self.recording is not None:
+            self.recording.stop()
+            self.recording = None
+        self.stop()
 
     def abandon(self) -> None:
         """The box is about to hold something else (another task, an example, a file): stop,
@@ -144,9 +207,7 @@ class DictationBar(QWidget):
     def _position(self, seconds: float, duration: float) -> None:
         assert self.run is not None
         total = f" / {clock(duration)}" if duration else ""
-        self.label.setText(
-            self.tr("Dictée « %s » : %s%s") % (self.run.audio.name, clock(seconds), total)
-        )
+        self.label.setText(self.tr("Dictée « %s » : %s%s") % (self.run.name, clock(seconds), total))
         if duration:
             self.progress.setValue(min(1000, int(1000 * seconds / duration)))
 
@@ -159,6 +220,4 @@ class DictationBar(QWidget):
             self.source.problem.emit(problem)
         elif run is not None:
             suffix = self.tr(" (arrêtée : le texte entendu est gardé)") if stopped else ""
-            self.source.loaded.emit(
-                self.tr("%s, transcrite sur ce poste") % run.audio.name + suffix
-            )
+            self.source.loaded.emit(self.tr("%s, transcrite sur ce poste") % run.name + suffix)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -64,16 +65,9 @@ class TaskPanel(QWidget):
         self.form_area.setFrameShape(QFrame.Shape.NoFrame)
         self.source = SourceEdit()
         self.source.textChanged.connect(self.changed)
-        open_button = QPushButton(self.tr("Ouvrir un fichier… (Ctrl+O)"))
-        open_button.setAccessibleName(self.tr("Ouvrir un fichier source"))
-        open_button.clicked.connect(self.open_requested)
-        self.source_box = QGroupBox(self.tr("Texte source"))
-        source_layout = QVBoxLayout(self.source_box)
-        source_layout.addWidget(self.source)
         self.dictation = DictationBar(self.source)
         self.dictation.workspace = workspace
-        source_layout.addWidget(self.dictation)
-        source_layout.addWidget(open_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.source_box = self._source_box()
         self.privacy = PrivacyNotice()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -89,6 +83,22 @@ class TaskPanel(QWidget):
         self.privacy_timer.setInterval(400)
         self.changed.connect(self.privacy_timer.start)
         self.changed.connect(self._still_example)
+
+    def _source_box(self) -> QGroupBox:
+        """The source text, the dictation's bar, « Dicter » and « Ouvrir un fichier… »."""
+        open_button = QPushButton(self.tr("Ouvrir un fichier… (Ctrl+O)"))
+        open_button.setAccessibleName(self.tr("Ouvrir un fichier source"))
+        open_button.clicked.connect(self.open_requested)
+        box = QGroupBox(self.tr("Texte source"))
+        column = QVBoxLayout(box)
+        column.addWidget(self.source)
+        column.addWidget(self.dictation)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.dictation.record_button)
+        buttons.addWidget(open_button)
+        column.addLayout(buttons)
+        return box
 
     def show_task(self, item: PackTask, saved: OpenDraft | None) -> None:
         """A new form for ``item``, with what the user had on it (if anything)."""

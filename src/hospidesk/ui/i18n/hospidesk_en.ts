@@ -55,37 +55,63 @@
 <context>
     <name>DictationBar</name>
     <message>
-        <location filename="../dictation_bar.py" line="84"/>
+        <location filename="../dictation_bar.py" line="92"/>
         <source>Avancement de la dictée</source>
         <translation>Dictation progress</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="88"/>
+        <location filename="../dictation_bar.py" line="96"/>
         <source>Arrêter la dictée</source>
         <translation>Stop the dictation</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="112"/>
+        <location filename="../dictation_bar.py" line="104"/>
+        <location filename="../dictation_bar.py" line="144"/>
+        <source>Dicter</source>
+        <translation>Dictate</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="105"/>
+        <source>Dicter au micro</source>
+        <translation>Dictate into the microphone</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="107"/>
+        <source>Enregistrer au micro (gardé en mémoire, jamais écrit), puis transcrire</source>
+        <translation>Record from the microphone (kept in memory, never written), then transcribe</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="145"/>
+        <source>enregistrement</source>
+        <translation>recording</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="151"/>
+        <source>Terminer la dictée (%s)</source>
+        <translation>Finish dictating (%s)</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="162"/>
         <source>Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la.</source>
         <translation>A dictation is already being transcribed: wait for it or stop it.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="120"/>
+        <location filename="../dictation_bar.py" line="176"/>
         <source>Dictée « %s » : préparation…</source>
         <translation>Dictation “%s”: getting ready…</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="148"/>
+        <location filename="../dictation_bar.py" line="210"/>
         <source>Dictée « %s » : %s%s</source>
         <translation>Dictation “%s”: %s%s</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="161"/>
+        <location filename="../dictation_bar.py" line="222"/>
         <source> (arrêtée : le texte entendu est gardé)</source>
         <translation> (stopped: the text heard so far is kept)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="163"/>
+        <location filename="../dictation_bar.py" line="223"/>
         <source>%s, transcrite sur ce poste</source>
         <translation>%s, transcribed on this workstation</translation>
     </message>
@@ -93,12 +119,12 @@
 <context>
     <name>DictationRun</name>
     <message>
-        <location filename="../dictation_bar.py" line="66"/>
+        <location filename="../dictation_bar.py" line="72"/>
         <source>La transcription a échoué : réessayez.</source>
         <translation>The transcription failed: try again.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="69"/>
+        <location filename="../dictation_bar.py" line="75"/>
         <source>Aucune parole reconnue dans « %s ».</source>
         <translation>No speech recognised in “%s”.</translation>
     </message>
@@ -1252,42 +1278,42 @@
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../task_panel.py" line="51"/>
+        <location filename="../task_panel.py" line="52"/>
         <source>Conseils pour cette tâche</source>
         <translation>Tips for this task</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="53"/>
+        <location filename="../task_panel.py" line="54"/>
         <source>Essayer avec un exemple</source>
         <translation>Try with an example</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="58"/>
+        <location filename="../task_panel.py" line="59"/>
         <source>Exemple chargé</source>
         <translation>Example loaded</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="67"/>
+        <location filename="../task_panel.py" line="89"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="68"/>
+        <location filename="../task_panel.py" line="90"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="70"/>
+        <location filename="../task_panel.py" line="92"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="114"/>
+        <location filename="../task_panel.py" line="124"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="135"/>
+        <location filename="../task_panel.py" line="145"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
