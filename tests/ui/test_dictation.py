@@ -143,7 +143,11 @@ def test_dicter_records_in_memory_then_transcribes(
 ) -> None:
     """A fake microphone: ALSA's file plugin plays a known sentence as the default capture
     device, through the real PortAudio and sounddevice. Nothing of it is written anywhere."""
+    import sys
     import tempfile
+
+    # ALSA reads ~/.asoundrc once per process, when PortAudio starts (sounddevice's import)
+    assert "sounddevice" not in sys.modules, "another test started PortAudio first"
 
     import numpy as np
     import soundfile
