@@ -2,7 +2,8 @@
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [OUT_DIR]
 Writes job-choice.png, example.png, main-window.png, review.png, settings.png, feedback.png,
-history.png and dashboard.png
+history.png, dashboard.png and dictation.png (the tests' English speech model transcribing a
+sentence spoken by espeak-ng; skipped with a message without them)
 (docs/screenshots/ by default). The user data goes to a temporary HOSPIDESK_HOME; the hospital
 details are invented. The dashboard shows the uses recorded by real runs of this script.
 """
@@ -49,6 +50,13 @@ def main() -> int:
     ]:
         workspace.settings.set(key, value)
     RulesAcceptance(workspace.paths.rules_file).accept(default_rules().version)
+    site = Path(os.environ["HOSPIDESK_SITE_DIR"])
+    site.mkdir(parents=True, exist_ok=True)
+    speech = ROOT / "examples" / "dictation" / "catalog.toml"
+    (site / "catalog.toml").write_text(speech.read_text(encoding="utf-8"), encoding="utf-8")
+    workspace.settings.set("dictee.langue", "en")  # the tests' model hears English only
+    workspace.settings.save()
+    workspace = Workspace.open()
 
     from hospidesk.service.onboarding import choose_job, visible_jobs
     from hospidesk.ui.job_dialog import JobDialog
@@ -159,6 +167,7 @@ def main() -> int:
     app.processEvents()
     dashboard.grab().save(str(out / "dashboard.png"))
     dashboard.close()
+    dictation_shot(window, out, wait_until, app)
     window.close()
     # Tear the widgets down while Qt is alive, not during interpreter shutdown.
     import gc
@@ -169,6 +178,31 @@ def main() -> int:
     gc.collect()
     print(f"screenshots written to {out}")
     return 0
+
+
+def dictation_shot(window, out: Path, wait_until, app) -> None:  # type: ignore[no-untyped-def]
+    """A dictation coming into « Mettre en forme un compte rendu dicté », mid-way."""
+    import shutil
+    import subprocess
+
+    if shutil.which("espeak-ng") is None:
+        print("dictation.png not written: espeak-ng is not installed", file=sys.stderr)
+        return
+    sentence = (
+        "Consultation of the fourteenth of January. The patient reports fasting glucose between "
+        "one point six and one point nine grams per litre, with no hypoglycaemia. "
+    )
+    audio = Path(os.environ["HOSPIDESK_HOME"]) / "dictee.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(audio), sentence * 4],
+                   check=True)  # fmt: skip
+    window.library.select("medecins-cadres/compte-rendu-dicte")
+    window.source.load_files([audio])
+    bar = window.task_panel.dictation
+    wait_until(lambda: bool(window.source.toPlainText()))
+    app.processEvents()
+    window.grab().save(str(out / "dictation.png"))
+    bar.stop()
+    wait_until(lambda: not bar.running, 10)
 
 
 if __name__ == "__main__":
