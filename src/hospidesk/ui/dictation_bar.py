@@ -18,17 +18,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 from hospidesk.engine.speech_client import Heard, Position
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import Pack
-from hospidesk.service.dictation import Dictation
+from hospidesk.service.dictation import Dictation, clock
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.source_edit import SourceEdit
 
 if TYPE_CHECKING:  # NumPy and the sound library load only when « Dicter » is pressed
     from hospidesk.engine.microphone import Recording
-
-
-def clock(seconds: float) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{rest:02d}"
 
 
 class DictationRun(QObject):
