@@ -301,6 +301,8 @@ def window(rounds: int) -> dict[str, Any]:
             "model_ready_seconds",
             "longest_stall_ms",
             "longest_stall_warming_ms",
+            "longest_stall_typing_ms",
+            "first_words_after_typing_seconds",
             "ui_rss_bytes",
             "engine_rss_bytes",
         )
@@ -500,8 +502,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"| model file (size on disk) | {tp['model_file_bytes'] / mib:.0f} |",
         f"| KV cache (f16, context {report['settings']['n_ctx']}) "
         f"| {tp['kv_cache_bytes'] / mib:.0f} |",
+        "",
         f"Longest event-loop stall while the window warmed its tasks (no draft): "
-        f"{span(w['longest_stall_warming_ms'], 1)} ms.",
+        f"{span(w['longest_stall_warming_ms'], 1)} ms; while the user typed the source's last "
+        f"sentence (8 keys a second, the form read ahead): {span(w['longest_stall_typing_ms'], 1)} "
+        f"ms. First words in the draft {span(w['first_words_after_typing_seconds'], 3)} s after "
+        "« Générer » clicked right after the last key.",
         *warm.markdown(report),
         "",
     ]

@@ -6,10 +6,11 @@ Run by bench/run.py in a fresh process per round (so the start-up is a real one)
 
 Measured from the process's own start (as the OS records it), like a user's double-click:
 the window exposed on screen, whether the model was still loading at that moment, the model
-ready; five seconds of the warm-up that follows, then one real generation through the window
-(Générer clicked, the warm-up gives way), each with a 5 ms timer whose longest gap is the
-longest event-loop stall; the UI process's and the engine process's resident memory at the
-end.
+ready; five seconds of the warm-up that follows; the source's last sentence typed key by key
+(TYPING_SECONDS apart: the form read ahead while the user types), then one real generation
+through the window (Générer clicked right after the last key), each with a 5 ms timer whose
+longest gap is the longest event-loop stall; the time from the click to the first words in
+the draft; the UI process's and the engine process's resident memory at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import psutil
 START = psutil.Process().create_time()  # wall clock, as the OS started this process
 
 from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from hospidesk.service.drafting import RunLimits  # noqa: E402
@@ -37,6 +39,8 @@ SOURCE = (
     "informons que les pièces manquantes doivent être transmises au secrétariat sous huit jours. "
     "Le rendez-vous de consultation est maintenu le 3 mars à 10 h. Cordialement."
 )
+TYPED = 64  # the source's last characters, typed key by key
+TYPING_SECONDS = 0.125  # between two keys: 8 a second, a fast typist
 
 
 def wait(app: QApplication, done: object, timeout: float) -> None:
@@ -46,6 +50,11 @@ def wait(app: QApplication, done: object, timeout: float) -> None:
         time.sleep(0.001)
     if not done():  # type: ignore[operator]
         raise SystemExit("timed out")
+
+
+def pause(app: QApplication, seconds: float) -> None:
+    limit = time.monotonic() + seconds
+    wait(app, lambda: time.monotonic() >= limit, seconds + 1)
 
 
 def measure(app: QApplication) -> dict[str, object]:
@@ -74,9 +83,22 @@ def measure(app: QApplication) -> dict[str, object]:
 
     window.controller.worker.limits = RunLimits(64)
     window.library.select("secretariat/reformuler-courrier")
-    window.source.setPlainText(SOURCE)
+    window.source.setPlainText(SOURCE[:-TYPED])
+    pause(app, 1.0)  # the user reads what they pasted: the form is read ahead
     ticks = []
     timer.start(5)
+    for char in SOURCE[-TYPED:]:  # the last sentence typed, the click right after it
+        window.source.moveCursor(QTextCursor.MoveOperation.End)
+        window.source.insertPlainText(char)
+        pause(app, TYPING_SECONDS)
+    timer.stop()
+    typing_gaps = [b - a for a, b in itertools.pairwise(ticks)]
+
+    first_words: list[float] = []
+    window.controller.text.connect(lambda _: first_words.append(time.perf_counter()))
+    ticks = []
+    timer.start(5)
+    clicked = time.perf_counter()
     window.generate_button.click()
     wait(app, lambda: window.controller.job is None, 300)
     timer.stop()
@@ -88,6 +110,8 @@ def measure(app: QApplication) -> dict[str, object]:
         "model_ready_seconds": ready,
         "longest_stall_ms": max(gaps) * 1000,
         "longest_stall_warming_ms": max(warming_gaps) * 1000,
+        "longest_stall_typing_ms": max(typing_gaps) * 1000,
+        "first_words_after_typing_seconds": first_words[0] - clicked,
         "warming_label": warming_label,
         "ticks": len(ticks),
         "draft_chars": len(window.draft.toPlainText()),

@@ -3,6 +3,7 @@ policy allows), says it discreetly in the status bar, and says how far a long te
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.workspace import Workspace
@@ -82,4 +83,34 @@ def test_the_form_is_read_ahead_while_the_user_pauses(qtbot: QtBot, hd_env: Env)
     assert len(engine.prefilled) == count
     assert [editor.error.isVisible() for editor in editors] == marked
     assert win.focusWidget() is not None and win.focusWidget() is not win.form.first_input()
+    win.close()
+
+
+def test_the_form_is_read_while_the_user_types(qtbot: QtBot, hd_env: Env) -> None:
+    engine = FakeEngine("Madame, votre demande est reçue.")
+    win = start(qtbot, engine)
+    win.library.select("secretariat/reformuler-courrier")
+    assert win.form is not None
+    win.form.set_values({"destinataire": "M. Petit"})
+    win.source.setPlainText("Bonjour,")
+    qtbot.waitUntil(
+        lambda: any("Bonjour," in m[-1].content for m in engine.prefilled), timeout=5_000
+    )
+    before = len(engine.prefilled)
+    typed = " je souhaite déplacer mon rendez-vous du 3 mars au 10 mars, merci."
+    read_while_typing: list[str] = []
+    for char in typed:  # a key every 0.1 s: the user never pauses
+        win.source.moveCursor(QTextCursor.MoveOperation.End)
+        win.source.insertPlainText(char)
+        qtbot.wait(100)
+        read_while_typing = [m[-1].content for m in engine.prefilled[before:]]
+    # 6.7 s of typing read every 0.5 s; the last read lacks only the last moment's words
+    assert len(read_while_typing) >= 5, read_while_typing
+    assert "Bonjour, je souhaite déplacer mon rendez-vous du 3 mars au" in read_while_typing[-1]
+    # once the user pauses, all of it is read
+    qtbot.waitUntil(lambda: not win.flow.read_ahead.pause.isActive(), timeout=5_000)
+    assert "10 mars, merci." in engine.prefilled[-1][-1].content
+    count = len(engine.prefilled)
+    qtbot.wait(1_500)  # nothing changes: nothing more is read
+    assert len(engine.prefilled) == count
     win.close()

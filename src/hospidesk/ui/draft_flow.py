@@ -29,11 +29,11 @@ from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_panel import DraftPanel
 from hospidesk.ui.feedback import UseTracker
 from hospidesk.ui.open_drafts import OpenDrafts
+from hospidesk.ui.read_ahead import ReadAhead
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner
 
 AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
-PREFILL_DELAY_MS = 700  # the form is read ahead this long after the user's last change
 
 
 class Host(Protocol):
@@ -81,13 +81,7 @@ class DraftFlow(QObject):
         self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         task_panel.changed.connect(self.autosave_timer.start)
-        self.closed = False
-        self.prefill_timer = QTimer(self)  # the model reads the form ahead while the user pauses
-        self.prefill_timer.setSingleShot(True)
-        self.prefill_timer.setInterval(PREFILL_DELAY_MS)
-        self.prefill_timer.timeout.connect(self.prefill)
-        task_panel.changed.connect(self.prefill_timer.start)
-        controller.model_ready.connect(self.prefill_timer.start)
+        self.read_ahead = ReadAhead(task_panel, controller, self)  # the click starts at once
         draft_panel.draft.textChanged.connect(self.autosave_timer.start)
         for button, slot in (
             (draft_panel.generate_button, self.generate),
@@ -104,13 +98,6 @@ class DraftFlow(QObject):
         controller.finished.connect(self._finished)
         controller.cancelled.connect(self._cancelled)
         controller.failed.connect(self._failed)
-
-    def prefill(self) -> None:
-        if self.closed:  # a late signal (the model ready) after the window closed
-            return
-        request = self.task_panel.current_request()
-        if request is not None and self.controller.ready:
-            self.controller.prefill(request)
 
     def update_buttons(self) -> None:
         self.panel.set_busy(self.controller.ready, self.controller.job is not None)
@@ -313,9 +300,8 @@ class DraftFlow(QObject):
 
     def close(self, tasks: Mapping[str, PackTask]) -> None:
         """The window closes: the tasks run and left open are measured, not asked."""
-        self.closed = True
         self.autosave_timer.stop()
-        self.prefill_timer.stop()
+        self.read_ahead.stop()
         self.autosave()
         drafts = self.open_drafts.drafts
         for ref in list(self.uses.open.started):

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         self.state.last_task = ref
         saved = self.flow.open_drafts.drafts.get(ref)
         self.task_panel.show_task(item, saved)
-        self.flow.prefill_timer.start()  # its instructions and what the form holds, read ahead
+        self.flow.read_ahead.soon()  # its instructions and what the form holds, read ahead
         self.draft.setPlainText(saved.text if saved else "")
         self.flow.reset_review()
         self.banner.hide()
