@@ -11,12 +11,15 @@ import pytest
 from hospidesk.paths import shipped_packs_dir
 from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
 from tests.documents.helpers import all_text
+from tests.packs.forge import NEXT, SHIPPED_VERSION
 
 
 def bump(folder: Path, version: str, title: str) -> None:
     manifest = folder / "pack.toml"
     manifest.write_text(
-        manifest.read_text(encoding="utf-8").replace('version = "1.0.0"', f'version = "{version}"'),
+        manifest.read_text(encoding="utf-8").replace(
+            f'version = "{SHIPPED_VERSION}"', f'version = "{version}"'
+        ),
         encoding="utf-8",
     )
     task = folder / "tasks" / "reformuler-courrier.toml"
@@ -34,8 +37,8 @@ def test_keygen_sign_trust_import_and_draft(hd_env: Env, tmp_path: Path) -> None
 
     source = tmp_path / "secretariat"
     shutil.copytree(shipped_packs_dir() / "secretariat", source)
-    bump(source, "1.1.0", "Reformuler un courrier (édition 2026)")
-    pack_file = tmp_path / "secretariat-1.1.0.hdpack"
+    bump(source, NEXT, "Reformuler un courrier (édition 2026)")
+    pack_file = tmp_path / f"secretariat-{NEXT}.hdpack"
     signed = run_cli(
         hd_env,
         "packs",
@@ -56,11 +59,11 @@ def test_keygen_sign_trust_import_and_draft(hd_env: Env, tmp_path: Path) -> None
     assert run_cli(hd_env, "packs", "verify", str(pack_file)).returncode == 0
     imported = run_cli(hd_env, "packs", "import", str(pack_file))
     assert imported.returncode == 0, imported.stderr
-    assert "1.1.0 installé" in imported.stdout
+    assert f"{NEXT} installé" in imported.stdout
 
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
     task = next(t for t in tasks if t["ref"] == "secretariat/reformuler-courrier")
-    assert task["pack_version"] == "1.1.0"
+    assert task["pack_version"] == NEXT
     assert task["title"] == "Reformuler un courrier (édition 2026)"
 
     out = tmp_path / "lettre.docx"
@@ -89,7 +92,7 @@ def test_keygen_sign_trust_import_and_draft(hd_env: Env, tmp_path: Path) -> None
     listing = run_cli(hd_env, "tasks", "--json")
     tasks = json.loads(listing.stdout)
     task = next(t for t in tasks if t["ref"] == "secretariat/reformuler-courrier")
-    assert task["pack_version"] == "1.0.0"
+    assert task["pack_version"] == SHIPPED_VERSION
     assert "désactivé" in listing.stderr and "clé inconnue ou retirée" in listing.stderr
 
 

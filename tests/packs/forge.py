@@ -15,12 +15,32 @@ from hospidesk.packs.signing import SIGNATURE, STATEMENT, Statement, key_id, sig
 from hospidesk.paths import shipped_packs_dir
 
 SECRETARIAT = shipped_packs_dir() / "secretariat"
+SHIPPED = re.search(
+    r'^version = "(\d+)\.(\d+)\.(\d+)"$',
+    (SECRETARIAT / "pack.toml").read_text(encoding="utf-8"),
+    re.MULTILINE,
+)
+assert SHIPPED is not None
+SHIPPED_VERSION = ".".join(SHIPPED.groups())
+"""The version of the secretariat pack shipped with the app; forged packs are numbered from it."""
 
 
-def pack_files(version: str = "1.1.0", folder: Path = SECRETARIAT) -> dict[str, bytes]:
+def newer(step: int = 1) -> str:
+    """A version ``step`` minor versions after the shipped one."""
+    major, minor, _ = (int(n) for n in SHIPPED.groups())  # type: ignore[union-attr]
+    return f"{major}.{minor + step}.0"
+
+
+NEXT = newer()
+OLDER = "0.9.0"  # before any shipped version
+
+
+def pack_files(version: str = NEXT, folder: Path = SECRETARIAT) -> dict[str, bytes]:
     files = collect_folder(folder)
     manifest = files["pack.toml"].decode()
-    files["pack.toml"] = manifest.replace('version = "1.0.0"', f'version = "{version}"').encode()
+    shipped = re.search(r'^version = "[^"]+"$', manifest, re.MULTILINE)
+    assert shipped is not None
+    files["pack.toml"] = manifest.replace(shipped.group(0), f'version = "{version}"').encode()
     return files
 
 
@@ -38,7 +58,7 @@ def forge(
     if version is None:  # the manifest's own version, as an honest signer would use
         manifest = dict(members).get("pack.toml", b"").decode()
         found = re.search(r'^version = "([^"]+)"', manifest, re.MULTILINE)
-        version = found.group(1) if found else "1.1.0"
+        version = found.group(1) if found else NEXT
     statement = build_statement(
         pack_id, version, statement_files, key_id(key.public_key()) if key else None
     )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hospidesk.errors import UsageError
 from hospidesk.packs.archive import read_pack_bytes
 from hospidesk.packs.loader import PackError, parse_manifest, parse_task
-from tests.packs.forge import forge, pack_files
+from tests.packs.forge import NEXT, forge, pack_files
 
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name")
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,7 +89,7 @@ def test_pack_reader_on_random_bytes(raw: bytes) -> None:
         assert exc.message
 
 
-VALID = forge(pack_files("1.1.0"), None)
+VALID = forge(pack_files(NEXT), None)
 
 
 @SETTINGS

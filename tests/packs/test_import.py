@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,13 @@ from hospidesk.errors import UsageError
 from hospidesk.service.workspace import Workspace
 from tests.conftest import Env
 from tests.packs.forge import (
+    NEXT,
+    OLDER,
+    SHIPPED_VERSION,
     add_member,
     drop_member,
     forge,
+    newer,
     overlap_entries,
     pack_files,
     replace_member,
@@ -56,10 +61,10 @@ def do_import(tmp_path: Path, raw: bytes) -> str:
 def test_signed_newer_version_is_installed_and_used(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
-    do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    do_import(tmp_path, forge(pack_files(NEXT), key))
     ws = Workspace.open()
     pack = next(p for p in ws.packs if p.id == "secretariat")
-    assert pack.manifest.version == "1.1.0"
+    assert pack.manifest.version == NEXT
     assert pack.root == hd_env.home / "data" / "packs" / "secretariat"
     assert not list((hd_env.home / "data" / "packs").glob(".staging/*"))
 
@@ -67,10 +72,13 @@ def test_signed_newer_version_is_installed_and_used(
 def test_older_version_is_refused_after_a_newer_one(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
-    do_import(tmp_path, forge(pack_files("1.2.0"), key))
+    do_import(tmp_path, forge(pack_files(newer(2)), key))
     before = snapshot(hd_env.home)
-    with pytest.raises(UsageError, match=r"1\.1\.0 .* plus ancienne que la version 1\.2\.0"):
-        do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    with pytest.raises(
+        UsageError,
+        match=rf"{re.escape(NEXT)} .* plus ancienne que la version {re.escape(newer(2))}",
+    ):
+        do_import(tmp_path, forge(pack_files(NEXT), key))
     assert snapshot(hd_env.home) == before
 
 
@@ -78,13 +86,13 @@ def test_older_than_the_shipped_pack_is_refused(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
     with pytest.raises(UsageError, match="plus ancienne"):
-        do_import(tmp_path, forge(pack_files("0.9.0"), key))
+        do_import(tmp_path, forge(pack_files(OLDER), key))
 
 
 def test_same_version_with_other_content_is_refused(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
-    files = pack_files("1.1.0")
+    files = pack_files(NEXT)
     do_import(tmp_path, forge(files, key))
     files["tasks/convocation.toml"] += b"\n# changed\n"
     with pytest.raises(UsageError, match="augmenter le numéro de version"):
@@ -94,34 +102,34 @@ def test_same_version_with_other_content_is_refused(
 def test_removing_the_signer_key_disables_its_packs_at_next_start(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
-    do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    do_import(tmp_path, forge(pack_files(NEXT), key))
     (hd_env.site / "trusted-keys" / "referent.pub").unlink()
     ws = Workspace.open()
-    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.0.0"
+    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == SHIPPED_VERSION
     assert any("désactivé" in p and "clé inconnue ou retirée" in p for p in ws.pack_problems)
 
 
 def test_an_installed_file_changed_on_disk_disables_the_pack(
     hd_env: Env, key: Ed25519PrivateKey, tmp_path: Path
 ) -> None:
-    do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    do_import(tmp_path, forge(pack_files(NEXT), key))
     task = hd_env.home / "data" / "packs" / "secretariat" / "tasks" / "convocation.toml"
     task.write_text(task.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     ws = Workspace.open()
-    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.0.0"
+    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == SHIPPED_VERSION
     assert any("tasks/convocation.toml a été modifié" in p for p in ws.pack_problems)
 
 
 def test_unsigned_pack_only_where_the_policy_allows_it(hd_env: Env, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="n'est pas signé"):
-        do_import(tmp_path, forge(pack_files("1.1.0"), None))
+        do_import(tmp_path, forge(pack_files(NEXT), None))
     hd_env.write_policy("[packs]\nallow_unsigned = true\n")
-    assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
+    assert do_import(tmp_path, forge(pack_files(NEXT), None))
     ws = Workspace.open()
-    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.1.0"
+    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == NEXT
 
 
-GOOD = pack_files("1.1.0")
+GOOD = pack_files(NEXT)
 TASK = "tasks/convocation.toml"
 
 
@@ -136,7 +144,7 @@ def _hostile(name: str, key: Ed25519PrivateKey) -> bytes:
     if name == "unknown key":
         return forge(files, Ed25519PrivateKey.generate())
     if name == "signature moved from another pack":
-        other = forge(pack_files("1.3.0"), key)
+        other = forge(pack_files(newer(3)), key)
         import io
         import zipfile
 
@@ -227,7 +235,7 @@ def test_attack_is_refused_and_nothing_is_written(
     assert after == before, "an attack wrote or changed files"
     assert not (tmp_path.parent / "evil.toml").exists()
     ws = Workspace.open()
-    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == "1.0.0"
+    assert next(p for p in ws.packs if p.id == "secretariat").manifest.version == SHIPPED_VERSION
 
 
 def test_unsigned_packs_can_be_limited_to_some_users(hd_env: Env, tmp_path: Path) -> None:
@@ -238,9 +246,9 @@ def test_unsigned_packs_can_be_limited_to_some_users(hd_env: Env, tmp_path: Path
         '[packs]\nallow_unsigned = true\nunsigned_for = ["quelquun-dautre", "@groupe-absent"]\n'
     )
     with pytest.raises(UsageError, match="n'est pas signé"):
-        do_import(tmp_path, forge(pack_files("1.1.0"), None))
+        do_import(tmp_path, forge(pack_files(NEXT), None))
     hd_env.write_policy(f'[packs]\nallow_unsigned = true\nunsigned_for = ["{me}"]\n')
-    assert do_import(tmp_path, forge(pack_files("1.1.0"), None))
+    assert do_import(tmp_path, forge(pack_files(NEXT), None))
 
 
 def test_what_an_interrupted_import_left_is_cleaned_at_the_next_one(
@@ -262,6 +270,6 @@ def test_what_an_interrupted_import_left_is_cleaned_at_the_next_one(
     past = time.time() - STALE_TEMP_SECONDS - 10
     for folder in (old_staging, old_trash):
         os.utime(folder, (past, past))
-    do_import(tmp_path, forge(pack_files("1.1.0"), key))
+    do_import(tmp_path, forge(pack_files(NEXT), key))
     assert not old_staging.exists() and not old_trash.exists()
     assert young_staging.exists()
