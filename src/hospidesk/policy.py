@@ -115,6 +115,16 @@ class ModelsPolicy(_Strict):
         return not self.allowed or model_id in self.allowed or f"sha256:{sha256}" in self.allowed
 
 
+class DictationPolicy(_Strict):
+    enabled: bool = True
+    """False: no dictation on this workstation, from a file or the microphone."""
+    allowed: tuple[str, ...] = ()
+    """Speech model ids of the catalogs users may use; empty = every approved one."""
+
+    def allows(self, model_id: str) -> bool:
+        return self.enabled and (not self.allowed or model_id in self.allowed)
+
+
 class HistoryPolicy(_Strict):
     retention_days: int = Field(default=30, ge=1, le=3650)
 
@@ -226,6 +236,7 @@ class AuditPolicy(_Strict):
 class Policy(_Strict):
     roles: RolesPolicy = RolesPolicy()
     models: ModelsPolicy = ModelsPolicy()
+    dictation: DictationPolicy = DictationPolicy()
     packs: PacksPolicy = PacksPolicy()
     locked: tuple[LockedSetting, ...] = ()
     """Settings IT fixes, with the reason shown to the user."""

@@ -13,7 +13,7 @@ from hospidesk.engine.speech_client import Heard, Position
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.packs.loader import Pack
-from hospidesk.service.dictation import Dictation, Transcript, clock
+from hospidesk.service.dictation import Dictation, Transcript, clock, speech_model
 from hospidesk.service.workspace import Workspace
 
 
@@ -53,6 +53,7 @@ def transcribe_audio(
             sys.stderr.write(f"\rTranscription : {clock(at.seconds)}{total}")
             sys.stderr.flush()
 
+    speech_model(ws, model)  # allowed on this workstation, and there
     check_audio_file(audio)
     err(f"Transcription de « {audio.name} » sur ce poste (l'audio ne quitte pas la machine).")
     # Ctrl+C stops the worker; the transcript so far comes back marked as stopped

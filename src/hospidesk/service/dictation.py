@@ -52,10 +52,24 @@ def is_audio(path: Path) -> bool:
     return path.suffix.lower() in AUDIO_SUFFIXES
 
 
+DISABLED = "La dictée est désactivée sur ce poste par la DSI."
+NOT_ALLOWED = "non autorisé par la DSI"
+
+
 def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechModelEntry, Path]:
-    """The speech model asked for (or in the settings, or the default) and its folder."""
+    """The speech model asked for (or in the settings, or the default), if the machine
+    policy allows it, and its folder."""
+    policy = ws.policy.dictation
+    if not policy.enabled:
+        raise ModelError(DISABLED)
     chosen = model_id or ws.settings.get("dictee.modele").strip() or None
     entry = ws.catalog.speech_by_id(chosen)
+    if chosen is None and not policy.allows(entry.id):  # the default: the first allowed
+        entry = next((e for e in ws.catalog.speech if policy.allows(e.id)), entry)
+    if not policy.allows(entry.id):
+        raise ModelError(
+            f"Modèle de dictée « {entry.id} » non autorisé par la politique de la DSI sur ce poste."
+        )
     folder = locate_speech(entry, ws.paths)
     if folder is None:
         places = " ou ".join(str(p.parent) for p in candidate_paths(entry, ws.paths)[:1])
@@ -67,8 +81,10 @@ def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechMode
 
 
 def speech_state(ws: Workspace, entry: SpeechModelEntry) -> tuple[str, Path | None]:
-    """« vérifié », « absent » or « refusé — why », and where the folder is (every listed
-    file hashed; the worker checks them again as it loads them)."""
+    """« vérifié », « absent », « refusé — why » or « non autorisé par la DSI », and where
+    the folder is (every listed file hashed; the worker checks them again as it loads them)."""
+    if not ws.policy.dictation.allows(entry.id):
+        return NOT_ALLOWED, locate_speech(entry, ws.paths)
     folder = locate_speech(entry, ws.paths)
     if folder is None:
         return ABSENT, None
@@ -134,10 +150,12 @@ class Dictation:
         on_position: OnPosition | None = None,
     ) -> Transcript:
         """A file's path, or a recording (float32 samples at 16 kHz) held in memory."""
+        if not self.ws.policy.dictation.enabled:
+            raise ModelError(DISABLED)
         installed()
+        entry, folder = speech_model(self.ws, model_id)  # the policy's answer comes first
         if isinstance(audio, Path):
             check_audio_file(audio)
-        entry, folder = speech_model(self.ws, model_id)
         check_memory(entry)
         job = SpeechJob(
             entry.id,

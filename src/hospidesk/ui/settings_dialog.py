@@ -164,6 +164,9 @@ class SettingsDialog(QDialog):
         words = QLineEdit(settings.get("dictee.glossaire"))
         words.setPlaceholderText(self.tr("Ex. : Dr Moreau, gliclazide, hôpital de jour"))
         self._add(form, "dictee.glossaire", words)
+        if not self.workspace.policy.dictation.enabled:
+            box.setTitle(self.tr("Dictée (désactivée sur ce poste par la DSI)"))
+            box.setEnabled(False)
         return box
 
     def _letterhead_box(self, workspace: Workspace) -> QGroupBox:

@@ -67,6 +67,8 @@ class TaskPanel(QWidget):
         self.source.textChanged.connect(self.changed)
         self.dictation = DictationBar(self.source)
         self.dictation.workspace = workspace
+        if workspace is not None:
+            self.dictation.record_button.setVisible(workspace.policy.dictation.enabled)
         self.source_box = self._source_box()
         self.privacy = PrivacyNotice()
         layout = QVBoxLayout(self)

@@ -55,63 +55,63 @@
 <context>
     <name>DictationBar</name>
     <message>
-        <location filename="../dictation_bar.py" line="92"/>
+        <location filename="../dictation_bar.py" line="87"/>
         <source>Avancement de la dictée</source>
         <translation>Dictation progress</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="96"/>
+        <location filename="../dictation_bar.py" line="91"/>
         <source>Arrêter la dictée</source>
         <translation>Stop the dictation</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="104"/>
-        <location filename="../dictation_bar.py" line="144"/>
+        <location filename="../dictation_bar.py" line="99"/>
+        <location filename="../dictation_bar.py" line="139"/>
         <source>Dicter</source>
         <translation>Dictate</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="105"/>
+        <location filename="../dictation_bar.py" line="100"/>
         <source>Dicter au micro</source>
         <translation>Dictate into the microphone</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="107"/>
+        <location filename="../dictation_bar.py" line="102"/>
         <source>Enregistrer au micro (gardé en mémoire, jamais écrit), puis transcrire</source>
         <translation>Record from the microphone (kept in memory, never written), then transcribe</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="145"/>
+        <location filename="../dictation_bar.py" line="140"/>
         <source>enregistrement</source>
         <translation>recording</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="151"/>
+        <location filename="../dictation_bar.py" line="146"/>
         <source>Terminer la dictée (%s)</source>
         <translation>Finish dictating (%s)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="162"/>
+        <location filename="../dictation_bar.py" line="157"/>
         <source>Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la.</source>
         <translation>A dictation is already being transcribed: wait for it or stop it.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="176"/>
+        <location filename="../dictation_bar.py" line="171"/>
         <source>Dictée « %s » : préparation…</source>
         <translation>Dictation “%s”: getting ready…</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="210"/>
+        <location filename="../dictation_bar.py" line="205"/>
         <source>Dictée « %s » : %s%s</source>
         <translation>Dictation “%s”: %s%s</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="222"/>
+        <location filename="../dictation_bar.py" line="217"/>
         <source> (arrêtée : le texte entendu est gardé)</source>
         <translation> (stopped: the text heard so far is kept)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="223"/>
+        <location filename="../dictation_bar.py" line="218"/>
         <source>%s, transcrite sur ce poste</source>
         <translation>%s, transcribed on this workstation</translation>
     </message>
@@ -119,12 +119,12 @@
 <context>
     <name>DictationRun</name>
     <message>
-        <location filename="../dictation_bar.py" line="72"/>
+        <location filename="../dictation_bar.py" line="67"/>
         <source>La transcription a échoué : réessayez.</source>
         <translation>The transcription failed: try again.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="75"/>
+        <location filename="../dictation_bar.py" line="70"/>
         <source>Aucune parole reconnue dans « %s ».</source>
         <translation>No speech recognised in “%s”.</translation>
     </message>
@@ -132,7 +132,7 @@
 <context>
     <name>DraftFlow</name>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="128"/>
+        <location filename="../draft_flow.py" line="115"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -140,37 +140,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="130"/>
+        <location filename="../draft_flow.py" line="117"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="138"/>
+        <location filename="../draft_flow.py" line="125"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="153"/>
+        <location filename="../draft_flow.py" line="140"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="208"/>
+        <location filename="../draft_flow.py" line="195"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="221"/>
+        <location filename="../draft_flow.py" line="208"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="228"/>
+        <location filename="../draft_flow.py" line="215"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="235"/>
+        <location filename="../draft_flow.py" line="222"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -178,7 +178,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="245"/>
+        <location filename="../draft_flow.py" line="232"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -186,52 +186,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="255"/>
+        <location filename="../draft_flow.py" line="242"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="270"/>
+        <location filename="../draft_flow.py" line="257"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="273"/>
+        <location filename="../draft_flow.py" line="260"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="291"/>
+        <location filename="../draft_flow.py" line="278"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="329"/>
+        <location filename="../draft_flow.py" line="315"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="335"/>
+        <location filename="../draft_flow.py" line="321"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="336"/>
+        <location filename="../draft_flow.py" line="322"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="350"/>
+        <location filename="../draft_flow.py" line="336"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="351"/>
+        <location filename="../draft_flow.py" line="337"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="372"/>
+        <location filename="../draft_flow.py" line="358"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -239,17 +239,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="387"/>
+        <location filename="../draft_flow.py" line="373"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="393"/>
+        <location filename="../draft_flow.py" line="379"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="396"/>
+        <location filename="../draft_flow.py" line="382"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -1146,77 +1146,82 @@
         <translation>E.g. Dr Moreau, gliclazide, day hospital</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="172"/>
+        <location filename="../settings_dialog.py" line="168"/>
+        <source>Dictée (désactivée sur ce poste par la DSI)</source>
+        <translation>Dictation (turned off on this workstation by IT)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="175"/>
         <source>En-tête des documents (installé par la DSI)</source>
         <translation>Document letterhead (installed by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="177"/>
+        <location filename="../settings_dialog.py" line="180"/>
         <source>%1 — empreinte %2</source>
         <translation>%1 — fingerprint %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="184"/>
+        <location filename="../settings_dialog.py" line="187"/>
         <source>Aucun : chaque document prend l&apos;en-tête de son modèle (coordonnées ci-dessus).</source>
         <translation>None: each document takes its template&apos;s header (details above).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="189"/>
+        <location filename="../settings_dialog.py" line="192"/>
         <source>Métier %1 : %2</source>
         <translation>Job %1: %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="195"/>
+        <location filename="../settings_dialog.py" line="198"/>
         <source>En-tête des documents</source>
         <translation>Document letterhead</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="207"/>
+        <location filename="../settings_dialog.py" line="210"/>
         <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="210"/>
+        <location filename="../settings_dialog.py" line="213"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="215"/>
+        <location filename="../settings_dialog.py" line="218"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="218"/>
+        <location filename="../settings_dialog.py" line="221"/>
         <source>Clé d&apos;API dans le trousseau du système</source>
         <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="220"/>
+        <location filename="../settings_dialog.py" line="223"/>
         <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
         <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="225"/>
+        <location filename="../settings_dialog.py" line="228"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
         <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="227"/>
+        <location filename="../settings_dialog.py" line="230"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="230"/>
+        <location filename="../settings_dialog.py" line="233"/>
         <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="232"/>
+        <location filename="../settings_dialog.py" line="235"/>
         <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
         <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="246"/>
+        <location filename="../settings_dialog.py" line="249"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
@@ -1293,27 +1298,27 @@
         <translation>Example loaded</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="89"/>
+        <location filename="../task_panel.py" line="90"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="90"/>
+        <location filename="../task_panel.py" line="91"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="92"/>
+        <location filename="../task_panel.py" line="93"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="124"/>
+        <location filename="../task_panel.py" line="125"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="145"/>
+        <location filename="../task_panel.py" line="146"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
