@@ -18,6 +18,27 @@ def make_docx(paragraphs: list[str]) -> bytes:
     return out.getvalue()
 
 
+def docx_with_link(before: str, link_text: str, url: str) -> bytes:
+    """A document whose one paragraph ends with a link to a web page, as Word writes it (a
+    w:hyperlink over an external hyperlink relationship)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    paragraph = document.add_paragraph(before)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), document.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, True))
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = link_text
+    run.append(text)
+    link.append(run)
+    paragraph._p.append(link)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def add_part(data: bytes, name: str, content: bytes, replace: bool = False) -> bytes:
     """Return ``data`` with the zip part ``name`` added (or replaced)."""
     src = zipfile.ZipFile(io.BytesIO(data))

@@ -2,7 +2,7 @@ import io
 import zipfile
 
 from hospidesk.documents.checks import inspect_docx
-from tests.documents.helpers import add_part, make_docx
+from tests.documents.helpers import add_part, docx_with_link, make_docx
 
 EXTERNAL_RELS = (
     b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -23,6 +23,30 @@ def test_a_plain_document_is_accepted() -> None:
 def test_external_relationship_is_refused() -> None:
     data = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", EXTERNAL_RELS)
     assert "contenu externe" in reasons(data)
+
+
+def test_a_link_to_a_web_page_is_read_in_a_source_never_written() -> None:
+    data = docx_with_link("Voir ", "le site du CHU", "https://www.chu.example/rendez-vous")
+    assert inspect_docx(data, fields=False) == []  # a source: only its text is read
+    assert "contenu externe" in reasons(data)  # a template, a letterhead, a written document
+
+
+def test_other_outside_references_stay_refused_in_a_source() -> None:
+    data = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", EXTERNAL_RELS)
+    assert "contenu externe" in " ".join(p.reason for p in inspect_docx(data, fields=False))
+    # a hyperlink's type on another relationship's part name does not make it a link
+    other = EXTERNAL_RELS.replace(b"attachedTemplate", b"attachedTemplate#hyperlink")
+    data = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", other)
+    assert inspect_docx(data, fields=False) != []
+
+
+def test_external_written_with_character_references_is_refused() -> None:
+    """Word reads the attribute as XML does: « Exte&#114;nal » is External."""
+    encoded = EXTERNAL_RELS.replace(b'TargetMode="External"', b'TargetMode="Exte&#114;nal"')
+    data = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", encoded)
+    assert "contenu externe" in reasons(data)
+    damaged = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", EXTERNAL_RELS[:-20])
+    assert "contenu externe" in reasons(damaged)
 
 
 def test_macro_part_is_refused() -> None:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from hospidesk.documents.sources import read_source, read_source_bytes
 from hospidesk.errors import UsageError
-from tests.documents.helpers import add_part, make_docx
+from tests.documents.helpers import add_part, docx_with_link, make_docx
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -34,6 +34,12 @@ def test_eml_gives_headers_and_plain_body(tmp_path: Path) -> None:
 def test_docx_paragraphs(tmp_path: Path) -> None:
     (tmp_path / "d.docx").write_bytes(make_docx(["Premier", "Deuxième"]))
     assert read_source(tmp_path / "d.docx") == "Premier\nDeuxième"
+
+
+def test_docx_with_a_link_to_a_web_page_is_read_with_its_text(tmp_path: Path) -> None:
+    data = docx_with_link("Prenez rendez-vous sur ", "le site du CHU", "https://www.chu.example")
+    (tmp_path / "d.docx").write_bytes(data)
+    assert read_source(tmp_path / "d.docx") == "Prenez rendez-vous sur le site du CHU"
 
 
 def test_docx_with_macros_is_refused(tmp_path: Path) -> None:

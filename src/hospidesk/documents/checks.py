@@ -3,7 +3,8 @@
 Refused: archives too big once unpacked (bombs), too many entries, macro parts
 (``vbaProject.bin``, macro-enabled content types) and external relationships
 (``TargetMode="External"``: attachedTemplate, altChunk, OLE links, remote images) that would
-make Word fetch a URL when the document is opened.
+make Word fetch a URL when the document is opened. A source document, only read for its text,
+may hold links to web pages (hyperlink relationships: Word fetches nothing for them).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 MAX_ENTRIES = 2000
 MAX_UNPACKED = 64 * 1024 * 1024
 MAX_RATIO = 200
-EXTERNAL_RE = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 # Word fields that fetch a file, a picture or a link's target when the document is opened or
 # its fields updated (a \\server\share path also hands over the user's Windows credentials).
 FIELD_CODE_RE = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>")
@@ -39,8 +40,9 @@ class DocxProblem:
 def inspect_docx(data: bytes, fields: bool = True) -> list[DocxProblem]:
     """All reasons why ``data`` is not a safe .docx (empty list when it is).
 
-    ``fields``: also refuse Word fields that fetch outside content (templates, letterheads and
-    the documents HospiDesk writes; a source file is only read for its text).
+    ``fields``: also refuse Word fields and links that fetch or point outside (templates,
+    letterheads and the documents HospiDesk writes); False for a source file, only read for
+    its text, whose links to web pages are then accepted.
     """
     try:
         return _inspect(data, fields)
@@ -84,7 +86,7 @@ def _outside_references(
     """External relationships, and (``fields``) fields that fetch outside content."""
     problems = []
     for name in names:
-        if name.endswith(".rels") and EXTERNAL_RE.search(archive.read(name)):
+        if name.endswith(".rels") and _external(archive.read(name), links=not fields):
             problems.append(
                 DocxProblem(f"le document fait référence à un contenu externe ({name})")
             )
@@ -98,6 +100,24 @@ def _outside_references(
                     )
                 )
     return problems
+
+
+def _external(rels: bytes, links: bool) -> bool:
+    """Whether a relationships part points outside the document (``links``: links to web
+    pages do not count). Read as XML, so that an attribute written with character references
+    counts as Word reads it; a part that cannot be read counts as pointing outside."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(rels, parser)
+    except etree.XMLSyntaxError:
+        return True
+    return any(
+        str(rel.get("TargetMode", "")).strip().lower() == "external"
+        and not (links and rel.get("Type") == HYPERLINK)
+        for rel in root.iter(tag=etree.Element)
+    )
 
 
 def outside_field(xml: bytes) -> str | None:
