@@ -24,3 +24,19 @@ def test_unknown_setting_and_bad_number(hd_env: Env) -> None:
     assert "Paramètre inconnu" in assert_clean_failure(run_cli(hd_env, "settings", "set", "x", "1"))
     line = assert_clean_failure(run_cli(hd_env, "settings", "set", "moteur.threads", "beaucoup"))
     assert "nombre entier" in line
+
+
+def test_a_job_must_be_one_the_user_may_use(hd_env: Env) -> None:
+    hd_env.write_policy('[roles]\ndefault = ["secretariat", "qualite"]\n')
+    for job in ("plombier", "achats"):  # unknown; known but hidden by the policy
+        line = assert_clean_failure(run_cli(hd_env, "settings", "set", "profil.metier", job))
+        assert line.endswith(f"Métier inconnu : « {job} ». Métiers : qualite, secretariat.")
+
+    def job_line() -> str:
+        shown = run_cli(hd_env, "settings", "show").stdout.splitlines()
+        return next(line for line in shown if line.startswith("profil.metier"))
+
+    assert run_cli(hd_env, "settings", "set", "profil.metier", "qualite").returncode == 0
+    assert "qualite" in job_line()
+    assert run_cli(hd_env, "settings", "set", "profil.metier", "").returncode == 0  # none
+    assert "qualite" not in job_line()

@@ -10,7 +10,7 @@ import sys
 from hospidesk.cli.output import Commands, actions, err
 from hospidesk.paths import shipped_packs_dir
 from hospidesk.service.diagnostics import run_checks
-from hospidesk.service.session import change_setting
+from hospidesk.service.onboarding import set_setting
 from hospidesk.service.workspace import Workspace
 
 
@@ -29,7 +29,7 @@ def register(sub: Commands) -> None:
     change = settings_sub.add_parser("set", help="modifier un paramètre")
     change.add_argument("key", metavar="CLÉ")
     change.add_argument("value", metavar="VALEUR")
-    change.set_defaults(handler=set_setting)
+    change.set_defaults(handler=set_setting_command)
 
 
 def show_paths(args: argparse.Namespace) -> int:
@@ -74,8 +74,8 @@ def show_settings(args: argparse.Namespace) -> int:
     return 0
 
 
-def set_setting(args: argparse.Namespace) -> int:
-    change_setting(Workspace.open(), args.key, args.value)
+def set_setting_command(args: argparse.Namespace) -> int:
+    set_setting(Workspace.open(), args.key, args.value)
     err(f"Paramètre enregistré : {args.key}")
     return 0
 

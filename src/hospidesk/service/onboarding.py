@@ -90,6 +90,14 @@ def choose_job(ws: Workspace, job: str) -> None:
     change_setting(ws, JOB_SETTING, job)
 
 
+def set_setting(ws: Workspace, key: str, value: str) -> None:
+    """A setting as the user changes it: a job must be one they may use (empty: none)."""
+    if key == JOB_SETTING and value.strip():
+        choose_job(ws, value.strip())
+    else:
+        change_setting(ws, key, value)
+
+
 def tasks_by_job(ws: Workspace, job: str | None) -> list[PackTask]:
     """Every task this user may use, the tasks of ``job`` first (in their packs' order)."""
     tasks = ws.tasks()
