@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
 from hospidesk.governance.rules import Rules
 from hospidesk.ui.app import install_translator
 from hospidesk.ui.rules_dialog import RulesDialog
+from tests.conftest import Env
 
 
 def test_english_is_a_file_not_a_code_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,3 +52,28 @@ def test_every_window_string_has_its_english_translation() -> None:
         and message.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
     ]
     assert unfinished == []
+
+
+def test_dictation_languages_are_named_in_the_window_language(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, hd_env: Env
+) -> None:
+    from hospidesk.service.workspace import Workspace
+    from hospidesk.ui.settings_dialog import SettingsDialog
+
+    def names() -> list[str]:
+        dialog = SettingsDialog(Workspace.open())
+        qtbot.addWidget(dialog)
+        combo = dialog.widgets["dictee.langue"]
+        assert isinstance(combo, QComboBox)
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    assert "français" in names()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    monkeypatch.setenv("HOSPIDESK_LANG", "en")
+    translator = install_translator(app)
+    assert translator is not None
+    try:
+        assert "French" in names() and "français" not in names()
+    finally:
+        app.removeTranslator(translator)

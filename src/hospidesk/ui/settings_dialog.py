@@ -39,9 +39,6 @@ DETAILS = (
 LOCK_STYLE = "color: #5f370e; background: #fdf1e0; padding: 2px 4px;"
 
 
-LANGUAGES = {"fr": "français", "en": "anglais", "de": "allemand", "es": "espagnol", "it": "italien"}
-
-
 class SettingsDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,7 +155,7 @@ class SettingsDialog(QDialog):
         languages = QComboBox()
         heard = {code for entry in self.workspace.catalog.speech for code in entry.languages}
         for code in sorted(heard | {"fr", settings.get("dictee.langue")}):
-            languages.addItem(LANGUAGES.get(code, code), code)
+            languages.addItem(self._language_names().get(code, code), code)
         languages.setCurrentIndex(max(languages.findData(settings.get("dictee.langue")), 0))
         self._add(form, "dictee.langue", languages)
         words = QLineEdit(settings.get("dictee.glossaire"))
@@ -168,6 +165,16 @@ class SettingsDialog(QDialog):
             box.setTitle(self.tr("Dictée (désactivée sur ce poste par la DSI)"))
             box.setEnabled(False)
         return box
+
+    def _language_names(self) -> dict[str, str]:
+        """Dictation languages by their name in the window's language (else their code)."""
+        return {
+            "fr": self.tr("français"),
+            "en": self.tr("anglais"),
+            "de": self.tr("allemand"),
+            "es": self.tr("espagnol"),
+            "it": self.tr("italien"),
+        }
 
     def _letterhead_box(self, workspace: Workspace) -> QGroupBox:
         """The letterheads in force, read-only: IT installs them in the site directory."""

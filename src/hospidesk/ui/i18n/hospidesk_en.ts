@@ -1071,157 +1071,182 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../settings_dialog.py" line="49"/>
+        <location filename="../settings_dialog.py" line="46"/>
         <source>Paramètres</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="101"/>
+        <location filename="../settings_dialog.py" line="98"/>
         <source>Établissement (en-tête et signature des documents)</source>
         <translation>Hospital (letterhead and signature of documents)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="119"/>
+        <location filename="../settings_dialog.py" line="116"/>
         <source>Modèle et moteur</source>
         <translation>Model and engine</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="129"/>
+        <location filename="../settings_dialog.py" line="126"/>
         <source>automatique</source>
         <translation>automatic</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="134"/>
+        <location filename="../settings_dialog.py" line="131"/>
         <source>toutes si un GPU est présent</source>
         <translation>all when a GPU is present</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="138"/>
+        <location filename="../settings_dialog.py" line="135"/>
         <source>Ce poste (modèle local)</source>
         <translation>This computer (local model)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="59"/>
         <source>Mesure des gains</source>
         <translation>Measured benefit</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="64"/>
+        <location filename="../settings_dialog.py" line="61"/>
         <source>Après chaque tâche, demander si elle m&apos;a aidé</source>
         <translation>After each task, ask whether it helped me</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="71"/>
+        <location filename="../settings_dialog.py" line="68"/>
         <source>Enregistrer</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="72"/>
+        <location filename="../settings_dialog.py" line="69"/>
         <source>Annuler</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="88"/>
+        <location filename="../settings_dialog.py" line="85"/>
         <source>Mon métier</source>
         <translation>My job</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="91"/>
+        <location filename="../settings_dialog.py" line="88"/>
         <source>(aucun : toutes les tâches dans l&apos;ordre)</source>
         <translation>(none: all tasks in order)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="149"/>
+        <location filename="../settings_dialog.py" line="146"/>
         <source>Dictée</source>
         <translation>Dictation</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="152"/>
+        <location filename="../settings_dialog.py" line="149"/>
         <source>(celui du catalogue par défaut)</source>
         <translation>(the catalog&apos;s default)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="165"/>
+        <location filename="../settings_dialog.py" line="162"/>
         <source>Ex. : Dr Moreau, gliclazide, hôpital de jour</source>
         <translation>E.g. Dr Moreau, gliclazide, day hospital</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="168"/>
+        <location filename="../settings_dialog.py" line="165"/>
         <source>Dictée (désactivée sur ce poste par la DSI)</source>
         <translation>Dictation (turned off on this workstation by IT)</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="172"/>
+        <source>français</source>
+        <translation>French</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="173"/>
+        <source>anglais</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="174"/>
+        <source>allemand</source>
+        <translation>German</translation>
+    </message>
+    <message>
         <location filename="../settings_dialog.py" line="175"/>
+        <source>espagnol</source>
+        <translation>Spanish</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="176"/>
+        <source>italien</source>
+        <translation>Italian</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="182"/>
         <source>En-tête des documents (installé par la DSI)</source>
         <translation>Document letterhead (installed by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="180"/>
+        <location filename="../settings_dialog.py" line="187"/>
         <source>%1 — empreinte %2</source>
         <translation>%1 — fingerprint %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="187"/>
+        <location filename="../settings_dialog.py" line="194"/>
         <source>Aucun : chaque document prend l&apos;en-tête de son modèle (coordonnées ci-dessus).</source>
         <translation>None: each document takes its template&apos;s header (details above).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="192"/>
+        <location filename="../settings_dialog.py" line="199"/>
         <source>Métier %1 : %2</source>
         <translation>Job %1: %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="198"/>
+        <location filename="../settings_dialog.py" line="205"/>
         <source>En-tête des documents</source>
         <translation>Document letterhead</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="210"/>
+        <location filename="../settings_dialog.py" line="217"/>
         <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="213"/>
+        <location filename="../settings_dialog.py" line="220"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="218"/>
+        <location filename="../settings_dialog.py" line="225"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="221"/>
+        <location filename="../settings_dialog.py" line="228"/>
         <source>Clé d&apos;API dans le trousseau du système</source>
         <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="223"/>
+        <location filename="../settings_dialog.py" line="230"/>
         <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
         <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="228"/>
+        <location filename="../settings_dialog.py" line="235"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
         <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="230"/>
+        <location filename="../settings_dialog.py" line="237"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="233"/>
+        <location filename="../settings_dialog.py" line="240"/>
         <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="235"/>
+        <location filename="../settings_dialog.py" line="242"/>
         <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
         <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="249"/>
+        <location filename="../settings_dialog.py" line="256"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
@@ -1298,27 +1323,27 @@
         <translation>Example loaded</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="90"/>
+        <location filename="../task_panel.py" line="91"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="91"/>
+        <location filename="../task_panel.py" line="92"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="93"/>
+        <location filename="../task_panel.py" line="94"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="125"/>
+        <location filename="../task_panel.py" line="126"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="146"/>
+        <location filename="../task_panel.py" line="147"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
