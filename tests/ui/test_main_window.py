@@ -164,6 +164,7 @@ def test_structured_task_fills_checked_values_and_sections(
     window.controller.worker.limits = limits(120)
     window.library.select("medecins-cadres/synthese-email")
     window.source.load_file(SAMPLES / "fil-emails.eml")
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
     generate(qtbot, window)
     draft = window.draft.toPlainText()
     for heading in ("## En bref", "## Décisions", "## Actions", "## Questions ouvertes"):

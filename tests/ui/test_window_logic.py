@@ -122,6 +122,7 @@ def test_values_read_from_the_source_are_shown_to_check(
     assert window.form is not None
     window.form.set_values({"instance": "CSIRMT"})
     window.source.load_file(SAMPLES / "notes-reunion.txt")
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
     generate(qtbot, window)
     assert window.form.values()["date_reunion"] == "05/05/2026"
     assert window.form.values()["instance"] == "CSIRMT"  # typed: never replaced
@@ -202,6 +203,7 @@ def test_an_email_and_its_pdf_dropped_together_reach_the_model_labelled(
     (tmp_path / "mail.msg").write_bytes(outlook_msg())
     (tmp_path / "piece.pdf").write_bytes(text_pdf([["Bilan des admissions : 412 entrées"]]))
     drop(window, [tmp_path / "mail.msg", tmp_path / "piece.pdf"])
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
     text = window.source.toPlainText()
     assert text.startswith('=== Document 1 : mail.msg ===\nDe : "Marc Lefèvre"')
     assert "=== Document 2 : piece.pdf ===\nBilan des admissions : 412 entrées" in text
@@ -214,7 +216,7 @@ def test_an_email_and_its_pdf_dropped_together_reach_the_model_labelled(
 
 
 def test_a_dropped_file_that_cannot_be_read_keeps_the_text_and_says_why(
-    fake_window: MainWindow, tmp_path: Path
+    qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
 ) -> None:
     from tests.documents.pdf_maker import scanned_pdf
 
@@ -222,7 +224,9 @@ def test_a_dropped_file_that_cannot_be_read_keeps_the_text_and_says_why(
     window.source.setPlainText("Texte déjà saisi")
     (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
     drop(window, [tmp_path / "scan.pdf"])
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
     assert window.source.toPlainText() == "Texte déjà saisi"
+    assert not window.source.isReadOnly()
     assert "document scanné" in window.banner_text.text()
 
 

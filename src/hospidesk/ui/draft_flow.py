@@ -108,6 +108,9 @@ class DraftFlow(QObject):
         task = self.host.current
         if self.controller.job is not None or not self.controller.ready or task is None:
             return
+        if self.task_panel.source.busy:  # its text is not there yet
+            self.host.statusBar().showMessage(self.tr("Lecture du fichier en cours…"), 5000)
+            return
         request, errors = self.task_panel.request()
         if errors:
             labels = {f.name: f.label for f in task.task.fields}

@@ -155,9 +155,9 @@ class MainWindow(QMainWindow):
                 self.tr("Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée."),
             )
         )
-        self.source.loaded.connect(
-            lambda name: self.statusBar().showMessage(self.tr("Source chargée : %s") % name, 5000)
-        )
+        say = self.statusBar().showMessage
+        self.source.reading.connect(lambda names: say(self.tr("Lecture de %s…") % names))
+        self.source.loaded.connect(lambda name: say(self.tr("Source chargée : %s") % name, 5000))
         self.review_button.clicked.connect(self.review)
         c = self.controller
         c.model_loading.connect(self._model_loading)

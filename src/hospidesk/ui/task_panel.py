@@ -105,6 +105,7 @@ class TaskPanel(QWidget):
     def show_task(self, item: PackTask, saved: OpenDraft | None) -> None:
         """A new form for ``item``, with what the user had on it (if anything)."""
         self.dictation.abandon()  # a dictation never runs into another task's box
+        self.source.abandon_reading()  # nor a file being read
         self.task = item
         self.dictation.pack = item.pack  # its glossary, for the next dictation
         self.title.setText(item.task.title)
@@ -140,6 +141,7 @@ class TaskPanel(QWidget):
         defaults = {f.name: f.default for f in self.task.task.fields}
         self.form.set_values({**defaults, **chosen.fields})
         self.dictation.abandon()
+        self.source.abandon_reading()
         self.source.setPlainText(chosen.source)
         self.example_number = number  # after the changes above, which reset it
         self.example_banner.setText(

@@ -131,8 +131,13 @@
 </context>
 <context>
     <name>DraftFlow</name>
+    <message>
+        <location filename="../draft_flow.py" line="112"/>
+        <source>Lecture du fichier en cours…</source>
+        <translation>Reading the file…</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="115"/>
+        <location filename="../draft_flow.py" line="118"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -140,37 +145,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="117"/>
+        <location filename="../draft_flow.py" line="120"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="125"/>
+        <location filename="../draft_flow.py" line="128"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="140"/>
+        <location filename="../draft_flow.py" line="143"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="195"/>
+        <location filename="../draft_flow.py" line="198"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="208"/>
+        <location filename="../draft_flow.py" line="211"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="215"/>
+        <location filename="../draft_flow.py" line="218"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="222"/>
+        <location filename="../draft_flow.py" line="225"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -178,7 +183,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="232"/>
+        <location filename="../draft_flow.py" line="235"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -186,52 +191,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="242"/>
+        <location filename="../draft_flow.py" line="245"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="257"/>
+        <location filename="../draft_flow.py" line="260"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="260"/>
+        <location filename="../draft_flow.py" line="263"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="278"/>
+        <location filename="../draft_flow.py" line="281"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="315"/>
+        <location filename="../draft_flow.py" line="318"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="321"/>
+        <location filename="../draft_flow.py" line="324"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="322"/>
+        <location filename="../draft_flow.py" line="325"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="336"/>
+        <location filename="../draft_flow.py" line="339"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="337"/>
+        <location filename="../draft_flow.py" line="340"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="358"/>
+        <location filename="../draft_flow.py" line="361"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -239,17 +244,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="373"/>
+        <location filename="../draft_flow.py" line="376"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="379"/>
+        <location filename="../draft_flow.py" line="382"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="382"/>
+        <location filename="../draft_flow.py" line="385"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -754,7 +759,7 @@
         <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="160"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
@@ -852,6 +857,11 @@
         <location filename="../main_window.py" line="142"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="159"/>
+        <source>Lecture de %s…</source>
+        <translation>Reading %s…</translation>
     </message>
     <message>
         <location filename="../main_window.py" line="192"/>
@@ -1254,19 +1264,24 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="31"/>
+        <location filename="../source_edit.py" line="44"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="34"/>
+        <location filename="../source_edit.py" line="47"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="47"/>
+        <location filename="../source_edit.py" line="66"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="102"/>
+        <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
+        <translation>The file could not be read (unexpected error).</translation>
     </message>
 </context>
 <context>
@@ -1338,12 +1353,12 @@
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="126"/>
+        <location filename="../task_panel.py" line="127"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="147"/>
+        <location filename="../task_panel.py" line="149"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
