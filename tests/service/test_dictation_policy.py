@@ -68,3 +68,9 @@ def test_the_default_is_the_first_allowed_model(site: Env) -> None:
     assert speech_model(Workspace.open())[0].id == TEST_MODEL  # the catalog's default
     site.write_policy('[dictation]\nallowed = ["whisper-copie"]\n')
     assert speech_model(Workspace.open())[0].id == "whisper-copie"
+    # a choice in the settings that IT no longer allows: the allowed one, not a dead end
+    ws = Workspace.open()
+    ws.settings.set("dictee.modele", TEST_MODEL)
+    assert speech_model(Workspace.open())[0].id == "whisper-copie"
+    with pytest.raises(ModelError, match="non autorisé"):  # asked for by name: refused
+        speech_model(Workspace.open(), TEST_MODEL)

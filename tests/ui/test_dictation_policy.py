@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QComboBox, QGroupBox
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.dictation import DISABLED
@@ -55,3 +55,19 @@ def test_no_dictation_where_the_policy_turns_it_off(
     (box,) = [b for b in dialog.findChildren(QGroupBox) if b.title().startswith("Dictée")]
     assert box.title() == "Dictée (désactivée sur ce poste par la DSI)" and not box.isEnabled()
     win.close()
+
+
+def test_settings_offer_only_the_speech_models_it_allows(qtbot: QtBot, hd_env: Env) -> None:
+    install_speech_catalog(hd_env.site)
+    hd_env.write_policy('[dictation]\nallowed = ["whisper-medium-fr"]\n')
+    dialog = SettingsDialog(Workspace.open())
+    qtbot.addWidget(dialog)
+    combo = dialog.widgets["dictee.modele"]
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemData(i) for i in range(combo.count())] == [""]  # the default only
+    hd_env.write_policy("")
+    dialog = SettingsDialog(Workspace.open())
+    qtbot.addWidget(dialog)
+    combo = dialog.widgets["dictee.modele"]
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemData(i) for i in range(combo.count())] == ["", "whisper-tiny-en-test"]

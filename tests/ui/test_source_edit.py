@@ -43,26 +43,66 @@ def test_a_file_is_read_while_the_window_goes_on(
     assert window.statusBar().currentMessage() == "Source chargée : rapport.pdf"
 
 
+def reads_ended(window: MainWindow) -> list[int]:
+    """The reads whose outcome came back from their thread (abandoned ones included)."""
+    ended: list[int] = []
+    window.source.read_done.done.connect(lambda number, _: ended.append(number))
+    return ended
+
+
 def test_another_task_meanwhile_gets_none_of_it(
     qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
 ) -> None:
     window = fake_window
+    ended = reads_ended(window)
     window.library.select("medecins-cadres/synthese-email")
     window.source.load_file(report(tmp_path))
     window.library.select("secretariat/reformuler-courrier")
     assert not window.source.busy and not window.source.isReadOnly()
+    assert window.statusBar().currentMessage() == ""  # no « Lecture de … » left behind
     window.source.setPlainText("Brouillon de la secrétaire")
-    qtbot.wait(3_000)  # long enough for the file to be read: its text is dropped
+    qtbot.waitUntil(lambda: bool(ended), timeout=60_000)
+    qtbot.wait(50)  # its outcome, queued before, reaches the box
     assert window.source.toPlainText() == "Brouillon de la secrétaire"
 
 
-def test_the_last_file_chosen_wins(qtbot: QtBot, fake_window: MainWindow, tmp_path: Path) -> None:
+def test_the_last_choice_wins(qtbot: QtBot, fake_window: MainWindow, tmp_path: Path) -> None:
     window = fake_window
+    ended = reads_ended(window)
     window.library.select("medecins-cadres/synthese-email")
     window.source.load_file(report(tmp_path))
     short = tmp_path / "note.txt"
     short.write_text("Note courte du cadre de santé.", encoding="utf-8")
     window.source.load_file(short)
-    qtbot.waitUntil(lambda: not window.source.busy, timeout=60_000)
-    qtbot.wait(2_000)  # the report's read ends too, and is not wanted any more
+    qtbot.waitUntil(lambda: len(ended) == 2, timeout=60_000)
+    qtbot.wait(50)
     assert window.source.toPlainText() == "Note courte du cadre de santé."
+    # « Effacer » while a file is read: the box stays empty
+    window.source.load_file(report(tmp_path))
+    window.flow.discard()
+    assert not window.source.busy and not window.source.isReadOnly()
+    qtbot.waitUntil(lambda: len(ended) == 3, timeout=60_000)
+    qtbot.wait(50)
+    assert window.source.toPlainText() == ""
+    # a dictation chosen while a file is read: the file is dropped
+    window.source.load_file(report(tmp_path))
+    (tmp_path / "dictee.wav").write_bytes(b"RIFF" + bytes(64))
+    window.source.load_file(tmp_path / "dictee.wav")
+    assert not window.source.busy
+
+
+def test_a_file_that_cannot_be_read_says_why_and_leaves_no_reading_message(
+    qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.documents.pdf_maker import scanned_pdf
+
+    window = fake_window
+    window.library.select("medecins-cadres/synthese-email")
+    window.source.setPlainText("Texte déjà saisi")
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    window.source.load_file(tmp_path / "scan.pdf")
+    assert window.statusBar().currentMessage() == "Lecture de scan.pdf…"
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=60_000)
+    assert window.source.toPlainText() == "Texte déjà saisi" and not window.source.isReadOnly()
+    assert "document scanné" in window.banner_text.text()
+    assert window.statusBar().currentMessage() == ""

@@ -64,8 +64,8 @@ def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechMode
         raise ModelError(DISABLED)
     chosen = model_id or ws.settings.get("dictee.modele").strip() or None
     entry = ws.catalog.speech_by_id(chosen)
-    if chosen is None and not policy.allows(entry.id):  # the default: the first allowed
-        entry = next((e for e in ws.catalog.speech if policy.allows(e.id)), entry)
+    if model_id is None and not policy.allows(entry.id):  # the setting's or the default:
+        entry = next((e for e in ws.catalog.speech if policy.allows(e.id)), entry)  # allowed
     if not policy.allows(entry.id):
         raise ModelError(
             f"Modèle de dictée « {entry.id} » non autorisé par la politique de la DSI sur ce poste."

@@ -92,12 +92,21 @@ class DraftFlow(QObject):
             (draft_panel.continue_button, self.continue_draft),
         ):
             button.clicked.connect(slot)
+        task_panel.source.reading.connect(self._reading_source)
         controller.text.connect(draft_panel.append)
         controller.progress.connect(status.progress)
         controller.extracted.connect(self._extracted)
         controller.finished.connect(self._finished)
         controller.cancelled.connect(self._cancelled)
         controller.failed.connect(self._failed)
+
+    def _reading_source(self, names: str) -> None:
+        """« Lecture de x.pdf… » while a file is read into the source box; cleared when the
+        read ends without text (« Source chargée » follows one that brought its text)."""
+        if names:
+            self.host.statusBar().showMessage(self.tr("Lecture de %s…") % names)
+        else:
+            self.host.statusBar().clearMessage()
 
     def update_buttons(self) -> None:
         self.panel.set_busy(self.controller.ready, self.controller.job is not None)
@@ -290,6 +299,7 @@ class DraftFlow(QObject):
         self.open_drafts.discard(task.ref)
         self.reset_review()
         self.panel.draft.clear()
+        self.task_panel.source.abandon_reading()
         self.task_panel.source.clear()
         self.autosave_timer.stop()
 

@@ -156,7 +156,6 @@ class MainWindow(QMainWindow):
             )
         )
         say = self.statusBar().showMessage
-        self.source.reading.connect(lambda names: say(self.tr("Lecture de %s…") % names))
         self.source.loaded.connect(lambda name: say(self.tr("Source chargée : %s") % name, 5000))
         self.review_button.clicked.connect(self.review)
         c = self.controller

@@ -147,7 +147,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout(box)
         models = QComboBox()
         models.addItem(self.tr("(celui du catalogue par défaut)"), "")
-        for entry in self.workspace.catalog.speech:
+        allows = self.workspace.policy.dictation.allows
+        for entry in (e for e in self.workspace.catalog.speech if allows(e.id)):
             models.addItem(entry.name, entry.id)
         models.setCurrentIndex(max(models.findData(settings.get("dictee.modele").strip()), 0))
         models.setEnabled(bool(self.workspace.catalog.speech))

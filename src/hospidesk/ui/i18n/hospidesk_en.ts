@@ -132,12 +132,17 @@
 <context>
     <name>DraftFlow</name>
     <message>
-        <location filename="../draft_flow.py" line="112"/>
+        <location filename="../draft_flow.py" line="107"/>
+        <source>Lecture de %s…</source>
+        <translation>Reading %s…</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="121"/>
         <source>Lecture du fichier en cours…</source>
         <translation>Reading the file…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="118"/>
+        <location filename="../draft_flow.py" line="127"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -145,37 +150,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="120"/>
+        <location filename="../draft_flow.py" line="129"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="128"/>
+        <location filename="../draft_flow.py" line="137"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="143"/>
+        <location filename="../draft_flow.py" line="152"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="198"/>
+        <location filename="../draft_flow.py" line="207"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="211"/>
+        <location filename="../draft_flow.py" line="220"/>
         <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
         <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="218"/>
+        <location filename="../draft_flow.py" line="227"/>
         <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
         <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="225"/>
+        <location filename="../draft_flow.py" line="234"/>
         <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
         <translation>
             <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
@@ -183,7 +188,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="235"/>
+        <location filename="../draft_flow.py" line="244"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
@@ -191,52 +196,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="245"/>
+        <location filename="../draft_flow.py" line="254"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="260"/>
+        <location filename="../draft_flow.py" line="269"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="263"/>
+        <location filename="../draft_flow.py" line="272"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="281"/>
+        <location filename="../draft_flow.py" line="290"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="318"/>
+        <location filename="../draft_flow.py" line="328"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="324"/>
+        <location filename="../draft_flow.py" line="334"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="325"/>
+        <location filename="../draft_flow.py" line="335"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="339"/>
+        <location filename="../draft_flow.py" line="349"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="340"/>
+        <location filename="../draft_flow.py" line="350"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="361"/>
+        <location filename="../draft_flow.py" line="371"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -244,17 +249,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="376"/>
+        <location filename="../draft_flow.py" line="386"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="382"/>
+        <location filename="../draft_flow.py" line="392"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="385"/>
+        <location filename="../draft_flow.py" line="395"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -759,12 +764,12 @@
         <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="159"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -859,17 +864,12 @@
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
-        <source>Lecture de %s…</source>
-        <translation>Reading %s…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="192"/>
+        <location filename="../main_window.py" line="191"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="274"/>
+        <location filename="../main_window.py" line="273"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -877,47 +877,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="285"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="313"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="338"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="362"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
@@ -1151,112 +1151,112 @@
         <translation>(the catalog&apos;s default)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="162"/>
+        <location filename="../settings_dialog.py" line="163"/>
         <source>Ex. : Dr Moreau, gliclazide, hôpital de jour</source>
         <translation>E.g. Dr Moreau, gliclazide, day hospital</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="165"/>
+        <location filename="../settings_dialog.py" line="166"/>
         <source>Dictée (désactivée sur ce poste par la DSI)</source>
         <translation>Dictation (turned off on this workstation by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="172"/>
+        <location filename="../settings_dialog.py" line="173"/>
         <source>français</source>
         <translation>French</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="173"/>
+        <location filename="../settings_dialog.py" line="174"/>
         <source>anglais</source>
         <translation>English</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="174"/>
+        <location filename="../settings_dialog.py" line="175"/>
         <source>allemand</source>
         <translation>German</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="175"/>
+        <location filename="../settings_dialog.py" line="176"/>
         <source>espagnol</source>
         <translation>Spanish</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="176"/>
+        <location filename="../settings_dialog.py" line="177"/>
         <source>italien</source>
         <translation>Italian</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="182"/>
+        <location filename="../settings_dialog.py" line="183"/>
         <source>En-tête des documents (installé par la DSI)</source>
         <translation>Document letterhead (installed by IT)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="187"/>
+        <location filename="../settings_dialog.py" line="188"/>
         <source>%1 — empreinte %2</source>
         <translation>%1 — fingerprint %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="194"/>
+        <location filename="../settings_dialog.py" line="195"/>
         <source>Aucun : chaque document prend l&apos;en-tête de son modèle (coordonnées ci-dessus).</source>
         <translation>None: each document takes its template&apos;s header (details above).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="199"/>
+        <location filename="../settings_dialog.py" line="200"/>
         <source>Métier %1 : %2</source>
         <translation>Job %1: %2</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="205"/>
+        <location filename="../settings_dialog.py" line="206"/>
         <source>En-tête des documents</source>
         <translation>Document letterhead</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="217"/>
+        <location filename="../settings_dialog.py" line="218"/>
         <source>Serveurs d&apos;inférence autorisés par la DSI</source>
         <translation>Inference servers allowed by IT</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="220"/>
+        <location filename="../settings_dialog.py" line="221"/>
         <source>Aucun : les textes ne quittent jamais ce poste.</source>
         <translation>None: texts never leave this computer.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="225"/>
+        <location filename="../settings_dialog.py" line="226"/>
         <source>Modèles : %s</source>
         <translation>Models: %s</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="228"/>
+        <location filename="../settings_dialog.py" line="229"/>
         <source>Clé d&apos;API dans le trousseau du système</source>
         <translation>API key in the system&apos;s keyring</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="230"/>
+        <location filename="../settings_dialog.py" line="231"/>
         <source>Certificat vérifié par l&apos;autorité de l&apos;hôpital</source>
         <translation>Certificate checked against the hospital&apos;s authority</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="235"/>
+        <location filename="../settings_dialog.py" line="236"/>
         <source>Si le serveur ne répond pas, le modèle de ce poste prend le relais.</source>
         <translation>If the server does not answer, this computer&apos;s model takes over.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="237"/>
+        <location filename="../settings_dialog.py" line="238"/>
         <source>Si le serveur ne répond pas, la rédaction est impossible.</source>
         <translation>If the server does not answer, drafting is not possible.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="240"/>
+        <location filename="../settings_dialog.py" line="241"/>
         <source>Les identifiants de patient sont pseudonymisés avant l&apos;envoi.</source>
         <translation>Patient identifiers are pseudonymised before sending.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="242"/>
+        <location filename="../settings_dialog.py" line="243"/>
         <source>Les textes sont envoyés tels quels au serveur de l&apos;hôpital.</source>
         <translation>Texts are sent as they are to the hospital&apos;s server.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="256"/>
+        <location filename="../settings_dialog.py" line="257"/>
         <source>Verrouillé par la DSI : %s</source>
         <translation>Locked by IT: %s</translation>
     </message>
@@ -1264,22 +1264,22 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="44"/>
+        <location filename="../source_edit.py" line="51"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="47"/>
+        <location filename="../source_edit.py" line="54"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="66"/>
+        <location filename="../source_edit.py" line="74"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="102"/>
+        <location filename="../source_edit.py" line="113"/>
         <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
         <translation>The file could not be read (unexpected error).</translation>
     </message>
