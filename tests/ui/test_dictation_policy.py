@@ -49,6 +49,7 @@ def test_no_dictation_where_the_policy_turns_it_off(
     )  # fmt: skip
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown == [DISABLED] and win.source.toPlainText() == "Notes déjà là."
+    assert win.banner_text.text() == f"<b>{DISABLED}</b><br>"  # no other file to choose
     assert not win.task_panel.dictation.running
     dialog = SettingsDialog(Workspace.open())
     qtbot.addWidget(dialog)

@@ -24,6 +24,7 @@ from hospidesk.service.session import change_setting
 from hospidesk.service.workspace import Workspace
 
 JOB_SETTING = "profil.metier"
+SPEECH_MODEL_SETTING = "dictee.modele"
 FIRST_DAYS = 7
 """How many days after the first use the rules' key points are recalled (once a day)."""
 
@@ -91,11 +92,20 @@ def choose_job(ws: Workspace, job: str) -> None:
 
 
 def set_setting(ws: Workspace, key: str, value: str) -> None:
-    """A setting as the user changes it: a job must be one they may use (empty: none)."""
-    if key == JOB_SETTING and value.strip():
-        choose_job(ws, value.strip())
-    else:
-        change_setting(ws, key, value)
+    """A setting as the user changes it: a job must be one they may use, a speech model one
+    of the catalogs that the policy allows (empty: none, the default)."""
+    chosen = value.strip()
+    if key == JOB_SETTING and chosen:
+        choose_job(ws, chosen)
+        return
+    if key == SPEECH_MODEL_SETTING and chosen:
+        entry = ws.catalog.speech_by_id(chosen)  # unknown: says which are approved
+        if not ws.policy.dictation.allows(entry.id):
+            raise UsageError(
+                f"Modèle de dictée « {entry.id} » non autorisé par la politique de la DSI "
+                "sur ce poste."
+            )
+    change_setting(ws, key, value)
 
 
 def tasks_by_job(ws: Workspace, job: str | None) -> list[PackTask]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout as Column
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
+from hospidesk.service.dictation import DISABLED
 from hospidesk.service.onboarding import Welcome, current_job, first_task, tasks_by_job
 from hospidesk.service.records import purge_history
 from hospidesk.service.session import rules
@@ -149,11 +150,9 @@ class MainWindow(QMainWindow):
         panel = self.task_panel
         panel.open_requested.connect(self.open_source)
         panel.privacy_timer.timeout.connect(self.update_privacy)
-        self.source.problem.connect(
-            lambda message: self.show_error(
-                message,
-                self.tr("Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée."),
-            )
+        readable = self.tr("Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.")
+        self.source.problem.connect(  # dictation turned off by IT: no file to choose instead
+            lambda message: self.show_error(message, "" if message == DISABLED else readable)
         )
         say = self.statusBar().showMessage
         self.source.loaded.connect(lambda name: say(self.tr("Source chargée : %s") % name, 5000))

@@ -754,122 +754,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="50"/>
+        <location filename="../main_window.py" line="51"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155"/>
+        <location filename="../main_window.py" line="153"/>
         <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.</source>
         <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="158"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="106"/>
+        <location filename="../main_window.py" line="107"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="108"/>
+        <location filename="../main_window.py" line="109"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="109"/>
+        <location filename="../main_window.py" line="110"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="111"/>
+        <location filename="../main_window.py" line="112"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="115"/>
+        <location filename="../main_window.py" line="116"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117"/>
+        <location filename="../main_window.py" line="118"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121"/>
+        <location filename="../main_window.py" line="122"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123"/>
+        <location filename="../main_window.py" line="124"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125"/>
+        <location filename="../main_window.py" line="126"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="129"/>
+        <location filename="../main_window.py" line="130"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130"/>
+        <location filename="../main_window.py" line="131"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="132"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="136"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="137"/>
+        <location filename="../main_window.py" line="138"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138"/>
+        <location filename="../main_window.py" line="139"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="139"/>
+        <location filename="../main_window.py" line="140"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
+        <location filename="../main_window.py" line="143"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
+        <location filename="../main_window.py" line="143"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="190"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="272"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -877,47 +877,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="283"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../main_window.py" line="311"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="321"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="334"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="360"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="372"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="377"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="382"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
