@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
@@ -12,19 +15,26 @@ from hospidesk.ui.rules_dialog import RulesDialog
 from tests.conftest import Env
 
 
-def test_english_is_a_file_not_a_code_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The window's strings in English while the block runs (the translation file loaded)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     monkeypatch.setenv("HOSPIDESK_LANG", "en")
     translator = install_translator(app)
     assert translator is not None
     try:
+        yield
+    finally:
+        app.removeTranslator(translator)
+
+
+def test_english_is_a_file_not_a_code_change(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    with english(monkeypatch):
         dialog = RulesDialog(Rules("x", "v1"))
         qtbot.addWidget(dialog)
         assert dialog.windowTitle() == "HospiDesk usage rules"
         assert dialog.accept_button.text() == "&Accept and start"
-    finally:
-        app.removeTranslator(translator)
     dialog = RulesDialog(Rules("x", "v1"))
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Charte d'utilisation de HospiDesk"
@@ -68,12 +78,5 @@ def test_dictation_languages_are_named_in_the_window_language(
         return [combo.itemText(i) for i in range(combo.count())]
 
     assert "français" in names()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    monkeypatch.setenv("HOSPIDESK_LANG", "en")
-    translator = install_translator(app)
-    assert translator is not None
-    try:
+    with english(monkeypatch):
         assert "French" in names() and "français" not in names()
-    finally:
-        app.removeTranslator(translator)

@@ -22,6 +22,17 @@ def start(qtbot: QtBot, engine: FakeEngine):  # type: ignore[no-untyped-def]
     return win
 
 
+def letter_for(qtbot: QtBot, engine: FakeEngine, source: str):  # type: ignore[no-untyped-def]
+    """A letter to M. Petit to reformulate from ``source``, once the form is read ahead."""
+    win = start(qtbot, engine)
+    win.library.select("secretariat/reformuler-courrier")
+    assert win.form is not None
+    win.form.set_values({"destinataire": "M. Petit"})
+    win.source.setPlainText(source)
+    qtbot.waitUntil(lambda: any(source in m[-1].content for m in engine.prefilled), timeout=5_000)
+    return win
+
+
 def test_the_tasks_are_read_ahead_and_the_status_says_so(qtbot: QtBot, hd_env: Env) -> None:
     hd_env.write_policy(WARM)
     engine = FakeEngine("Texte.")
@@ -65,12 +76,7 @@ def test_a_long_text_says_how_far_it_is_read(qtbot: QtBot, hd_env: Env) -> None:
 
 def test_the_form_is_read_ahead_while_the_user_pauses(qtbot: QtBot, hd_env: Env) -> None:
     engine = FakeEngine("Madame, votre demande est reçue.")
-    win = start(qtbot, engine)
-    win.library.select("secretariat/reformuler-courrier")
-    assert win.form is not None
-    win.form.set_values({"destinataire": "M. Petit"})
-    win.source.setPlainText("Bonjour, je souhaite déplacer mon rendez-vous du 3 mars.")
-    qtbot.waitUntil(lambda: any("3 mars" in m[-1].content for m in engine.prefilled), timeout=5_000)
+    win = letter_for(qtbot, engine, "Bonjour, je souhaite déplacer mon rendez-vous du 3 mars.")
     system, user = engine.prefilled[-1]
     assert system.role == "system" and "M. Petit" in user.content
     # an incomplete form is not read ahead, and nothing is marked on it meanwhile
@@ -88,14 +94,7 @@ def test_the_form_is_read_ahead_while_the_user_pauses(qtbot: QtBot, hd_env: Env)
 
 def test_the_form_is_read_while_the_user_types(qtbot: QtBot, hd_env: Env) -> None:
     engine = FakeEngine("Madame, votre demande est reçue.")
-    win = start(qtbot, engine)
-    win.library.select("secretariat/reformuler-courrier")
-    assert win.form is not None
-    win.form.set_values({"destinataire": "M. Petit"})
-    win.source.setPlainText("Bonjour,")
-    qtbot.waitUntil(
-        lambda: any("Bonjour," in m[-1].content for m in engine.prefilled), timeout=5_000
-    )
+    win = letter_for(qtbot, engine, "Bonjour,")
     before = len(engine.prefilled)
     typed = " je souhaite déplacer mon rendez-vous du 3 mars au 10 mars, merci."
     read_while_typing: list[str] = []

@@ -56,6 +56,11 @@ DISABLED = "La dictée est désactivée sur ce poste par la DSI."
 NOT_ALLOWED = "non autorisé par la DSI"
 
 
+def not_allowed(model_id: str) -> str:
+    """Why a speech model the machine policy does not allow is refused."""
+    return f"Modèle de dictée « {model_id} » non autorisé par la politique de la DSI sur ce poste."
+
+
 def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechModelEntry, Path]:
     """The speech model asked for (or in the settings, or the default), if the machine
     policy allows it, and its folder."""
@@ -67,9 +72,7 @@ def speech_model(ws: Workspace, model_id: str | None = None) -> tuple[SpeechMode
     if model_id is None and not policy.allows(entry.id):  # the setting's or the default:
         entry = next((e for e in ws.catalog.speech if policy.allows(e.id)), entry)  # allowed
     if not policy.allows(entry.id):
-        raise ModelError(
-            f"Modèle de dictée « {entry.id} » non autorisé par la politique de la DSI sur ce poste."
-        )
+        raise ModelError(not_allowed(entry.id))
     folder = locate_speech(entry, ws.paths)
     if folder is None:
         places = " ou ".join(str(p.parent) for p in candidate_paths(entry, ws.paths)[:1])

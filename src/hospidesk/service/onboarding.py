@@ -101,10 +101,9 @@ def set_setting(ws: Workspace, key: str, value: str) -> None:
     if key == SPEECH_MODEL_SETTING and chosen:
         entry = ws.catalog.speech_by_id(chosen)  # unknown: says which are approved
         if not ws.policy.dictation.allows(entry.id):
-            raise UsageError(
-                f"Modèle de dictée « {entry.id} » non autorisé par la politique de la DSI "
-                "sur ce poste."
-            )
+            from hospidesk.service.dictation import not_allowed  # only for this setting
+
+            raise UsageError(not_allowed(entry.id))
     change_setting(ws, key, value)
 
 

@@ -80,7 +80,7 @@ class SourceEdit(QPlainTextEdit):
         self._reads += 1
         self._awaited = self._reads
         self.setReadOnly(True)
-        self.reading.emit(", ".join(path.name for path in paths))
+        self.reading.emit(names(paths))
         relay = self.read_done
         threading.Thread(
             target=_read_files, args=(relay, self._reads, paths), name="source", daemon=True
@@ -103,7 +103,7 @@ class SourceEdit(QPlainTextEdit):
         if isinstance(result, str):
             self.replacing.emit()
             self.setPlainText(result)
-            self.loaded.emit(", ".join(path.name for path in paths))
+            self.loaded.emit(names(paths))
             return
         self.reading.emit("")
         if isinstance(result, HospiDeskError):
@@ -143,3 +143,8 @@ def _read_files(relay: ReadDone, number: int, paths: list[Path]) -> None:
         result = exc
     with contextlib.suppress(RuntimeError):  # the relay outlived by nothing: nobody listens
         relay.done.emit(number, (paths, result))
+
+
+def names(paths: list[Path]) -> str:
+    """The files' names, as the status bar shows them."""
+    return ", ".join(path.name for path in paths)
