@@ -7,9 +7,8 @@ Shared by the worker's generations, its prefills and its warm-up. Only the worke
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from hospidesk.engine import llama_ops
+from hospidesk.engine.native import Model
 from hospidesk.engine.prefix_cache import (
     MIN_PREFIX_TOKENS,
     PROBES,
@@ -22,12 +21,12 @@ Messages = list[dict[str, str]]
 
 
 class PromptReader:
-    def __init__(self, llm: Any, prefixes: PrefixCache) -> None:
+    def __init__(self, llm: Model, prefixes: PrefixCache) -> None:
         self.llm = llm
         self.prefixes = prefixes
 
     def tokens(self, messages: Messages) -> list[int]:
-        return llama_ops.prompt_tokens(self.llm, messages)
+        return self.llm.chat_tokens(messages)
 
     def prepare(
         self, messages: Messages, tokens: list[int] | None = None
@@ -51,19 +50,19 @@ class PromptReader:
 
     def usable(self, prefix: list[int]) -> bool:
         """Worth keeping: long enough to save time, short enough to fit the context."""
-        return MIN_PREFIX_TOKENS <= len(prefix) < int(self.llm.n_ctx())
+        return MIN_PREFIX_TOKENS <= len(prefix) < self.llm.n_ctx
 
     def restore(self, prefix: list[int]) -> str:
         """Make the context hold the fixed part when its state is kept; say from where."""
         if not self.usable(prefix):
-            return "none"  # too long: create_chat_completion says so in its own words
-        if llama_ops.common_length(self.llm, prefix) == len(prefix):
+            return "none"  # too long: the completion says so
+        if self.llm.common_length(prefix) == len(prefix):
             return "kv"
         found = self.prefixes.get(prefix)
         if found is None:
             return "new"
         state, where = found
-        llama_ops.set_state(self.llm, state.tokens, state.data)
+        self.llm.restore(state.tokens, state.data)
         return where
 
     def read(
@@ -76,10 +75,10 @@ class PromptReader:
         """Read all the prompt but its last token (the one the answer is sampled from);
         save the fixed part's state on the way when it is new (``new_prefix``)."""
         if new_prefix:
-            llama_ops.read_tokens(self.llm, new_prefix, stop, progress)
+            self.llm.read(new_prefix, stop, progress)
             self.save(new_prefix)
-        llama_ops.read_tokens(self.llm, tokens[:-1], stop, progress)
+        self.llm.read(tokens[:-1], stop, progress)
 
     def save(self, prefix: list[int]) -> None:
         """Keep the state of the context, which holds exactly ``prefix``."""
-        self.prefixes.put(PrefixState(tuple(prefix), llama_ops.get_state(self.llm)))
+        self.prefixes.put(PrefixState(tuple(prefix), self.llm.state()))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from hospidesk.engine import llama_ops
+from hospidesk.engine import heap
 from hospidesk.engine import protocol as p
+from hospidesk.engine.native import Stopped
 from hospidesk.engine.prefix_cache import PrefixState
 from hospidesk.engine.prompts import PromptReader
 
@@ -36,8 +37,9 @@ class WarmUp:
         self.held_until = 0.0
         """After a prefill the warm-up waits, not to replace what was read ahead."""
 
-    def use(self, reader: PromptReader) -> None:
-        """A model was loaded: its own cache; the list is the app's to send again."""
+    def use(self, reader: PromptReader | None) -> None:
+        """A model was loaded (None: unloaded): its own cache; the list is the app's to send
+        again."""
         self.reader = reader
         self.clear()
 
@@ -80,16 +82,16 @@ class WarmUp:
         prefix = reader.fixed_prefix(messages, reader.tokens(messages))
         if reader.usable(prefix) and not cache.has(prefix):
             try:
-                llama_ops.read_tokens(reader.llm, prefix, stop=self.worker.asked)
-            except llama_ops.Stopped:
+                reader.llm.read(prefix, stop=self.worker.asked)
+            except Stopped:
                 return  # the same prompt again when the engine is idle
-            state = llama_ops.get_state(reader.llm)
+            state = reader.llm.state()
             if cache.disk_used() + len(state) > self.disk_share * cache.disk_bytes:
                 self._finish("budget")
                 return
             cache.put(PrefixState(tuple(prefix), state))
             del state
-            llama_ops.give_back_memory()
+            heap.give_back()
         self.next += 1
         done = self.next >= len(self.prompts)
         self.worker.send(p.Warming(self.next, len(self.prompts), finished=done))

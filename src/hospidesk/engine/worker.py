@@ -9,7 +9,6 @@ code that prints is sent to stderr so it cannot corrupt the protocol. Run it wit
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import signal
@@ -18,12 +17,14 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from hospidesk.engine import llama_ops
+from hospidesk.engine import heap, native
 from hospidesk.engine import protocol as p
+from hospidesk.engine.chat_format import TemplateError
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
+from hospidesk.engine.sampling import Completion, GrammarError, Sampling, json_grammar
 from hospidesk.engine.warmup import WarmUp
 
 TOKEN_INTERVAL = 0.03
@@ -40,7 +41,7 @@ class Worker:
         self._inbox: queue.Queue[p.Request] = queue.Queue()
         self._cancelled: set[int] = set()
         self._cancel_lock = threading.Lock()
-        self._llm: Any = None
+        self._llm: native.Model | None = None
         self._sha256 = ""
         self._reader: PromptReader | None = None
         """The context's prompt: what it holds, the instructions' states (per model)."""
@@ -80,13 +81,12 @@ class Worker:
         return not self._inbox.empty()
 
     def run(self) -> None:
-        import llama_cpp
-
+        api = native.binding()
         self.send(
             p.Ready(
-                llama_cpp_version=getattr(llama_cpp, "__version__", "?"),
-                gpu_offload=bool(llama_cpp.llama_supports_gpu_offload()),
-                system_info=llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip(),
+                llama_cpp_version=native.version(),
+                gpu_offload=bool(api.llama_supports_gpu_offload()),
+                system_info=api.llama_print_system_info().decode("utf-8", "replace").strip(),
             )
         )
         threading.Thread(target=self.read_stdin, name="stdin", daemon=True).start()
@@ -113,11 +113,15 @@ class Worker:
                 self._warm.replace(request)
             elif isinstance(request, p.Count):
                 self.count(request)
-            llama_ops.give_back_memory()
+            heap.give_back()
 
     def load(self, request: p.Load) -> None:
         started = time.monotonic()
-        self._llm = None
+        if self._llm is not None:
+            self._warm.use(None)
+            self._reader = None
+            self._llm.close()
+            self._llm = None
         fd = None
         try:
             fd = self._model_fd(request) if request.fd_passed else None
@@ -146,42 +150,25 @@ class Worker:
         return fds[0]
 
     def _load(self, request: p.Load, fd: int | None, started: float) -> None:
-        from llama_cpp import Llama
-
+        settings = native.Settings(
+            request.n_ctx, request.n_threads, request.n_batch, request.n_gpu_layers
+        )
         try:
-            self._llm = Llama(
-                model_path=f"/proc/self/fd/{fd}" if fd is not None else request.path,
-                n_ctx=request.n_ctx,
-                n_threads=request.n_threads,
-                n_threads_batch=request.n_threads,
-                n_batch=request.n_batch,
-                n_gpu_layers=request.n_gpu_layers,
-                use_mmap=True,
-                flash_attn=True,  # as llama.cpp's own default (auto): ~14 % faster prompts on CPU
-                verbose=False,
-            )
+            llm = native.Model(f"/proc/self/fd/{fd}" if fd is not None else request.path, settings)
         except (ValueError, RuntimeError, OSError) as exc:
             self.send(p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, str(exc)))
             return
+        self._llm = llm
         self._sha256 = request.sha256
-        import llama_cpp
-
-        identity = "|".join(
-            [
-                request.sha256,
-                str(self._llm.n_ctx()),
-                "flash-attn",
-                getattr(llama_cpp, "__version__", "?"),
-            ]
-        )
+        identity = "|".join([request.sha256, str(llm.n_ctx), "flash-attn", native.version()])
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
         prefixes = PrefixCache(folder, identity, request.cache_ram_bytes, request.cache_disk_bytes)
-        self._reader = PromptReader(self._llm, prefixes)
+        self._reader = PromptReader(llm, prefixes)
         self._warm.use(self._reader)
         self.send(
             p.Loaded(
                 sha256=request.sha256,
-                n_ctx=self._llm.n_ctx(),
+                n_ctx=llm.n_ctx,
                 n_threads=request.n_threads,
                 n_gpu_layers=request.n_gpu_layers,
                 seconds=time.monotonic() - started,
@@ -189,61 +176,35 @@ class Worker:
         )
 
     def generate(self, request: p.Generate) -> None:
-        if self._llm is None:
+        llm, reader = self._llm, self._reader
+        if llm is None or reader is None:
             self.send(p.Failed("not_loaded", "Aucun modèle n'est chargé.", request.req_id))
             return
         if self.is_cancelled(request.req_id):
             self.send(p.Cancelled(request.req_id))
             return
         started = time.monotonic()
-        finish_reason = "stop"
-        completion_tokens = 0
         first_token: float | None = None
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         pending = _Pending(self, request.req_id)
         try:
-            assert self._reader is not None
-            tokens, fixed, source = self._reader.prepare(messages)
-            prefix = len(fixed)
-            if len(tokens) < self._llm.n_ctx():  # else create_chat_completion says it
-                self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
-            options = request.options
-            stream = self._llm.create_chat_completion(
-                messages=messages,
-                max_tokens=options.max_tokens,
-                temperature=options.temperature,
-                top_p=options.top_p,
-                repeat_penalty=options.repeat_penalty,
-                seed=options.seed,
-                response_format=(
-                    {"type": "json_object", "schema": json.loads(options.json_schema)}
-                    if options.json_schema
-                    else None
-                ),
-                logit_bias=self._end_ban() if writes_on(options) else None,
-                stream=True,
-            )
-            for chunk in stream:
+            tokens, fixed, source = reader.prepare(messages)
+            completion = Completion(llm, tokens, sampling(llm, request.options))
+            self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
+            for text in completion:
                 if self.is_cancelled(request.req_id):
                     pending.flush()  # what was written is the user's: all of it
                     self.send(p.Cancelled(request.req_id))
                     return
-                choice = chunk["choices"][0]
-                text = choice.get("delta", {}).get("content")
-                if text:
-                    if first_token is None:
-                        first_token = time.monotonic() - started
-                    completion_tokens += 1
-                    pending.add(text)
-                if choice.get("finish_reason"):
-                    finish_reason = choice["finish_reason"]
+                if first_token is None:
+                    first_token = time.monotonic() - started
+                pending.add(text)
             pending.flush()
-        except llama_ops.Stopped:
+        except native.Stopped:
             self.send(p.Cancelled(request.req_id))
             return
-        except ValueError as exc:
+        except native.TooLong as exc:
             pending.flush()
-            # llama-cpp-python raises ValueError when the prompt exceeds the context window.
             self.send(
                 p.Failed(
                     "context_exceeded",
@@ -253,43 +214,32 @@ class Worker:
                 )
             )
             return
-        except RuntimeError as exc:
+        except (GrammarError, TemplateError, RuntimeError) as exc:
             pending.flush()
             self.send(
                 p.Failed("generation_failed", "La génération a échoué.", request.req_id, str(exc))
             )
             return
-        prompt_tokens = len(tokens)
         self.send(
             p.Done(
                 request.req_id,
-                finish_reason,
-                prompt_tokens,
-                completion_tokens,
+                completion.finish_reason,
+                len(tokens),
+                completion.generated,
                 time.monotonic() - started,
                 first_token,
                 source,
-                prefix,
+                len(fixed),
             )
         )
 
-    def _end_ban(self) -> dict[int, float]:
-        """Logit biases that forbid the tokens ending a text (end of text, end of turn)."""
-        llm = self._llm
-        ends = {int(llm.token_eos())}
-        eot = getattr(llm._model, "token_eot", None)  # private, but what llama-cpp uses
-        if eot is not None and int(eot()) >= 0:
-            ends.add(int(eot()))
-        return {token: float("-inf") for token in ends}
-
     def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
-        """Read all the prompt but its last token (``create_chat_completion`` reads that one
-        and samples), saying how far it is when it is long; a cancel stops it at once.
+        """Read all the prompt but its last token (the completion reads that one and
+        samples), saying how far it is when it is long; a cancel stops it at once.
         ``new_prefix``: the fixed part, whose state is saved once read (empty: none to save)."""
-        assert self._reader is not None
-        body = tokens[:-1]
-        held = llama_ops.common_length(self._llm, body)
-        to_read = len(body) - held
+        assert self._reader is not None and self._llm is not None
+        held = self._llm.common_length(tokens[:-1])
+        to_read = len(tokens) - 1 - held
         shown = to_read > READING_SHOWN
 
         def progress(n_tokens: int) -> None:
@@ -304,25 +254,36 @@ class Worker:
 
     def prefill(self, request: p.Prefill) -> None:
         """Read ahead the prompt the user is about to send (see protocol.Prefill)."""
-        if self._llm is None or self._reader is None:
+        llm, reader = self._llm, self._reader
+        if llm is None or reader is None:
             return
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
-        tokens = self._reader.tokens(messages)
-        if len(tokens) >= self._llm.n_ctx():  # too long for one prompt: read when asked
+        try:
+            tokens = reader.tokens(messages)
+        except TemplateError:
+            self.send(p.Prefilled(0, 0))  # the generation will say it
+            return
+        if len(tokens) >= llm.n_ctx:  # too long for one prompt: read when asked
             self.send(p.Prefilled(0, len(tokens)))
             return
         self._warm.hold()
-        tokens, fixed, source = self._reader.prepare(messages, tokens)
-        with contextlib.suppress(llama_ops.Stopped):
-            self._reader.read(tokens, fixed if source == "new" else [], stop=self.asked)
-        self.send(p.Prefilled(llama_ops.common_length(self._llm, tokens), len(tokens)))
+        tokens, fixed, source = reader.prepare(messages, tokens)
+        with contextlib.suppress(native.Stopped):
+            reader.read(tokens, fixed if source == "new" else [], stop=self.asked)
+        self.send(p.Prefilled(llm.common_length(tokens), len(tokens)))
 
     def count(self, request: p.Count) -> None:
         if self._llm is None:
             self.send(p.Failed("not_loaded", "Aucun modèle n'est chargé.", request.req_id))
             return
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
-        tokens = llama_ops.prompt_tokens(self._llm, messages)
+        try:
+            tokens = self._llm.chat_tokens(messages)
+        except TemplateError as exc:
+            self.send(
+                p.Failed("generation_failed", "La génération a échoué.", request.req_id, str(exc))
+            )
+            return
         self.send(p.Counted(request.req_id, len(tokens)))
 
 
@@ -353,6 +314,18 @@ def writes_on(options: p.GenerationOptions) -> bool:
     return options.keep_writing and options.json_schema is None
 
 
+def sampling(llm: native.Model, options: p.GenerationOptions) -> Sampling:
+    return Sampling(
+        max_tokens=options.max_tokens,
+        temperature=options.temperature,
+        top_p=options.top_p,
+        repeat_penalty=options.repeat_penalty,
+        seed=options.seed,
+        grammar=json_grammar(options.json_schema) if options.json_schema else None,
+        banned=frozenset(llm.ends()) if writes_on(options) else frozenset(),
+    )
+
+
 def _fd_socket() -> socket.socket | None:
     """The socket on which the app passes model files as open descriptors (POSIX)."""
     number = os.environ.get(p.FD_SOCKET_ENV)
@@ -366,7 +339,7 @@ def _fd_socket() -> socket.socket | None:
 def main() -> int:
     # Ctrl-C in a terminal reaches the whole process group; the app decides when to stop us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    llama_ops.map_large_blocks()
+    heap.map_large_blocks()
     protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr

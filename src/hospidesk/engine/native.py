@@ -1,0 +1,294 @@
+"""llama.cpp through its C API: the worker's model, its context and what the context holds.
+
+Only llama-cpp-python's ctypes layer (its ``llama_cpp.llama_cpp`` module and the library it
+loads) is used, not its ``Llama`` class: importing the package itself brings numpy, Jinja2
+and diskcache, about 23 MiB of resident memory in a worker that needs none of them, and
+``Llama`` keeps a Python copy of every token and of the logits beside llama.cpp's own. The
+worker needs a few things from llama.cpp: its prompt's tokens, reading them (with progress,
+stoppable in the middle of a batch), the context's state saved and restored, and sampling
+(see sampling.py).
+
+Only the worker process imports this module: it alone owns llama.cpp.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import importlib.util
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hospidesk.engine import chat_format
+
+
+class Stopped(Exception):
+    """Reading tokens was stopped by its ``stop`` predicate (the context keeps what it had
+    read before the batch that was stopped)."""
+
+
+class TooLong(ValueError):
+    """The prompt does not fit in the context window."""
+
+
+def binding(name: str = "llama_cpp") -> Any:
+    """One module of llama-cpp-python (``llama_cpp``: the C API; ``llama_grammar``: JSON
+    schemas to GBNF) without running the package's ``__init__``, which imports its ``Llama``
+    class and with it numpy, Jinja2 and diskcache. A process that already imported the whole
+    package gets the same modules."""
+    full = f"llama_cpp.{name}"
+    if full in sys.modules or "llama_cpp" in sys.modules:
+        return importlib.import_module(full)
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("llama-cpp-python is not installed")
+    package = types.ModuleType("llama_cpp")
+    package.__path__ = list(spec.submodule_search_locations)
+    sys.modules["llama_cpp"] = package
+    try:
+        return importlib.import_module(full)
+    finally:
+        # A later ``import llama_cpp`` runs the package's own __init__, which finds the
+        # modules imported here and uses them.
+        del sys.modules["llama_cpp"]
+
+
+def version() -> str:
+    """llama-cpp-python's version, from its metadata beside the package (as
+    ``importlib.metadata`` finds it, without its 2.3 MiB of imports)."""
+    spec = importlib.util.find_spec("llama_cpp")
+    folders = (spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        for info in Path(folder).parent.glob("llama_cpp_python-*.dist-info"):
+            with contextlib.suppress(OSError):
+                for line in (info / "METADATA").read_text(encoding="utf-8").splitlines():
+                    if line.startswith("Version:"):
+                        return line.removeprefix("Version:").strip()
+    return "?"
+
+
+LOG_ERROR = 4
+"""ggml_log_level's GGML_LOG_LEVEL_ERROR: llama.cpp's errors go to stderr, nothing else."""
+
+
+def _log(level: int, text: bytes | None, _data: Any) -> None:
+    if level == LOG_ERROR and text:
+        sys.stderr.write(text.decode("utf-8", "replace"))
+
+
+_started = False
+_log_callback: Any = None  # kept alive: llama.cpp holds the pointer
+
+
+def _start(llama: Any) -> None:
+    global _started, _log_callback
+    if _started:
+        return
+    _log_callback = llama.llama_log_callback(_log)
+    llama.llama_log_set(_log_callback, None)
+    llama.llama_backend_init()
+    _started = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    n_ctx: int
+    n_threads: int
+    n_batch: int
+    n_gpu_layers: int = 0
+
+
+class Model:
+    """A GGUF model and one context: the tokens it holds (``held``) from position 0."""
+
+    def __init__(self, path: str, settings: Settings) -> None:
+        llama = binding()
+        _start(llama)
+        self.api = llama
+        params = llama.llama_model_default_params()
+        params.n_gpu_layers = settings.n_gpu_layers
+        params.use_mmap = True
+        self.model = llama.llama_model_load_from_file(path.encode(), params)
+        if not self.model:
+            raise ValueError(f"llama.cpp could not load {path}")
+        self.vocab = llama.llama_model_get_vocab(self.model)
+        context = llama.llama_context_default_params()
+        context.n_ctx = settings.n_ctx
+        context.n_batch = settings.n_batch
+        context.n_ubatch = settings.n_batch
+        context.n_threads = settings.n_threads
+        context.n_threads_batch = settings.n_threads
+        # as llama.cpp's own default (auto) on CPU: ~14 % faster prompts
+        context.flash_attn_type = llama.LLAMA_FLASH_ATTN_TYPE_ENABLED
+        context.no_perf = True
+        self.ctx = llama.llama_init_from_model(self.model, context)
+        if not self.ctx:
+            llama.llama_model_free(self.model)
+            self.model = None
+            raise ValueError("llama.cpp could not create a context for this model")
+        self.n_ctx = int(llama.llama_n_ctx(self.ctx))
+        self.n_batch = settings.n_batch
+        self.n_vocab = int(llama.llama_vocab_n_tokens(self.vocab))
+        self.held: list[int] = []
+        template = llama.llama_model_chat_template(self.model, None)
+        self.template = template.decode("utf-8", "replace") if template else None
+
+    def close(self) -> None:
+        if self.ctx:
+            self.api.llama_free(self.ctx)
+            self.ctx = None
+        if self.model:
+            self.api.llama_model_free(self.model)
+            self.model = None
+
+    # tokens
+
+    def tokenize(self, text: str) -> list[int]:
+        """Tokens of a rendered prompt: special tokens written in it are parsed, the
+        beginning-of-text token added when the model wants it (once)."""
+        data = text.encode("utf-8")
+        size = len(data) + 8
+        while True:
+            buffer = (ctypes.c_int32 * size)()
+            count = self.api.llama_tokenize(self.vocab, data, len(data), buffer, size, True, True)
+            if count >= 0:
+                break
+            size = -count
+        tokens = list(buffer[:count])
+        bos = int(self.api.llama_vocab_bos(self.vocab))
+        if len(tokens) >= 2 and tokens[0] == tokens[1] == bos:
+            del tokens[0]  # the template wrote it, and tokenizing added it again
+        return tokens
+
+    def piece(self, token: int) -> bytes:
+        """The bytes a generated token writes (control tokens write none)."""
+        buffer = ctypes.create_string_buffer(32)
+        count = self.api.llama_token_to_piece(self.vocab, token, buffer, 32, 0, False)
+        if count < 0:
+            buffer = ctypes.create_string_buffer(-count)
+            count = self.api.llama_token_to_piece(self.vocab, token, buffer, -count, 0, False)
+        return buffer.raw[:count]
+
+    def chat_tokens(self, messages: list[dict[str, str]]) -> list[int]:
+        """The prompt's tokens: the messages in the model's chat template, the answer next."""
+        text = chat_format.render(self.api, self.template, messages, self._special_texts())
+        return self.tokenize(text)
+
+    def _special_texts(self) -> dict[str, str]:
+        def text(token: int) -> str:
+            if token < 0:
+                return ""
+            raw = self.api.llama_vocab_get_text(self.vocab, token)
+            return raw.decode("utf-8", "replace") if raw else ""
+
+        return {
+            "bos_token": text(int(self.api.llama_vocab_bos(self.vocab))),
+            "eos_token": text(int(self.api.llama_vocab_eos(self.vocab))),
+        }
+
+    def ends(self) -> set[int]:
+        """The tokens that end a text: end of text, end of turn."""
+        found = [self.api.llama_vocab_eos(self.vocab), self.api.llama_vocab_eot(self.vocab)]
+        return {int(token) for token in found if token >= 0}
+
+    def is_end(self, token: int) -> bool:
+        return bool(self.api.llama_vocab_is_eog(self.vocab, token))
+
+    # what the context holds
+
+    def common_length(self, tokens: Sequence[int]) -> int:
+        """How many of ``tokens`` the context already holds, from the start."""
+        same = 0
+        for a, b in zip(self.held, tokens, strict=False):
+            if a != b:
+                break
+            same += 1
+        return same
+
+    def keep(self, count: int) -> None:
+        """Drop what the context holds after its first ``count`` tokens."""
+        if count < len(self.held):
+            memory = self.api.llama_get_memory(self.ctx)
+            self.api.llama_memory_seq_rm(memory, -1, count, -1)
+            del self.held[count:]
+
+    def read(
+        self,
+        tokens: Sequence[int],
+        stop: Callable[[], bool] = lambda: False,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Make the context hold ``tokens`` (what it already holds of them is kept), one batch
+        at a time; ``progress`` gets the number of tokens held after each batch. ``stop`` is
+        asked between batches and by llama.cpp itself during one (between the graph's nodes),
+        so that reading stops within milliseconds: raise Stopped then."""
+        if len(tokens) > self.n_ctx:
+            raise TooLong(f"{len(tokens)} tokens for a context of {self.n_ctx}")
+        self.keep(self.common_length(tokens))
+        with self._aborting(stop):
+            for begin in range(len(self.held), len(tokens), self.n_batch):
+                if stop():
+                    raise Stopped()
+                self.decode(tokens[begin : begin + self.n_batch], stop)
+                if progress is not None:
+                    progress(len(self.held))
+
+    def decode(self, tokens: Sequence[int], stop: Callable[[], bool] = lambda: False) -> None:
+        """Read one batch after what the context holds; the last token's logits are kept."""
+        array = (ctypes.c_int32 * len(tokens))(*tokens)
+        result = self.api.llama_decode(self.ctx, self.api.llama_batch_get_one(array, len(tokens)))
+        if result == 0:
+            self.held.extend(tokens)
+            return
+        # Aborted or failed: what llama.cpp kept of the batch is not a whole batch; drop it.
+        self.keep(len(self.held))
+        if result == 2 and stop():
+            raise Stopped()
+        if result == 1:
+            raise TooLong("no room left in the context")
+        raise RuntimeError(f"llama_decode returned {result}")
+
+    @contextlib.contextmanager
+    def _aborting(self, stop: Callable[[], bool]) -> Iterator[None]:
+        """llama.cpp asks ``stop`` between the nodes of the graph it computes. Only while
+        reading a prompt: a Python call per node would slow generation token by token."""
+
+        def abort(_data: Any) -> bool:
+            try:
+                return bool(stop())
+            except Exception:  # never let an exception cross into C
+                return False
+
+        callback = self.api.ggml_abort_callback(abort)
+        self.api.llama_set_abort_callback(self.ctx, callback, None)
+        try:
+            yield
+        finally:
+            self.api.llama_set_abort_callback(self.ctx, self.api.ggml_abort_callback(), None)
+
+    # states
+
+    def state(self) -> memoryview:
+        """llama.cpp's state now (``llama_state_get_data``), without a copy in Python."""
+        size = self.api.llama_state_get_size(self.ctx)
+        buffer = (ctypes.c_uint8 * int(size))()
+        written = self.api.llama_state_get_data(self.ctx, buffer, size)
+        return memoryview(buffer).cast("B")[: int(written)]
+
+    def restore(self, tokens: Sequence[int], data: bytes | bytearray | memoryview) -> None:
+        """Make the context hold ``tokens`` from their saved state."""
+        size = len(data)
+        try:
+            buffer = (ctypes.c_uint8 * size).from_buffer(data)  # a file read in a bytearray
+        except TypeError:  # read-only bytes
+            buffer = (ctypes.c_uint8 * size).from_buffer_copy(data)
+        if self.api.llama_state_set_data(self.ctx, buffer, size) != size:
+            self.held = []
+            self.api.llama_memory_clear(self.api.llama_get_memory(self.ctx), True)
+            raise RuntimeError("llama_state_set_data failed")
+        self.held = list(tokens)

@@ -1,0 +1,122 @@
+"""An answer, token by token, after a prompt: llama.cpp's sampler chain, in C.
+
+The chain is the one llama-cpp-python's ``Llama`` built for the worker before (same order,
+same defaults), with the logit bias done by llama.cpp rather than in numpy: forbidden tokens
+first, the repetition penalty, the grammar when the output must be JSON, then top-k, top-p,
+min-p, the temperature and the draw.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from hospidesk.engine.native import Model, TooLong
+
+TOP_K = 40
+MIN_P = 0.05
+PENALTY_LAST_N = 64
+"""llama-cpp-python's defaults, which the worker used through ``Llama`` before."""
+
+
+class GrammarError(ValueError):
+    """A JSON schema that cannot become a grammar, or a grammar llama.cpp refused."""
+
+
+@dataclass(frozen=True)
+class Sampling:
+    max_tokens: int
+    """At most this many tokens (0: until the context is full)."""
+    temperature: float = 0.3
+    top_p: float = 0.9
+    repeat_penalty: float = 1.1
+    seed: int | None = None
+    grammar: str | None = None
+    """GBNF the answer must follow (its rule ``root``)."""
+    banned: frozenset[int] = frozenset()
+    """Tokens never drawn (the end of the text, to write ``max_tokens``)."""
+
+
+def json_grammar(schema: str) -> str:
+    """The GBNF for JSON that follows ``schema`` (llama-cpp-python's converter)."""
+    from hospidesk.engine.native import binding
+
+    try:
+        return str(binding("llama_grammar").json_schema_to_gbnf(schema))
+    except (ValueError, KeyError, TypeError, NotImplementedError) as exc:
+        raise GrammarError(f"JSON schema not supported: {exc}") from exc
+
+
+class Completion:
+    """Iterate for the answer's text, piece by piece; then ``finish_reason`` says why it
+    ended (``stop``: the model ended it; ``length``: ``max_tokens`` or the context's end)
+    and ``generated`` how many tokens were drawn."""
+
+    def __init__(self, model: Model, tokens: Sequence[int], sampling: Sampling) -> None:
+        if len(tokens) >= model.n_ctx:
+            raise TooLong(f"{len(tokens)} tokens for a context of {model.n_ctx}")
+        self.model = model
+        self.tokens = list(tokens)
+        self.sampling = sampling
+        self.finish_reason = "length"
+        self.generated = 0
+
+    def __iter__(self) -> Iterator[str]:
+        model = self.model
+        # The last prompt token is read here, for its logits (read again if already held).
+        model.keep(min(model.common_length(self.tokens), len(self.tokens) - 1))
+        model.read(self.tokens)
+        room = model.n_ctx - len(self.tokens)
+        budget = min(self.sampling.max_tokens, room) if self.sampling.max_tokens > 0 else room
+        chain = self._chain()
+        text = codecs.getincrementaldecoder("utf-8")("replace")
+        try:
+            for _ in range(budget):
+                token = int(model.api.llama_sampler_sample(chain, model.ctx, -1))
+                if model.is_end(token):
+                    self.finish_reason = "stop"
+                    break
+                self.generated += 1
+                piece = text.decode(model.piece(token))
+                if piece:
+                    yield piece
+                if len(model.held) < model.n_ctx:
+                    model.decode([token])
+            rest = text.decode(b"", final=True)
+            if rest:
+                yield rest
+        finally:
+            model.api.llama_sampler_free(chain)
+
+    def _chain(self) -> object:
+        api, model, s = self.model.api, self.model, self.sampling
+        params = api.llama_sampler_chain_default_params()
+        params.no_perf = True
+        chain = api.llama_sampler_chain_init(params)
+
+        def add(sampler: object) -> None:
+            api.llama_sampler_chain_add(chain, sampler)
+
+        if s.banned:
+            biases = (api.llama_logit_bias * len(s.banned))(
+                *[api.llama_logit_bias(token, float("-inf")) for token in sorted(s.banned)]
+            )
+            add(api.llama_sampler_init_logit_bias(model.n_vocab, len(s.banned), biases))
+        add(api.llama_sampler_init_penalties(model.n_vocab, PENALTY_LAST_N, s.repeat_penalty, 0, 0))
+        if s.grammar is not None:
+            grammar = api.llama_sampler_init_grammar(model.vocab, s.grammar.encode(), b"root")
+            if not grammar:
+                api.llama_sampler_free(chain)
+                raise GrammarError("llama.cpp refused the grammar")
+            add(grammar)
+        if s.temperature <= 0:
+            add(api.llama_sampler_init_greedy())
+        else:
+            add(api.llama_sampler_init_top_k(TOP_K))
+            add(api.llama_sampler_init_top_p(s.top_p, 1))
+            add(api.llama_sampler_init_min_p(MIN_P, 1))
+            add(api.llama_sampler_init_temp(s.temperature))
+            seed = s.seed if s.seed is not None else api.LLAMA_DEFAULT_SEED
+            add(api.llama_sampler_init_dist(seed))
+        return chain

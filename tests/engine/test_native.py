@@ -1,0 +1,183 @@
+"""The worker's llama.cpp, through its C API (engine/native.py, engine/sampling.py), with the
+real demo model. Nothing here asserts what the model writes: only what holds for any output
+(a grammar's JSON, a forbidden end, the tokens held, a stop)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from hospidesk.engine import native
+from hospidesk.engine.sampling import Completion, GrammarError, Sampling, json_grammar
+
+pytestmark = pytest.mark.model
+
+MESSAGES = [
+    {"role": "system", "content": "Tu es l'assistant du secrétariat. Réponds en français."},
+    {"role": "user", "content": "Rédige une phrase pour M. Lefèvre, né le 03/02/1951 : « été »."},
+]
+
+
+@pytest.fixture(scope="module")
+def model(demo_model: Path) -> Iterator[native.Model]:
+    loaded = native.Model(str(demo_model), native.Settings(n_ctx=1024, n_threads=2, n_batch=64))
+    yield loaded
+    loaded.close()
+
+
+def held_by_llama_cpp(model: native.Model) -> int:
+    """How many positions llama.cpp's memory holds (not our list of them)."""
+    memory = model.api.llama_get_memory(model.ctx)
+    return int(model.api.llama_memory_seq_pos_max(memory, 0)) + 1
+
+
+def test_the_worker_imports_no_numpy_jinja2_or_diskcache(demo_model: Path) -> None:
+    script = (
+        "import sys\n"
+        "from hospidesk.engine import native, sampling, worker\n"
+        f"m = native.Model({str(demo_model)!r}, native.Settings(512, 1, 64))\n"
+        "m.chat_tokens([{'role': 'user', 'content': 'Bonjour'}])\n"
+        'sampling.json_grammar(\'{"type": "string"}\')\n'
+        "heavy = [n for n in ('numpy', 'jinja2', 'diskcache') if n in sys.modules]\n"
+        "import llama_cpp\n"  # the whole package still imports after, with the same C API
+        "print(heavy, hasattr(llama_cpp, 'Llama'), llama_cpp.llama_cpp is native.binding())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split() == ["[]", "True", "True"]
+
+
+def test_version_is_the_installed_one() -> None:
+    assert native.version() == metadata.version("llama_cpp_python")
+
+
+def test_chat_tokens_are_llama_cpp_pythons_rendering_of_the_gguf_template(
+    model: native.Model,
+) -> None:
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    assert model.template is not None
+    specials = model._special_texts()
+    reference = Jinja2ChatFormatter(model.template, specials["eos_token"], specials["bos_token"])
+    # The app's prompts always start with the task's instructions (a system message): the
+    # template's default system message, when there is none, is not llama.cpp's to add.
+    for messages in (MESSAGES, [*MESSAGES, {"role": "assistant", "content": "Oui."}, MESSAGES[1]]):
+        text = reference(messages=messages).prompt
+        assert model.chat_tokens(messages) == model.tokenize(text)
+
+
+def test_pieces_give_back_the_text_byte_for_byte(model: native.Model) -> None:
+    text = "Madame, l'été à l'hôpital : 37,5 °C — ça va."
+    tokens = model.tokenize(text)
+    assert b"".join(model.piece(t) for t in tokens).decode("utf-8").strip() == text
+
+
+def test_read_keeps_what_is_held_and_reads_the_rest(model: native.Model) -> None:
+    tokens = model.chat_tokens(MESSAGES)
+    model.read(tokens[:10])
+    seen: list[int] = []
+    model.read(tokens, progress=seen.append)
+    assert model.held == tokens
+    assert held_by_llama_cpp(model) == len(tokens)
+    assert seen[-1] == len(tokens) and seen[0] == min(10 + 64, len(tokens))  # batches of 64
+    other = model.tokenize("Un autre texte")
+    model.read(tokens[:5] + other)
+    assert model.held == tokens[:5] + other
+    assert held_by_llama_cpp(model) == 5 + len(other)
+
+
+def test_a_stop_leaves_only_whole_batches(model: native.Model) -> None:
+    tokens = model.chat_tokens([{"role": "user", "content": "mot " * 150}])
+    model.keep(0)
+    asked_after_first_batch = 0
+
+    def stop() -> bool:
+        nonlocal asked_after_first_batch
+        if model.held:
+            asked_after_first_batch += 1
+        # past the check between batches: llama.cpp asks during the second batch's graph
+        return asked_after_first_batch > 5
+
+    with pytest.raises(native.Stopped):
+        model.read(tokens, stop)
+    assert asked_after_first_batch > 5
+    assert 0 < len(model.held) < len(tokens)
+    assert len(model.held) % 64 == 0
+    assert model.held == tokens[: len(model.held)]
+    assert held_by_llama_cpp(model) == len(model.held)
+
+
+def test_a_saved_state_brings_back_its_tokens(model: native.Model) -> None:
+    first = model.chat_tokens(MESSAGES)
+    model.read(first)
+    state = bytes(model.state())
+    model.read(model.tokenize("Tout autre chose, plus long que le début commun."))
+    model.restore(first, state)
+    assert model.held == first
+    assert held_by_llama_cpp(model) == len(first)
+    with pytest.raises(RuntimeError):
+        model.restore(first, state[: len(state) // 2])
+    assert model.held == []
+    assert held_by_llama_cpp(model) == 0
+
+
+def test_a_forbidden_end_writes_max_tokens(model: native.Model) -> None:
+    tokens = model.chat_tokens(MESSAGES)
+    completion = Completion(model, tokens, Sampling(max_tokens=24, banned=frozenset(model.ends())))
+    assert isinstance("".join(completion), str)
+    assert completion.finish_reason == "length"
+    assert completion.generated == 24
+    assert model.held[: len(tokens)] == tokens
+    assert len(model.held) == len(tokens) + 24
+
+
+def test_a_grammar_gives_json_of_the_schema(model: native.Model) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"urgence": {"enum": ["oui", "non"]}, "service": {"enum": ["cardio"]}},
+        "required": ["urgence", "service"],
+    }
+    grammar = json_grammar(json.dumps(schema))
+    for temperature in (0.0, 0.8):
+        completion = Completion(
+            model,
+            model.chat_tokens(MESSAGES),
+            Sampling(max_tokens=200, temperature=temperature, seed=3, grammar=grammar),
+        )
+        answer = json.loads("".join(completion))
+        assert completion.finish_reason == "stop"
+        assert answer["urgence"] in {"oui", "non"}
+        assert answer["service"] == "cardio"
+
+
+def test_bad_schemas_and_grammars_are_refused_clearly(model: native.Model) -> None:
+    with pytest.raises(GrammarError):
+        json_grammar("{ pas du JSON")
+    completion = Completion(model, model.chat_tokens(MESSAGES), Sampling(16, grammar="root ::= ("))
+    with pytest.raises(GrammarError):
+        list(completion)
+
+
+def test_too_long_prompts_are_refused_before_reading(model: native.Model) -> None:
+    model.keep(0)
+    tokens = model.tokenize("mot " * 1100)
+    assert len(tokens) >= model.n_ctx
+    with pytest.raises(native.TooLong):
+        Completion(model, tokens, Sampling(8))
+    with pytest.raises(native.TooLong):
+        model.read(tokens)
+    assert model.held == []
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "modele.gguf"
+    fake.write_bytes(b"GGUF" + b"\0" * 64)
+    with pytest.raises(ValueError):
+        native.Model(str(fake), native.Settings(512, 1, 64))
