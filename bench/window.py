@@ -103,6 +103,9 @@ def measure(app: QApplication) -> dict[str, object]:
     wait(app, lambda: window.controller.job is None, 300)
     timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    if not first_words:  # the model ended at once, or the draft failed: nothing to time
+        message = window.statusBar().currentMessage()
+        raise SystemExit(f"bench/window.py: no text came; the status bar says {message!r}")
     engine_pid = window.controller.engine_pid()
     result: dict[str, object] = {
         "window_shown_seconds": shown,
