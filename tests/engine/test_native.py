@@ -181,3 +181,27 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     fake.write_bytes(b"GGUF" + b"\0" * 64)
     with pytest.raises(ValueError):
         native.Model(str(fake), native.Settings(512, 1, 64))
+
+
+def test_a_prompt_read_to_its_end_is_sampled_without_reading_again(
+    model: native.Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokens = model.chat_tokens(MESSAGES)
+    decoded: list[int] = []
+    decode = model.decode
+
+    def counted(batch: list[int], *args: object) -> None:
+        decoded.append(len(batch))
+        decode(batch)
+
+    monkeypatch.setattr(model, "decode", counted)
+    model.read(tokens)  # as a read-ahead does
+    decoded.clear()
+    assert "".join(Completion(model, tokens, Sampling(1, banned=frozenset(model.ends())))) != ""
+    assert decoded == [1]  # the answer's token only: the prompt's logits were there
+
+    state = bytes(model.state())  # a restored state: its logits are not trusted
+    model.restore(tokens, state)
+    decoded.clear()
+    list(Completion(model, tokens, Sampling(1, banned=frozenset(model.ends()))))
+    assert decoded == [1, 1]  # the prompt's last token again, then the answer's

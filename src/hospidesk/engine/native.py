@@ -135,6 +135,8 @@ class Model:
         self.n_batch = settings.n_batch
         self.n_vocab = int(llama.llama_vocab_n_tokens(self.vocab))
         self.held: list[int] = []
+        self.fresh = False
+        """Whether llama.cpp's logits are those of the last token held (sampling needs them)."""
         template = llama.llama_model_chat_template(self.model, None)
         self.template = template.decode("utf-8", "replace") if template else None
 
@@ -213,9 +215,13 @@ class Model:
     def keep(self, count: int) -> None:
         """Drop what the context holds after its first ``count`` tokens."""
         if count < len(self.held):
-            memory = self.api.llama_get_memory(self.ctx)
-            self.api.llama_memory_seq_rm(memory, -1, count, -1)
-            del self.held[count:]
+            self._drop_after(count)
+
+    def _drop_after(self, count: int) -> None:
+        memory = self.api.llama_get_memory(self.ctx)
+        self.api.llama_memory_seq_rm(memory, -1, count, -1)
+        del self.held[count:]
+        self.fresh = False
 
     def read(
         self,
@@ -244,9 +250,10 @@ class Model:
         result = self.api.llama_decode(self.ctx, self.api.llama_batch_get_one(array, len(tokens)))
         if result == 0:
             self.held.extend(tokens)
+            self.fresh = True
             return
-        # Aborted or failed: what llama.cpp kept of the batch is not a whole batch; drop it.
-        self.keep(len(self.held))
+        # Aborted or failed: what llama.cpp may have kept of the batch is not a whole batch.
+        self._drop_after(len(self.held))
         if result == 2 and stop():
             raise Stopped()
         if result == 1:
@@ -287,6 +294,7 @@ class Model:
             buffer = (ctypes.c_uint8 * size).from_buffer(data)  # a file read in a bytearray
         except TypeError:  # read-only bytes
             buffer = (ctypes.c_uint8 * size).from_buffer_copy(data)
+        self.fresh = False
         if self.api.llama_state_set_data(self.ctx, buffer, size) != size:
             self.held = []
             self.api.llama_memory_clear(self.api.llama_get_memory(self.ctx), True)

@@ -72,12 +72,12 @@ class PromptReader:
         stop: Callable[[], bool],
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Read all the prompt but its last token (the one the answer is sampled from);
-        save the fixed part's state on the way when it is new (``new_prefix``)."""
+        """Read the prompt, up to the logits its answer is sampled from; save the fixed
+        part's state on the way when it is new (``new_prefix``)."""
         if new_prefix:
             self.llm.read(new_prefix, stop, progress)
             self.save(new_prefix)
-        self.llm.read(tokens[:-1], stop, progress)
+        self.llm.read(tokens, stop, progress)
 
     def save(self, prefix: list[int]) -> None:
         """Keep the state of the context, which holds exactly ``prefix``."""

@@ -93,7 +93,7 @@ class Warm:
 @dataclass(frozen=True)
 class Prefill:
     """Read this prompt ahead (the user is filling the form; their click will likely send
-    it): all but its last token, into the context only, nothing written but the fixed part's
+    it): to its end, into the context only, nothing written but the fixed part's
     state (see prefix_cache). Any request stops it; the warm-up waits a while after it, so as
     not to replace what was read."""
 
@@ -176,8 +176,8 @@ class Warming:
 
 @dataclass(frozen=True)
 class Prefilled:
-    """A prefill ended: the context holds ``held`` of the prompt's ``total`` tokens (all but
-    the last one when it was read to the end; fewer when a request stopped it)."""
+    """A prefill ended: the context holds ``held`` of the prompt's ``total`` tokens (all of
+    them when it was read to the end; fewer when a request stopped it)."""
 
     held: int
     total: int

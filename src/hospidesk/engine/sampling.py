@@ -64,9 +64,10 @@ class Completion:
 
     def __iter__(self) -> Iterator[str]:
         model = self.model
-        # The last prompt token is read here, for its logits (read again if already held).
-        model.keep(min(model.common_length(self.tokens), len(self.tokens) - 1))
-        model.read(self.tokens)
+        if model.held != self.tokens or not model.fresh:
+            # What is not read yet; the last token again if its logits are gone.
+            model.keep(min(model.common_length(self.tokens), len(self.tokens) - 1))
+            model.read(self.tokens)
         room = model.n_ctx - len(self.tokens)
         budget = min(self.sampling.max_tokens, room) if self.sampling.max_tokens > 0 else room
         chain = self._chain()

@@ -234,12 +234,11 @@ class Worker:
         )
 
     def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
-        """Read all the prompt but its last token (the completion reads that one and
-        samples), saying how far it is when it is long; a cancel stops it at once.
+        """Read the prompt, saying how far it is when it is long; a cancel stops it at once.
         ``new_prefix``: the fixed part, whose state is saved once read (empty: none to save)."""
         assert self._reader is not None and self._llm is not None
-        held = self._llm.common_length(tokens[:-1])
-        to_read = len(tokens) - 1 - held
+        held = self._llm.common_length(tokens)
+        to_read = len(tokens) - held
         shown = to_read > READING_SHOWN
 
         def progress(n_tokens: int) -> None:
