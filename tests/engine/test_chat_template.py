@@ -72,3 +72,18 @@ def test_known_formats_are_written_by_llama_cpp_without_jinja(
     assert "<|start_header_id|>user<|end_header_id|>\n\nTexte de l'utilisateur." in llama3
     long = [MESSAGES[0], {"role": "user", "content": "€" * 5000}]  # 3 bytes each: a 2nd call
     assert chat_format.render(native.binding(), None, long, SPECIALS).count("€") == 5000
+
+
+def test_a_template_failing_in_any_way_is_refused_not_fatal() -> None:
+    for template in ("{{ 1 / 0 }}", "{{ messages[0].content + 1 }}", "{% for %}"):
+        with pytest.raises(chat_format.TemplateError):
+            chat_format.render(native.binding(), template, MESSAGES, SPECIALS)
+
+
+def test_the_sandbox_has_what_common_templates_use() -> None:
+    template = (
+        "{% for m in messages %}{% if m.role == 'user' %}{{ m | tojson }}{% break %}{% endif %}"
+        "{% endfor %}|{{ strftime_now('%Y') | length }}"
+    )
+    text = chat_format.render(native.binding(), template, MESSAGES, SPECIALS)
+    assert text == '{"role": "user", "content": "Texte de l\'utilisateur."}|4'

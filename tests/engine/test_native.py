@@ -205,3 +205,68 @@ def test_a_prompt_read_to_its_end_is_sampled_without_reading_again(
     decoded.clear()
     list(Completion(model, tokens, Sampling(1, banned=frozenset(model.ends()))))
     assert decoded == [1, 1]  # the prompt's last token again, then the answer's
+
+
+def test_every_end_token_is_forbidden_when_asked(model: native.Model) -> None:
+    ends = model.ends()
+    assert {int(model.api.llama_vocab_eos(model.vocab))} <= ends
+    assert all(model.is_end(token) for token in ends)
+    assert not any(model.is_end(token) for token in range(model.n_vocab) if token not in ends)
+
+
+def test_a_schema_the_converter_cannot_take_is_a_grammar_error() -> None:
+    for schema in ('{"type": "strin"}', '{"$ref": "#/nulle-part"}', "[1, 2]", "null"):
+        with pytest.raises(GrammarError):
+            json_grammar(schema)
+
+
+def test_a_state_llama_cpp_refuses_is_forgotten_and_read_again(
+    model: native.Model, tmp_path: Path
+) -> None:
+    from hospidesk.engine.prefix_cache import PrefixCache, PrefixState
+    from hospidesk.engine.prompts import PromptReader
+
+    cache = PrefixCache(tmp_path, "modèle|test", 1 << 30, 1 << 30)
+    reader = PromptReader(model, cache)
+    instructions = {"role": "system", "content": "Consignes de la tâche, mot à mot. " * 8}
+    messages = [instructions, MESSAGES[1]]
+    fixed = reader.prepare(messages)[1]
+    assert reader.usable(fixed)
+    cache.put(PrefixState(tuple(fixed), b"pas un etat de llama.cpp" * 10))
+    model.keep(0)
+    assert reader.prepare(messages)[2] == "new"  # refused: read again, to be saved anew
+    assert not cache.has(fixed)
+    assert list(tmp_path.glob("*.kv")) == []
+    assert model.held == []
+
+
+def test_the_warm_up_goes_past_a_task_whose_template_fails(
+    model: native.Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hospidesk.engine import protocol as p
+    from hospidesk.engine.chat_format import TemplateError
+    from hospidesk.engine.prefix_cache import PrefixCache
+    from hospidesk.engine.prompts import PromptReader
+    from hospidesk.engine.warmup import WarmUp
+
+    class Worker:
+        def __init__(self) -> None:
+            self.sent: list[object] = []
+
+        def send(self, event: object) -> None:
+            self.sent.append(event)
+
+        def asked(self) -> bool:
+            return False
+
+    def fails(_messages: object) -> list[int]:
+        raise TemplateError("modèle de conversation invalide")
+
+    worker = Worker()
+    warm = WarmUp(worker)  # type: ignore[arg-type]
+    warm.use(PromptReader(model, PrefixCache(tmp_path, "x", 1 << 30, 1 << 30)))
+    monkeypatch.setattr(model, "chat_tokens", fails)
+    prompt = (p.Message("system", "Consignes."), p.Message("user", ""))
+    warm.replace(p.Warm(prompts=(prompt,), disk_share=0.75))
+    warm.step()
+    assert worker.sent == [p.Warming(1, 1, finished=True)]

@@ -59,19 +59,33 @@ def builtin(api: Any, template: str, messages: list[dict[str, str]]) -> str | No
 
 def sandboxed(template: str, messages: list[dict[str, str]], specials: dict[str, str]) -> str:
     """The text by Jinja2's immutable sandbox."""
-    from jinja2 import TemplateError as JinjaError
+    import datetime
+    import json
+
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     def raise_exception(message: str) -> None:
         raise TemplateError(message)
 
-    environment = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    def strftime_now(format: str) -> str:
+        return datetime.datetime.now().strftime(format)
+
+    environment = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"]
+    )
+    # as Hugging Face's transformers renders them: accents kept in JSON
+    environment.filters["tojson"] = lambda value, indent=None: json.dumps(
+        value, ensure_ascii=False, indent=indent
+    )
     try:
         return environment.from_string(template).render(
             messages=messages,
             add_generation_prompt=True,
             raise_exception=raise_exception,
+            strftime_now=strftime_now,
             **specials,
         )
-    except JinjaError as exc:
-        raise TemplateError(str(exc)) from exc
+    except TemplateError:
+        raise
+    except Exception as exc:  # a GGUF's template may fail in any way: never past here
+        raise TemplateError(str(exc) or repr(exc)) from exc

@@ -112,7 +112,7 @@ class Model:
         self.api = llama
         params = llama.llama_model_default_params()
         params.n_gpu_layers = settings.n_gpu_layers
-        params.use_mmap = True
+        params.load_mode = llama.LLAMA_LOAD_MODE_MMAP  # shared with the page cache
         self.model = llama.llama_model_load_from_file(path.encode(), params)
         if not self.model:
             raise ValueError(f"llama.cpp could not load {path}")
@@ -135,6 +135,7 @@ class Model:
         self.n_batch = settings.n_batch
         self.n_vocab = int(llama.llama_vocab_n_tokens(self.vocab))
         self.held: list[int] = []
+        self._ends: frozenset[int] | None = None
         self.fresh = False
         """Whether llama.cpp's logits are those of the last token held (sampling needs them)."""
         template = llama.llama_model_chat_template(self.model, None)
@@ -193,10 +194,13 @@ class Model:
             "eos_token": text(int(self.api.llama_vocab_eos(self.vocab))),
         }
 
-    def ends(self) -> set[int]:
-        """The tokens that end a text: end of text, end of turn."""
-        found = [self.api.llama_vocab_eos(self.vocab), self.api.llama_vocab_eot(self.vocab)]
-        return {int(token) for token in found if token >= 0}
+    def ends(self) -> frozenset[int]:
+        """Every token that ends a text (end of text, end of turn, and the others the model
+        declares), found once per model."""
+        if self._ends is None:
+            is_end = self.api.llama_vocab_is_eog
+            self._ends = frozenset(t for t in range(self.n_vocab) if is_end(self.vocab, t))
+        return self._ends
 
     def is_end(self, token: int) -> bool:
         return bool(self.api.llama_vocab_is_eog(self.vocab, token))
@@ -219,7 +223,10 @@ class Model:
 
     def _drop_after(self, count: int) -> None:
         memory = self.api.llama_get_memory(self.ctx)
-        self.api.llama_memory_seq_rm(memory, -1, count, -1)
+        if not self.api.llama_memory_seq_rm(memory, -1, count, -1):
+            # A recurrent model cannot drop only the end: start again from nothing.
+            self.api.llama_memory_clear(memory, True)
+            count = 0
         del self.held[count:]
         self.fresh = False
 

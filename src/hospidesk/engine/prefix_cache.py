@@ -102,6 +102,15 @@ class PrefixCache:
         self._keep(key, state)
         self._write(key, state)
 
+    def forget(self, tokens: Sequence[int]) -> None:
+        """Drop the state after ``tokens`` (llama.cpp refused it), in RAM and on disk."""
+        key = self.key(tokens)
+        self._ram.pop(key, None)
+        path = self._file(key)
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
     def has(self, tokens: Sequence[int]) -> bool:
         """Whether a state after ``tokens`` is kept (its file is not read)."""
         key = self.key(tokens)

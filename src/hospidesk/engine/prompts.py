@@ -62,7 +62,11 @@ class PromptReader:
         if found is None:
             return "new"
         state, where = found
-        self.llm.restore(state.tokens, state.data)
+        try:
+            self.llm.restore(state.tokens, state.data)
+        except RuntimeError:  # llama.cpp refused it: read the instructions again, save anew
+            self.prefixes.forget(prefix)
+            return "new"
         return where
 
     def read(

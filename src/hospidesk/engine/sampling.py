@@ -44,8 +44,8 @@ def json_grammar(schema: str) -> str:
 
     try:
         return str(binding("llama_grammar").json_schema_to_gbnf(schema))
-    except (ValueError, KeyError, TypeError, NotImplementedError) as exc:
-        raise GrammarError(f"JSON schema not supported: {exc}") from exc
+    except Exception as exc:  # the converter asserts, and fails in many ways on odd schemas
+        raise GrammarError(f"JSON schema not supported: {exc!r}") from exc
 
 
 class Completion:
@@ -54,6 +54,8 @@ class Completion:
     and ``generated`` how many tokens were drawn."""
 
     def __init__(self, model: Model, tokens: Sequence[int], sampling: Sampling) -> None:
+        if not tokens:
+            raise RuntimeError("empty prompt")
         if len(tokens) >= model.n_ctx:
             raise TooLong(f"{len(tokens)} tokens for a context of {model.n_ctx}")
         self.model = model

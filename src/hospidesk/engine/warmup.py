@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from hospidesk.engine import heap
 from hospidesk.engine import protocol as p
+from hospidesk.engine.chat_format import TemplateError
 from hospidesk.engine.native import Stopped
 from hospidesk.engine.prefix_cache import PrefixState
 from hospidesk.engine.prompts import PromptReader
@@ -79,12 +80,20 @@ class WarmUp:
         assert reader is not None
         cache = reader.prefixes
         messages = [{"role": m.role, "content": m.content} for m in self.prompts[self.next]]
-        prefix = reader.fixed_prefix(messages, reader.tokens(messages))
+        try:
+            prefix = reader.fixed_prefix(messages, reader.tokens(messages))
+        except TemplateError:
+            prefix = []  # the generation will say it; the next task
         if reader.usable(prefix) and not cache.has(prefix):
             try:
                 reader.llm.read(prefix, stop=self.worker.asked)
             except Stopped:
                 return  # the same prompt again when the engine is idle
+            except RuntimeError:
+                prefix = []  # llama.cpp failed: not kept, the next task
+            if not prefix:
+                self._next()
+                return
             state = reader.llm.state()
             if cache.disk_used() + len(state) > self.disk_share * cache.disk_bytes:
                 self._finish("budget")
@@ -92,6 +101,9 @@ class WarmUp:
             cache.put(PrefixState(tuple(prefix), state))
             del state
             heap.give_back()
+        self._next()
+
+    def _next(self) -> None:
         self.next += 1
         done = self.next >= len(self.prompts)
         self.worker.send(p.Warming(self.next, len(self.prompts), finished=done))

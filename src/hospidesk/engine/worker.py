@@ -8,7 +8,6 @@ code that prints is sent to stderr so it cannot corrupt the protocol. Run it wit
 
 from __future__ import annotations
 
-import contextlib
 import os
 import queue
 import signal
@@ -266,9 +265,11 @@ class Worker:
             self.send(p.Prefilled(0, len(tokens)))
             return
         self._warm.hold()
-        tokens, fixed, source = reader.prepare(messages, tokens)
-        with contextlib.suppress(native.Stopped):
+        try:
+            tokens, fixed, source = reader.prepare(messages, tokens)
             reader.read(tokens, fixed if source == "new" else [], stop=self.asked)
+        except (native.Stopped, RuntimeError):
+            pass  # stopped by a request; or failed, and the generation will say it
         self.send(p.Prefilled(llm.common_length(tokens), len(tokens)))
 
     def count(self, request: p.Count) -> None:
@@ -321,7 +322,7 @@ def sampling(llm: native.Model, options: p.GenerationOptions) -> Sampling:
         repeat_penalty=options.repeat_penalty,
         seed=options.seed,
         grammar=json_grammar(options.json_schema) if options.json_schema else None,
-        banned=frozenset(llm.ends()) if writes_on(options) else frozenset(),
+        banned=llm.ends() if writes_on(options) else frozenset(),
     )
 
 
