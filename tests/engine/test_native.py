@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from hospidesk.engine import native
+from hospidesk.engine.protocol import GenerationOptions
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling, json_grammar
 
 pytestmark = pytest.mark.model
@@ -64,7 +65,7 @@ def test_chat_tokens_are_llama_cpp_pythons_rendering_of_the_gguf_template(
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     assert model.template is not None
-    specials = model._special_texts()
+    specials = model.specials
     reference = Jinja2ChatFormatter(model.template, specials["eos_token"], specials["bos_token"])
     # The app's prompts always start with the task's instructions (a system message): the
     # template's default system message, when there is none, is not llama.cpp's to add.
@@ -130,7 +131,7 @@ def test_a_saved_state_brings_back_its_tokens(model: native.Model) -> None:
 
 def test_a_forbidden_end_writes_max_tokens(model: native.Model) -> None:
     tokens = model.chat_tokens(MESSAGES)
-    completion = Completion(model, tokens, Sampling(max_tokens=24, banned=frozenset(model.ends())))
+    completion = Completion(model, tokens, Sampling(GenerationOptions(24), banned=model.ends()))
     assert isinstance("".join(completion), str)
     assert completion.finish_reason == "length"
     assert completion.generated == 24
@@ -149,7 +150,7 @@ def test_a_grammar_gives_json_of_the_schema(model: native.Model) -> None:
         completion = Completion(
             model,
             model.chat_tokens(MESSAGES),
-            Sampling(max_tokens=200, temperature=temperature, seed=3, grammar=grammar),
+            Sampling(GenerationOptions(200, temperature, seed=3), grammar=grammar),
         )
         answer = json.loads("".join(completion))
         assert completion.finish_reason == "stop"
@@ -160,7 +161,9 @@ def test_a_grammar_gives_json_of_the_schema(model: native.Model) -> None:
 def test_bad_schemas_and_grammars_are_refused_clearly(model: native.Model) -> None:
     with pytest.raises(GrammarError):
         json_grammar("{ pas du JSON")
-    completion = Completion(model, model.chat_tokens(MESSAGES), Sampling(16, grammar="root ::= ("))
+    completion = Completion(
+        model, model.chat_tokens(MESSAGES), Sampling(GenerationOptions(16), grammar="root ::= (")
+    )
     with pytest.raises(GrammarError):
         list(completion)
 
@@ -170,7 +173,7 @@ def test_too_long_prompts_are_refused_before_reading(model: native.Model) -> Non
     tokens = model.tokenize("mot " * 1100)
     assert len(tokens) >= model.n_ctx
     with pytest.raises(native.TooLong):
-        Completion(model, tokens, Sampling(8))
+        Completion(model, tokens, Sampling(GenerationOptions(8)))
     with pytest.raises(native.TooLong):
         model.read(tokens)
     assert model.held == []
@@ -197,13 +200,16 @@ def test_a_prompt_read_to_its_end_is_sampled_without_reading_again(
     monkeypatch.setattr(model, "decode", counted)
     model.read(tokens)  # as a read-ahead does
     decoded.clear()
-    assert "".join(Completion(model, tokens, Sampling(1, banned=frozenset(model.ends())))) != ""
+    assert (
+        "".join(Completion(model, tokens, Sampling(GenerationOptions(1), banned=model.ends())))
+        != ""
+    )
     assert decoded == [1]  # the answer's token only: the prompt's logits were there
 
     state = bytes(model.state())  # a restored state: its logits are not trusted
     model.restore(tokens, state)
     decoded.clear()
-    list(Completion(model, tokens, Sampling(1, banned=frozenset(model.ends()))))
+    list(Completion(model, tokens, Sampling(GenerationOptions(1), banned=model.ends())))
     assert decoded == [1, 1]  # the prompt's last token again, then the answer's
 
 

@@ -140,6 +140,7 @@ class Model:
         """Whether llama.cpp's logits are those of the last token held (sampling needs them)."""
         template = llama.llama_model_chat_template(self.model, None)
         self.template = template.decode("utf-8", "replace") if template else None
+        self.specials = self._special_texts()
 
     def close(self) -> None:
         if self.ctx:
@@ -179,7 +180,7 @@ class Model:
 
     def chat_tokens(self, messages: list[dict[str, str]]) -> list[int]:
         """The prompt's tokens: the messages in the model's chat template, the answer next."""
-        text = chat_format.render(self.api, self.template, messages, self._special_texts())
+        text = chat_format.render(self.api, self.template, messages, self.specials)
         return self.tokenize(text)
 
     def _special_texts(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hospidesk.engine.native import Model, TooLong
+from hospidesk.engine.protocol import GenerationOptions
 
 TOP_K = 40
 MIN_P = 0.05
@@ -26,16 +27,22 @@ class GrammarError(ValueError):
 
 @dataclass(frozen=True)
 class Sampling:
-    max_tokens: int
-    """At most this many tokens (0: until the context is full)."""
-    temperature: float = 0.3
-    top_p: float = 0.9
-    repeat_penalty: float = 1.1
-    seed: int | None = None
+    """The request's options as llama.cpp's sampler takes them."""
+
+    options: GenerationOptions
+    """``max_tokens`` 0: until the context is full."""
     grammar: str | None = None
     """GBNF the answer must follow (its rule ``root``)."""
     banned: frozenset[int] = frozenset()
     """Tokens never drawn (the end of the text, to write ``max_tokens``)."""
+
+    @classmethod
+    def of(cls, model: Model, options: GenerationOptions) -> Sampling:
+        """The JSON schema as a grammar; ``keep_writing`` as every end token forbidden
+        (never under a grammar, which alone ends the text)."""
+        if options.json_schema:
+            return cls(options, grammar=json_grammar(options.json_schema))
+        return cls(options, banned=model.ends() if options.keep_writing else frozenset())
 
 
 def json_grammar(schema: str) -> str:
@@ -71,7 +78,8 @@ class Completion:
             model.keep(min(model.common_length(self.tokens), len(self.tokens) - 1))
             model.read(self.tokens)
         room = model.n_ctx - len(self.tokens)
-        budget = min(self.sampling.max_tokens, room) if self.sampling.max_tokens > 0 else room
+        wanted = self.sampling.options.max_tokens
+        budget = min(wanted, room) if wanted > 0 else room
         chain = self._chain()
         text = codecs.getincrementaldecoder("utf-8")("replace")
         try:
@@ -93,7 +101,7 @@ class Completion:
             model.api.llama_sampler_free(chain)
 
     def _chain(self) -> object:
-        api, model, s = self.model.api, self.model, self.sampling
+        api, model, s, o = self.model.api, self.model, self.sampling, self.sampling.options
         params = api.llama_sampler_chain_default_params()
         params.no_perf = True
         chain = api.llama_sampler_chain_init(params)
@@ -106,20 +114,20 @@ class Completion:
                 *[api.llama_logit_bias(token, float("-inf")) for token in sorted(s.banned)]
             )
             add(api.llama_sampler_init_logit_bias(model.n_vocab, len(s.banned), biases))
-        add(api.llama_sampler_init_penalties(model.n_vocab, PENALTY_LAST_N, s.repeat_penalty, 0, 0))
+        add(api.llama_sampler_init_penalties(model.n_vocab, PENALTY_LAST_N, o.repeat_penalty, 0, 0))
         if s.grammar is not None:
             grammar = api.llama_sampler_init_grammar(model.vocab, s.grammar.encode(), b"root")
             if not grammar:
                 api.llama_sampler_free(chain)
                 raise GrammarError("llama.cpp refused the grammar")
             add(grammar)
-        if s.temperature <= 0:
+        if o.temperature <= 0:
             add(api.llama_sampler_init_greedy())
         else:
             add(api.llama_sampler_init_top_k(TOP_K))
-            add(api.llama_sampler_init_top_p(s.top_p, 1))
+            add(api.llama_sampler_init_top_p(o.top_p, 1))
             add(api.llama_sampler_init_min_p(MIN_P, 1))
-            add(api.llama_sampler_init_temp(s.temperature))
-            seed = s.seed if s.seed is not None else api.LLAMA_DEFAULT_SEED
+            add(api.llama_sampler_init_temp(o.temperature))
+            seed = o.seed if o.seed is not None else api.LLAMA_DEFAULT_SEED
             add(api.llama_sampler_init_dist(seed))
         return chain

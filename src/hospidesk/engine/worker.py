@@ -23,7 +23,7 @@ from hospidesk.engine import protocol as p
 from hospidesk.engine.chat_format import TemplateError
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
-from hospidesk.engine.sampling import Completion, GrammarError, Sampling, json_grammar
+from hospidesk.engine.sampling import Completion, GrammarError, Sampling
 from hospidesk.engine.warmup import WarmUp
 
 TOKEN_INTERVAL = 0.03
@@ -188,7 +188,7 @@ class Worker:
         pending = _Pending(self, request.req_id)
         try:
             tokens, fixed, source = reader.prepare(messages)
-            completion = Completion(llm, tokens, sampling(llm, request.options))
+            completion = Completion(llm, tokens, Sampling.of(llm, request.options))
             self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
             for text in completion:
                 if self.is_cancelled(request.req_id):
@@ -307,23 +307,6 @@ class _Pending:
         if self.texts:
             self.worker.send(p.Token(self.req_id, "".join(self.texts), len(self.texts)))
             self.texts.clear()
-
-
-def writes_on(options: p.GenerationOptions) -> bool:
-    """Whether to forbid the end of the text: never under a grammar, which alone ends it."""
-    return options.keep_writing and options.json_schema is None
-
-
-def sampling(llm: native.Model, options: p.GenerationOptions) -> Sampling:
-    return Sampling(
-        max_tokens=options.max_tokens,
-        temperature=options.temperature,
-        top_p=options.top_p,
-        repeat_penalty=options.repeat_penalty,
-        seed=options.seed,
-        grammar=json_grammar(options.json_schema) if options.json_schema else None,
-        banned=llm.ends() if writes_on(options) else frozenset(),
-    )
 
 
 def _fd_socket() -> socket.socket | None:
