@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
 
 from hospidesk.service.drafting import RunLimits
 from hospidesk.service.session import open_session
@@ -84,7 +84,14 @@ class Keyboard:
 
 
 def modal(kind: type[QWidget]) -> Ready:
-    return lambda: isinstance(QApplication.activeModalWidget(), kind)
+    """The dialog is up and active: a key sent to a window not yet activated would miss its
+    shortcuts (mnemonics are window shortcuts)."""
+
+    def ready() -> bool:
+        dialog = QApplication.activeModalWidget()
+        return isinstance(dialog, kind) and dialog.isActiveWindow()
+
+    return ready
 
 
 @dataclass
@@ -106,7 +113,9 @@ def yes_key() -> tuple[Qt.Key, Qt.KeyboardModifier]:
 
 
 def first_start(documents: Path, max_tokens: int | None = None, timeout: float = 600) -> FirstStart:
-    """Run the flow in this process (HOSPIDESK_HOME empty, a QApplication running)."""
+    """Run the flow in this process (HOSPIDESK_HOME empty, a QApplication running). Past
+    ``timeout`` (from the charter on), whatever dialog is open is closed and the flow fails
+    with what was on screen; the window is closed before any failure is raised."""
     documents.mkdir(parents=True, exist_ok=True)
     workspace = Workspace.open()
     open_session(workspace, "fenêtre")
@@ -132,7 +141,7 @@ def first_start(documents: Path, max_tokens: int | None = None, timeout: float =
     keyboard = Keyboard(
         [
             Step("charte : cocher", modal(RulesDialog), Qt.Key.Key_J, ALT, counted=False),
-            Step("charte : accepter", modal(RulesDialog), Qt.Key.Key_A, ALT, counted=False),
+            Step("charte : accepter", accept_enabled, Qt.Key.Key_A, ALT, counted=False),
             Step("métier : Secrétariat (le dernier)", modal(JobDialog), Qt.Key.Key_End),
             Step("métier : valider", modal(JobDialog), Qt.Key.Key_Return),
             Step("essayer l'exemple", model_ready, Qt.Key.Key_T, CTRL),
@@ -147,30 +156,113 @@ def first_start(documents: Path, max_tokens: int | None = None, timeout: float =
             Step("enregistrer sous le nom proposé", modal(QFileDialog), Qt.Key.Key_Return),
         ]
     )
+    watchdog = Watchdog(timeout, keyboard, window)
     keyboard.start()
-    assert ensure_rules_accepted(workspace), "the charter was not accepted"
-    started = time.perf_counter()
-    win = create_window(workspace)  # as app.start_window: the model loads during the question
-    win.open_document = lambda path: None  # type: ignore[method-assign]  # no word processor here
-    win.suggested_path = lambda: documents / _name(win)  # type: ignore[method-assign]
-    if max_tokens is not None:
-        win.controller.worker.limits = RunLimits(max_tokens, 1, keep_writing=True)
-    win.show()
-    job = ensure_job_chosen(workspace, win)
-    if job is not None:
-        win.set_job(job)
-    win.activateWindow()
-    holder["window"] = win
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-    while not list(documents.glob("*.docx")) and time.monotonic() < deadline:
-        QTimer.singleShot(50, loop.quit)
-        loop.exec()
-    seconds = time.perf_counter() - started
-    keyboard.timer.stop()
-    found = list(documents.glob("*.docx"))
-    assert found, f"no document after {timeout:.0f} s; keys pressed: {keyboard.presses}"
-    return FirstStart(found[0], keyboard.presses, seconds, win)
+    watchdog.start()
+    try:
+        accepted = ensure_rules_accepted(workspace)
+        watchdog.check()
+        assert accepted, "the charter was not accepted"
+        started = time.perf_counter()
+        win = create_window(workspace)  # as app.start_window: the model loads meanwhile
+        holder["window"] = win
+        win.open_document = lambda path: None  # type: ignore[method-assign]  # no word processor
+        win.suggested_path = lambda: documents / _name(win)  # type: ignore[method-assign]
+        if max_tokens is not None:
+            win.controller.worker.limits = RunLimits(max_tokens, 1, keep_writing=True)
+        win.show()
+        job = ensure_job_chosen(workspace, win)
+        watchdog.check()
+        if job is not None:
+            win.set_job(job)
+        win.activateWindow()
+        loop = QEventLoop()
+        while not list(documents.glob("*.docx")) and not watchdog.expired:
+            QTimer.singleShot(50, loop.quit)
+            loop.exec()
+        watchdog.check()
+        seconds = time.perf_counter() - started
+        found = list(documents.glob("*.docx"))
+        assert found, f"no document; keys pressed: {keyboard.presses}"
+        return FirstStart(found[0], keyboard.presses, seconds, win)
+    except BaseException:
+        if (win := window()) is not None:
+            win.close()
+        raise
+    finally:
+        keyboard.timer.stop()
+        watchdog.timer.stop()
+
+
+def accept_enabled() -> bool:
+    """The charter's « Accepter » once its box is ticked (the tick is an animated click)."""
+    dialog = QApplication.activeModalWidget()
+    return (
+        modal(RulesDialog)()
+        and isinstance(dialog, RulesDialog)
+        and dialog.accept_button.isEnabled()
+    )
+
+
+class Watchdog:
+    """Ends the flow at its deadline wherever it waits: a key that did not do what it should
+    leaves a dialog open, whose event loop would never return. Each open dialog is described,
+    then rejected; ``check`` fails with the story."""
+
+    def __init__(
+        self, seconds: float, keyboard: Keyboard, window: Callable[[], MainWindow | None]
+    ) -> None:
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.keyboard = keyboard
+        self.window = window
+        self.expired = False
+        self.seen: list[str] = []
+        self.timer = QTimer()
+        self.timer.setInterval(500)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def _tick(self) -> None:
+        if time.monotonic() < self.deadline:
+            return
+        if not self.expired:
+            self.expired = True
+            self.keyboard.timer.stop()
+            self.seen.append(self._state())
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            self.seen.append(_describe(dialog))
+            if isinstance(dialog, QDialog):
+                dialog.reject()
+            else:
+                dialog.close()
+
+    def _state(self) -> str:
+        steps = self.keyboard.steps
+        waiting = steps[self.keyboard.done].what if self.keyboard.done < len(steps) else "aucune"
+        said = ""
+        win = self.window()
+        if win is not None:
+            said = (
+                f"; status bar: {win.statusBar().currentMessage()!r}"
+                f"; banner: {win.banner_text.text() if win.banner.isVisible() else ''!r}"
+                f"; engine ready: {win.controller.ready}, job: {win.controller.job}"
+            )
+        return f"keys pressed: {self.keyboard.presses}; waiting for: {waiting}{said}"
+
+    def check(self) -> None:
+        if self.expired:
+            raise AssertionError(
+                f"the flow did not end within {self.seconds:g} s: " + " | ".join(self.seen)
+            )
+
+
+def _describe(dialog: QWidget) -> str:
+    text = dialog.text() if isinstance(dialog, QMessageBox) else ""
+    return f"open dialog {type(dialog).__name__} « {dialog.windowTitle()} » {text!r}"
 
 
 def _name(window: MainWindow) -> str:
