@@ -1,8 +1,10 @@
+import itertools
 from pathlib import Path
 
 import pytest
 
 from hospidesk.documents.review import (
+    _PATTERNS,
     FactKind,
     find_facts,
     omitted_facts,
@@ -144,3 +146,21 @@ def test_an_examples_facts_are_checked_by_value_or_by_their_words() -> None:
     assert not missing_expected(["3 decembre"], "Votre appel du 3 décembre.")  # accents aside
     assert [f.text for f in missing_expected(["14h30"], "Rendez-vous à 15h30.")] == ["14h30"]
     assert not missing_expected(["Mme Leroy"], "Madame,", fields=["Mme Leroy\n12 rue"])
+
+
+def test_a_match_is_kept_unless_it_overlaps_one_kept_before_on_a_long_thread() -> None:
+    """The facts of a 40,000-character thread are those of the plain rule (each pattern in
+    turn, a match kept unless it overlaps one already kept), found without comparing each
+    match with every fact kept."""
+    text = (Path(__file__).parents[2] / "examples" / "fil-long.txt").read_text(encoding="utf-8")
+    kept: list[tuple[str, int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if not match.group().strip() or any(s < end and start < e for _, s, e in kept):
+                continue
+            kept.append((kind, start, start + len(match.group().rstrip())))
+    found = find_facts(text)
+    assert len(found) > 500
+    assert [(f.kind.value, f.start, f.end) for f in found] == sorted(kept, key=lambda k: k[1])
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
