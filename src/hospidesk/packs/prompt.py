@@ -2,8 +2,11 @@
 
 The task's instructions come first and never contain field values or source text, so the
 same prefix is shared by every use of a task (prompt caching relies on it). The user message
-ends with the task's short request: small models follow a closing imperative far better than
-instructions alone.
+carries the task's short request: small models follow an imperative next to the facts far
+better than instructions alone. After a source it closes the message (a long text must not
+push it out of sight); with only a form it opens it, so that the form's last words end the
+prompt: the form is read while the user types (ui/read_ahead.py), and whatever follows the
+user's words must be read again after each key, the request included.
 """
 
 from __future__ import annotations
@@ -27,23 +30,15 @@ def system_prompt(task: Task) -> str:
 
 
 def user_prompt(task: Task, values: Mapping[str, str], source: str | None) -> str:
-    lines: list[str] = []
     filled = [(f, values.get(f.name, "").strip()) for f in task.fields]
-    filled = [(f, v) for f, v in filled if v]
-    if filled:
-        lines.append("Informations :")
-        lines.extend(f"- {f.label} : {v}" for f, v in filled)
+    form = [f"- {f.label} : {v}" for f, v in filled if v]
+    blocks = [["Informations :", *form]] if form else []
+    request = [task.request.strip()]
     if source and source.strip():
-        if lines:
-            lines.append("")
-        lines.append(f"{task.source.label} :")
-        lines.append('"""')
-        lines.append(source.strip())
-        lines.append('"""')
-    if lines:
-        lines.append("")
-    lines.append(task.request.strip())
-    return "\n".join(lines)
+        blocks += [[f"{task.source.label} :", '"""', source.strip(), '"""'], request]
+    else:
+        blocks.insert(0, request)
+    return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def build_messages(
