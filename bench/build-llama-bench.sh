@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Build llama.cpp's own `llama-bench` (or, with --server, `llama-server`) from the llama.cpp
 # source that the installed llama-cpp-python vendors (same version, the same compiler flags as
-# tools/install-llama.sh: native, without the AMX kernels), for bench/run.py and
-# bench/server_load.py.
+# tools/install-llama.sh: portable, GGML_NATIVE=OFF), for bench/run.py and bench/server_load.py.
 # Bench-only: the app never runs it. The binary is cached in bench/.build/ (ignored by git);
 # the first build takes about ten minutes on two cores.
 set -euo pipefail
@@ -15,7 +14,7 @@ if [[ "${2:-}" == "--server" ]]; then  # llama.cpp's own server, for bench/serve
     server=ON
 fi
 version=$("$python" -c 'import llama_cpp; print(llama_cpp.__version__)')
-build=$here/.build/llama-cpp-python-$version-noamx
+build=$here/.build/llama-cpp-python-$version-portable
 binary=$build/bin/$target
 if [[ -x "$binary" ]]; then
     echo "$binary"
@@ -34,6 +33,6 @@ echo "==> $target from $src/vendor/llama.cpp (about ten minutes the first time)"
 cmake -S "$src/vendor/llama.cpp" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=$server \
     -DLLAMA_CURL=OFF -DBUILD_SHARED_LIBS=OFF \
-    -DCMAKE_C_FLAGS=-U__AMX_INT8__ -DCMAKE_CXX_FLAGS=-U__AMX_INT8__ >&2
+    -DGGML_NATIVE=OFF >&2
 cmake --build "$build" --target "$target" -j "$(nproc)" >&2
 echo "$binary"
