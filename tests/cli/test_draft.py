@@ -14,7 +14,7 @@ import pytest
 
 from tests.cli.helpers import CONVOCATION_FIELDS, field_args
 from tests.conftest import DEMO_SHA256, HOSPIDESK, SAMPLES, Env, assert_clean_failure, run_cli
-from tests.documents.helpers import all_text
+from tests.documents.helpers import all_text, first_words
 
 COURRIER = SAMPLES / "courrier-brut.txt"
 
@@ -53,8 +53,8 @@ def test_reformulate_a_letter_into_word(hd_env: Env, tmp_path: Path) -> None:
     assert any(", le " in p and p.rstrip()[-4:].isdigit() for p in paragraphs)
     body = [p.text for p in document.paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3  # salutation, at least one paragraph of the model, closing
-    streamed_words = result.stdout.split()[:3]
-    assert all(word in all_text(out) for word in streamed_words)
+    streamed_words = first_words(result.stdout)
+    assert len(streamed_words) == 3 and all(w in all_text(out) for w in streamed_words)
 
 
 @pytest.mark.model

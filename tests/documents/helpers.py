@@ -64,3 +64,10 @@ def all_text(path: Path) -> str:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
     return "\n".join(parts)
+
+
+def first_words(draft: str, count: int = 3) -> list[str]:
+    """The draft's first words as a document shows them: markdown marks (# titles, quotes,
+    emphasis) are dropped on the way, so words without a letter are not counted."""
+    words = [w.strip('#*_`"»«') for w in draft.split()]
+    return [w for w in words if any(c.isalpha() for c in w)][:count]

@@ -22,7 +22,7 @@ from hospidesk.service.workspace import Workspace
 from tests import canary
 from tests.cli.helpers import CONVOCATION_FIELDS, field_args
 from tests.conftest import SAMPLES, TEST_SEED, Env, Result, run_cli
-from tests.documents.helpers import all_text
+from tests.documents.helpers import all_text, first_words
 from tests.engine.servers import (
     FakeServer,
     LlamaServer,
@@ -85,7 +85,8 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     assert "Objet : Votre demande" in paragraphs
     body = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3
-    assert all(word in all_text(out) for word in result.stdout.split()[:3])
+    first = first_words(result.stdout)
+    assert len(first) == 3 and all(word in all_text(out) for word in first), first
     run = next(e for e in audit_events(hd_env) if e["event"] == "task_run")
     assert run["details"] == {  # which backend and model served the task
         "pack_version": run["details"]["pack_version"],  # type: ignore[index]
