@@ -53,8 +53,8 @@ def test_reformulate_a_letter_into_word(hd_env: Env, tmp_path: Path) -> None:
     assert any(", le " in p and p.rstrip()[-4:].isdigit() for p in paragraphs)
     body = [p.text for p in document.paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3  # salutation, at least one paragraph of the model, closing
-    streamed_words = first_words(result.stdout)
-    assert len(streamed_words) == 3 and all(w in all_text(out) for w in streamed_words)
+    streamed_words, text = first_words(result.stdout), all_text(out)
+    assert len(streamed_words) == 3 and all(w in text for w in streamed_words)
 
 
 @pytest.mark.model

@@ -85,8 +85,8 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     assert "Objet : Votre demande" in paragraphs
     body = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Body Text"]
     assert len(body) >= 3
-    first = first_words(result.stdout)
-    assert len(first) == 3 and all(word in all_text(out) for word in first), first
+    first, text = first_words(result.stdout), all_text(out)
+    assert len(first) == 3 and all(word in text for word in first), first
     run = next(e for e in audit_events(hd_env) if e["event"] == "task_run")
     assert run["details"] == {  # which backend and model served the task
         "pack_version": run["details"]["pack_version"],  # type: ignore[index]
