@@ -130,18 +130,20 @@ class DraftController(QObject):
         if tasks:
             self._warm.emit(warm_prompts(tasks))
 
-    def prefill(self, request: DraftRequest) -> None:
+    def prefill(self, request: DraftRequest) -> bool:
         """Have the local model read ahead what the form holds now (the user's click will
         likely send it): nothing when a draft is being written, a server writes, or the
-        form is not complete yet."""
+        form is not complete yet. Whether it was sent to the engine."""
         if self.job is not None or self.model is None or self.remote is not None:
-            return
+            return False
         try:
             messages = first_messages(prepare(self.workspace, request, model=self.model))
         except HospiDeskError:
-            return  # the click will say what is missing
-        if messages is not None:
-            self._prefill.emit(messages)
+            return False  # the click will say what is missing
+        if messages is None:
+            return False
+        self._prefill.emit(messages)
+        return True
 
     def _model_failed(self, message: str) -> None:
         self.model = None

@@ -1,16 +1,19 @@
 """The form read ahead by the local model, so that the click starts writing at once.
 
-The engine reads what the form holds while the user types (at most every TYPING_MS) and once
-more when they pause (PAUSE_MS after their last change). Each read goes on from what the
-engine already holds, so while typing at the end of the form it reads only the new words; at
-the click only the last moment's words are left to read. A read is stopped by the next one
-or by the click (see engine.protocol.Prefill).
+The engine reads what the form holds as soon as the user starts changing it (the first key,
+a paste, a dropped text), then at most every TYPING_MS while they go on, and once more when
+they pause (PAUSE_MS after their last change). Each read goes on from what the engine already
+holds, so while typing at the end of the form it reads only the new words; at the click only
+the last moment's words are left to read. A read is stopped by the next one or by the click
+(see engine.protocol.Prefill), so the form is never sent again when it has not changed since
+the last read: that would stop a read in flight and start it over.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
+from hospidesk.service.request import DraftRequest
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.task_panel import TaskPanel
 
@@ -24,10 +27,13 @@ class ReadAhead(QObject):
         self.task_panel = task_panel
         self.controller = controller
         self.stopped = False
+        self.sent: DraftRequest | None = None
+        """The last request read ahead: the engine holds it, or is reading it."""
+        self.now = self._timer(0)  # once the change's event is over (a paste: all of it)
         self.pause = self._timer(PAUSE_MS)
         self.typing = self._timer(TYPING_MS)
         task_panel.changed.connect(self.changed)
-        controller.model_ready.connect(self.pause.start)
+        controller.model_ready.connect(self.model_ready)
 
     def _timer(self, interval: int) -> QTimer:
         timer = QTimer(self)
@@ -37,13 +43,20 @@ class ReadAhead(QObject):
         return timer
 
     def changed(self) -> None:
-        """The form changed: read it when the user pauses, or soon if they go on typing."""
+        """The form changed: read it now if the user was quiet (a paste is read before they
+        reach « Générer »), then soon if they go on typing, and when they pause."""
         self.pause.start()  # restarted by every change
         if not self.typing.isActive():  # not restarted: it fires while the typing goes on
             self.typing.start()
+            self.now.start()
 
     def soon(self) -> None:
         """A task was opened: its instructions and what its form holds, read at the pause."""
+        self.pause.start()
+
+    def model_ready(self) -> None:
+        """A model was (re)loaded: it holds nothing of the form yet."""
+        self.sent = None
         self.pause.start()
 
     def read(self) -> None:
@@ -52,10 +65,12 @@ class ReadAhead(QObject):
         if not self.pause.isActive():
             self.typing.stop()  # the pause reads what the typing would have
         request = self.task_panel.current_request()
-        if request is not None and self.controller.ready:
-            self.controller.prefill(request)
+        if request is None or request == self.sent or not self.controller.ready:
+            return
+        if self.controller.prefill(request):
+            self.sent = request
 
     def stop(self) -> None:
         self.stopped = True
-        self.pause.stop()
-        self.typing.stop()
+        for timer in (self.now, self.pause, self.typing):
+            timer.stop()
