@@ -115,6 +115,24 @@ def test_a_stop_leaves_only_whole_batches(model: native.Model) -> None:
     assert held_by_llama_cpp(model) == len(model.held)
 
 
+def test_a_read_in_smaller_batches_keeps_each_one_when_stopped(model: native.Model) -> None:
+    tokens = model.chat_tokens([{"role": "user", "content": "mot " * 150}])
+    model.keep(0)
+    batches: list[int] = []
+
+    def stop() -> bool:  # true once two batches are read: the third is never begun
+        return len(batches) >= 2
+
+    with pytest.raises(native.Stopped):
+        model.read(tokens, stop, progress=batches.append, batch=16)
+    assert batches == [16, 32]
+    assert model.held == tokens[:32]
+    assert held_by_llama_cpp(model) == 32
+    model.read(tokens)  # the rest, on from what was kept
+    assert model.held == tokens
+    assert held_by_llama_cpp(model) == len(tokens)
+
+
 def test_a_saved_state_brings_back_its_tokens(model: native.Model) -> None:
     first = model.chat_tokens(MESSAGES)
     model.read(first)

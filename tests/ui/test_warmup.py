@@ -3,11 +3,15 @@ policy allows), says it discreetly in the status bar, and says how far a long te
 
 from __future__ import annotations
 
+import itertools
+import time
+
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
+from hospidesk.ui.read_ahead import TYPING_MS
 from tests.conftest import Env
 from tests.engine.fake import FakeEngine
 
@@ -132,6 +136,8 @@ def test_the_form_is_read_while_the_user_types(qtbot: QtBot, hd_env: Env) -> Non
     engine = FakeEngine("Madame, votre demande est reçue.")
     win = letter_for(qtbot, engine, "Bonjour,")
     before = len(engine.prefilled)
+    sent_at: list[float] = []  # when the window sent each read
+    win.controller._prefill.connect(lambda _: sent_at.append(time.perf_counter()))
     typed = " je souhaite déplacer mon rendez-vous du 3 mars au 10 mars, merci."
     read_while_typing: list[str] = []
     for char in typed:  # a key every 0.1 s: the user never pauses
@@ -142,6 +148,10 @@ def test_the_form_is_read_while_the_user_types(qtbot: QtBot, hd_env: Env) -> Non
     # 6.7 s of typing read every 0.5 s; the last read lacks only the last moment's words
     assert len(read_while_typing) >= 5, read_while_typing
     assert "Bonjour, je souhaite déplacer mon rendez-vous du 3 mars au" in read_while_typing[-1]
+    # one read per tick, the first at the first key: none stops the one before it at once
+    # (Qt's coarse timers may fire up to 5 % early)
+    gaps = [b - a for a, b in itertools.pairwise(sent_at)]
+    assert min(gaps) > 0.9 * TYPING_MS / 1000, gaps
     # once the user pauses, all of it is read, then nothing more
     qtbot.waitUntil(lambda: "10 mars, merci." in engine.prefilled[-1][-1].content, timeout=5_000)
     qtbot.waitUntil(lambda: not win.flow.read_ahead.pause.isActive(), timeout=5_000)

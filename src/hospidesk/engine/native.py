@@ -236,19 +236,22 @@ class Model:
         tokens: Sequence[int],
         stop: Callable[[], bool] = lambda: False,
         progress: Callable[[int], None] | None = None,
+        batch: int | None = None,
     ) -> None:
         """Make the context hold ``tokens`` (what it already holds of them is kept), one batch
-        at a time; ``progress`` gets the number of tokens held after each batch. ``stop`` is
-        asked between batches and by llama.cpp itself during one (between the graph's nodes),
-        so that reading stops within milliseconds: raise Stopped then."""
+        (``batch`` tokens, n_batch by default) at a time; ``progress`` gets the number of
+        tokens held after each batch. ``stop`` is asked between batches and by llama.cpp
+        itself during one (between the graph's nodes), so that reading stops within
+        milliseconds: raise Stopped then, keeping the whole batches read."""
         if len(tokens) > self.n_ctx:
             raise TooLong(f"{len(tokens)} tokens for a context of {self.n_ctx}")
         self.keep(self.common_length(tokens))
+        step = min(batch or self.n_batch, self.n_batch)
         with self._aborting(stop):
-            for begin in range(len(self.held), len(tokens), self.n_batch):
+            for begin in range(len(self.held), len(tokens), step):
                 if stop():
                     raise Stopped()
-                self.decode(tokens[begin : begin + self.n_batch], stop)
+                self.decode(tokens[begin : begin + step], stop)
                 if progress is not None:
                     progress(len(self.held))
 

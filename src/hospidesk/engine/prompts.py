@@ -75,13 +75,14 @@ class PromptReader:
         new_prefix: list[int],
         stop: Callable[[], bool],
         progress: Callable[[int], None] | None = None,
+        batch: int | None = None,
     ) -> None:
         """Read the prompt, up to the logits its answer is sampled from; save the fixed
-        part's state on the way when it is new (``new_prefix``)."""
+        part's state on the way when it is new (``new_prefix``). ``batch``: see Model.read."""
         if new_prefix:
-            self.llm.read(new_prefix, stop, progress)
+            self.llm.read(new_prefix, stop, progress, batch)
             self.save(new_prefix)
-        self.llm.read(tokens, stop, progress)
+        self.llm.read(tokens, stop, progress, batch)
 
     def save(self, prefix: list[int]) -> None:
         """Keep the state of the context, which holds exactly ``prefix``."""

@@ -1,8 +1,8 @@
 """The form read ahead by the local model, so that the click starts writing at once.
 
 The engine reads what the form holds as soon as the user starts changing it (the first key,
-a paste, a dropped text), then at most every TYPING_MS while they go on, and once more when
-they pause (PAUSE_MS after their last change). Each read goes on from what the engine already
+a paste, a dropped text), then every TYPING_MS while they go on, and once more when they
+pause (PAUSE_MS after their last change). Each read goes on from what the engine already
 holds, so while typing at the end of the form it reads only the new words; at the click only
 the last moment's words are left to read. A read is stopped by the next one or by the click
 (see engine.protocol.Prefill), so the form is never sent again when it has not changed since
@@ -11,6 +11,8 @@ the last read: that would stop a read in flight and start it over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QTimer
 
 from hospidesk.service.request import DraftRequest
@@ -18,7 +20,7 @@ from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.task_panel import TaskPanel
 
 PAUSE_MS = 700  # the form is read this long after the user's last change
-TYPING_MS = 500  # and while they type, at most this long after a change not read yet
+TYPING_MS = 500  # and every this long while they type (the first change is read at once)
 
 
 class ReadAhead(QObject):
@@ -29,26 +31,36 @@ class ReadAhead(QObject):
         self.stopped = False
         self.sent: DraftRequest | None = None
         """The last request read ahead: the engine holds it, or is reading it."""
-        self.now = self._timer(0)  # once the change's event is over (a paste: all of it)
-        self.pause = self._timer(PAUSE_MS)
-        self.typing = self._timer(TYPING_MS)
+        self.now = self._timer(0, self.read)  # after the change's event (a paste: all of it)
+        self.pause = self._timer(PAUSE_MS, self.paused)
+        self.typing = self._timer(TYPING_MS, self.tick)
         task_panel.changed.connect(self.changed)
         controller.model_ready.connect(self.model_ready)
 
-    def _timer(self, interval: int) -> QTimer:
+    def _timer(self, interval: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(interval)
-        timer.timeout.connect(self.read)
+        timer.timeout.connect(slot)
         return timer
 
     def changed(self) -> None:
-        """The form changed: read it now if the user was quiet (a paste is read before they
-        reach « Générer »), then soon if they go on typing, and when they pause."""
+        """The form changed: read it now if nothing was read for TYPING_MS (a paste is read
+        before the user reaches « Générer »), else at the next tick; and when they pause."""
         self.pause.start()  # restarted by every change
-        if not self.typing.isActive():  # not restarted: it fires while the typing goes on
-            self.typing.start()
+        if not self.typing.isActive():
             self.now.start()
+            self.typing.start()
+
+    def tick(self) -> None:
+        """TYPING_MS since the last read while the user types: read what they typed since."""
+        self.read()
+        if self.pause.isActive():  # still typing
+            self.typing.start()
+
+    def paused(self) -> None:
+        self.typing.stop()
+        self.read()
 
     def soon(self) -> None:
         """A task was opened: its instructions and what its form holds, read at the pause."""
@@ -62,8 +74,6 @@ class ReadAhead(QObject):
     def read(self) -> None:
         if self.stopped:  # a late signal (the model ready) after the window closed
             return
-        if not self.pause.isActive():
-            self.typing.stop()  # the pause reads what the typing would have
         request = self.task_panel.current_request()
         if request is None or request == self.sent or not self.controller.ready:
             return
