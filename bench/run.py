@@ -314,11 +314,20 @@ def window(rounds: int) -> dict[str, Any]:
             "longest_stall_warming_ms",
             "longest_stall_typing_ms",
             "first_words_after_typing_seconds",
+            "first_words_after_paste_at_once_seconds",
+            "first_words_after_paste_waited_seconds",
             "ui_rss_bytes",
             "engine_rss_bytes",
         )
     }
     result["model_loading_when_shown"] = [r["model_loading_when_shown"] for r in runs]
+    result["paste_click_seconds"] = runs[0]["paste_click_seconds"]
+    result["pasted_chars"] = runs[0]["pasted_chars"]
+    result["paste_waited_to_at_once"] = round(
+        result["first_words_after_paste_waited_seconds"]["median"]
+        / result["first_words_after_paste_at_once_seconds"]["median"],
+        3,
+    )
     return result
 
 
@@ -520,6 +529,12 @@ def markdown(report: dict[str, Any]) -> str:
         f"sentence (8 keys a second, the form read ahead): {span(w['longest_stall_typing_ms'], 1)} "
         f"ms. First words in the draft {span(w['first_words_after_typing_seconds'], 3)} s after "
         "« Générer » clicked right after the last key.",
+        "",
+        f"A {w['pasted_chars']}-character letter pasted as the source in one go: first words "
+        f"{span(w['first_words_after_paste_at_once_seconds'], 3)} s after « Générer » clicked "
+        f"at once, {span(w['first_words_after_paste_waited_seconds'], 3)} s after « Générer » "
+        f"clicked {w['paste_click_seconds']:.1f} s after the paste (the form read ahead from "
+        f"the moment it landed): ratio {w['paste_waited_to_at_once']:.2f}.",
         *warm.markdown(report),
         "",
     ]

@@ -10,7 +10,10 @@ ready; five seconds of the warm-up that follows; the source's last sentence type
 (TYPING_SECONDS apart: the form read ahead while the user types), then one real generation
 through the window (Générer clicked right after the last key), each with a 5 ms timer whose
 longest gap is the longest event-loop stall; the time from the click to the first words in
-the draft; the UI process's and the engine process's resident memory at the end.
+the draft; the UI process's and the engine process's resident memory after that draft.
+Then a letter pasted as the source in one go: « Générer » clicked at once (nothing read
+ahead), and the same letter with its first word changed clicked PASTE_CLICK_SECONDS after
+the paste (the form read ahead from the moment it landed): the first words after each click.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import psutil
 START = psutil.Process().create_time()  # wall clock, as the OS started this process
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtGui import QTextCursor  # noqa: E402
+from PySide6.QtGui import QGuiApplication, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from hospidesk.service.drafting import RunLimits  # noqa: E402
@@ -41,6 +44,40 @@ SOURCE = (
 )
 TYPED = 64  # the source's last characters, typed key by key
 TYPING_SECONDS = 0.125  # between two keys: 8 a second, a fast typist
+PASTED = (
+    "Madame, Monsieur, je me permets de vous écrire au sujet de l'hospitalisation de ma mère, "
+    "Mme Jeanne Morel, dans le service de médecine interne depuis le 2 mars. Nous avons reçu "
+    "une facture de 412 euros alors que sa mutuelle nous avait confirmé la prise en charge "
+    "complète du forfait journalier. Je vous joins l'attestation de la mutuelle et la facture. "
+    "Pouvez-vous vérifier le dossier et nous envoyer une facture corrigée ? Par ailleurs, ma "
+    "mère doit revenir en consultation le 28 mars : la secrétaire m'a dit qu'un bon de "
+    "transport serait nécessaire, mais je ne sais pas qui doit le remplir. Enfin, son médecin "
+    "traitant n'a toujours pas reçu le compte rendu de sortie. Merci de votre aide. "
+    "Cordialement, Paul Morel."
+)
+PASTE_CLICK_SECONDS = 1.0  # the user glances at what they pasted, then clicks
+
+
+def paste_and_click(app: QApplication, window: object, text: str, after: float) -> float:
+    """Paste ``text`` as the whole source, click « Générer » ``after`` seconds later (0: in
+    the same turn of the event loop); seconds from the click to the first words."""
+    source = window.source  # type: ignore[attr-defined]
+    QGuiApplication.clipboard().setText(text)
+    source.selectAll()
+    source.paste()
+    if after:
+        pause(app, after)
+    first_words: list[float] = []
+    listener = window.controller.text.connect(  # type: ignore[attr-defined]
+        lambda _: first_words.append(time.perf_counter())
+    )
+    clicked = time.perf_counter()
+    window.generate_button.click()  # type: ignore[attr-defined]
+    wait(app, lambda: window.controller.job is None, 300)  # type: ignore[attr-defined]
+    window.controller.text.disconnect(listener)  # type: ignore[attr-defined]
+    if not first_words:
+        raise SystemExit("bench/window.py: no text came after the paste")
+    return first_words[0] - clicked
 
 
 def wait(app: QApplication, done: object, timeout: float) -> None:
@@ -107,6 +144,12 @@ def measure(app: QApplication) -> dict[str, object]:
         message = window.statusBar().currentMessage()
         raise SystemExit(f"bench/window.py: no text came; the status bar says {message!r}")
     engine_pid = window.controller.engine_pid()
+    ui_rss = psutil.Process().memory_info().rss
+    engine_rss = psutil.Process(engine_pid).memory_info().rss if engine_pid else None
+    pasted_at_once = paste_and_click(app, window, PASTED, 0)
+    pasted_waited = paste_and_click(
+        app, window, PASTED.replace("Madame, Monsieur", "Monsieur, Madame", 1), PASTE_CLICK_SECONDS
+    )
     result: dict[str, object] = {
         "window_shown_seconds": shown,
         "model_loading_when_shown": loading_when_shown,
@@ -115,11 +158,15 @@ def measure(app: QApplication) -> dict[str, object]:
         "longest_stall_warming_ms": max(warming_gaps) * 1000,
         "longest_stall_typing_ms": max(typing_gaps) * 1000,
         "first_words_after_typing_seconds": first_words[0] - clicked,
+        "first_words_after_paste_at_once_seconds": pasted_at_once,
+        "first_words_after_paste_waited_seconds": pasted_waited,
+        "paste_click_seconds": PASTE_CLICK_SECONDS,
+        "pasted_chars": len(PASTED),
         "warming_label": warming_label,
         "ticks": len(ticks),
         "draft_chars": len(window.draft.toPlainText()),
-        "ui_rss_bytes": psutil.Process().memory_info().rss,
-        "engine_rss_bytes": psutil.Process(engine_pid).memory_info().rss if engine_pid else None,
+        "ui_rss_bytes": ui_rss,
+        "engine_rss_bytes": engine_rss,
     }
     window.close()
     window.deleteLater()
