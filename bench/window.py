@@ -36,6 +36,7 @@ from hospidesk.service.onboarding import choose_job  # noqa: E402
 from hospidesk.service.session import accept_rules, open_session  # noqa: E402
 from hospidesk.service.workspace import Workspace  # noqa: E402
 from hospidesk.ui.app import install_translator, start_window  # noqa: E402
+from hospidesk.ui.main_window import MainWindow  # noqa: E402
 
 SOURCE = (
     "Bonjour, suite à votre courrier du 12 février concernant le dossier 2026-114, nous vous "
@@ -58,26 +59,29 @@ PASTED = (
 PASTE_CLICK_SECONDS = 1.0  # the user glances at what they pasted, then clicks
 
 
-def paste_and_click(app: QApplication, window: object, text: str, after: float) -> float:
+def click_generate(app: QApplication, window: MainWindow) -> float:
+    """Click « Générer » and wait for the draft; seconds from the click to its first words."""
+    first_words: list[float] = []
+    listener = window.controller.text.connect(lambda _: first_words.append(time.perf_counter()))
+    clicked = time.perf_counter()
+    window.generate_button.click()
+    wait(app, lambda: window.controller.job is None, 300)
+    window.controller.text.disconnect(listener)
+    if not first_words:  # the model ended at once, or the draft failed: nothing to time
+        message = window.statusBar().currentMessage()
+        raise SystemExit(f"bench/window.py: no text came; the status bar says {message!r}")
+    return first_words[0] - clicked
+
+
+def paste_and_click(app: QApplication, window: MainWindow, text: str, after: float) -> float:
     """Paste ``text`` as the whole source, click « Générer » ``after`` seconds later (0: in
     the same turn of the event loop); seconds from the click to the first words."""
-    source = window.source  # type: ignore[attr-defined]
     QGuiApplication.clipboard().setText(text)
-    source.selectAll()
-    source.paste()
+    window.source.selectAll()
+    window.source.paste()
     if after:
         pause(app, after)
-    first_words: list[float] = []
-    listener = window.controller.text.connect(  # type: ignore[attr-defined]
-        lambda _: first_words.append(time.perf_counter())
-    )
-    clicked = time.perf_counter()
-    window.generate_button.click()  # type: ignore[attr-defined]
-    wait(app, lambda: window.controller.job is None, 300)  # type: ignore[attr-defined]
-    window.controller.text.disconnect(listener)  # type: ignore[attr-defined]
-    if not first_words:
-        raise SystemExit("bench/window.py: no text came after the paste")
-    return first_words[0] - clicked
+    return click_generate(app, window)
 
 
 def wait(app: QApplication, done: object, timeout: float) -> None:
@@ -131,18 +135,11 @@ def measure(app: QApplication) -> dict[str, object]:
     timer.stop()
     typing_gaps = [b - a for a, b in itertools.pairwise(ticks)]
 
-    first_words: list[float] = []
-    window.controller.text.connect(lambda _: first_words.append(time.perf_counter()))
     ticks = []
     timer.start(5)
-    clicked = time.perf_counter()
-    window.generate_button.click()
-    wait(app, lambda: window.controller.job is None, 300)
+    after_typing = click_generate(app, window)
     timer.stop()
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
-    if not first_words:  # the model ended at once, or the draft failed: nothing to time
-        message = window.statusBar().currentMessage()
-        raise SystemExit(f"bench/window.py: no text came; the status bar says {message!r}")
     engine_pid = window.controller.engine_pid()
     ui_rss = psutil.Process().memory_info().rss
     engine_rss = psutil.Process(engine_pid).memory_info().rss if engine_pid else None
@@ -157,7 +154,7 @@ def measure(app: QApplication) -> dict[str, object]:
         "longest_stall_ms": max(gaps) * 1000,
         "longest_stall_warming_ms": max(warming_gaps) * 1000,
         "longest_stall_typing_ms": max(typing_gaps) * 1000,
-        "first_words_after_typing_seconds": first_words[0] - clicked,
+        "first_words_after_typing_seconds": after_typing,
         "first_words_after_paste_at_once_seconds": pasted_at_once,
         "first_words_after_paste_waited_seconds": pasted_waited,
         "paste_click_seconds": PASTE_CLICK_SECONDS,
