@@ -5,6 +5,7 @@ after it, within its disk share."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -142,6 +143,35 @@ def test_a_click_stops_the_read_ahead_at_once(engine: EngineClient) -> None:
     other = (Message("system", "Autre chose."), Message("user", "Bonjour."))
     "".join(engine.generate(other, GenerationOptions(2, temperature=0.0, seed=TEST_SEED)))
     assert ended and ended[0].held < ended[0].total  # stopped before its end
+
+
+def test_a_click_on_the_prompt_read_ahead_keeps_the_batch_being_read(
+    engine: EngineClient,
+) -> None:
+    ended: list[Prefilled] = []
+    engine.on_prefilled = ended.append
+    options = GenerationOptions(2, temperature=0.0, seed=TEST_SEED)
+    # the window's click counts the prompt first when the form has a source, then writes
+    for counted, rules in ((True, "Règles du matin. "), (False, "Règles du midi. ")):
+        messages = (Message("system", rules + RULES), Message("user", TEXT))
+        engine.prefill(messages)  # a text pasted: read at once
+        time.sleep(0.15)  # « Générer » clicked while the first batches are read (0.45 s here)
+        if counted:
+            assert engine.count(messages) == ended[-1].total
+        seen: list[tuple[int, int]] = []
+        "".join(engine.generate(messages, options, reading=lambda d, t, s=seen: s.append((d, t))))
+        read_ahead = ended[-1]
+        assert 0 < read_ahead.held < read_ahead.total  # the batch in flight was kept
+        assert seen[0] == (0, read_ahead.total - read_ahead.held)  # the click read the rest
+    # clicked, then stopped at once: the read-ahead stops at once too, nothing is written
+    other = (Message("system", "Règles de l'après-midi. " + RULES), Message("user", TEXT))
+    engine.prefill(other)
+    time.sleep(0.15)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        "".join(engine.generate(other, options, stop=stop))
+    assert len(ended) == 3 and ended[-1].held < ended[-1].total
 
 
 def test_the_warm_up_waits_after_a_read_ahead_and_goes_on_after_the_click(

@@ -138,6 +138,9 @@ class Model:
         self._ends: frozenset[int] | None = None
         self.fresh = False
         """Whether llama.cpp's logits are those of the last token held (sampling needs them)."""
+        self.in_batch = False
+        """Whether llama.cpp is computing a batch (``read``'s ``stop`` is then asked from
+        inside it, and stopping loses that batch)."""
         template = llama.llama_model_chat_template(self.model, None)
         self.template = template.decode("utf-8", "replace") if template else None
         self.specials = self._special_texts()
@@ -258,7 +261,13 @@ class Model:
     def decode(self, tokens: Sequence[int], stop: Callable[[], bool] = lambda: False) -> None:
         """Read one batch after what the context holds; the last token's logits are kept."""
         array = (ctypes.c_int32 * len(tokens))(*tokens)
-        result = self.api.llama_decode(self.ctx, self.api.llama_batch_get_one(array, len(tokens)))
+        self.in_batch = True
+        try:
+            result = self.api.llama_decode(
+                self.ctx, self.api.llama_batch_get_one(array, len(tokens))
+            )
+        finally:
+            self.in_batch = False
         if result == 0:
             self.held.extend(tokens)
             self.fresh = True

@@ -93,8 +93,9 @@ class Warm:
 @dataclass(frozen=True)
 class Prefill:
     """Read this prompt ahead (the user is filling the form; their click will likely send
-    it): to its end, into the context only, nothing written but the fixed part's
-    state (see prefix_cache). Any request stops it; the warm-up waits a while after it, so as
+    it): to its end, into the context only, nothing written but the fixed part's state (see
+    prefix_cache). Any request stops it (a Count or Generate of this very prompt once the
+    batch being read ends: the click needs it too); the warm-up waits a while after it, so as
     not to replace what was read."""
 
     messages: tuple[Message, ...]

@@ -32,9 +32,11 @@ a two-core workstation would take CPU from llama.cpp; still smooth streaming to 
 READING_SHOWN = 256
 """Prompts with more tokens than this to read report their progress (``Reading``)."""
 PREFILL_BATCH = 128
-"""A read-ahead goes in batches this small: the next read or the click stops it, and the
-batch being read is lost then (whole batches are kept). 128 tokens read a pasted letter about
-4 % slower than 512 on the development machine, and lose at most a quarter of what 512 do."""
+"""A read-ahead goes in batches this small: the next read or a click on another prompt stops
+it, and the batch being read is lost then (whole batches are kept). 128 tokens read a pasted
+letter about 4 % slower than 512 on the development machine, and lose at most a quarter of
+what 512 do. A click on the prompt being read lets the batch end, then reads the rest in
+batches of n_batch."""
 
 
 class Worker:
@@ -82,6 +84,11 @@ class Worker:
     def asked(self) -> bool:
         """Whether a request waits: the warm-up gives way to it at once."""
         return not self._inbox.empty()
+
+    def waiting(self) -> p.Request | None:
+        """The request that waits first, left where it is."""
+        with self._inbox.mutex:
+            return self._inbox.queue[0] if self._inbox.queue else None
 
     def run(self) -> None:
         api = native.binding()
@@ -269,13 +276,33 @@ class Worker:
             self.send(p.Prefilled(0, len(tokens)))
             return
         self._warm.hold()
+
+        def gives_way() -> bool:
+            waiting = self.waiting()
+            if waiting is None:
+                return False
+            return not (llm.in_batch and self._clicked(waiting, request))
+
         try:
             tokens, fixed, source = reader.prepare(messages, tokens)
             new = fixed if source == "new" else []
-            reader.read(tokens, new, stop=self.asked, batch=PREFILL_BATCH)
+            reader.read(tokens, new, stop=gives_way, batch=PREFILL_BATCH)
         except (native.Stopped, RuntimeError):
             pass  # stopped by a request; or failed, and the generation will say it
         self.send(p.Prefilled(llm.common_length(tokens), len(tokens)))
+
+    def _clicked(self, waiting: p.Request, prefill: p.Prefill) -> bool:
+        """Whether the request waiting comes from the click on the very prompt being read
+        ahead (a text pasted, then « Générer »: its length counted, then its generation): the
+        read-ahead then ends the batch it is reading, which the click needs too, and stops
+        after it; any other request stops it at once."""
+        if isinstance(waiting, p.Count):
+            return waiting.messages == prefill.messages
+        return (
+            isinstance(waiting, p.Generate)
+            and waiting.messages == prefill.messages
+            and not self.is_cancelled(waiting.req_id)
+        )
 
     def count(self, request: p.Count) -> None:
         if self._llm is None:

@@ -6,7 +6,8 @@ pause (PAUSE_MS after their last change). Each read goes on from what the engine
 holds, so while typing at the end of the form it reads only the new words; at the click only
 the last moment's words are left to read. A read is stopped by the next one or by the click
 (see engine.protocol.Prefill), so the form is never sent again when it has not changed since
-the last read: that would stop a read in flight and start it over.
+the last read: that would stop a read in flight and start it over. A click on the form
+being read lets the engine end the batch it is reading (its words are the click's too).
 """
 
 from __future__ import annotations
