@@ -2,11 +2,14 @@
 
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from hospidesk.engine import protocol as p
 from hospidesk.engine.catalog import load_catalog
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import GenerationOptions, Message
@@ -107,3 +110,28 @@ def test_llama_cpp_load_failure_is_reported_as_a_value(tmp_path: Path, hd_env: E
     model_file.model = VerifiedModel(broken, entry)  # as if it had passed the check
     with EngineClient() as client, pytest.raises(EngineError, match="n'a pas pu être chargé"):
         client.load(model_file, n_ctx=512, n_threads=1, n_gpu_layers=0)
+
+
+def test_a_count_is_answered_at_once_but_after_a_load_asked_before_it(
+    hd_env: Env, demo_model: Path
+) -> None:
+    """Counts skip the queue (they only tokenize: a read-ahead goes on), except behind a load
+    not done yet: the count is for the model loaded by then."""
+    requests = [
+        p.Count(1, MESSAGES),
+        p.Load(str(demo_model), "0" * 64, n_ctx=512, n_threads=1, n_gpu_layers=0),
+        p.Count(2, MESSAGES),
+        p.Shutdown(),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "hospidesk.engine.worker"],
+        input="".join(map(p.encode, requests)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    events = [p.decode(line) for line in done.stdout.splitlines()]
+    assert [type(e).__name__ for e in events] == ["Ready", "Failed", "Loaded", "Counted"]
+    assert events[1] == p.Failed("not_loaded", "Aucun modèle n'est chargé.", 1)
+    assert isinstance(events[3], p.Counted) and events[3].req_id == 2 and events[3].tokens > 10

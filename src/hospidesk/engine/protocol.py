@@ -94,7 +94,7 @@ class Warm:
 class Prefill:
     """Read this prompt ahead (the user is filling the form; their click will likely send
     it): to its end, into the context only, nothing written but the fixed part's state (see
-    prefix_cache). Any request stops it (a Count or Generate of this very prompt once the
+    prefix_cache). Any request but a Count stops it (a Generate of this very prompt once the
     batch being read ends: the click needs it too); the warm-up waits a while after it, so as
     not to replace what was read."""
 
@@ -103,7 +103,9 @@ class Prefill:
 
 @dataclass(frozen=True)
 class Count:
-    """How many tokens the prompt of these messages holds (answered by ``Counted``)."""
+    """How many tokens the prompt of these messages holds (answered by ``Counted``), with
+    the model loaded by then. Answered at once: counting only tokenizes, so a read-ahead or
+    the warm-up goes on meanwhile."""
 
     req_id: int
     messages: tuple[Message, ...]

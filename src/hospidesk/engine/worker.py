@@ -52,6 +52,9 @@ class Worker:
         """The context's prompt: what it holds, the instructions' states (per model)."""
         self._fd_socket = fd_socket
         self._warm = WarmUp(self)
+        self._loads = 0
+        """Loads asked and not done yet: a count waits for them (see read_stdin)."""
+        self._loads_lock = threading.Lock()
 
     def send(self, event: p.Event) -> None:
         with self._write_lock:
@@ -59,7 +62,9 @@ class Worker:
             self._out.flush()
 
     def read_stdin(self) -> None:
-        """Reader thread: cancellations act at once, other requests queue up."""
+        """Reader thread: cancellations act at once, and so do counts, which only tokenize
+        (a read-ahead or the warm-up goes on); other requests queue up. A count asked after
+        a load waits for it, in the queue."""
         for line in sys.stdin:
             if not line.strip():
                 continue
@@ -73,9 +78,18 @@ class Worker:
             if isinstance(request, p.Cancel):
                 with self._cancel_lock:
                     self._cancelled.add(request.req_id)
+            elif isinstance(request, p.Count) and self._loads_pending() == 0:
+                self.count(request)  # the model stays: only this thread queues a load
             elif isinstance(request, (p.Load, p.Generate, p.Warm, p.Prefill, p.Count, p.Shutdown)):
+                if isinstance(request, p.Load):
+                    self._loads_pending(+1)
                 self._inbox.put(request)
         self._inbox.put(p.Shutdown())
+
+    def _loads_pending(self, change: int = 0) -> int:
+        with self._loads_lock:
+            self._loads += change
+            return self._loads
 
     def is_cancelled(self, req_id: int) -> bool:
         with self._cancel_lock:
@@ -113,7 +127,10 @@ class Worker:
                 return
             if isinstance(request, p.Load):
                 self._warm.clear()  # the app asks again for the new model
-                self.load(request)
+                try:
+                    self.load(request)
+                finally:
+                    self._loads_pending(-1)
             elif isinstance(request, p.Generate):
                 self._warm.resume()
                 self.generate(request)
@@ -292,12 +309,9 @@ class Worker:
         self.send(p.Prefilled(llm.common_length(tokens), len(tokens)))
 
     def _clicked(self, waiting: p.Request, prefill: p.Prefill) -> bool:
-        """Whether the request waiting comes from the click on the very prompt being read
-        ahead (a text pasted, then « Générer »: its length counted, then its generation): the
-        read-ahead then ends the batch it is reading, which the click needs too, and stops
-        after it; any other request stops it at once."""
-        if isinstance(waiting, p.Count):
-            return waiting.messages == prefill.messages
+        """Whether the request waiting is the click on the very prompt being read ahead (a
+        text pasted, then « Générer »): the read-ahead then ends the batch it is reading, which
+        the click needs too, and stops after it; any other request stops it at once."""
         return (
             isinstance(waiting, p.Generate)
             and waiting.messages == prefill.messages
