@@ -4,11 +4,13 @@ cache's size: the parts of bench/run.py's report that measure what users feel on
 - first use of each of the user's job's tasks, cold (nothing kept) and after the warm-up,
   with a one-line request (as the time-to-first-token rounds) and with the task's own worked
   example (fields and source as a user gives them): clicked at once (nothing read ahead: a
-  text pasted and sent in the same second), typed until the click (the window reads the form
-  every 0.5 s while the user types: the last TYPED_AFTER characters are not read yet), and
-  after a pause (the form read to its end); and the floor of a click at once: the same
-  request with the task's instructions already in the context (the task used just before
-  with other words), where only the user's own words are read;
+  text pasted and sent in the same turn of the window's event loop), pasted and sent
+  SEND_AFTER_PASTE later (the quickest a user can: the window reads a paste at once), typed
+  until the click (the window reads the form every 0.5 s while the user types: the last
+  TYPED_AFTER characters are not read yet), and after a pause (the form read to its end);
+  and the floor of a click at once: the same request with the task's instructions already
+  in the context (the task used just before with other words), where only the user's own
+  words are read;
 - how long a click waits for the warm-up to give way: the same request's time to first token
   while the warm-up reads, minus while the engine is idle;
 - « Synthétiser un fil de discussion » on the 40,000-character thread (examples/fil-long.txt)
@@ -25,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,7 @@ import docx
 from benchutil import USERS, stats
 
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.protocol import Done, GenerationOptions, Message, Warming
+from hospidesk.engine.protocol import GenerationOptions, Message, Warming
 from hospidesk.engine.verify import VerifiedModel, open_verified
 from hospidesk.packs.loader import PackTask, all_tasks, discover
 from hospidesk.packs.prompt import build_messages, system_prompt
@@ -45,21 +48,32 @@ TYPED_AFTER = 8
 """Characters typed after the last read-ahead began, at the click: the window reads every
 0.5 s while the user types (ui/read_ahead.py); 8 characters is a whole second at a fast
 typist's 8 keys per second (95 words a minute), so a read in flight at the click is counted."""
+SEND_AFTER_PASTE = 0.125
+"""Seconds from a paste to the click, at the quickest: Ctrl+V then Ctrl+Entrée (« Générer »),
+two keys at the same fast typist's 8 keys per second."""
 
 
 def job_tasks() -> list[PackTask]:
     return [t for t in all_tasks(discover([shipped_packs_dir()])[0]) if t.pack.manifest.job == JOB]
 
 
-def first_token(engine: EngineClient, messages: tuple[Message, ...]) -> Done:
+@dataclass(frozen=True)
+class FirstWord:
+    seconds: float
+    """From the request sent to its first text received, as the app sees it: a wait in the
+    worker's queue (a read-ahead or the warm-up giving way) is counted."""
+    prefix: str
+    """Where the instructions' state came from (Done.prefix)."""
+
+
+def first_token(engine: EngineClient, messages: tuple[Message, ...]) -> FirstWord:
+    sent = time.monotonic()
+    first = None
     for _ in engine.generate(messages, GenerationOptions(1, temperature=0.0, seed=7)):
-        pass
+        first = first if first is not None else time.monotonic() - sent
+    ended = time.monotonic() - sent  # no text at all: the end of the answer
     assert engine.last_done is not None
-    return engine.last_done
-
-
-def seconds(done: Done) -> float:
-    return done.first_token_seconds or done.seconds
+    return FirstWord(first if first is not None else ended, engine.last_done.prefix)
 
 
 def engine_with(model: VerifiedModel, threads: int, n_ctx: int, cache: Path) -> EngineClient:
@@ -142,30 +156,37 @@ def first_use(model: VerifiedModel, threads: int, n_ctx: int, rounds: int) -> di
         typed: dict[str, list[float]] = {t.ref: [] for t in tasks}
         ahead: dict[str, list[float]] = {t.ref: [] for t in tasks}
         held: dict[str, list[float]] = {t.ref: [] for t in tasks}
+        pasted: dict[str, list[float]] = {t.ref: [] for t in tasks}
         sources: set[str] = set()
         for _ in range(rounds):
             with tempfile.TemporaryDirectory(prefix="hospidesk-bench-warm-") as folder:
                 engine = engine_with(model, threads, n_ctx, Path(folder) / "cold")
                 for item, (messages, _) in zip(tasks, prompts, strict=True):
-                    cold[item.ref].append(seconds(first_token(engine, messages)))
+                    cold[item.ref].append(first_token(engine, messages).seconds)
                 engine.close()
                 engine = engine_with(model, threads, n_ctx, Path(folder) / "warm")
                 warm_seconds.append(warmed(engine, warm_prompts(tasks)))
                 for item, (messages, typing) in zip(tasks, prompts, strict=True):
-                    done = first_token(engine, messages)
-                    warm[item.ref].append(seconds(done))
-                    sources.add(done.prefix)
+                    first = first_token(engine, messages)
+                    warm[item.ref].append(first.seconds)
+                    sources.add(first.prefix)
                     other = prompts[(tasks.index(item) + 1) % len(tasks)][0]
                     first_token(engine, other)  # the context holds another task again
                     read_ahead(engine, typing)  # read while the user typed, but the last keys
-                    typed[item.ref].append(seconds(first_token(engine, messages)))
+                    typed[item.ref].append(first_token(engine, messages).seconds)
                     first_token(engine, other)
                     read_ahead(engine, messages)  # the user paused before clicking
-                    ahead[item.ref].append(seconds(first_token(engine, messages)))
+                    ahead[item.ref].append(first_token(engine, messages).seconds)
                     first_token(engine, (messages[0], Message("user", USERS[1])))
-                    held[item.ref].append(seconds(first_token(engine, messages)))
+                    held[item.ref].append(first_token(engine, messages).seconds)
+                    first_token(engine, other)
+                    engine.prefill(messages)  # pasted: the window reads it at once
+                    time.sleep(SEND_AFTER_PASTE)
+                    pasted[item.ref].append(first_token(engine, messages).seconds)
                 engine.close()
-        at_once, while_typing, paused, floor = (ratios(f, cold) for f in (warm, typed, ahead, held))
+        at_once, while_typing, paused, floor, quick = (
+            ratios(f, cold) for f in (warm, typed, ahead, held, pasted)
+        )
         beyond = {
             ref: round(statistics.median(warm[ref]) - statistics.median(held[ref]), 4)
             for ref in warm
@@ -173,6 +194,9 @@ def first_use(model: VerifiedModel, threads: int, n_ctx: int, rounds: int) -> di
         result[name] = {
             "cold_seconds": {ref: stats(v) for ref, v in cold.items()},
             "warm_seconds": {ref: stats(v) for ref, v in warm.items()},
+            "pasted_seconds": {ref: stats(v) for ref, v in pasted.items()},
+            "pasted_ratios": quick,
+            "pasted_ratio_max": max(quick.values()),
             "typed_seconds": {ref: stats(v) for ref, v in typed.items()},
             "read_ahead_seconds": {ref: stats(v) for ref, v in ahead.items()},
             "ratios": at_once,
@@ -190,6 +214,7 @@ def first_use(model: VerifiedModel, threads: int, n_ctx: int, rounds: int) -> di
             "state_from": sorted(sources),
         }
     result["warm_up_seconds"] = stats(warm_seconds)
+    result["send_after_paste_seconds"] = SEND_AFTER_PASTE
     return result
 
 
@@ -220,7 +245,7 @@ def yielding(
         first_token(engine, request)  # its state is on disk from now on
         for n in range(rounds):
             first_token(engine, other)  # the context holds another task, as after a warm-up
-            idle.append(seconds(first_token(engine, request)))
+            idle.append(first_token(engine, request).seconds)
             first_token(engine, other)
             busy_list = [
                 (Message("system", f"[{n}-{k}] " + long_instructions(k, 6000)), Message("user", ""))
@@ -228,7 +253,7 @@ def yielding(
             ]
             engine.warm(busy_list)
             time.sleep(1.0)  # the warm-up is in the middle of a batch
-            busy.append(seconds(first_token(engine, request)))
+            busy.append(first_token(engine, request).seconds)
             warmed(engine, [])  # stop it: the next idle measure is idle
         engine.close()
     delays = [b - i for b, i in zip(busy, idle, strict=True)]
@@ -306,22 +331,24 @@ def markdown(report: dict[str, Any]) -> list[str]:
         f"{w['warm_up_seconds']['median']:.1f} s (median), in the background.",
         "",
         "Seconds to the first word (ratio to cold): cold (nothing kept); after the warm-up, "
-        "clicked at once (the form pasted and sent in the same second: nothing of the user's "
-        f"read ahead); typed until the click (read every 0.5 s while typing, the last "
+        "clicked at once (the form pasted and sent in the same turn of the event loop: nothing "
+        f"of the user's read ahead); pasted, then sent {SEND_AFTER_PASTE} s later (Ctrl+V, "
+        "Ctrl+Entrée: the paste read from the moment it lands); typed until the click (read "
+        f"every 0.5 s while typing, the last "
         f"{TYPED_AFTER} characters not yet); after a pause (the form read to its end); held: "
         "the floor of a click at once, the task's instructions already in the context (used "
         "just before with other words), only the user's own words to read.",
         "",
-        "| task | one-line request: cold | at once | typed | paused | held "
-        "| worked example: cold | at once | typed | paused | held |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| task | one-line request: cold | at once | pasted | typed | paused | held "
+        "| worked example: cold | at once | pasted | typed | paused | held |",
+        "| --- " * 13 + "|",
     ]
     short, example = w["short_request"], w["worked_example"]
     for ref in w["tasks"]:
         cells = []
         for case in (short, example):
             cells.append(f"{case['cold_seconds'][ref]['median']:.2f}")
-            for key in ("warm", "typed", "read_ahead", "held"):
+            for key in ("warm", "pasted", "typed", "read_ahead", "held"):
                 ratio = case["ratios" if key == "warm" else f"{key}_ratios"][ref]
                 cells.append(f"{case[f'{key}_seconds'][ref]['median']:.3f} ({ratio:.3f}×)")
         lines.append(f"| {ref} | " + " | ".join(cells) + " |")
@@ -330,7 +357,9 @@ def markdown(report: dict[str, Any]) -> list[str]:
         "",
         "Max ratios to cold after the warm-up: clicked at once "
         f"{short['ratio_max']:.3f} (one-line request) and {example['ratio_max']:.3f} (worked "
-        f"example), typed until the click {short['typed_ratio_max']:.3f} and "
+        f"example), pasted and sent {SEND_AFTER_PASTE} s later {short['pasted_ratio_max']:.3f} "
+        f"and {example['pasted_ratio_max']:.3f}, typed until the click "
+        f"{short['typed_ratio_max']:.3f} and "
         f"{example['typed_ratio_max']:.3f}, after a pause {short['read_ahead_ratio_max']:.3f} "
         f"and {example['read_ahead_ratio_max']:.3f} (instructions' state from: "
         f"{', '.join(short['state_from'])}). Clicked at once, what remains is reading the "
@@ -391,6 +420,11 @@ def markdown(report: dict[str, Any]) -> list[str]:
             0.10,
         ),
         ("first use clicked at once, one-line request (max ratio)", short["ratio_max"], 0.10),
+        (
+            f"first use pasted and sent {SEND_AFTER_PASTE} s later, one-line request (max ratio)",
+            short["pasted_ratio_max"],
+            0.10,
+        ),
         (
             "the same, beyond its floor (instructions held) (max, s)",
             short["at_once_beyond_held_max"],
