@@ -44,19 +44,26 @@ class Warmings:
             self.finished.set()
 
 
-def test_a_long_prompt_reports_its_reading_then_writes(engine: EngineClient) -> None:
+def written_and_read(
+    engine: EngineClient, messages: tuple[Message, ...], options: GenerationOptions
+) -> tuple[str, list[tuple[int, int]]]:
+    """The answer, and the reading progress said before it: (tokens read, tokens to read)."""
     seen: list[tuple[int, int]] = []
+    text = "".join(engine.generate(messages, options, reading=lambda d, t: seen.append((d, t))))
+    return text, seen
+
+
+def test_a_long_prompt_reports_its_reading_then_writes(engine: EngineClient) -> None:
     messages = (Message("system", RULES), Message("user", TEXT))
     options = GenerationOptions(4, temperature=0.0, seed=TEST_SEED)
-    text = "".join(engine.generate(messages, options, reading=lambda d, t: seen.append((d, t))))
+    text, seen = written_and_read(engine, messages, options)
     assert text and engine.last_done is not None
     totals = {total for _, total in seen}
     assert len(totals) == 1 and seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and len(seen) >= 3
     assert seen[-1][1] == engine.last_done.prompt_tokens  # the whole prompt, then the answer
     # the same prompt again: held in the context, nothing to read, nothing reported
-    again: list[tuple[int, int]] = []
-    "".join(engine.generate(messages, options, reading=lambda d, t: again.append((d, t))))
+    _, again = written_and_read(engine, messages, options)
     assert again == []
 
 
@@ -123,9 +130,8 @@ def test_a_prompt_read_ahead_is_not_read_again(engine: EngineClient) -> None:
     engine.prefill(messages)
     assert done.wait(120)
     assert ended[-1].held == ended[-1].total == engine.count(messages)
-    seen: list[tuple[int, int]] = []
     options = GenerationOptions(3, temperature=0.0, seed=TEST_SEED)
-    "".join(engine.generate(messages, options, reading=lambda d, t: seen.append((d, t))))
+    _, seen = written_and_read(engine, messages, options)
     assert seen == []  # held: nothing left to read before the first word
     assert engine.last_done is not None and engine.last_done.prefix == "kv"
     # the user adds a line: only the new words are read
@@ -161,8 +167,7 @@ def test_a_click_on_the_prompt_read_ahead_keeps_the_batch_being_read(
         if counted:
             draft = (Message("system", "Courrier. " + RULES), Message("user", TEXT))
             assert engine.count(draft) > engine.count(messages[1:])
-        seen: list[tuple[int, int]] = []
-        "".join(engine.generate(messages, options, reading=lambda d, t, s=seen: s.append((d, t))))
+        _, seen = written_and_read(engine, messages, options)
         read_ahead = ended[-1]
         assert 0 < read_ahead.held < read_ahead.total  # the batch in flight was kept
         assert seen[0] == (0, read_ahead.total - read_ahead.held)  # the click read the rest

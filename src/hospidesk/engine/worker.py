@@ -97,7 +97,7 @@ class Worker:
 
     def asked(self) -> bool:
         """Whether a request waits: the warm-up gives way to it at once."""
-        return not self._inbox.empty()
+        return self.waiting() is not None
 
     def waiting(self) -> p.Request | None:
         """The request that waits first, left where it is."""
