@@ -49,7 +49,7 @@ def test_invented_facts_are_flagged() -> None:
         "Un délai de 15 jours s'applique ; 530 euros vous seront remboursés."
     )
     flagged = {f.text for f in unsupported_facts(draft, [SOURCE])}
-    assert flagged == {"18/03/2026", "10h00", "Dr Martin", "15", "530 euros"}
+    assert flagged == {"18/03/2026", "10h00", "Dr Martin", "15 jours", "530 euros"}
 
 
 def test_a_date_with_another_year_is_flagged() -> None:
