@@ -41,6 +41,12 @@ SPECS: tuple[SettingSpec, ...] = (
         "retours.demander", "Demander après chaque tâche si elle a aidé (oui/non)", "oui", "bool"
     ),
     SettingSpec("profil.metier", "Mon métier (ses tâches en premier)"),
+    SettingSpec(
+        "redaction.verifier_faits",
+        "Reprendre les faits du texte source et compléter ceux qui manquent (oui/non)",
+        "oui",
+        "bool",
+    ),
     SettingSpec("dictee.modele", "Modèle de dictée (identifiant du catalogue)"),
     SettingSpec("dictee.langue", "Langue des dictées (code : fr, en…)", "fr"),
     SettingSpec(
@@ -136,6 +142,10 @@ class Settings:
     def shown(self, key: str) -> str:
         """The value for a document: the setting, or a visible placeholder."""
         return self.get(key).strip() or PLACEHOLDERS.get(key, "")
+
+    def hospital_details(self) -> list[str]:
+        """The hospital's and signatory's details that documents print (those set)."""
+        return [self.get(k) for k in PLACEHOLDERS if self.is_set(k)]
 
     def missing_details(self) -> list[str]:
         return [SPEC_BY_KEY[k].label for k in PLACEHOLDERS if not self.is_set(k)]

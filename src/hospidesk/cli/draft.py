@@ -18,6 +18,7 @@ from hospidesk.packs.model import identifiers_in
 from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
+from hospidesk.service.faithfulness import describe_repair
 from hospidesk.service.onboarding import example
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
@@ -138,11 +139,16 @@ def _example_request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
 
 
 class Terminal(DraftEvents):
-    """The draft's text on stdout as it comes; what happens on stderr."""
+    """The draft's text on stdout as it comes; what happens on stderr. A draft whose facts may
+    be completed after writing is streamed to a terminal only: a pipe or a file gets the
+    completed draft, once."""
 
     def __init__(self, prepared: PreparedDraft) -> None:
         self.labels = {f.name: f.label for f in prepared.task.task.fields}
         self.shows_reading = sys.stderr.isatty()
+        self.streams = not prepared.task.task.structured and (
+            sys.stdout.isatty() or not prepared.lock
+        )
 
     def reading(self, done: int, total: int) -> None:
         """« Lecture du texte : 40 % » on one line that updates, in a terminal only."""
@@ -172,8 +178,28 @@ class Terminal(DraftEvents):
         if structured:
             err("Rédaction de la synthèse structurée…")
 
+    def checking_facts(self, missing: int) -> None:
+        if self.streams:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+        err(
+            f"Vérification des faits : {missing} information(s) du texte source absente(s) "
+            "du brouillon, demandée(s) au modèle…"
+        )
+
     def text(self, piece: str) -> None:
-        sys.stdout.write(piece)
+        if self.streams:
+            sys.stdout.write(piece)
+            sys.stdout.flush()
+
+    def show(self, result: DraftResult) -> None:
+        """The draft whole at the end, unless it was streamed as it is."""
+        if not self.streams:
+            sys.stdout.write(result.body + "\n")
+        elif result.repair is not None:
+            sys.stdout.write("\n——— Brouillon complété ———\n" + result.body + "\n")
+        else:
+            sys.stdout.write("\n")
         sys.stdout.flush()
 
 
@@ -205,9 +231,12 @@ def _notices(ws: Workspace, prepared: PreparedDraft, out: Path | None) -> None:
 def _generate(ws: Workspace, prepared: PreparedDraft, limits: RunLimits) -> DraftResult:
     """run_draft with this command's engine; Ctrl-C stops it and writes nothing."""
     engine = EngineClient()
-    run = DraftRun(ws, engine, Terminal(prepared))
+    terminal = Terminal(prepared)
+    run = DraftRun(ws, engine, terminal)
     try:
-        return run.run(prepared, limits)
+        result = run.run(prepared, limits)
+        terminal.show(result)
+        return result
     except KeyboardInterrupt:
         run.cancel()
         engine.close(grace=0.3)
@@ -248,9 +277,9 @@ def run_draft_command(args: argparse.Namespace) -> int:
     result = _generate(ws, prepared, RunLimits(args.max_tokens, args.seed, args.keep_writing))
     if result.served.notice:
         err(result.served.notice)
-    structured = prepared.task.task.structured
-    sys.stdout.write(result.body if structured else "\n")
-    sys.stdout.flush()
+    if result.repair is not None:
+        for line in describe_repair(result.repair):
+            err(line)
     final = result.prepared
     expected = example(final.task, args.example).facts if args.example is not None else ()
     findings = review(
@@ -261,8 +290,9 @@ def run_draft_command(args: argparse.Namespace) -> int:
         result.finish_reason,
         expected,
         by_parts=result.parts > 0,
+        context=ws.settings.hospital_details(),
     )
-    for line in describe(findings, final.source):
+    for line in describe(findings, final.source, result.body):
         err(line)
     if out is not None:
         revisions = final.source if args.with_revisions else None

@@ -17,7 +17,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -255,7 +255,7 @@ def _quantity_value(text: str) -> tuple[object, ...]:
     return ("quantité", _number(number), re.sub(r"[sx]$", "", fold(noun)))
 
 
-_VALUES = {
+_VALUES: dict[FactKind, Callable[[str], tuple[object, ...]]] = {
     FactKind.DATE: _date_value,
     FactKind.HEURE: _hour_value,
     FactKind.NOMBRE: _number_value,
@@ -439,6 +439,17 @@ def _parts_kept(
         rest = rest.replace(fact.text, " ")
     words = [w for w in re.findall(r"[^\W\d_]{2,}", _folded(rest)) if w not in _STOPWORDS]
     return all(_whole(word, haystack) for word in words)
+
+
+PENDING_HEADING = "À intégrer"
+"""Opens the paragraph of facts the draft still misses, for the user to place
+(service.faithfulness): they are not counted as kept."""
+_PENDING = re.compile(rf"\n*^{PENDING_HEADING} \(.*\Z", re.MULTILINE | re.DOTALL)
+
+
+def without_pending(body: str) -> str:
+    """The draft without its « À intégrer » paragraph."""
+    return _PENDING.sub("", body)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,9 @@ class GenerationOptions:
     seed: int | None = None
     json_schema: str | None = None
     """When set, the output is constrained by a grammar to JSON of this schema."""
+    grammar: str | None = None
+    """GBNF the output must follow (rule ``root``), on this workstation's engine; a server
+    is not asked (what it writes is checked instead)."""
     keep_writing: bool = False
     """Forbid the end-of-text token, so that the model writes ``max_tokens`` whatever it
     would have said (tests and benchmarks that need a long output on any CPU); a server is

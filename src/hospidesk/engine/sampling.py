@@ -38,10 +38,12 @@ class Sampling:
 
     @classmethod
     def of(cls, model: Model, options: GenerationOptions) -> Sampling:
-        """The JSON schema as a grammar; ``keep_writing`` as every end token forbidden
-        (never under a grammar, which alone ends the text)."""
+        """The JSON schema as a grammar (or the grammar given); ``keep_writing`` as every end
+        token forbidden (never under a grammar, which alone ends the text)."""
         if options.json_schema:
             return cls(options, grammar=json_grammar(options.json_schema))
+        if options.grammar:
+            return cls(options, grammar=options.grammar)
         return cls(options, banned=model.ends() if options.keep_writing else frozenset())
 
 

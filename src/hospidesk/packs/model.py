@@ -176,6 +176,10 @@ class Task(Strict):
     review_omissions: bool | None = None
     """Whether a fact of the source left out of the draft is flagged (the task transforms the
     source: reformulate, reply, summarise); None: yes when the source is required."""
+    lock_facts: bool | None = None
+    """Whether the source's facts (dates, amounts, references, names…) are listed for the
+    model to keep, and those a draft still misses repaired after writing; None: as
+    ``review_omissions`` (the tasks that reformulate, answer or summarise a source)."""
     tips: tuple[Annotated[str, Field(min_length=1, max_length=200)], ...] = Field(
         default=(), max_length=4
     )

@@ -11,10 +11,15 @@ user's words must be read again after each key, the request included.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from hospidesk.documents.review import omitted_facts
 from hospidesk.engine.protocol import Message
 from hospidesk.packs.model import Task
+
+LOCK_LIMIT = 30
+"""The most facts listed for the model to keep (a long source has hundreds: the first ones)."""
+LOCK_HEADING = "Faits à reprendre exactement, sans en changer la valeur"
 
 PREAMBLE = (
     "Tu es un assistant de rédaction administrative pour un établissement de santé français. "
@@ -29,22 +34,40 @@ def system_prompt(task: Task) -> str:
     return f"{PREAMBLE}\n\n{task.instructions.strip()}"
 
 
-def user_prompt(task: Task, values: Mapping[str, str], source: str | None) -> str:
+def facts_to_keep(source: str, values: Mapping[str, str]) -> list[str]:
+    """The source's facts that the body must carry, as written in the source: those a field
+    holds are left out (the document's template shows them), each value once."""
+    fields = [v for v in values.values() if v.strip()]
+    return [" ".join(f.text.split()) for f in omitted_facts(source, "", fields)][:LOCK_LIMIT]
+
+
+def facts_block(facts: Sequence[str]) -> list[str]:
+    return [f"{LOCK_HEADING} :", *(f"- {fact}" for fact in facts)]
+
+
+def user_prompt(
+    task: Task, values: Mapping[str, str], source: str | None, lock: bool = False
+) -> str:
+    """``lock``: the source's facts follow it, listed for the model to keep (facts_to_keep)."""
     filled = [(f, values.get(f.name, "").strip()) for f in task.fields]
     form = [f"- {f.label} : {v}" for f, v in filled if v]
     blocks = [["Informations :", *form]] if form else []
     request = [task.request.strip()]
     if source and source.strip():
-        blocks += [[f"{task.source.label} :", '"""', source.strip(), '"""'], request]
+        blocks.append([f"{task.source.label} :", '"""', source.strip(), '"""'])
+        facts = facts_to_keep(source, values) if lock else []
+        if facts:
+            blocks.append(facts_block(facts))
+        blocks.append(request)
     else:
         blocks.insert(0, request)
     return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def build_messages(
-    task: Task, values: Mapping[str, str], source: str | None
+    task: Task, values: Mapping[str, str], source: str | None, lock: bool = False
 ) -> tuple[Message, ...]:
     return (
         Message("system", system_prompt(task)),
-        Message("user", user_prompt(task, values, source)),
+        Message("user", user_prompt(task, values, source, lock)),
     )

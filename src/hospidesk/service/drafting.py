@@ -27,6 +27,7 @@ from hospidesk.packs.structured import (
 )
 from hospidesk.service.backends import ensure_loaded, needs_loading
 from hospidesk.service.extraction import Extraction, extraction_messages, read_extraction
+from hospidesk.service.faithfulness import Repair, repair_draft
 from hospidesk.service.long_source import condense, parts_needed
 from hospidesk.service.repetition import REPETITION, LoopGuard
 from hospidesk.service.request import PreparedDraft
@@ -53,6 +54,9 @@ class DraftResult:
     """``stop`` (the model ended), ``length`` (cut at the token limit), …"""
     parts: int = 0
     """How many parts a source too long for one prompt was read in (0: one prompt)."""
+    repair: Repair | None = None
+    """The facts of the source the draft left out and what was done of them (None: it left
+    none out, or the task does not lock its facts)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,10 @@ class DraftEvents:
     def reading(self, done: int, total: int) -> None:
         """The local model reads a long prompt before writing: ``done`` of ``total`` tokens
         (the extraction's and the draft's, each from 0)."""
+
+    def checking_facts(self, missing: int) -> None:
+        """The draft left out ``missing`` facts of the source: the model is asked for them
+        (« Vérification des faits… »)."""
 
 
 class DraftRun:
@@ -159,7 +167,11 @@ class DraftRun:
         )
         self.received = ""
         written = self._write(prepared, messages, options, main=True)
-        body = finish(self.ws, prepared, written.served, written.text)
+        body = draft_body(prepared, written.text)
+        repair = None
+        if prepared.lock and prepared.source and not plan:
+            body, repair = repair_draft(self, prepared, messages, written.text, body, limits.seed)
+        audit_run(self.ws, prepared, written.served, body)
         done = written.done
         return DraftResult(
             prepared,
@@ -172,6 +184,7 @@ class DraftRun:
             done.first_token_seconds if done else None,
             done.finish_reason if done else "stop",
             len(plan.parts) if plan else 0,
+            repair,
         )
 
     def _check_stop(self) -> None:
@@ -318,21 +331,24 @@ class _Looping(Exception):
     """Raised from a piece of text: the model repeats itself, the generation stops."""
 
 
-def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> str:
-    """The draft the user reviews (a structured output as text); the run is audited."""
+def draft_body(prepared: PreparedDraft, raw: str) -> str:
+    """The draft the user reviews: the model's text, or a structured output as text."""
     output = prepared.task.task.output
     if not prepared.task.task.structured:
         # Small models sometimes echo the quotes that delimit the source in the prompt.
         kept = [line for line in raw.split("\n") if line.strip() != '"""']
-        body = "\n".join(kept).strip("\n")
-    else:
-        try:
-            data = parse_json_object(raw)
-        except ValueError:
-            raise UnusableOutput(
-                "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
-            ) from None
-        body = structured_to_text(data, output.sections)
+        return "\n".join(kept).strip("\n")
+    try:
+        data = parse_json_object(raw)
+    except ValueError:
+        raise UnusableOutput(
+            "Le modèle n'a pas produit une synthèse exploitable : relancez la génération."
+        ) from None
+    return structured_to_text(data, output.sections)
+
+
+def audit_run(ws: Workspace, prepared: PreparedDraft, served: Served, body: str) -> None:
+    """The run in the audit trail: task, model, digests of the inputs and the draft."""
     ws.audit.append(
         AuditEvent(
             AuditKind.TASK_RUN,
@@ -347,6 +363,12 @@ def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> 
             },
         )
     )
+
+
+def finish(ws: Workspace, prepared: PreparedDraft, served: Served, raw: str) -> str:
+    """The draft the user reviews, the run audited."""
+    body = draft_body(prepared, raw)
+    audit_run(ws, prepared, served, body)
     return body
 
 

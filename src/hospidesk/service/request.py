@@ -23,6 +23,7 @@ from hospidesk.service.backends import (
     usable_model,
 )
 from hospidesk.service.long_source import check_ceiling, check_estimate
+from hospidesk.service.review import locks_facts
 from hospidesk.service.routing import RemoteTarget, Served
 from hospidesk.service.workspace import Workspace
 
@@ -40,6 +41,8 @@ class FieldErrors(UsageError):
         super().__init__(f"{prefix} : " + " ; ".join(parts) + ".")
         self.errors = errors
 
+
+FACTS_SETTING = "redaction.verifier_faits"
 
 CONTINUE = (
     "Continue le texte exactement là où il s'arrête, sans répéter ce qui précède et sans "
@@ -72,6 +75,9 @@ class PreparedDraft:
     """Fields the user filled in (extraction never overrides them)."""
     remote: RemoteTarget | None = None
     """The on-premises server chosen for this draft, if any."""
+    lock: bool = False
+    """The source's facts are listed in the prompt, and those the draft misses repaired
+    (service.faithfulness)."""
 
     @property
     def expected(self) -> Served:
@@ -107,7 +113,7 @@ class PreparedDraft:
 
     def with_values(self, values: Mapping[str, str]) -> PreparedDraft:
         """The same draft with other field values (and the prompt that says them)."""
-        messages = build_messages(self.task.task, values, self.source)
+        messages = build_messages(self.task.task, values, self.source, self.lock)
         return replace(self, values=dict(values), messages=messages)
 
 
@@ -194,5 +200,7 @@ def prepare_task(
     if source and remote is None and model is not None:  # a server has its own context
         n_ctx = engine_options(ws, model.entry, gpu_offload=False).n_ctx
         check_estimate(item.task, source, n_ctx, item.task.generation.max_tokens)
-    messages = build_messages(item.task, values, source)
-    return PreparedDraft(item, values, source, model, messages, frozenset(request.fields), remote)
+    lock = locks_facts(item, ws.settings.get_bool(FACTS_SETTING))
+    messages = build_messages(item.task, values, source, lock)
+    typed = frozenset(request.fields)
+    return PreparedDraft(item, values, source, model, messages, typed, remote, lock)

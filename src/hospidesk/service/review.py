@@ -1,5 +1,6 @@
 """What a careful secretary checks before using a draft: facts it invented, facts of the source
-it left out, a text cut off at the length limit, the task's instructions copied back.
+it left out, a text cut off at the length limit, the task's instructions copied back, the same
+idea written again and again.
 
 Both faces call ``review``: the CLI prints the findings on stderr after the draft, the window
 shows them under the draft, in « Vérifier », and before an export with omissions left.
@@ -17,14 +18,26 @@ from hospidesk.documents.review import (
     missing_expected,
     omitted_facts,
     unsupported_facts,
+    without_pending,
 )
 from hospidesk.packs.loader import PackTask
 from hospidesk.packs.model import SourceMode
+from hospidesk.packs.prompt import system_prompt
 from hospidesk.service.repetition import REPETITION
 
 ECHO_WORDS = 12
 """A span of this many words of the task's instructions, verbatim in the draft, is an echo."""
+ECHO_CLAUSE_WORDS = 6
+ECHO_CLAUSE_SHARE = 0.6
+"""Or most of one clause of the instructions (this many words at least), word for word."""
+REPEAT_TIMES = 3
+REPEAT_WORDS = 7
+REPEAT_SIMILARITY = 0.72
+"""A sentence of this many words written three times in other words (difflib's ratio over
+the words) is a loop that the streaming guard, which compares exact lines, lets through."""
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CLAUSE = re.compile(r"[^.;:!?\n]+")
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 @dataclass(frozen=True)
@@ -40,10 +53,19 @@ class Findings:
     """A long verbatim span of the task's instructions found in the draft."""
     looped: bool = False
     """The model repeated the same line: it was stopped and the repeats removed."""
+    repeated: str | None = None
+    """A sentence written three times or more in other words (a paraphrased loop)."""
 
     @property
     def clean(self) -> bool:
-        return not (self.invented or self.omitted or self.cut_off or self.echo or self.looped)
+        return not (
+            self.invented
+            or self.omitted
+            or self.cut_off
+            or self.echo
+            or self.looped
+            or self.repeated
+        )
 
 
 def checks_omissions(task: PackTask) -> bool:
@@ -51,6 +73,22 @@ def checks_omissions(task: PackTask) -> bool:
     says so with ``review_omissions``; by default, tasks whose source is required)."""
     flag = task.task.review_omissions
     return task.task.source.mode is SourceMode.REQUIRED if flag is None else flag
+
+
+def locks_facts(task: PackTask, enabled: bool = True) -> bool:
+    """Whether the source's facts are listed for the model and repaired after writing (the
+    pack says so with ``lock_facts``; by default, the tasks whose omissions are checked).
+    ``enabled``: the user's or the policy's setting ``redaction.verifier_faits``."""
+    flag = task.task.lock_facts
+    return enabled and (checks_omissions(task) if flag is None else flag)
+
+
+def known_texts(task: PackTask, context: Iterable[str] = ()) -> list[str]:
+    """Texts whose words a draft may use without them being facts to check: the task's own
+    words (instructions, labels) and ``context`` (the hospital's details the template prints)."""
+    t = task.task
+    labels = [f.label for f in t.fields] + [s.label for s in t.output.sections]
+    return [system_prompt(t), t.request, t.title, *labels, *context]
 
 
 def review(
@@ -61,38 +99,72 @@ def review(
     finish_reason: str = "stop",
     expected: Iterable[str] = (),
     by_parts: bool = False,
+    context: Iterable[str] = (),
 ) -> Findings:
     """``expected``: the facts of the worked example the draft was written from, if any.
     ``by_parts``: the source was too long for one prompt and was summarised part by part; a
-    summary of it cannot carry its every date and name, so they are not listed."""
+    summary of it cannot carry its every date and name, so they are not listed. ``context``:
+    the hospital's details, which the draft may name. A fact only in the « À intégrer »
+    paragraph is not kept yet."""
     fields = [v for v in values if v]
     inputs = [source or "", *fields]
+    placed = without_pending(body)
     omitted: list[Fact] = []
     if source and checks_omissions(task) and not by_parts:
-        omitted = omitted_facts(source, body, fields)
+        omitted = omitted_facts(source, placed, fields)
     said = {f.text.casefold() for f in omitted}
     omitted += [
-        f for f in missing_expected(expected, body, fields) if f.text.casefold() not in said
+        f for f in missing_expected(expected, placed, fields) if f.text.casefold() not in said
     ]
     return Findings(
-        tuple(unsupported_facts(body, inputs)),
+        tuple(unsupported_facts(body, inputs, known_texts(task, context))),
         tuple(omitted),
         finish_reason == "length",
-        echoed(task.task.instructions, body),
+        echoed(system_prompt(task.task), body),
         finish_reason == REPETITION,
+        repeated_idea(body),
     )
 
 
+def _words(text: str) -> list[str]:
+    return [m.group().lower() for m in _WORD.finditer(text)]
+
+
 def echoed(instructions: str, draft: str) -> str | None:
-    """The longest span of ``instructions`` found word for word in ``draft``, if long enough."""
-    a = [m.group().lower() for m in _WORD.finditer(instructions)]
-    b = [m.group().lower() for m in _WORD.finditer(draft)]
-    if len(a) < ECHO_WORDS or len(b) < ECHO_WORDS:
-        return None
-    match = difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match()
-    if match.size < ECHO_WORDS:
-        return None
-    return " ".join(a[match.a : match.a + match.size])
+    """A span of ``instructions`` found word for word in ``draft``: a long one, or most of
+    one of their clauses (« Tu n'inventes aucun fait, aucune date… »)."""
+    b = _words(draft)
+    a = _words(instructions)
+    if len(a) >= ECHO_WORDS and len(b) >= ECHO_WORDS:
+        match = difflib.SequenceMatcher(a=a, b=b, autojunk=False).find_longest_match()
+        if match.size >= ECHO_WORDS:
+            return " ".join(a[match.a : match.a + match.size])
+    for clause in _CLAUSE.findall(instructions):
+        words = _words(clause)
+        if len(words) < ECHO_CLAUSE_WORDS:
+            continue
+        match = difflib.SequenceMatcher(a=words, b=b, autojunk=False).find_longest_match()
+        if match.size >= max(ECHO_CLAUSE_WORDS, ECHO_CLAUSE_SHARE * len(words)):
+            return " ".join(words[match.a : match.a + match.size])
+    return None
+
+
+def repeated_idea(draft: str) -> str | None:
+    """The first sentence that the draft writes ``REPEAT_TIMES`` times or more, in the same
+    or in other words."""
+    sentences: list[str] = [s.strip() for s in _SENTENCE.findall(draft)]
+    worded = [(s, _words(s)) for s in sentences if len(_words(s)) >= REPEAT_WORDS]
+    for index, (sentence, words) in enumerate(worded):
+        alike = 1
+        for _, other in worded[index + 1 :]:
+            matcher = difflib.SequenceMatcher(a=words, b=other, autojunk=False)
+            if matcher.real_quick_ratio() >= REPEAT_SIMILARITY and (
+                matcher.quick_ratio() >= REPEAT_SIMILARITY and matcher.ratio() >= REPEAT_SIMILARITY
+            ):
+                alike += 1
+        if alike >= REPEAT_TIMES:
+            return sentence
+    return None
 
 
 def snippet(text: str, fact: Fact, words: int = 4) -> str:
@@ -103,8 +175,9 @@ def snippet(text: str, fact: Fact, words: int = 4) -> str:
     return " ".join((around + (after.group() if after else "")).split())
 
 
-def describe(findings: Findings, source: str | None) -> list[str]:
-    """The findings as French lines, for the terminal (the window words them itself)."""
+def describe(findings: Findings, source: str | None, body: str = "") -> list[str]:
+    """The findings as French lines, for the terminal (the window words them itself); an
+    invented fact is shown with the words around it in ``body``."""
     lines = []
     if findings.looped:
         lines.append(
@@ -129,10 +202,18 @@ def describe(findings: Findings, source: str | None) -> list[str]:
             f"À vérifier : {len(findings.invented)} information(s) du brouillon absente(s) des "
             "informations fournies :"
         )
-        lines.extend(f"  - {fact.kind.value} : {fact.text}" for fact in findings.invented)
+        for fact in findings.invented:
+            around = snippet(body, fact) if body else ""
+            where = f" (« {around} »)" if around and around != fact.text else ""
+            lines.append(f"  - {fact.kind.value} : {fact.text}{where}")
     if findings.echo:
         lines.append(
             "Attention : le brouillon recopie les consignes de la tâche (« "
             f"{findings.echo[:80]}… ») : relisez-le ou relancez."
+        )
+    if findings.repeated:
+        lines.append(
+            "Attention : le brouillon répète la même idée au moins trois fois (« "
+            f"{findings.repeated[:80]}… ») : relisez-le ou relancez."
         )
     return lines

@@ -1,0 +1,329 @@
+"""No fact lost: the facts of the source that a draft left out are put back before the user
+sees it, and the user is shown what was added and where.
+
+Before writing, the source's facts are listed in the prompt for the model to keep
+(``packs.prompt.facts_to_keep``). After writing, the review's detector looks for each of them
+in the draft. Those missing are given back to the model in one more request, after its own
+text (the context still holds it: only the request is read): one short sentence for each
+group of facts, in order, one a line. On this workstation a grammar makes each line carry its
+facts exactly as the source writes them, with no other figure, so the repair converges in one
+pass; a server's lines are checked the same way. Each sentence goes at the end of the
+paragraph (or after the list item) closest to where its facts stand in the source.
+
+A line that does not carry its facts, or that brings a fact found in no input, is dropped;
+its facts, and those beyond ``REPAIR_LIMIT`` groups, go into a last paragraph « À intégrer »
+for the user to place. The review does not count a fact there as kept.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hospidesk.documents.proper_names import fold
+from hospidesk.documents.review import (
+    PENDING_HEADING,
+    Fact,
+    missing_expected,
+    omitted_facts,
+    unsupported_facts,
+    without_pending,
+)
+from hospidesk.engine.protocol import GenerationOptions, Message
+from hospidesk.errors import Cancelled, HospiDeskError
+from hospidesk.service.request import PreparedDraft
+from hospidesk.service.review import known_texts
+
+if TYPE_CHECKING:
+    from hospidesk.service.drafting import DraftRun
+
+REPAIR_LIMIT = 6
+"""The most sentences asked in one repair (a draft missing more is better written again)."""
+FACTS_PER_SENTENCE = 3
+FREE_CHARS = 150
+"""The most characters a repair sentence writes before, between and after its facts."""
+GROUP_DISTANCE = 80
+"""Facts of one line closer than this (in characters) are told in one sentence."""
+CONTEXT_CHARS = 110
+_BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+_ACCENTED_MONTHS = {"fevrier": "février", "aout": "août", "decembre": "décembre"}
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Facts of the source missing from the draft, told in one sentence."""
+
+    facts: tuple[Fact, ...]
+    context: str
+    """The source's words around them, for the model to know what they are."""
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A sentence the repair added, where it stands in the draft."""
+
+    text: str
+    facts: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What « Vérification des faits » did to one draft."""
+
+    missing: tuple[str, ...]
+    """The facts of the source the draft left out, as written in the source."""
+    added: tuple[Addition, ...] = ()
+    pending: tuple[str, ...] = ()
+    """Facts given to the user to place (« À intégrer »)."""
+    seconds: float = 0.0
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.pending
+
+
+def pending_paragraph(gaps: Sequence[Gap]) -> str:
+    items = "; ".join(
+        " et ".join(f"« {written(f)} »" for f in gap.facts) + f" (source : « {gap.context} »)"
+        for gap in gaps
+    )
+    return f"{PENDING_HEADING} (informations du texte source à placer dans le courrier) : {items}"
+
+
+def written(fact: Fact) -> str:
+    """The fact as the draft must write it: the source's words, a month's accents restored."""
+    text = " ".join(fact.text.split())
+    return re.sub(
+        r"\b(fevrier|aout|decembre)\b", lambda m: _ACCENTED_MONTHS[m.group().lower()], text
+    )
+
+
+def find_gaps(source: str, body: str, fields: Iterable[str]) -> list[Gap]:
+    """The source's facts missing from ``body`` (as the review finds them), grouped by where
+    they stand in the source, in its order."""
+    missing = omitted_facts(source, without_pending(body), list(fields))
+    groups: list[list[Fact]] = []
+    for fact in missing:
+        last = groups[-1][-1] if groups else None
+        same_line = last is not None and "\n" not in source[last.end : fact.start]
+        if (
+            last is not None
+            and same_line
+            and fact.start - last.end < GROUP_DISTANCE
+            and len(groups[-1]) < FACTS_PER_SENTENCE
+        ):
+            groups[-1].append(fact)
+        else:
+            groups.append([fact])
+    return [Gap(tuple(group), _context(source, group[0], group[-1])) for group in groups]
+
+
+def _context(source: str, first: Fact, last: Fact) -> str:
+    line_start = source.rfind("\n", 0, first.start) + 1
+    line_end = source.find("\n", last.end)
+    line_end = len(source) if line_end < 0 else line_end
+    start = max(line_start, first.start - CONTEXT_CHARS)
+    end = min(line_end, last.end + CONTEXT_CHARS)
+    if start > line_start:
+        start = source.find(" ", start, first.start) + 1 or start
+    if end < line_end:
+        end = source.rfind(" ", last.end, end) if source.rfind(" ", last.end, end) > 0 else end
+    text = " ".join(source[start:end].split())
+    return ("… " if start > line_start else "") + text + (" …" if end < line_end else "")
+
+
+def repair_messages(
+    messages: Sequence[Message], raw: str, gaps: Sequence[Gap]
+) -> tuple[Message, ...]:
+    """The draft's conversation, its answer, and the request for the missing facts."""
+    lines = [
+        "Ton texte a omis des informations du texte source. Pour chaque point ci-dessous, dans "
+        "l'ordre, écris une phrase courte à ajouter à ton texte, dans son style, qui reprend "
+        "l'information exactement comme elle est donnée. Une phrase par ligne, sans numéro, "
+        "sans guillemets et sans commentaire.",
+        "",
+    ]
+    for gap in gaps:
+        facts = " et ".join(f"« {written(f)} »" for f in gap.facts)
+        lines.append(f"- {facts} (texte source : « {gap.context} »)")
+    return (*messages, Message("assistant", raw), Message("user", "\n".join(lines)))
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def repair_grammar(gaps: Sequence[Gap]) -> str:
+    """GBNF: one sentence a line, one line per gap, each carrying its facts in order; around
+    them only letters, spaces and light punctuation (no figure in any script, no quotes)."""
+    free = f"[a-zA-ZÀ-ÖØ-öø-ÿŒœ '’,;:()/-]{{0,{FREE_CHARS}}}"
+    rules = [f"root ::= {' '.join(f'line{n}' for n in range(len(gaps)))}"]
+    for number, gap in enumerate(gaps):
+        parts = " free ".join(_literal(written(f)) for f in gap.facts)
+        rules.append(f'line{number} ::= free {parts} free [.] "\\n"')
+    rules.append(f"free ::= {free}")
+    return "\n".join(rules) + "\n"
+
+
+def repair_options(gaps: Sequence[Gap], temperature: float, seed: int | None) -> GenerationOptions:
+    per_line = 2 * FREE_CHARS // 3 + 12 * FACTS_PER_SENTENCE
+    return GenerationOptions(
+        max_tokens=per_line * len(gaps),
+        temperature=min(temperature, 0.3),
+        seed=seed,
+        grammar=repair_grammar(gaps),
+    )
+
+
+def _sentence(line: str) -> str:
+    text = _BULLET.sub("", line.strip()).strip(" «»\"'")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…" else text + "."
+
+
+def accepted_lines(
+    answer: str, gaps: Sequence[Gap], inputs: Sequence[str], known: Sequence[str]
+) -> list[str | None]:
+    """The sentence for each gap, None where the answer's line does not carry the gap's facts
+    or brings a fact found in no input."""
+    lines = [line for line in answer.split("\n") if line.strip()]
+    chosen: list[str | None] = []
+    for index, gap in enumerate(gaps):
+        sentence = _sentence(lines[index]) if index < len(lines) else ""
+        keeps = sentence and not missing_expected([written(f) for f in gap.facts], sentence)
+        invents = sentence and unsupported_facts(sentence, inputs, known)
+        chosen.append(sentence if keeps and not invents else None)
+    return chosen
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(fold(text)))
+
+
+def _eligible(line: str) -> bool:
+    """A line a sentence can follow: a paragraph or a list item, not a heading, a
+    salutation or a signature (too short to be a paragraph)."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return False
+    return bool(_BULLET.match(line)) or len(text.split()) >= 6
+
+
+def _target(lines: Sequence[str], gap: Gap) -> int:
+    """The line of the draft closest in words to where the gap's facts stand in the source;
+    the last paragraph when none shares a word. A line that announces the next (« à
+    l'adresse suivante : ») passes the sentence on to it."""
+    wanted = _words(gap.context)
+    candidates = [i for i, line in enumerate(lines) if _eligible(line)]
+    if not candidates:
+        candidates = [i for i, line in enumerate(lines) if line.strip()] or [0]
+    best = max(reversed(candidates), key=lambda i: len(wanted & _words(lines[i])))
+    while lines[best].rstrip().endswith(":"):
+        following = [i for i in range(best + 1, len(lines)) if lines[i].strip()]
+        if not following:
+            break
+        best = following[0]
+    return best
+
+
+def _joint(lines: Sequence[str], index: int) -> str:
+    """What goes between line ``index`` and a sentence added after it: a space after a
+    sentence, a new item after a list item, a new paragraph after anything else."""
+    line = lines[index]
+    bullet = _BULLET.match(line)
+    if bullet:
+        return "\n" + bullet.group()
+    if not line.strip():
+        return ""
+    if line.rstrip()[-1] in ".!?…»)":
+        return " "
+    spaced = index + 1 < len(lines) and not lines[index + 1].strip()
+    return "\n\n" if spaced else "\n"
+
+
+def insert(body: str, placed: Sequence[tuple[Gap, str]]) -> tuple[str, tuple[Addition, ...]]:
+    """``body`` with each sentence after the line closest to its facts (see ``_target``)."""
+    lines = body.split("\n")
+    after: dict[int, list[tuple[Gap, str]]] = {}
+    for gap, sentence in placed:
+        after.setdefault(_target(lines, gap), []).append((gap, sentence))
+    out: list[str] = []
+    additions: list[Addition] = []
+    position = 0
+    for index, line in enumerate(lines):
+        pieces = [line]
+        for gap, sentence in after.get(index, []):
+            joint = _joint([*lines[:index], "".join(pieces), *lines[index + 1 :]], index)
+            start = position + sum(map(len, pieces)) + len(joint)
+            pieces.append(joint + sentence)
+            facts = tuple(written(f) for f in gap.facts)
+            additions.append(Addition(sentence, facts, start, start + len(sentence)))
+        joined = "".join(pieces)
+        out.append(joined)
+        position += len(joined) + 1
+    return "\n".join(out), tuple(additions)
+
+
+def repair_draft(
+    run: DraftRun,
+    prepared: PreparedDraft,
+    messages: tuple[Message, ...],
+    raw: str,
+    body: str,
+    seed: int | None,
+) -> tuple[str, Repair | None]:
+    """The source's facts that ``body`` left out, asked of the model once; those it does not
+    give back go into « À intégrer ». ``raw``: what the model wrote after ``messages``."""
+    assert prepared.source is not None
+    values = [v for v in prepared.values.values() if v.strip()]
+    gaps = find_gaps(prepared.source, body, values)
+    if not gaps:
+        return body, None
+    started = time.monotonic()
+    run.events.checking_facts(sum(len(g.facts) for g in gaps))
+    asked, left = gaps[:REPAIR_LIMIT], gaps[REPAIR_LIMIT:]
+    options = repair_options(asked, prepared.task.task.generation.temperature, seed)
+    try:
+        answer = run.write_part(prepared, repair_messages(messages, raw, asked), options)
+    except Cancelled:
+        raise
+    except HospiDeskError:  # the draft stands; its facts are given to the user to place
+        answer = ""
+    inputs = [prepared.source, *values]
+    lines = accepted_lines(answer, asked, inputs, known_texts(prepared.task))
+    body, added = insert(body, [(g, s) for g, s in zip(asked, lines, strict=True) if s])
+    left += [g for g, s in zip(asked, lines, strict=True) if not s]
+    if left:
+        body = body.rstrip() + "\n\n" + pending_paragraph(left)
+    missing = tuple(" ".join(f.text.split()) for g in gaps for f in g.facts)
+    pending = tuple(" ".join(f.text.split()) for g in left for f in g.facts)
+    return body, Repair(missing, added, pending, time.monotonic() - started)
+
+
+def describe_repair(repair: Repair) -> list[str]:
+    """What the check of facts did, as French lines for the terminal."""
+    lines = []
+    if repair.added:
+        count = sum(len(a.facts) for a in repair.added)
+        lines.append(
+            f"Vérification des faits : {count} information(s) du texte source ajoutée(s) au "
+            "brouillon, à relire :"
+        )
+        for addition in repair.added:
+            facts = ", ".join(addition.facts)
+            lines.append(f"  + « {addition.text} » ({facts})")
+    if repair.pending:
+        lines.append(
+            f"Attention : {len(repair.pending)} information(s) du texte source n'ont pas pu "
+            f"être placées : {', '.join(repair.pending)}. Elles sont listées dans le dernier "
+            f"paragraphe « {PENDING_HEADING} » : placez-les, puis supprimez ce paragraphe."
+        )
+    return lines
