@@ -62,6 +62,8 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
     assert hidden["uses"] is None and hidden["helped_yes"] is None
     left_out = shown.pop("exported_with_omissions")  # depends on what the model wrote
     assert 0 <= left_out <= shown["exported"]
+    tried, succeeded = shown.pop("repairs_tried"), shown.pop("repairs_succeeded")  # likewise
+    assert 0 <= succeeded <= tried <= shown["uses"]
     assert {k: v for k, v in shown.items() if k != "week"} == {
         "job": "secretariat",
         "task": letter,

@@ -32,9 +32,13 @@ def use(
     outcome: str = "exporté",
     ratio: float | None = 0.0,
     omissions: int | None = None,
+    repair: bool | None = None,
 ) -> Use:
     job = task.split("/")[0]
-    return Use(job, task, "1.0.0", "smollm2", outcome, day, 60, ratio, helped, minutes, omissions)
+    return Use(
+        job, task, "1.0.0", "smollm2", outcome, day, 60, ratio, helped, minutes, omissions,
+        repair=repair,
+    )  # fmt: skip
 
 
 def test_edit_ratio_counts_rewritten_words() -> None:
@@ -49,7 +53,13 @@ def test_store_records_answers_once_and_reads_back(tmp_path: Path) -> None:
     first = store.record(use())
     store.answer(first, "oui", 10)
     store.answer(first, "non", 0)  # only the first answer counts
-    assert store.uses() == [use(helped="oui", minutes=10)]
+    store.record(use(repair=False))
+    store.record(use(repair=True))
+    assert store.uses() == [
+        use(helped="oui", minutes=10),
+        use(repair=False),
+        use(repair=True),
+    ]
     with pytest.raises(MetricsError, match="oui, un-peu ou non"):
         store.answer(first, "peut-être", None)
     with pytest.raises(MetricsError, match="entre 0 et 480"):
@@ -59,9 +69,9 @@ def test_store_records_answers_once_and_reads_back(tmp_path: Path) -> None:
 
 def test_aggregates_are_exact_and_small_groups_are_suppressed() -> None:
     uses = [
-        use(helped="oui", minutes=10),
-        use(helped="un-peu", minutes=5, day=MONDAY + dt.timedelta(days=2)),
-        use(helped="non", minutes=0, ratio=0.5, omissions=2),
+        use(helped="oui", minutes=10, repair=True),
+        use(helped="un-peu", minutes=5, day=MONDAY + dt.timedelta(days=2), repair=False),
+        use(helped="non", minutes=0, ratio=0.5, omissions=2, repair=True),
         use(helped="oui", minutes=30, outcome="copié", ratio=0.9),
         use(ratio=None, outcome="fermé"),
         use(task="secretariat/reformuler-courrier", helped="oui", minutes=20),
@@ -85,9 +95,10 @@ def test_aggregates_are_exact_and_small_groups_are_suppressed() -> None:
     assert big.minutes_saved_sum == 45 and big.minutes_saved_median == 7.5
     assert big.exported == 3 and big.share_few_edits == round(2 / 3, 4)
     assert big.exported_with_omissions == 1
+    assert (big.repairs_tried, big.repairs_succeeded) == (3, 2)
     for small in rows[1:]:
         figures = [v for k, v in vars(small).items() if k not in ("job", "task", "week")]
-        assert figures == [True] + [None] * 11
+        assert figures == [True] + [None] * 13
 
     table = list(csv.DictReader(io.StringIO(to_csv(rows))))
     assert table[0]["minutes_saved_median"] == "7.5" and table[0]["uses"] == "5"

@@ -16,6 +16,12 @@ from tests.conftest import TEST_SEED, Env
 from tests.engine.fake import FakeEngine
 
 
+def facts_unchecked(window: MainWindow) -> None:
+    """The check of facts off: a test of something else, on a scripted engine whose answer to
+    the check would be its draft again."""
+    window.workspace.settings.set("redaction.verifier_faits", "non")
+
+
 def limits(max_tokens: int) -> RunLimits:
     """The window's drafts in a test: short, with the suite's seed, and written to the end
     whatever the model would say (a structured task's grammar still ends it)."""

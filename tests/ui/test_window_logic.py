@@ -19,7 +19,7 @@ from hospidesk.ui.main_window import MainWindow
 from tests.conftest import DEMO_SHA256, SAMPLES, Env
 from tests.documents.helpers import all_text
 from tests.engine.fake import FakeEngine
-from tests.ui.conftest import limits
+from tests.ui.conftest import facts_unchecked, limits
 
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 LETTER = "secretariat/reformuler-courrier"
@@ -40,6 +40,7 @@ def test_the_draft_streams_in_and_the_window_says_who_wrote_it(
     qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
 ) -> None:
     window = fake_window
+    facts_unchecked(window)
     assert (
         window.status.model.text()
         == "Modèle : SmolLM2 135M Instruct (Q4_1) — modèle de démonstration (prêt)"
@@ -82,6 +83,7 @@ def test_an_engine_failure_keeps_the_draft_and_the_engine_comes_back(
     qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
 ) -> None:
     window = fake_window
+    facts_unchecked(window)
     loads = len(fake_engine.loads)
     fake_engine.fail = "Le moteur d'inférence s'est arrêté de façon inattendue (code -9)."
     window.library.select(LETTER)
@@ -242,6 +244,7 @@ def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(
     from tests.documents.test_review import DROPPED, PAYMENT
 
     window = fake_window
+    facts_unchecked(window)
     fake_engine.answers = [DROPPED]
     window.library.select(LETTER)
     window.source.setPlainText(PAYMENT)
@@ -315,6 +318,7 @@ def test_a_model_that_repeats_itself_is_stopped_and_said(
     qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
 ) -> None:
     window = fake_window
+    facts_unchecked(window)
     line = "Nous restons à votre disposition pour tout renseignement.\n"
     fake_engine.answers = ["Madame,\n" + line * 40]
     window.library.select(LETTER)
@@ -357,6 +361,7 @@ def test_continuer_goes_on_from_where_a_cut_draft_stopped(
     qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
 ) -> None:
     window = fake_window
+    facts_unchecked(window)
     fake_engine.answers = ["Madame, nous avons bien reçu votre demande et", "la suite."]
     window.controller.worker.limits = limits(4)  # 16 characters: the first answer is cut
     window.library.select(LETTER)

@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 from hospidesk.cli.dictation import transcribe_audio
+from hospidesk.cli.draft_report import write_report
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_source_bytes
 from hospidesk.engine.client import EngineClient
+from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.model import identifiers_in
@@ -70,6 +72,8 @@ def register(sub: Commands) -> None:
     draft.add_argument("--seed", type=int, metavar="N", help="graine (résultat reproductible)")
     # Tests and benchmarks: write --max-tokens tokens whatever the model would say.
     draft.add_argument("--keep-writing", action="store_true", help=argparse.SUPPRESS)
+    # Benchmarks and scripts: the draft, its timings and its review as JSON (cli/draft_report).
+    draft.add_argument("--report", metavar="FICHIER.json", help=argparse.SUPPRESS)
     draft.add_argument(
         "--helped", choices=("oui", "un-peu", "non"), help="votre avis : la tâche a-t-elle aidé ?"
     )
@@ -149,6 +153,10 @@ class Terminal(DraftEvents):
         self.streams = not prepared.task.task.structured and (
             sys.stdout.isatty() or not prepared.lock
         )
+        self.load_seconds: float | None = None
+
+    def loaded(self, model: VerifiedModel, seconds: float) -> None:
+        self.load_seconds = seconds
 
     def reading(self, done: int, total: int) -> None:
         """« Lecture du texte : 40 % » on one line that updates, in a terminal only."""
@@ -201,6 +209,8 @@ class Terminal(DraftEvents):
         else:
             sys.stdout.write("\n")
         sys.stdout.flush()
+        for line in describe_repair(result.repair) if result.repair else ():
+            err(line)
 
 
 def _notices(ws: Workspace, prepared: PreparedDraft, out: Path | None) -> None:
@@ -228,7 +238,9 @@ def _notices(ws: Workspace, prepared: PreparedDraft, out: Path | None) -> None:
         )
 
 
-def _generate(ws: Workspace, prepared: PreparedDraft, limits: RunLimits) -> DraftResult:
+def _generate(
+    ws: Workspace, prepared: PreparedDraft, limits: RunLimits
+) -> tuple[DraftResult, Terminal]:
     """run_draft with this command's engine; Ctrl-C stops it and writes nothing."""
     engine = EngineClient()
     terminal = Terminal(prepared)
@@ -236,7 +248,7 @@ def _generate(ws: Workspace, prepared: PreparedDraft, limits: RunLimits) -> Draf
     try:
         result = run.run(prepared, limits)
         terminal.show(result)
-        return result
+        return result, terminal
     except KeyboardInterrupt:
         run.cancel()
         engine.close(grace=0.3)
@@ -258,11 +270,8 @@ def _generate(ws: Workspace, prepared: PreparedDraft, limits: RunLimits) -> Draf
         ws.close()
 
 
-def run_draft_command(args: argparse.Namespace) -> int:
-    started = time.monotonic()
-    ws = Workspace.open()
-    require_rules(ws)
-    open_session(ws, "cli")
+def _output(args: argparse.Namespace) -> Path | None:
+    """The document asked for (checked writable), after the options that go with it."""
     out = Path(args.out).expanduser() if args.out else None
     if out is not None:
         if out.suffix.lower() != ".docx":
@@ -272,28 +281,37 @@ def run_draft_command(args: argparse.Namespace) -> int:
         raise UsageError("--with-revisions demande un document : ajoutez --out FICHIER.docx.")
     if args.max_tokens is not None and not 0 < args.max_tokens <= 8192:
         raise UsageError("--max-tokens doit être compris entre 1 et 8192.")
+    return out
+
+
+def run_draft_command(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    ws = Workspace.open()
+    require_rules(ws)
+    open_session(ws, "cli")
+    out = _output(args)
     prepared = prepare(ws, _request(args, ws))
     _notices(ws, prepared, out)
-    result = _generate(ws, prepared, RunLimits(args.max_tokens, args.seed, args.keep_writing))
+    limits = RunLimits(args.max_tokens, args.seed, args.keep_writing)
+    result, terminal = _generate(ws, prepared, limits)
     if result.served.notice:
         err(result.served.notice)
-    if result.repair is not None:
-        for line in describe_repair(result.repair):
-            err(line)
     final = result.prepared
     expected = example(final.task, args.example).facts if args.example is not None else ()
     findings = review(
         final.task,
         final.source,
         result.body,
-        final.values.values(),
+        final.values,
         result.finish_reason,
         expected,
         by_parts=result.parts > 0,
         context=ws.settings.hospital_details(),
     )
-    for line in describe(findings, final.source, result.body):
+    for line in describe(findings, result.body):
         err(line)
+    if args.report:
+        write_report(Path(args.report).expanduser(), result, findings, terminal.load_seconds)
     if out is not None:
         revisions = final.source if args.with_revisions else None
         export_draft(
@@ -320,6 +338,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
             args.minutes_saved,
             len(findings.omitted) if out else None,
             example=args.example is not None,
+            repair=None if result.repair is None else result.repair.succeeded,
         )
     except HospiDeskError as exc:
         err(f"Mesure d'usage non enregistrée : {exc.message}")

@@ -7,8 +7,10 @@ so a template can neither reach Python objects nor the file system, and a value 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,3 +154,39 @@ def fill_docx(raw: bytes, context: Mapping[str, object], what: str) -> bytes:
 def render_to_file(template: Path, ctx: LetterContext, out: Path) -> None:
     """Render and write atomically: ``out`` is the whole document or is left as it was."""
     atomic_write_bytes(out, render_bytes(template, ctx), mode=0o644)
+
+
+_PARTS = re.compile(r"word/(?:document|header\d*|footer\d*)\.xml")
+_FIELD_TAG = re.compile(r"\bchamps\s*(?:\.\s*(\w+)|\[\s*['\"](\w+)['\"]\s*\])|\bchamps\b")
+_SUBJECT_TAG = re.compile(r"{{[^}]*\bobjet\b")
+
+
+@functools.lru_cache(maxsize=64)
+def _fields_printed(path: str, stamp: tuple[int, int]) -> frozenset[str] | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = [n for n in archive.namelist() if _PARTS.fullmatch(n)]
+            text = "".join(re.sub(r"<[^>]+>", "", archive.read(n).decode("utf-8")) for n in parts)
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, KeyError):
+        return None
+    names = set()
+    for match in _FIELD_TAG.finditer(text):
+        name = match.group(1) or match.group(2)
+        if name is None:
+            return None  # the form used whole (a loop over its fields): every field printed
+        names.add(name)
+    if _SUBJECT_TAG.search(text):
+        names.add("objet")  # the subject line: the « objet » field, else the task's subject
+    return frozenset(names)
+
+
+def fields_printed(template: Path) -> frozenset[str] | None:
+    """The form fields a task's .docx template prints (``champs.NAME`` in its body, headers
+    and footers; « objet » through the subject line). None when it cannot be told: a template
+    that uses the form whole, or one that cannot be read (then every field counts as printed).
+    Read once per file version."""
+    try:
+        info = template.stat()
+    except OSError:
+        return None
+    return _fields_printed(str(template), (info.st_mtime_ns, info.st_size))

@@ -31,6 +31,8 @@ COUNTS = (
     "minutes_saved_sum",
     "exported",
     "exported_with_omissions",
+    "repairs_tried",
+    "repairs_succeeded",
 )
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -220,6 +222,8 @@ def _group(name: str, line: int, row: dict[str, str]) -> Group:
         exported=count("exported"),
         share_few_edits=number("share_few_edits"),
         exported_with_omissions=count("exported_with_omissions"),
+        repairs_tried=count("repairs_tried"),  # None in exports older than the check of facts
+        repairs_succeeded=count("repairs_succeeded"),
     )
 
 

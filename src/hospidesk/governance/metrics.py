@@ -44,6 +44,8 @@ MIGRATIONS: list[Step] = [
     lambda db: db.execute("ALTER TABLE uses ADD COLUMN omissions INTEGER"),
     # A try of a task's worked example: counted apart, never as a real use.
     lambda db: db.execute("ALTER TABLE uses ADD COLUMN example INTEGER NOT NULL DEFAULT 0"),
+    # Whether the check of facts had to complete the draft: NULL no, 1 all placed, 0 some left.
+    lambda db: db.execute("ALTER TABLE uses ADD COLUMN repair INTEGER"),
 ]
 
 
@@ -67,6 +69,9 @@ class Use:
     """Facts of the source left out of the exported text (tasks that transform a source)."""
     example: bool = False
     """A try of one of the task's worked examples, not a real use (left out of the figures)."""
+    repair: bool | None = None
+    """The check of facts completed the draft: True every missing fact placed, False some
+    left to the user (« À intégrer »), None nothing was missing or the task does not check."""
 
     @property
     def week(self) -> str:
@@ -112,8 +117,8 @@ class MetricsStore:
             self.db.execute("BEGIN IMMEDIATE")
             cursor = self.db.execute(
                 "INSERT INTO uses (day, job, task, pack_version, model, outcome, seconds,"
-                " edit_ratio, helped, minutes_saved, omissions, example)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " edit_ratio, helped, minutes_saved, omissions, example, repair)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     use.day.isoformat(),
                     use.job,
@@ -127,6 +132,7 @@ class MetricsStore:
                     use.minutes_saved,
                     use.omissions,
                     int(use.example),
+                    None if use.repair is None else int(use.repair),
                 ),
             )
         return int(cursor.lastrowid or 0)
@@ -145,7 +151,7 @@ class MetricsStore:
     def uses(self, since: dt.date | None = None) -> list[Use]:
         rows = self.db.execute(
             "SELECT job, task, pack_version, model, outcome, day, seconds, edit_ratio, helped,"
-            " minutes_saved, omissions, example FROM uses WHERE day >= ? ORDER BY day, id",
+            " minutes_saved, omissions, example, repair FROM uses WHERE day >= ? ORDER BY day, id",
             ((since or dt.date.min).isoformat(),),
         ).fetchall()
         return [
@@ -162,6 +168,7 @@ class MetricsStore:
                 minutes_saved=row[9],
                 omissions=row[10],
                 example=bool(row[11]),
+                repair=None if row[12] is None else bool(row[12]),
             )
             for row in rows
         ]
@@ -189,6 +196,10 @@ class Group:
     """Exports whose draft was rewritten at most FEW_EDITS, over exports with a ratio."""
     exported_with_omissions: int | None
     """Exports that left out at least one fact of the source (the user was asked first)."""
+    repairs_tried: int | None = None
+    """Drafts the check of facts had to complete (facts of the source missing)."""
+    repairs_succeeded: int | None = None
+    """Of those, the drafts where every missing fact was placed."""
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -203,7 +214,7 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
     rows = []
     for (job, task, week), members in sorted(groups.items()):
         if len(members) < min_group:
-            rows.append(Group(job, task, week, True, *([None] * 11)))
+            rows.append(Group(job, task, week, True, *([None] * 13)))
             continue
         answers = [u.helped for u in members if u.helped]
         minutes = [u.minutes_saved for u in members if u.minutes_saved is not None]
@@ -226,6 +237,8 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
                 len(exported),
                 _share(sum(1 for r in ratios if r <= FEW_EDITS), len(ratios)),
                 sum(1 for u in exported if u.omissions),
+                sum(1 for u in members if u.repair is not None),
+                sum(1 for u in members if u.repair),
             )
         )
     return rows

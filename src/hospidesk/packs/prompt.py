@@ -13,12 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from hospidesk.documents.review import omitted_facts
 from hospidesk.engine.protocol import Message
 from hospidesk.packs.model import Task
 
-LOCK_LIMIT = 30
-"""The most facts listed for the model to keep (a long source has hundreds: the first ones)."""
 LOCK_HEADING = "Faits à reprendre exactement, sans en changer la valeur"
 
 PREAMBLE = (
@@ -34,40 +31,35 @@ def system_prompt(task: Task) -> str:
     return f"{PREAMBLE}\n\n{task.instructions.strip()}"
 
 
-def facts_to_keep(source: str, values: Mapping[str, str]) -> list[str]:
-    """The source's facts that the body must carry, as written in the source: those a field
-    holds are left out (the document's template shows them), each value once."""
-    fields = [v for v in values.values() if v.strip()]
-    return [" ".join(f.text.split()) for f in omitted_facts(source, "", fields)][:LOCK_LIMIT]
-
-
 def facts_block(facts: Sequence[str]) -> list[str]:
     return [f"{LOCK_HEADING} :", *(f"- {fact}" for fact in facts)]
 
 
 def user_prompt(
-    task: Task, values: Mapping[str, str], source: str | None, lock: bool = False
+    task: Task, values: Mapping[str, str], source: str | None, locked: Sequence[str] = ()
 ) -> str:
-    """``lock``: the source's facts follow it, listed for the model to keep (facts_to_keep)."""
+    """``locked``: facts the body must carry, listed after the source (after the form when
+    there is none) for the model to keep (service.review.facts_to_keep)."""
     filled = [(f, values.get(f.name, "").strip()) for f in task.fields]
     form = [f"- {f.label} : {v}" for f, v in filled if v]
     blocks = [["Informations :", *form]] if form else []
     request = [task.request.strip()]
     if source and source.strip():
         blocks.append([f"{task.source.label} :", '"""', source.strip(), '"""'])
-        facts = facts_to_keep(source, values) if lock else []
-        if facts:
-            blocks.append(facts_block(facts))
+        if locked:
+            blocks.append(facts_block(locked))
         blocks.append(request)
     else:
         blocks.insert(0, request)
+        if locked:
+            blocks.append(facts_block(locked))
     return "\n\n".join("\n".join(block) for block in blocks)
 
 
 def build_messages(
-    task: Task, values: Mapping[str, str], source: str | None, lock: bool = False
+    task: Task, values: Mapping[str, str], source: str | None, locked: Sequence[str] = ()
 ) -> tuple[Message, ...]:
     return (
         Message("system", system_prompt(task)),
-        Message("user", user_prompt(task, values, source, lock)),
+        Message("user", user_prompt(task, values, source, locked)),
     )

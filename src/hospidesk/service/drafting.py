@@ -169,10 +169,11 @@ class DraftRun:
         written = self._write(prepared, messages, options, main=True)
         body = draft_body(prepared, written.text)
         repair = None
-        if prepared.lock and prepared.source and not plan:
+        done = written.done
+        cut = done is not None and done.finish_reason == "length"  # « Continuer » will go on
+        if prepared.lock and not plan and not cut:
             body, repair = repair_draft(self, prepared, messages, written.text, body, limits.seed)
         audit_run(self.ws, prepared, written.served, body)
-        done = written.done
         return DraftResult(
             prepared,
             extraction,

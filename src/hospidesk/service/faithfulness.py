@@ -35,7 +35,7 @@ from hospidesk.documents.review import (
 from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.errors import Cancelled, HospiDeskError
 from hospidesk.service.request import PreparedDraft
-from hospidesk.service.review import known_texts
+from hospidesk.service.review import body_inputs, known_texts
 
 if TYPE_CHECKING:
     from hospidesk.service.drafting import DraftRun
@@ -105,8 +105,9 @@ def written(fact: Fact) -> str:
 
 
 def find_gaps(source: str, body: str, fields: Iterable[str]) -> list[Gap]:
-    """The source's facts missing from ``body`` (as the review finds them), grouped by where
-    they stand in the source, in its order."""
+    """The facts of ``source`` (what the body must carry) missing from ``body`` and from the
+    ``fields`` the document prints, as the review finds them, grouped by where they stand in
+    ``source``, in its order."""
     missing = omitted_facts(source, without_pending(body), list(fields))
     groups: list[list[Fact]] = []
     for fact in missing:
@@ -282,9 +283,8 @@ def repair_draft(
 ) -> tuple[str, Repair | None]:
     """The source's facts that ``body`` left out, asked of the model once; those it does not
     give back go into « À intégrer ». ``raw``: what the model wrote after ``messages``."""
-    assert prepared.source is not None
-    values = [v for v in prepared.values.values() if v.strip()]
-    gaps = find_gaps(prepared.source, body, values)
+    carried, shown = body_inputs(prepared.task, prepared.source, prepared.values)
+    gaps = find_gaps(carried, body, shown) if carried else []
     if not gaps:
         return body, None
     started = time.monotonic()
@@ -297,7 +297,7 @@ def repair_draft(
         raise
     except HospiDeskError:  # the draft stands; its facts are given to the user to place
         answer = ""
-    inputs = [prepared.source, *values]
+    inputs = [prepared.source or "", *prepared.values.values()]
     lines = accepted_lines(answer, asked, inputs, known_texts(prepared.task))
     body, added = insert(body, [(g, s) for g, s in zip(asked, lines, strict=True) if s])
     left += [g for g, s in zip(asked, lines, strict=True) if not s]

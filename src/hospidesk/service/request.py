@@ -23,7 +23,7 @@ from hospidesk.service.backends import (
     usable_model,
 )
 from hospidesk.service.long_source import check_ceiling, check_estimate
-from hospidesk.service.review import locks_facts
+from hospidesk.service.review import facts_to_keep, locks_facts
 from hospidesk.service.routing import RemoteTarget, Served
 from hospidesk.service.workspace import Workspace
 
@@ -109,11 +109,13 @@ class PreparedDraft:
             Message("user", CONTINUE),
         )
         typed = frozenset(f.name for f in self.task.task.fields)
-        return replace(self, messages=messages, typed=typed)
+        # the facts were asked in the first message; the continuation alone is not checked
+        return replace(self, messages=messages, typed=typed, lock=False)
 
     def with_values(self, values: Mapping[str, str]) -> PreparedDraft:
         """The same draft with other field values (and the prompt that says them)."""
-        messages = build_messages(self.task.task, values, self.source, self.lock)
+        locked = facts_to_keep(self.task, self.source, values) if self.lock else ()
+        messages = build_messages(self.task.task, values, self.source, locked)
         return replace(self, values=dict(values), messages=messages)
 
 
@@ -201,6 +203,7 @@ def prepare_task(
         n_ctx = engine_options(ws, model.entry, gpu_offload=False).n_ctx
         check_estimate(item.task, source, n_ctx, item.task.generation.max_tokens)
     lock = locks_facts(item, ws.settings.get_bool(FACTS_SETTING))
-    messages = build_messages(item.task, values, source, lock)
+    locked = facts_to_keep(item, source, values) if lock else ()
+    messages = build_messages(item.task, values, source, locked)
     typed = frozenset(request.fields)
     return PreparedDraft(item, values, source, model, messages, typed, remote, lock)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from hospidesk.documents.render import fields_printed
 from hospidesk.documents.review import (
     Fact,
     missing_expected,
@@ -55,6 +56,8 @@ class Findings:
     """The model repeated the same line: it was stopped and the repeats removed."""
     repeated: str | None = None
     """A sentence written three times or more in other words (a paraphrased loop)."""
+    carried: str = ""
+    """What the body must carry (see ``body_inputs``): where the omitted facts stand."""
 
     @property
     def clean(self) -> bool:
@@ -83,6 +86,37 @@ def locks_facts(task: PackTask, enabled: bool = True) -> bool:
     return enabled and (checks_omissions(task) if flag is None else flag)
 
 
+LOCK_LIMIT = 30
+"""The most facts listed for the model to keep (a long source has hundreds: the first ones)."""
+
+
+def body_inputs(
+    task: PackTask, source: str | None, values: Mapping[str, str]
+) -> tuple[str, list[str]]:
+    """What the draft's body must carry, and what the document prints besides it. The body
+    tells the source and the fields the task's template does not print (a reply's « éléments
+    de l'enquête », a decision, a deadline); the fields it prints (recipient, reference,
+    subject) are the document's."""
+    printed = fields_printed(task.template_path)
+    shown: list[str] = []
+    told: list[str] = []
+    for spec in task.task.fields:
+        value = values.get(spec.name, "").strip()
+        if value:
+            (shown if printed is None or spec.name in printed else told).append(value)
+    return "\n".join([source or "", *told]).strip(), shown
+
+
+def facts_to_keep(task: PackTask, source: str | None, values: Mapping[str, str]) -> list[str]:
+    """The facts the body must carry, as its inputs write them, each value once: listed in the
+    prompt of a task that locks its facts."""
+    carried, shown = body_inputs(task, source, values)
+    if not carried:
+        return []
+    facts = omitted_facts(carried, "", shown)[:LOCK_LIMIT]
+    return [" ".join(fact.text.split()) for fact in facts]
+
+
 def known_texts(task: PackTask, context: Iterable[str] = ()) -> list[str]:
     """Texts whose words a draft may use without them being facts to check: the task's own
     words (instructions, labels) and ``context`` (the hospital's details the template prints)."""
@@ -91,31 +125,42 @@ def known_texts(task: PackTask, context: Iterable[str] = ()) -> list[str]:
     return [system_prompt(t), t.request, t.title, *labels, *context]
 
 
+def _anchored(fact: Fact, text: str) -> Fact:
+    """An example's fact placed where ``text`` has it (for the words around it)."""
+    start = text.casefold().find(fact.text.casefold())
+    if start < 0:
+        return fact
+    return Fact(fact.kind, fact.text, start, start + len(fact.text))
+
+
 def review(
     task: PackTask,
     source: str | None,
     body: str,
-    values: Iterable[str],
+    values: Mapping[str, str],
     finish_reason: str = "stop",
     expected: Iterable[str] = (),
     by_parts: bool = False,
     context: Iterable[str] = (),
 ) -> Findings:
-    """``expected``: the facts of the worked example the draft was written from, if any.
+    """``values``: the form's fields by name. ``expected``: the facts of the worked example
+    the draft was written from, if any.
     ``by_parts``: the source was too long for one prompt and was summarised part by part; a
     summary of it cannot carry its every date and name, so they are not listed. ``context``:
     the hospital's details, which the draft may name. A fact only in the « À intégrer »
     paragraph is not kept yet."""
-    fields = [v for v in values if v]
-    inputs = [source or "", *fields]
+    inputs = [source or "", *(v for v in values.values() if v)]
+    carried, shown = body_inputs(task, source, values)
     placed = without_pending(body)
     omitted: list[Fact] = []
     if source and checks_omissions(task) and not by_parts:
-        omitted = omitted_facts(source, placed, fields)
+        omitted = omitted_facts(carried, placed, shown)
     said = {f.text.casefold() for f in omitted}
-    omitted += [
-        f for f in missing_expected(expected, placed, fields) if f.text.casefold() not in said
-    ]
+    for fact in missing_expected(expected, placed, shown):
+        if fact.text.casefold() not in said and not any(
+            fact.text.casefold() in other for other in said
+        ):
+            omitted.append(_anchored(fact, carried))
     return Findings(
         tuple(unsupported_facts(body, inputs, known_texts(task, context))),
         tuple(omitted),
@@ -123,6 +168,7 @@ def review(
         echoed(system_prompt(task.task), body),
         finish_reason == REPETITION,
         repeated_idea(body),
+        carried,
     )
 
 
@@ -175,7 +221,7 @@ def snippet(text: str, fact: Fact, words: int = 4) -> str:
     return " ".join((around + (after.group() if after else "")).split())
 
 
-def describe(findings: Findings, source: str | None, body: str = "") -> list[str]:
+def describe(findings: Findings, body: str = "") -> list[str]:
     """The findings as French lines, for the terminal (the window words them itself); an
     invented fact is shown with the words around it in ``body``."""
     lines = []
@@ -195,14 +241,15 @@ def describe(findings: Findings, source: str | None, body: str = "") -> list[str
             "du brouillon — vérifiez :"
         )
         for fact in findings.omitted:
-            where = f" (« {snippet(source, fact)} »)" if source else ""
+            where = f" (« {snippet(findings.carried, fact)} »)" if findings.carried else ""
             lines.append(f"  - {fact.kind.value} : {fact.text}{where}")
     if findings.invented:
+        invented = list({fact.value: fact for fact in reversed(findings.invented)}.values())[::-1]
         lines.append(
-            f"À vérifier : {len(findings.invented)} information(s) du brouillon absente(s) des "
+            f"À vérifier : {len(invented)} information(s) du brouillon absente(s) des "
             "informations fournies :"
         )
-        for fact in findings.invented:
+        for fact in invented:
             around = snippet(body, fact) if body else ""
             where = f" (« {around} »)" if around and around != fact.text else ""
             lines.append(f"  - {fact.kind.value} : {fact.text}{where}")

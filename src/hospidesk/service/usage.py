@@ -26,6 +26,7 @@ def record_use(
     minutes_saved: int | None = None,
     omissions: int | None = None,
     example: bool = False,
+    repair: bool | None = None,
 ) -> int:
     """One use in the metrics; returns its id (for the answer that may follow). A try of a
     worked example is recorded as such and left out of the figures."""
@@ -45,6 +46,7 @@ def record_use(
                 minutes_saved,
                 omissions,
                 example,
+                repair,
             )
         )
     finally:
@@ -104,6 +106,8 @@ class OpenUses:
     model: dict[str, str] = field(default_factory=dict)
     examples: set[str] = field(default_factory=set)
     """The tasks whose current run is a try of a worked example."""
+    repairs: dict[str, bool | None] = field(default_factory=dict)
+    """Per task, whether the check of facts completed its draft (see Use.repair)."""
 
     def run_started(self, ref: str, example: bool = False) -> None:
         self.started.setdefault(ref, time.monotonic())
@@ -112,9 +116,10 @@ class OpenUses:
         else:
             self.examples.discard(ref)
 
-    def generated(self, ref: str, body: str, model_id: str) -> None:
+    def generated(self, ref: str, body: str, model_id: str, repair: bool | None = None) -> None:
         self.model_text[ref] = body
         self.model[ref] = model_id
+        self.repairs[ref] = repair
 
     def close(
         self,
@@ -130,6 +135,7 @@ class OpenUses:
         model_id = self.model.pop(task.ref, None)
         example = task.ref in self.examples
         self.examples.discard(task.ref)
+        repair = self.repairs.pop(task.ref, None)
         if started is None or model_text is None or model_id is None:
             return None  # not run since it was last closed: nothing to measure
         seconds = time.monotonic() - started
@@ -143,4 +149,5 @@ class OpenUses:
             text,
             omissions=omissions,
             example=example,
+            repair=repair,
         )

@@ -32,6 +32,7 @@ class DraftController(QObject):
     text = Signal(str)  # a piece of the draft being written
     reading = Signal(int, int)  # tokens read, tokens to read (a long text, before writing)
     part = Signal(int, int)  # parts read, of how many (a text too long for one prompt)
+    checking_facts = Signal(int)  # facts of the source missing from the draft, asked for
     warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
     progress = Signal(int, float)  # tokens so far, tokens per second
     extracted = Signal(object)  # Extraction: values read from the source, to check
@@ -82,6 +83,7 @@ class DraftController(QObject):
         worker.progress.connect(self._progress)
         worker.reading.connect(self._reading)
         worker.part.connect(self._part)
+        worker.checking.connect(self._checking)
         worker.warming.connect(self.warming)
         worker.extracted.connect(self._extracted)
         worker.finished.connect(self._finished)
@@ -194,6 +196,10 @@ class DraftController(QObject):
     def _part(self, job: int, done: int, total: int) -> None:
         if job == self.job:
             self.part.emit(done, total)
+
+    def _checking(self, job: int, missing: int) -> None:
+        if job == self.job:
+            self.checking_facts.emit(missing)
 
     def _extracted(self, job: int, extraction: Extraction) -> None:
         if job == self.job:

@@ -7,7 +7,6 @@ banner); the drafts themselves are run by the controller.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -23,13 +22,14 @@ from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
 from hospidesk.service.records import AUTOSAVE, EXPORTED
 from hospidesk.service.request import FieldErrors, PreparedDraft
-from hospidesk.service.review import Findings, review
+from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_panel import DraftPanel
 from hospidesk.ui.feedback import UseTracker
 from hospidesk.ui.open_drafts import OpenDrafts
 from hospidesk.ui.read_ahead import ReadAhead
+from hospidesk.ui.review_notes import ReviewNotes
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner
 
@@ -74,6 +74,7 @@ class DraftFlow(QObject):
         self.continued_from = ""
         """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
+        self.notes = ReviewNotes(self)
         self.by_parts: dict[str, bool] = {}
         """Tasks whose draft summarises a source read part by part (no omission listed)."""
         self.autosave_timer = QTimer(self)
@@ -139,6 +140,7 @@ class DraftFlow(QObject):
             return
         self.banner.hide()
         self.panel.draft.clear()
+        self.panel.mark([], [])
         self.panel.show_review([])
         self.status.writing()
         self.uses.open.run_started(prepared.task.ref, example=self.task_panel.is_example())
@@ -156,6 +158,7 @@ class DraftFlow(QObject):
         """Another draft is shown (task switched, draft cleared or reopened): what was said of
         the last one, and « Continuer », no longer apply."""
         self.origin = None
+        self.panel.mark([], [])
         self.panel.show_review([])
 
     def continue_draft(self) -> None:
@@ -193,13 +196,18 @@ class DraftFlow(QObject):
             final.task,
             final.source,
             text,
-            final.values.values(),
+            final.values,
             result.finish_reason,
             self.expected_facts(),
             by_parts=self.by_parts.get(ref, False),
+            context=self.workspace.settings.hospital_details(),
         )
         can_continue = findings.cut_off and not final.task.task.structured
-        self.panel.show_review(self.review_lines(findings), can_continue)
+        offset = len(self.continued_from) if continued else 0
+        repair = result.repair
+        added = [(offset + a.start, offset + a.end) for a in repair.added] if repair else []
+        self.panel.mark(added, [(f.start, f.end) for f in findings.invented])
+        self.panel.show_review(self.notes.lines(findings, repair), can_continue)
         self.open_drafts.records.model_drafts[ref] = text if continued else result.raw
         if result.served.notice is not None:  # the server chosen did not answer
             self.status.local_model(result.served.model, notice=True)
@@ -209,52 +217,13 @@ class DraftFlow(QObject):
         elif (remote := self.controller.remote) is not None:  # after a fallback: the server
             pseudonymised = self.workspace.policy.servers.pseudonymise
             self.status.server(remote.server.name, remote.model, pseudonymised)
-        self.uses.open.generated(ref, text if continued else result.body, result.served.model)
+        self.uses.open.generated(
+            ref,
+            text if continued else result.body,
+            result.served.model,
+            None if repair is None else repair.succeeded,
+        )
         self.autosave()
-
-    def review_lines(self, findings: Findings) -> list[str]:
-        lines = []
-        if findings.looped:
-            lines.append(
-                self.tr(
-                    "⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les "
-                    "répétitions retirées. Relisez la fin ou régénérez."
-                )
-            )
-        if findings.cut_off:
-            lines.append(
-                self.tr(
-                    "⚠ Le texte a atteint la longueur maximale et s'arrête peut-être au milieu "
-                    "d'une phrase : relisez la fin."
-                )
-            )
-        if findings.omitted:
-            lines.append(
-                self.tr(
-                    "⚠ %n information(s) du texte source absente(s) du brouillon : %s. "
-                    "« Vérifier » les montre dans la source.",
-                    "",
-                    len(findings.omitted),
-                )
-                % ", ".join(f"{fact.text}" for fact in findings.omitted)
-            )
-        if findings.invented:
-            lines.append(
-                self.tr(
-                    "⚠ %n information(s) du brouillon ne figurent dans aucune information "
-                    "fournie : %s.",
-                    "",
-                    len(findings.invented),
-                )
-                % ", ".join(fact.text for fact in findings.invented)
-            )
-        if findings.echo:
-            lines.append(
-                self.tr(
-                    "⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez."
-                )
-            )
-        return [html.escape(line) for line in lines]
 
     def _cancelled(self) -> None:
         self.continuing = False
@@ -362,9 +331,10 @@ class DraftFlow(QObject):
             task,
             source or None,
             text,
-            form.values().values(),
+            form.values(),
             expected=self.expected_facts(),
             by_parts=self.by_parts.get(task.ref, False),
+            context=self.workspace.settings.hospital_details(),
         ).omitted
         if left and not self.host.confirm_omissions(
             self.tr(

@@ -3,12 +3,16 @@ Vérifier / Exporter en Word, and the question on the benefit after a task."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
 )
 
@@ -16,6 +20,11 @@ from hospidesk.ui.feedback import FeedbackBar
 from hospidesk.ui.widgets import shortcut_button
 
 WARNING_STYLE = "background:#fff4ce; border:1px solid #e0b000; padding:6px; color:#3d3000;"
+ADDED_BACKGROUND = "#d7f0d4"
+"""Sentences the check of facts added (the review bar says « surlignées en vert »)."""
+DOUBTFUL_BACKGROUND = "#ffe2c2"
+DOUBTFUL_UNDERLINE = "#c25400"
+"""Facts found in no input (« soulignées en orange »)."""
 
 
 class DraftPanel(QGroupBox):
@@ -70,6 +79,45 @@ class DraftPanel(QGroupBox):
         cursor = self.draft.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(text)
+
+    def mark(self, added: Sequence[tuple[int, int]], doubtful: Sequence[tuple[int, int]]) -> None:
+        """Highlight spans of the draft: sentences added by the check of facts (green) and
+        facts found in no input (orange, wavy underline). The marks follow the user's edits."""
+        selections = []
+        for spans, style in ((added, self._added_format()), (doubtful, self._doubtful_format())):
+            for start, end in spans:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.draft.document())
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = style
+                selections.append(selection)
+        self.draft.setExtraSelections(selections)
+
+    def marks(self) -> list[tuple[str, str]]:
+        """The marked spans, as (« ajout » or « à vérifier », text), in the draft's order."""
+        found = []
+        for selection in self.draft.extraSelections():
+            cursor = selection.cursor
+            background = selection.format.background().color().name()
+            kind = "ajout" if background == ADDED_BACKGROUND else "à vérifier"
+            found.append((cursor.selectionStart(), kind, cursor.selectedText()))
+        return [(kind, text) for _, kind, text in sorted(found)]
+
+    @staticmethod
+    def _added_format() -> QTextCharFormat:
+        style = QTextCharFormat()
+        style.setBackground(QColor(ADDED_BACKGROUND))
+        return style
+
+    @staticmethod
+    def _doubtful_format() -> QTextCharFormat:
+        style = QTextCharFormat()
+        style.setBackground(QColor(DOUBTFUL_BACKGROUND))
+        style.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        style.setUnderlineColor(QColor(DOUBTFUL_UNDERLINE))
+        return style
 
     def show_review(self, lines: list[str], can_continue: bool = False) -> None:
         """What a careful reader should check, under the draft (nothing: hidden), and

@@ -37,6 +37,7 @@ class EngineWorker(QObject):
     token = Signal(int, str)
     reading = Signal(int, int, int)  # job, tokens read, tokens to read (a long text)
     part = Signal(int, int, int)  # job, parts read, of how many (a text read part by part)
+    checking = Signal(int, int)  # job, facts of the source missing from the draft, asked for
     progress = Signal(int, int, float)  # job, tokens so far, tokens per second
     warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
     finished = Signal(int, object)  # job, DraftResult
@@ -144,6 +145,9 @@ class _JobEvents(DraftEvents):
 
     def reading(self, done: int, total: int) -> None:
         self.worker.reading.emit(self.job, done, total)
+
+    def checking_facts(self, missing: int) -> None:
+        self.worker.checking.emit(self.job, missing)
 
     def part(self, done: int, total: int) -> None:
         self.worker.part.emit(self.job, done, total)

@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         c.warming.connect(self.status.warming)
         c.reading.connect(self.status.reading)
         c.part.connect(self.status.part)
+        c.checking_facts.connect(self.status.checking_facts)
 
     @property
     def form(self) -> TaskForm | None:

@@ -147,6 +147,13 @@ class EngineStatus:
             self._part = text.replace("%1", str(done + 1)).replace("%2", str(total))
             self.speed.setText(self._part)
 
+    def checking_facts(self, missing: int) -> None:
+        """The draft left facts of the source out: the model is asked for them."""
+        text = QCoreApplication.translate(
+            "EngineStatus", "Vérification des faits : %n information(s) à reprendre…", "", missing
+        )
+        self.speed.setText(text)
+
     def warming(self, done: int, total: int, finished: bool) -> None:
         """The tasks' instructions read ahead while the user is idle."""
         if finished or total == 0:
