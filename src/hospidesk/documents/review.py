@@ -337,6 +337,14 @@ def _supported(fact: Fact, haystack: str, haystack_digits: str) -> bool:
     return False
 
 
+def _list_number(text: str, fact: Fact) -> bool:
+    """« 3. » or « 3) » opening a line: an item's number, not a fact."""
+    if fact.kind is not FactKind.NOMBRE or not re.fullmatch(r"\d{1,2}", fact.text):
+        return False
+    line_start = text.rfind("\n", 0, fact.start) + 1
+    return not text[line_start : fact.start].strip() and text[fact.end : fact.end + 1] in ".)"
+
+
 def unsupported_facts(draft: str, inputs: Iterable[str], known: Iterable[str] = ()) -> list[Fact]:
     """The facts of ``draft`` that appear in none of ``inputs``: dates, times, amounts,
     numbers (a count or a quantity is a fact too), phones, references, names, and named places
@@ -351,7 +359,9 @@ def unsupported_facts(draft: str, inputs: Iterable[str], known: Iterable[str] = 
     facts = [
         f
         for f in find_facts(draft)
-        if not _supported(f, haystack, digits) and not _found(f, values)
+        if not _supported(f, haystack, digits)
+        and not _found(f, values)
+        and not _list_number(draft, f)
     ]
     taken = [(f.start, f.end) for f in find_facts(draft)]
     for name in unknown_names(draft, texts, known):

@@ -39,9 +39,11 @@ class PromptReader:
         return tokens, fixed, self.restore(fixed)
 
     def fixed_prefix(self, messages: Messages, tokens: list[int]) -> list[int]:
-        """The part of the prompt that does not depend on its last user message (none when
-        the prompt does not end with one)."""
-        if not messages or messages[-1]["role"] != "user":
+        """The part of the prompt that does not depend on its last user message: a task's
+        instructions. None for a conversation that goes on after an answer (« Continuer »,
+        the check of facts): what precedes its last message is that one draft's, never asked
+        again, and the context still holds most of it."""
+        if len(messages) != 2 or messages[-1]["role"] != "user":
             return []
         probes = [
             self.tokens([*messages[:-1], {"role": "user", "content": text}]) for text in PROBES

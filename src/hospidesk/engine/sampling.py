@@ -9,6 +9,7 @@ min-p, the temperature and the draw.
 from __future__ import annotations
 
 import codecs
+import ctypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -60,7 +61,12 @@ def json_grammar(schema: str) -> str:
 class Completion:
     """Iterate for the answer's text, piece by piece; then ``finish_reason`` says why it
     ended (``stop``: the model ended it; ``length``: ``max_tokens`` or the context's end)
-    and ``generated`` how many tokens were drawn."""
+    and ``generated`` how many tokens were drawn.
+
+    Under a grammar, each token is first drawn without it and then checked alone; only a
+    token the grammar refuses makes it filter the whole vocabulary and draw again (as
+    llama.cpp's own sampler does): filtering 150,000 tokens at every step cost a third of
+    the time of a structured draft or of the check of facts."""
 
     def __init__(self, model: Model, tokens: Sequence[int], sampling: Sampling) -> None:
         if not tokens:
@@ -72,6 +78,8 @@ class Completion:
         self.sampling = sampling
         self.finish_reason = "length"
         self.generated = 0
+        self.redrawn = 0
+        """Tokens the grammar refused at first (drawn again under it)."""
 
     def __iter__(self) -> Iterator[str]:
         model = self.model
@@ -82,11 +90,11 @@ class Completion:
         room = model.n_ctx - len(self.tokens)
         wanted = self.sampling.options.max_tokens
         budget = min(wanted, room) if wanted > 0 else room
-        chain = self._chain()
+        samplers = _Samplers(model, self.sampling)
         text = codecs.getincrementaldecoder("utf-8")("replace")
         try:
             for _ in range(budget):
-                token = int(model.api.llama_sampler_sample(chain, model.ctx, -1))
+                token = samplers.draw()
                 if model.is_end(token):
                     self.finish_reason = "stop"
                     break
@@ -100,13 +108,72 @@ class Completion:
             if rest:
                 yield rest
         finally:
-            model.api.llama_sampler_free(chain)
+            self.redrawn = samplers.redrawn
+            samplers.free()
 
-    def _chain(self) -> object:
-        api, model, s, o = self.model.api, self.model, self.sampling, self.sampling.options
+
+class _Samplers:
+    """llama.cpp's sampler chain for one answer; under a grammar, a chain without it that
+    draws first, the grammar alone to check its token, and a chain with it to draw again.
+    Every sampler sees every token drawn, so the three stay in step."""
+
+    def __init__(self, model: Model, sampling: Sampling) -> None:
+        self.model = model
+        self.api = model.api
+        self.redrawn = 0
+        self.chains: list[object] = []
+        self.fast = self._chain(sampling, grammar=False)
+        self.full: object | None = None
+        self.check: object | None = None
+        if sampling.grammar is not None:
+            self.full = self._chain(sampling, grammar=True)
+            self.check = self._grammar(sampling.grammar)
+
+    def draw(self) -> int:
+        api, ctx = self.api, self.model.ctx
+        token = int(api.llama_sampler_sample(self.fast, ctx, -1))
+        if self.full is None or self.check is None:
+            return token
+        if self._allowed(token):
+            if self.model.is_end(token):
+                return token  # the grammar is complete: the answer ends here
+            api.llama_sampler_accept(self.full, token)
+        else:
+            self.redrawn += 1
+            token = int(api.llama_sampler_sample(self.full, ctx, -1))
+            if self.model.is_end(token):
+                return token
+            api.llama_sampler_accept(self.fast, token)
+        api.llama_sampler_accept(self.check, token)
+        return token
+
+    def _allowed(self, token: int) -> bool:
+        api = self.api
+        candidate = api.llama_token_data(token, 1.0, 0.0)
+        array = api.llama_token_data_array(ctypes.pointer(candidate), 1, -1, False)
+        api.llama_sampler_apply(self.check, ctypes.byref(array))
+        return bool(candidate.logit != float("-inf"))
+
+    def free(self) -> None:
+        for chain in self.chains:
+            self.api.llama_sampler_free(chain)
+        self.chains.clear()
+
+    def _grammar(self, grammar: str) -> object:
+        api, model = self.api, self.model
+        sampler = api.llama_sampler_init_grammar(model.vocab, grammar.encode(), b"root")
+        if not sampler:
+            self.free()
+            raise GrammarError("llama.cpp refused the grammar")
+        self.chains.append(sampler)
+        return sampler
+
+    def _chain(self, sampling: Sampling, grammar: bool) -> object:
+        api, model, s, o = self.api, self.model, sampling, sampling.options
         params = api.llama_sampler_chain_default_params()
         params.no_perf = True
         chain = api.llama_sampler_chain_init(params)
+        self.chains.append(chain)
 
         def add(sampler: object) -> None:
             api.llama_sampler_chain_add(chain, sampler)
@@ -117,12 +184,12 @@ class Completion:
             )
             add(api.llama_sampler_init_logit_bias(model.n_vocab, len(s.banned), biases))
         add(api.llama_sampler_init_penalties(model.n_vocab, PENALTY_LAST_N, o.repeat_penalty, 0, 0))
-        if s.grammar is not None:
-            grammar = api.llama_sampler_init_grammar(model.vocab, s.grammar.encode(), b"root")
-            if not grammar:
-                api.llama_sampler_free(chain)
+        if grammar and s.grammar is not None:
+            sampler = api.llama_sampler_init_grammar(model.vocab, s.grammar.encode(), b"root")
+            if not sampler:
+                self.free()
                 raise GrammarError("llama.cpp refused the grammar")
-            add(grammar)
+            add(sampler)
         if o.temperature <= 0:
             add(api.llama_sampler_init_greedy())
         else:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from hospidesk.engine.protocol import Message
 from hospidesk.packs.model import Task
 
-LOCK_HEADING = "Faits à reprendre exactement, sans en changer la valeur"
+LOCK_HEADING = "Faits à reprendre exactement"
 
 PREAMBLE = (
     "Tu es un assistant de rédaction administrative pour un établissement de santé français. "
@@ -32,7 +32,9 @@ def system_prompt(task: Task) -> str:
 
 
 def facts_block(facts: Sequence[str]) -> list[str]:
-    return [f"{LOCK_HEADING} :", *(f"- {fact}" for fact in facts)]
+    """One line, not a list: a list of bare values makes a small model write lists of them
+    (seen in structured minutes, where it copied the block as items)."""
+    return [f"{LOCK_HEADING} : " + " ; ".join(facts) + "."]
 
 
 def user_prompt(

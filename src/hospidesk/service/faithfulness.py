@@ -42,15 +42,20 @@ if TYPE_CHECKING:
 
 REPAIR_LIMIT = 6
 """The most sentences asked in one repair (a draft missing more is better written again)."""
-FACTS_PER_SENTENCE = 3
-FREE_CHARS = 150
-"""The most characters a repair sentence writes before, between and after its facts."""
-GROUP_DISTANCE = 80
-"""Facts of one line closer than this (in characters) are told in one sentence."""
-CONTEXT_CHARS = 110
+FACTS_PER_SENTENCE = 4
+LEAD_WORDS = 20
+MID_WORDS = 10
+TAIL_WORDS = 16
+"""The most words a repair sentence writes before, between and after its facts."""
+CONTEXT_CHARS = 240
+"""The longest source sentence shown with its missing facts (a longer one: the words around
+them), for the model to write it again in the draft's style."""
+_BOUNDARY = re.compile(r"\n|(?<![A-Z])[.!?;](?=\s)")
+"""Where a sentence ends (« M. Dupont » goes on; « 7.5 » is no end)."""
 _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 _ACCENTED_MONTHS = {"fevrier": "février", "aout": "août", "decembre": "décembre"}
 _WORD = re.compile(r"[^\W\d_]{4,}")
+_LETTERS = "[a-zA-ZÀ-ÖØ-öø-ÿŒœ]"
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ def pending_paragraph(gaps: Sequence[Gap]) -> str:
         " et ".join(f"« {written(f)} »" for f in gap.facts) + f" (source : « {gap.context} »)"
         for gap in gaps
     )
-    return f"{PENDING_HEADING} (informations du texte source à placer dans le courrier) : {items}"
+    return f"{PENDING_HEADING} (informations du texte source à placer dans le texte) : {items}"
 
 
 def written(fact: Fact) -> str:
@@ -106,37 +111,35 @@ def written(fact: Fact) -> str:
 
 def find_gaps(source: str, body: str, fields: Iterable[str]) -> list[Gap]:
     """The facts of ``source`` (what the body must carry) missing from ``body`` and from the
-    ``fields`` the document prints, as the review finds them, grouped by where they stand in
-    ``source``, in its order."""
+    ``fields`` the document prints, as the review finds them, grouped by the sentence of
+    ``source`` that holds them, in its order."""
     missing = omitted_facts(source, without_pending(body), list(fields))
-    groups: list[list[Fact]] = []
+    groups: list[tuple[tuple[int, int], list[Fact]]] = []
     for fact in missing:
-        last = groups[-1][-1] if groups else None
-        same_line = last is not None and "\n" not in source[last.end : fact.start]
-        if (
-            last is not None
-            and same_line
-            and fact.start - last.end < GROUP_DISTANCE
-            and len(groups[-1]) < FACTS_PER_SENTENCE
-        ):
-            groups[-1].append(fact)
+        span = _sentence_of(source, fact)
+        if groups and groups[-1][0] == span and len(groups[-1][1]) < FACTS_PER_SENTENCE:
+            groups[-1][1].append(fact)
         else:
-            groups.append([fact])
-    return [Gap(tuple(group), _context(source, group[0], group[-1])) for group in groups]
+            groups.append((span, [fact]))
+    return [Gap(tuple(facts), _context(source, span, facts)) for span, facts in groups]
 
 
-def _context(source: str, first: Fact, last: Fact) -> str:
-    line_start = source.rfind("\n", 0, first.start) + 1
-    line_end = source.find("\n", last.end)
-    line_end = len(source) if line_end < 0 else line_end
-    start = max(line_start, first.start - CONTEXT_CHARS)
-    end = min(line_end, last.end + CONTEXT_CHARS)
-    if start > line_start:
-        start = source.find(" ", start, first.start) + 1 or start
-    if end < line_end:
-        end = source.rfind(" ", last.end, end) if source.rfind(" ", last.end, end) > 0 else end
-    text = " ".join(source[start:end].split())
-    return ("… " if start > line_start else "") + text + (" …" if end < line_end else "")
+def _sentence_of(source: str, fact: Fact) -> tuple[int, int]:
+    """Where the sentence (or line) that holds ``fact`` starts and ends in ``source``."""
+    start = 0
+    for boundary in _BOUNDARY.finditer(source, 0, fact.start):
+        start = boundary.end()
+    after = _BOUNDARY.search(source, fact.end)
+    return start, after.end() if after else len(source)
+
+
+def _context(source: str, span: tuple[int, int], facts: Sequence[Fact]) -> str:
+    """The sentence, or the words around the facts in a long one."""
+    start, end = span
+    if end - start > CONTEXT_CHARS:
+        start = max(start, facts[0].start - CONTEXT_CHARS // 2)
+        end = min(end, facts[-1].end + CONTEXT_CHARS // 2)
+    return " ".join(source[start:end].split()).strip(" ;")
 
 
 def repair_messages(
@@ -144,15 +147,12 @@ def repair_messages(
 ) -> tuple[Message, ...]:
     """The draft's conversation, its answer, and the request for the missing facts."""
     lines = [
-        "Ton texte a omis des informations du texte source. Pour chaque point ci-dessous, dans "
-        "l'ordre, écris une phrase courte à ajouter à ton texte, dans son style, qui reprend "
-        "l'information exactement comme elle est donnée. Une phrase par ligne, sans numéro, "
-        "sans guillemets et sans commentaire.",
+        "Ton texte a omis des informations du texte source. Réécris chacune de ces phrases du "
+        "texte source dans le style de ton texte, sans rien changer aux dates, heures, "
+        "montants, nombres et noms. Une phrase par ligne, dans l'ordre, sans commentaire.",
         "",
+        *(f"- {gap.context}" for gap in gaps),
     ]
-    for gap in gaps:
-        facts = " et ".join(f"« {written(f)} »" for f in gap.facts)
-        lines.append(f"- {facts} (texte source : « {gap.context} »)")
     return (*messages, Message("assistant", raw), Message("user", "\n".join(lines)))
 
 
@@ -161,19 +161,26 @@ def _literal(text: str) -> str:
 
 
 def repair_grammar(gaps: Sequence[Gap]) -> str:
-    """GBNF: one sentence a line, one line per gap, each carrying its facts in order; around
-    them only letters, spaces and light punctuation (no figure in any script, no quotes)."""
-    free = f"[a-zA-ZÀ-ÖØ-öø-ÿŒœ '’,;:()/-]{{0,{FREE_CHARS}}}"
+    """GBNF: one sentence a line, one line per gap, each carrying its facts in order. Around
+    them only words of letters, one space or a comma between them, a bounded number of words:
+    no figure in any script, no quote, no parenthesis, no label to copy from the request."""
     rules = [f"root ::= {' '.join(f'line{n}' for n in range(len(gaps)))}"]
     for number, gap in enumerate(gaps):
-        parts = " free ".join(_literal(written(f)) for f in gap.facts)
-        rules.append(f'line{number} ::= free {parts} free [.] "\\n"')
-    rules.append(f"free ::= {free}")
+        parts = " mid ".join(_literal(written(f)) for f in gap.facts)
+        rules.append(f'line{number} ::= lead {parts} tail "\\n"')
+    rules += [
+        f"lead ::= (word sep){{0,{LEAD_WORDS}}}",
+        f"mid ::= sep (word sep){{0,{MID_WORDS}}}",
+        f'tail ::= (sep word){{0,{TAIL_WORDS}}} "."',
+        'sep ::= " " | ", "',
+        f"word ::= {_LETTERS}+ ([-'’] {_LETTERS}+)?",
+    ]
     return "\n".join(rules) + "\n"
 
 
 def repair_options(gaps: Sequence[Gap], temperature: float, seed: int | None) -> GenerationOptions:
-    per_line = 2 * FREE_CHARS // 3 + 12 * FACTS_PER_SENTENCE
+    words = LEAD_WORDS + TAIL_WORDS + MID_WORDS * (FACTS_PER_SENTENCE - 1)
+    per_line = 2 * words + 8 * FACTS_PER_SENTENCE  # tokens: two a word at most, the facts'
     return GenerationOptions(
         max_tokens=per_line * len(gaps),
         temperature=min(temperature, 0.3),
@@ -182,7 +189,7 @@ def repair_options(gaps: Sequence[Gap], temperature: float, seed: int | None) ->
     )
 
 
-def _sentence(line: str) -> str:
+def _cleaned(line: str) -> str:
     text = _BULLET.sub("", line.strip()).strip(" «»\"'")
     if not text:
         return ""
@@ -198,7 +205,7 @@ def accepted_lines(
     lines = [line for line in answer.split("\n") if line.strip()]
     chosen: list[str | None] = []
     for index, gap in enumerate(gaps):
-        sentence = _sentence(lines[index]) if index < len(lines) else ""
+        sentence = _cleaned(lines[index]) if index < len(lines) else ""
         keeps = sentence and not missing_expected([written(f) for f in gap.facts], sentence)
         invents = sentence and unsupported_facts(sentence, inputs, known)
         chosen.append(sentence if keeps and not invents else None)

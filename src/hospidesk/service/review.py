@@ -86,6 +86,12 @@ def locks_facts(task: PackTask, enabled: bool = True) -> bool:
     return enabled and (checks_omissions(task) if flag is None else flag)
 
 
+_HEADER = re.compile(
+    r"^[ \t>]*(?:de|from|à|a|to|cc|cci|bcc|envoyé|sent|date|objet|subject)[ \t]*:.*$\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A quoted e-mail's header line (« De : Marc Petit », « Envoyé : mardi 2 juin 09:15 »): its
+addresses and times are not facts of the thread for the body to carry."""
 LOCK_LIMIT = 30
 """The most facts listed for the model to keep (a long source has hundreds: the first ones)."""
 
@@ -104,7 +110,14 @@ def body_inputs(
         value = values.get(spec.name, "").strip()
         if value:
             (shown if printed is None or spec.name in printed else told).append(value)
-    return "\n".join([source or "", *told]).strip(), shown
+    return "\n".join([_without_headers(source or ""), *told]).strip(), shown
+
+
+def _without_headers(source: str) -> str:
+    """A mail or thread without its header lines (only when it has a sender's line: « Date : »
+    in meeting notes is a fact)."""
+    keys = {m.group().split(":")[0].strip(" \t>").lower() for m in _HEADER.finditer(source)}
+    return _HEADER.sub("", source) if keys & {"de", "from", "envoyé", "sent"} else source
 
 
 def facts_to_keep(task: PackTask, source: str | None, values: Mapping[str, str]) -> list[str]:
