@@ -485,9 +485,9 @@ def main() -> int:
     records = []
     total = len(models) * len(chosen) * len(seeds) * len(FEATURES)
     done = 0
-    for model in models:
-        for case in chosen:
-            for seed in seeds:
+    for model in models:  # seed by seed: a run stopped early still covers every case
+        for seed in seeds:
+            for case in chosen:
                 for feature in FEATURES:
                     records.append(draft(case, model, seed, feature, work, envs[feature]))
                     done += 1

@@ -164,3 +164,63 @@ def test_a_match_is_kept_unless_it_overlaps_one_kept_before_on_a_long_thread() -
     assert len(found) > 500
     assert [(f.kind.value, f.start, f.end) for f in found] == sorted(kept, key=lambda k: k[1])
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "fact"),
+    [
+        ("votre commande CDE-2026-1184 est partie", "référence", "CDE-2026-1184"),
+        ("rappelez la ref 2026-0412 svp", "référence", "2026-0412"),
+        ("écrire à admissions@ch-exemple.fr avant midi", "courriel", "admissions@ch-exemple.fr"),
+        ("au 4 rue des Tilleuls, 99000 Sainte-Exemple, ou", "adresse",
+         "4 rue des Tilleuls, 99000 Sainte-Exemple"),
+        ("livraison de 24 matelas à air", "quantité", "24 matelas"),
+        ("renfort de 3 postes IDE cet hiver", "quantité", "3 postes"),
+        ("le total est de 356 ETP", "quantité", "356 ETP"),
+        ("la pharmacie au poste 4517 la nuit", "téléphone", "poste 4517"),
+        ("remplacée par Coralie Vasseur dès lundi", "personne", "Coralie Vasseur"),
+        ("rendez-vous à 10 heures 30 au bureau", "heure", "10 heures 30"),
+    ],
+)  # fmt: skip
+def test_more_kinds_of_facts_are_found(text: str, kind: str, fact: str) -> None:
+    assert (kind, fact) in {(f.kind.value, f.text) for f in find_facts(text)}
+
+
+def test_ordinary_capitalised_words_and_years_are_not_people_or_counts() -> None:
+    found = {(f.kind.value, f.text) for f in find_facts("Bonjour Madame, en 2027 recto verso.")}
+    assert not any(kind in ("personne", "quantité") for kind, _ in found)
+
+
+def test_a_number_is_compared_whole_not_inside_another() -> None:
+    source = "Appelez le 01 23 45 67 89 ou le 18 à 8h30."
+    flagged = {f.text for f in unsupported_facts("Clientes : 456. Défauts : 8.", [source])}
+    assert flagged == {"456", "8"}
+    assert unsupported_facts("Appelez le 18, à 8 heures 30.", [source]) == []
+
+
+def test_an_item_number_is_not_an_invented_fact() -> None:
+    assert unsupported_facts("Points :\n1. Le budget.\n2) Les travaux.", ["budget"]) == []
+
+
+def test_a_place_or_an_organisation_in_no_input_is_flagged() -> None:
+    source = "Réunion au Centre hospitalier de Sainte-Exemple avec l'ARS."
+    draft = (
+        "La réunion au Centre hospitalier de Sainte-Exemple, avec l'ARS Bretagne et le CHU "
+        "de Rennes."
+    )
+    flagged = [(f.kind.value, f.text) for f in unsupported_facts(draft, [source])]
+    assert flagged == [
+        ("lieu ou organisme", "ARS Bretagne"),
+        ("lieu ou organisme", "CHU de Rennes"),
+    ]
+    assert unsupported_facts("Bretagne. Rennes est loin.", [source], known=["Bretagne"]) == []
+
+
+def test_the_paragraph_to_place_is_not_the_draft() -> None:
+    from hospidesk.documents.review import without_pending
+
+    body = "Merci de régler la facture.\n\nÀ intégrer (informations) : « 15 décembre »"
+    assert without_pending(body) == "Merci de régler la facture."
+    assert without_pending("À intégrer : pas un titre de paragraphe") == (
+        "À intégrer : pas un titre de paragraphe"
+    )

@@ -353,8 +353,7 @@ def unsupported_facts(draft: str, inputs: Iterable[str], known: Iterable[str] = 
     texts = list(inputs)
     joined = "\n".join(texts)
     haystack = _normalise(joined)
-    pieces = re.split(r"[^\d\s.,/:h€]+", joined) + re.findall(r"\d+", joined)
-    digits = " ".join(_digits(part) for part in pieces)
+    digits = " ".join(_digits(part) for part in re.split(r"[^\d\s.,/:h€]+", joined))
     values = _Values(find_facts(joined))
     facts = [
         f

@@ -228,8 +228,11 @@ def repeated_idea(draft: str) -> str | None:
 
 def snippet(text: str, fact: Fact, words: int = 4) -> str:
     """The fact with a few words around it, as the user will look for it in the source."""
-    before = re.search(rf"(?:\S+\s+){{0,{words}}}$", text[: fact.start])
-    after = re.match(rf"(?:\s*\S+){{0,{words}}}", text[fact.end :])
+    line_start = text.rfind("\n", 0, fact.start) + 1
+    line_end = text.find("\n", fact.end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = re.search(rf"(?:\S+\s+){{0,{words}}}$", text[line_start : fact.start])
+    after = re.match(rf"(?:\s*\S+){{0,{words}}}", text[fact.end : line_end])
     around = (before.group() if before else "") + text[fact.start : fact.end]
     return " ".join((around + (after.group() if after else "")).split())
 
