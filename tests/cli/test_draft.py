@@ -364,3 +364,37 @@ def test_revisions_without_a_document_are_refused(hd_env: Env) -> None:
     )
     line = assert_clean_failure(result)
     assert "--with-revisions demande un document : ajoutez --out FICHIER.docx." in line
+
+
+@pytest.mark.model
+def test_the_check_of_facts_says_what_it_added_and_the_report_agrees(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    """Whatever the demo model writes: stdout (a pipe) carries the completed draft once,
+    stderr says what the check of facts added and what is left to place, and --report's JSON
+    holds the same draft, each addition where it says."""
+    report = tmp_path / "report.json"
+    result = run_cli(
+        hd_env,
+        *("draft", "--task", "secretariat/reformuler-courrier", "--example", "1"),
+        *("--seed", "3", "--report", str(report)),
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    body = data["body"]
+    assert data["lock"] is True and result.stdout.strip() == body.strip()
+    repair = data["repair"]
+    if repair is None:
+        assert "Vérification des faits" not in result.stderr
+        return
+    assert "Vérification des faits : " in result.stderr
+    for added in repair["added"]:
+        assert body[added["start"] : added["end"]] == added["text"]
+        assert f"  + « {added['text']} »" in result.stderr
+    if repair["pending"]:
+        assert "\n\nÀ intégrer (" in body
+        assert f"{len(repair['pending'])} information(s) du texte source n'ont pas pu" in (
+            result.stderr
+        )
+    else:
+        assert "À intégrer" not in body

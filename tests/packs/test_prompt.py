@@ -52,3 +52,18 @@ def test_the_instructions_never_carry_what_the_user_gave() -> None:
     assert system.content == system_prompt(task) == build_messages(task, {}, None)[0].content
     for given in ("Julien Moreau", "21/12/2026", "08h15", "11h40"):
         assert given not in system.content and given in user.content
+
+
+def test_the_facts_to_keep_are_one_line_before_the_request() -> None:
+    task = shipped("secretariat/reformuler-courrier").task
+    text = user_prompt(
+        task, {}, "Rappel : 312,40 € avant le 15 décembre.", ["312,40 €", "15 décembre"]
+    )
+    blocks = text.split("\n\n")
+    assert blocks[-2] == "Faits à reprendre exactement : 312,40 € ; 15 décembre."
+    assert blocks[-1] == task.request.strip()
+    assert user_prompt(task, {}, "Rappel.", []) == user_prompt(task, {}, "Rappel.")
+    form_only = user_prompt(shipped("secretariat/attestation-presence").task, {}, None, ["8h15"])
+    assert form_only.endswith("Faits à reprendre exactement : 8h15.")
+    locked = build_messages(task, {}, "Rappel.", ["15 décembre"])
+    assert locked[0] == build_messages(task, {}, "Rappel.")[0]  # the cached prefix is the same

@@ -6,6 +6,7 @@ engine's answer, pace and failures are exact, so the window's states can be chec
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -395,3 +396,93 @@ def test_continuer_does_not_follow_the_user_to_another_task(
     calls = len(fake_engine.calls)
     window.flow.continue_draft()  # the shortcut, pressed anyway: nothing runs
     assert window.controller.job is None and len(fake_engine.calls) == calls
+
+
+def test_the_check_of_facts_completes_the_draft_and_marks_what_it_added(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    fake_engine: FakeEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.service.test_faithfulness import DROPPED, PAYMENT
+
+    window = fake_window
+    added = (
+        "Merci de régler avant le 15 décembre, à la caisse ouverte lundi-vendredi de 8h30 à 16h30."
+    )
+    fake_engine.answers = [DROPPED + "\n\nLa région : Bretagne.", added + "\n"]
+    statuses: list[str] = []
+    window.controller.checking_facts.connect(lambda n: statuses.append(window.status.speed.text()))
+    window.library.select(LETTER)
+    window.source.setPlainText(PAYMENT)
+    generate(qtbot, window)
+    text = window.draft.toPlainText()
+    assert added in text and text.startswith(DROPPED.split("\n\n")[0])
+    assert statuses == ["Vérification des faits : 4 information(s) à reprendre…"]
+    assert window.draft_panel.marks() == [("ajout", added), ("à vérifier", "Bretagne")]
+    bar = window.draft_panel.review_bar.text()
+    assert "4 information(s) du texte source ajoutée(s) au brouillon, surlignée(s) en vert" in bar
+    assert "15 décembre, lundi-vendredi, 8h30, 16h30" in bar
+    assert "soulignées en orange" in bar and "Bretagne" in bar
+    assert "absente(s) du brouillon" not in bar  # nothing left out any more
+
+    def must_not_ask(message: str) -> bool:
+        raise AssertionError("every fact is placed: no question")
+
+    monkeypatch.setattr(window, "confirm_omissions", must_not_ask)
+    monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "relance.docx")
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    window.export_button.click()
+    assert "15 décembre" in all_text(tmp_path / "relance.docx")
+    from hospidesk.governance.metrics import MetricsStore
+
+    store = MetricsStore(window.workspace.paths.metrics_db)
+    (use,) = store.uses()
+    store.close()
+    assert (use.outcome, use.repair) == ("exporté", True)
+
+
+def test_facts_the_check_could_not_place_are_left_to_place_and_asked_at_export(
+    qtbot: QtBot,
+    fake_window: MainWindow,
+    fake_engine: FakeEngine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.service.test_faithfulness import DROPPED, PAYMENT
+
+    window = fake_window
+    fake_engine.answers = [DROPPED, "Merci de régler rapidement.\n"]
+    window.library.select(LETTER)
+    window.source.setPlainText(PAYMENT)
+    generate(qtbot, window)
+    assert "\n\nÀ intégrer (" in window.draft.toPlainText()
+    bar = html.unescape(window.draft_panel.review_bar.text())
+    assert "4 information(s) du texte source n'ont pas pu être placées" in bar
+    asked: list[str] = []
+    monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or False)
+    monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "x.docx")
+    window.export_button.click()
+    assert not (tmp_path / "x.docx").exists()
+    assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
+
+
+def test_an_echo_of_the_instructions_and_a_paraphrased_loop_are_said(
+    qtbot: QtBot, fake_window: MainWindow, fake_engine: FakeEngine
+) -> None:
+    from tests.service.test_review import DEMO_ECHO
+
+    window = fake_window
+    looping = (
+        " Nous vous confirmons que votre rendez-vous est fixé au service de cardiologie."
+        " Nous vous confirmons que le rendez-vous est bien fixé au service de cardiologie."
+        " Nous vous confirmons bien que votre rendez-vous est fixé au service de cardiologie."
+    )
+    fake_engine.answers = [DEMO_ECHO + looping]
+    window.library.select("secretariat/convocation")
+    window.task_panel.try_example()  # a form filled in
+    generate(qtbot, window)
+    bar = window.draft_panel.review_bar.text()
+    assert "recopie les consignes de la tâche" in bar
+    assert "répète la même idée au moins trois fois" in bar
