@@ -132,17 +132,17 @@
 <context>
     <name>DraftFlow</name>
     <message>
-        <location filename="../draft_flow.py" line="107"/>
+        <location filename="../draft_flow.py" line="108"/>
         <source>Lecture de %s…</source>
         <translation>Reading %s…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="121"/>
+        <location filename="../draft_flow.py" line="122"/>
         <source>Lecture du fichier en cours…</source>
         <translation>Reading the file…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="127"/>
+        <location filename="../draft_flow.py" line="128"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -150,98 +150,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="129"/>
+        <location filename="../draft_flow.py" line="130"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="137"/>
+        <location filename="../draft_flow.py" line="138"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="152"/>
+        <location filename="../draft_flow.py" line="154"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="207"/>
+        <location filename="../draft_flow.py" line="215"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="220"/>
-        <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
-        <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
-    </message>
-    <message>
-        <location filename="../draft_flow.py" line="227"/>
-        <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
-        <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../draft_flow.py" line="234"/>
-        <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
-        <translation>
-            <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
-            <numerusform>⚠ %n items of the source are missing from the draft: %s. « Vérifier » shows them in the source.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../draft_flow.py" line="244"/>
-        <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie : %s.</source>
-        <translation>
-            <numerusform>⚠ %n item of the draft is in none of the information given: %s.</numerusform>
-            <numerusform>⚠ %n items of the draft are in none of the information given: %s.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../draft_flow.py" line="254"/>
-        <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
-        <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
-    </message>
-    <message>
-        <location filename="../draft_flow.py" line="269"/>
+        <location filename="../draft_flow.py" line="238"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="272"/>
+        <location filename="../draft_flow.py" line="241"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="290"/>
+        <location filename="../draft_flow.py" line="259"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="328"/>
+        <location filename="../draft_flow.py" line="297"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="334"/>
+        <location filename="../draft_flow.py" line="303"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="335"/>
+        <location filename="../draft_flow.py" line="304"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="349"/>
+        <location filename="../draft_flow.py" line="318"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="350"/>
+        <location filename="../draft_flow.py" line="319"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="371"/>
+        <location filename="../draft_flow.py" line="341"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -249,17 +218,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="386"/>
+        <location filename="../draft_flow.py" line="356"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="392"/>
+        <location filename="../draft_flow.py" line="362"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="395"/>
+        <location filename="../draft_flow.py" line="365"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -267,63 +236,63 @@
 <context>
     <name>DraftPanel</name>
     <message>
-        <location filename="../draft_panel.py" line="23"/>
-        <location filename="../draft_panel.py" line="25"/>
+        <location filename="../draft_panel.py" line="32"/>
+        <location filename="../draft_panel.py" line="34"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="26"/>
+        <location filename="../draft_panel.py" line="35"/>
         <source>Le texte produit, modifiable avant export.</source>
         <translation>The text produced, editable before export.</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="28"/>
+        <location filename="../draft_panel.py" line="37"/>
         <source>Le brouillon s&apos;affichera ici. Vous pourrez le modifier avant de l&apos;exporter.</source>
         <translation>The draft will appear here. You can edit it before exporting it.</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="30"/>
+        <location filename="../draft_panel.py" line="39"/>
         <source>Générer</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="31"/>
+        <location filename="../draft_panel.py" line="40"/>
         <source>Arrêter</source>
         <translation>Stop</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="32"/>
+        <location filename="../draft_panel.py" line="41"/>
         <source>Régénérer</source>
         <translation>Regenerate</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="33"/>
+        <location filename="../draft_panel.py" line="42"/>
         <source>Copier</source>
         <translation>Copy</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="34"/>
+        <location filename="../draft_panel.py" line="43"/>
         <source>Vérifier</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="35"/>
+        <location filename="../draft_panel.py" line="44"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="49"/>
+        <location filename="../draft_panel.py" line="58"/>
         <source>Points à vérifier dans le brouillon</source>
         <translation>Points to check in the draft</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="51"/>
+        <location filename="../draft_panel.py" line="60"/>
         <source>Continuer</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../draft_panel.py" line="52"/>
+        <location filename="../draft_panel.py" line="61"/>
         <source>Le modèle reprend là où le texte s&apos;arrête.</source>
         <translation>The model goes on from where the text stops.</translation>
     </message>
@@ -352,13 +321,13 @@
     </message>
     <message>
         <location filename="../widgets.py" line="81"/>
-        <location filename="../widgets.py" line="184"/>
+        <location filename="../widgets.py" line="191"/>
         <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
         <translation>✔ 100% local — no data leaves this computer</translation>
     </message>
     <message>
         <location filename="../widgets.py" line="87"/>
-        <location filename="../widgets.py" line="190"/>
+        <location filename="../widgets.py" line="197"/>
         <source>Fonctionnement 100 % local</source>
         <translation>100% local operation</translation>
     </message>
@@ -403,42 +372,47 @@
         <translation>Long text: part %1 of %2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="155"/>
+        <location filename="../widgets.py" line="152"/>
+        <source>Vérification des faits : %n information(s) à reprendre…</source>
+        <translation>Checking facts: %n item(s) to restore…</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="162"/>
         <source>Préparation des tâches : %1/%2</source>
         <translation>Preparing tasks: %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="160"/>
+        <location filename="../widgets.py" line="167"/>
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="164"/>
+        <location filename="../widgets.py" line="171"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="170"/>
+        <location filename="../widgets.py" line="177"/>
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="177"/>
+        <location filename="../widgets.py" line="184"/>
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="194"/>
+        <location filename="../widgets.py" line="201"/>
         <source>Serveur de l&apos;hôpital « %s » — identifiants pseudonymisés</source>
         <translation>Hospital server « %s » — identifiers pseudonymised</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="198"/>
+        <location filename="../widgets.py" line="205"/>
         <source>Serveur de l&apos;hôpital « %s » — textes envoyés tels quels</source>
         <translation>Hospital server « %s » — texts sent as they are</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="204"/>
+        <location filename="../widgets.py" line="211"/>
         <source>Rédaction sur le serveur de l&apos;hôpital</source>
         <translation>Drafting on the hospital&apos;s server</translation>
     </message>
@@ -769,7 +743,7 @@
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="309"/>
+        <location filename="../main_window.py" line="310"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -864,12 +838,12 @@
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="191"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="273"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -877,47 +851,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="283"/>
+        <location filename="../main_window.py" line="284"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="312"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="321"/>
+        <location filename="../main_window.py" line="322"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="334"/>
+        <location filename="../main_window.py" line="335"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="337"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="360"/>
+        <location filename="../main_window.py" line="361"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="373"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="378"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="383"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
@@ -941,22 +915,22 @@
 <context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="219"/>
+        <location filename="../widgets.py" line="226"/>
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="226"/>
+        <location filename="../widgets.py" line="233"/>
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="231"/>
+        <location filename="../widgets.py" line="238"/>
         <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l&apos;envoi au serveur de l&apos;hôpital, puis remis dans le brouillon.</source>
         <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital&apos;s server, then put back in the draft.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="236"/>
+        <location filename="../widgets.py" line="243"/>
         <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
     </message>
@@ -1033,6 +1007,61 @@
         <location filename="../review_dialog.py" line="97"/>
         <source>Fermer</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewNotes</name>
+    <message numerus="yes">
+        <location filename="../review_notes.py" line="23"/>
+        <source>✚ Vérification des faits : %n information(s) du texte source ajoutée(s) au brouillon, surlignée(s) en vert : %s. Relisez ces phrases.</source>
+        <translation>
+            <numerusform>✚ Fact check: %n item of the source added to the draft, highlighted in green: %s. Read this sentence again.</numerusform>
+            <numerusform>✚ Fact check: %n items of the source added to the draft, highlighted in green: %s. Read these sentences again.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_notes.py" line="33"/>
+        <source>⚠ %n information(s) du texte source n&apos;ont pas pu être placées : %s. Elles sont listées à la fin du brouillon (« À intégrer ») : placez-les, puis supprimez ce paragraphe.</source>
+        <translation>
+            <numerusform>⚠ %n item of the source could not be placed: %s. It is listed at the end of the draft (« À intégrer »): place it, then delete that paragraph.</numerusform>
+            <numerusform>⚠ %n items of the source could not be placed: %s. They are listed at the end of the draft (« À intégrer »): place them, then delete that paragraph.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../review_notes.py" line="44"/>
+        <source>⚠ Le modèle répétait la même phrase : la rédaction a été arrêtée et les répétitions retirées. Relisez la fin ou régénérez.</source>
+        <translation>⚠ The model kept repeating the same sentence: writing was stopped and the repeats removed. Read the end again or generate again.</translation>
+    </message>
+    <message>
+        <location filename="../review_notes.py" line="51"/>
+        <source>⚠ Le texte a atteint la longueur maximale et s&apos;arrête peut-être au milieu d&apos;une phrase : relisez la fin.</source>
+        <translation>⚠ The text reached the maximum length and may stop mid-sentence: read the end again.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_notes.py" line="58"/>
+        <source>⚠ %n information(s) du texte source absente(s) du brouillon : %s. « Vérifier » les montre dans la source.</source>
+        <translation>
+            <numerusform>⚠ %n item of the source is missing from the draft: %s. « Vérifier » shows it in the source.</numerusform>
+            <numerusform>⚠ %n items of the source are missing from the draft: %s. « Vérifier » shows them in the source.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_notes.py" line="69"/>
+        <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie (soulignées en orange) : %s.</source>
+        <translation>
+            <numerusform>⚠ %n item of the draft is found in none of the inputs (underlined in orange): %s.</numerusform>
+            <numerusform>⚠ %n items of the draft are found in none of the inputs (underlined in orange): %s.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../review_notes.py" line="79"/>
+        <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
+        <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
+    </message>
+    <message>
+        <location filename="../review_notes.py" line="85"/>
+        <source>⚠ Le brouillon répète la même idée au moins trois fois (« %s ») : relisez-le ou régénérez.</source>
+        <translation>⚠ The draft says the same thing at least three times (« %s »): read it again or generate again.</translation>
     </message>
 </context>
 <context>
