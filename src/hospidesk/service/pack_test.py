@@ -19,16 +19,17 @@ import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from hospidesk.documents.review import missing_expected, unsupported_facts
+from hospidesk.documents.review import missing_expected, unsupported_facts, without_pending
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.packs.archive import read_pack_file
 from hospidesk.packs.loader import Pack, PackTask, load_pack
+from hospidesk.packs.prompt import system_prompt
 from hospidesk.service.backends import remote_target, usable_model
 from hospidesk.service.drafting import RunLimits, UnusableOutput, run_draft
 from hospidesk.service.request import DraftRequest, prepare_task
-from hospidesk.service.review import echoed
+from hospidesk.service.review import body_inputs, echoed, known_texts
 from hospidesk.service.routing import RemoteTarget
 from hospidesk.service.workspace import Workspace
 
@@ -158,17 +159,18 @@ def _run_example(
         outcome.detail.append(exc.message)
         return outcome
     body = result.body
-    values = [v for v in result.prepared.values.values() if v]
-    inputs = [example.source, *values]
-    missing = missing_expected(example.facts, body, values)
-    invented = unsupported_facts(body, inputs)
+    placed = without_pending(body)  # facts left « À intégrer » are not kept
+    _, shown = body_inputs(item, example.source, result.prepared.values)
+    inputs = [example.source, *(v for v in result.prepared.values.values() if v)]
+    missing = missing_expected(example.facts, placed, shown)
+    invented = unsupported_facts(placed, inputs, known_texts(item))
     if missing:
         outcome.failed.append("faits")
         outcome.detail.append("absents : " + ", ".join(f.text for f in missing))
     if invented:
         outcome.failed.append("invention")
         outcome.detail.append("inventés : " + ", ".join(f.text for f in invented))
-    if echoed(item.task.instructions, body):
+    if echoed(system_prompt(item.task), body):
         outcome.failed.append("consignes")
     if result.finish_reason == "length":
         outcome.failed.append("coupure")
