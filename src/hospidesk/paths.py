@@ -1,8 +1,12 @@
-"""Every path HospiDesk uses, from platformdirs and two overrides.
+"""Every path HospiDesk uses: the user's folders from platformdirs, IT's machine folder fixed.
 
+- The machine (site) folder is a fixed path per system (``default_site_dir``), never taken
+  from the user's environment: platformdirs would read ``XDG_CONFIG_DIRS`` (Linux) or
+  ``WIN_PD_OVERRIDE_COMMON_APPDATA`` (Windows), which any user can set, and with them replace
+  IT's whole policy.
 - ``HOSPIDESK_HOME=DIR`` puts all per-user folders under DIR (tests, portable use).
-- ``HOSPIDESK_SITE_DIR=DIR`` replaces the machine (site) directory, but only on an unmanaged
-  machine: where the default site directory already has a ``policy.toml`` it is ignored.
+- ``HOSPIDESK_SITE_DIR=DIR`` replaces the machine folder, but only on an unmanaged machine:
+  where the fixed folder already has a ``policy.toml`` it is ignored (and that is audited).
 """
 
 from __future__ import annotations
@@ -107,8 +111,37 @@ class Paths:
         return self.site.path / "history-recovery-public.pem"
 
 
+LINUX_SITE_DIR = Path("/etc/xdg") / APP
+MACOS_SITE_DIR = Path("/Library/Application Support") / APP
+
+
 def default_site_dir() -> Path:
-    return Path(platformdirs.site_config_dir(APP, appauthor=False))
+    """IT's machine folder: ``/etc/xdg/hospidesk`` on Linux, ``/Library/Application
+    Support/hospidesk`` on macOS, ``hospidesk`` in the ProgramData known folder on Windows
+    (``C:\\ProgramData\\hospidesk``). No environment variable moves it."""
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        return _program_data() / APP
+    if sys.platform == "darwin":  # pragma: no cover - macOS
+        return MACOS_SITE_DIR
+    return LINUX_SITE_DIR
+
+
+def _program_data() -> Path:  # pragma: no cover - Windows
+    """The ProgramData known folder as Windows records it (the registry, not the user's
+    environment: %ProgramData% can be set by anyone)."""
+    import ctypes
+    import uuid
+
+    folder_id = uuid.UUID("{62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}")  # FOLDERID_ProgramData
+    buffer = ctypes.c_wchar_p()
+    guid = (ctypes.c_byte * 16).from_buffer_copy(folder_id.bytes_le)
+    shell = ctypes.windll.shell32  # type: ignore[attr-defined]
+    if shell.SHGetKnownFolderPath(ctypes.byref(guid), 0, None, ctypes.byref(buffer)) != 0:
+        return Path("C:/ProgramData")
+    try:
+        return Path(buffer.value or "C:/ProgramData")
+    finally:
+        ctypes.windll.ole32.CoTaskMemFree(buffer)  # type: ignore[attr-defined]
 
 
 def resolve_site_dir(env: dict[str, str] | None = None, default: Path | None = None) -> SiteDir:

@@ -245,3 +245,22 @@ def test_an_open_model_file_is_read_from_its_descriptor(
         model = verify.check(opened, load_catalog(get_paths()))
     assert model.entry.sha256 == DEMO_SHA256
     assert opened.sha256 == DEMO_SHA256
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux names an open file by /proc")
+def test_the_trust_in_a_file_follows_its_descriptor_not_its_path(
+    tmp_path: Path, demo_model: Path
+) -> None:
+    """A link retargeted after the file was opened does not move where the cache looks."""
+    first, second = tmp_path / "a" / "m.gguf", tmp_path / "b" / "m.gguf"
+    for target in (first, second):
+        target.parent.mkdir()
+        shutil.copyfile(demo_model, target)
+    link = tmp_path / "model.gguf"
+    link.symlink_to(first)
+    with open_model_file(link) as opened:
+        link.unlink()
+        link.symlink_to(second)
+        assert opened.real == first.resolve()
+        cache = HashCache(tmp_path / "cache.json", (second.parent,))
+        assert not cache.vouches_for(opened.real)

@@ -39,8 +39,8 @@ def test_the_site_folder_is_the_one_the_app_reads_on_windows() -> None:
     root = recipe()
     site = root.find(".//wix:StandardDirectory[@Id='CommonAppDataFolder']/wix:Directory", NS)
     assert site is not None
-    # paths.py: platformdirs.site_config_dir(APP), on Windows CSIDL_COMMON_APPDATA\APP,
-    # that is C:\ProgramData\hospidesk: WiX's CommonAppDataFolder.
+    # paths.py: the ProgramData known folder (FOLDERID_ProgramData)\APP, that is
+    # C:\ProgramData\hospidesk: WiX's CommonAppDataFolder.
     assert site.get("Name") == APP
     for component in site.iter(f"{{{NS['wix']}}}Component"):
         assert component.get("Permanent") == "yes" and component.get("NeverOverwrite") == "yes"

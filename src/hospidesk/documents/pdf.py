@@ -9,11 +9,10 @@ scope.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from typing import Any
 
+from hospidesk.children import child_env, python_child
 from hospidesk.documents.source import SourceDocument
 from hospidesk.errors import UsageError
 
@@ -24,13 +23,11 @@ CHILD_FLAG = "--read-pdf"
 
 
 def child_command() -> list[str]:
-    if getattr(sys, "frozen", False):  # the self-contained build runs itself as the reader
-        return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-m", "hospidesk.documents.pdf_child"]
+    return python_child("hospidesk.documents.pdf_child", CHILD_FLAG)
 
 
 def read_pdf(raw: bytes, name: str) -> SourceDocument:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = child_env()
     try:
         proc = subprocess.run(
             child_command(),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hospidesk.children import child_env
 from hospidesk.engine.audio_files import (
     BLOCK_SECONDS,
     MAX_SECONDS,
@@ -80,7 +81,9 @@ def _ffmpeg_blocks(path: Path) -> Iterator[np.ndarray]:
     args = [ffmpeg, "-nostdin", "-v", "quiet", "-protocol_whitelist", "file", "-f", "mov",
             "-i", f"file:{path.resolve()}", "-vn", "-ac", "1", "-ar", str(RATE),
             "-f", "s16le", "pipe:1"]  # fmt: skip
-    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
+    with subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env()
+    ) as proc:
         assert proc.stdout is not None
         while chunk := proc.stdout.read(BLOCK_SECONDS * RATE * 2):
             yield np.frombuffer(chunk[: len(chunk) // 2 * 2], "<i2").astype(np.float32) / 32768

@@ -10,17 +10,16 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-import os
 import queue
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from hospidesk.children import child_env, python_child
 from hospidesk.engine import protocol as p
 from hospidesk.engine.verify import OpenModel
 from hospidesk.errors import Cancelled, EngineError, ModelError
@@ -35,9 +34,7 @@ class _WorkerExited:
 
 
 def worker_command() -> list[str]:
-    if getattr(sys, "frozen", False):  # a self-contained build runs itself as the worker
-        return [sys.executable, "--engine-worker"]
-    return [sys.executable, "-m", "hospidesk.engine.worker"]
+    return python_child("hospidesk.engine.worker", "--engine-worker")
 
 
 class EngineClient:
@@ -68,8 +65,7 @@ class EngineClient:
     def start(self) -> p.Ready:
         if self._proc is not None and self._proc.poll() is None and self.ready:
             return self.ready
-        env = dict(os.environ)
-        env["PYTHONUNBUFFERED"] = "1"
+        env = child_env()
         self._events = queue.Queue()
         self._close_model_file()
         child_end = self._open_fd_channel()

@@ -5,7 +5,6 @@ stop."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from hospidesk.children import child_env, python_child
 from hospidesk.errors import Cancelled, EngineError, ModelError, UsageError
 
 
@@ -55,9 +55,7 @@ class Finished:
 
 
 def speech_worker_command() -> list[str]:
-    if getattr(sys, "frozen", False):  # a self-contained build runs itself as the worker
-        return [sys.executable, "--speech-worker"]
-    return [sys.executable, "-m", "hospidesk.engine.speech_worker"]
+    return python_child("hospidesk.engine.speech_worker", "--speech-worker")
 
 
 class SpeechClient:
@@ -87,7 +85,7 @@ class SpeechClient:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                env={**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1"},
+                env=child_env({"HF_HUB_OFFLINE": "1"}),
             )
             proc = self._proc
         assert proc.stdin and proc.stdout and proc.stderr

@@ -84,6 +84,9 @@ class OpenModel:
     identity: FileIdentity
     protected: bool
     """Whether the user cannot modify the file (see the module's docstring)."""
+    real: Path = Path()
+    """Where the opened file is, as the system says of the descriptor (not of ``path``,
+    which a link or a rename may point elsewhere by now)."""
     model: VerifiedModel | None = None
     """Set once the descriptor's content was checked against a catalog."""
     sha256: str = ""
@@ -123,8 +126,8 @@ class HashCache:
             self._data = {}
 
     @staticmethod
-    def _key(path: Path) -> str:
-        return str(path.resolve())
+    def _key(real: Path) -> str:
+        return str(real)
 
     @staticmethod
     def _value(identity: FileIdentity) -> dict[str, object]:
@@ -136,24 +139,24 @@ class HashCache:
             "ctime_ns": identity.ctime_ns,
         }
 
-    def vouches_for(self, path: Path) -> bool:
-        real = Path(os.path.realpath(path))
+    def vouches_for(self, real: Path) -> bool:
+        """``real``: where the opened file is (``OpenModel.real``)."""
         return any(real.is_relative_to(folder) for folder in self.trusted)
 
-    def get(self, path: Path, identity: FileIdentity) -> str | None:
-        if not self.vouches_for(path):
+    def get(self, real: Path, identity: FileIdentity) -> str | None:
+        if not self.vouches_for(real):
             return None
-        item = self._data.get(self._key(path))
+        item = self._data.get(self._key(real))
         if not isinstance(item, dict) or not isinstance(item.get("sha256"), str):
             return None
         if {k: item.get(k) for k in self._value(identity)} != self._value(identity):
             return None
         return str(item["sha256"])
 
-    def put(self, path: Path, identity: FileIdentity, sha256: str) -> None:
-        if not self.vouches_for(path):
+    def put(self, real: Path, identity: FileIdentity, sha256: str) -> None:
+        if not self.vouches_for(real):
             return
-        self._data[self._key(path)] = {**self._value(identity), "sha256": sha256}
+        self._data[self._key(real)] = {**self._value(identity), "sha256": sha256}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(self.file, json.dumps(self._data, indent=1, sort_keys=True))
@@ -161,8 +164,9 @@ class HashCache:
             pass
 
 
-def user_can_modify(path: Path, stat: os.stat_result) -> bool:
-    """Whether the user running HospiDesk could change or replace the file at ``path``.
+def user_can_modify(real: Path, stat: os.stat_result) -> bool:
+    """Whether the user running HospiDesk could change or replace the opened file, which is
+    at ``real`` (``opened_path``) and has ``stat``.
 
     The owner of a file can always make it writable again, and whoever can write its folder can
     replace it; root can do anything. On Windows, where ownership and ACLs are not read here,
@@ -173,7 +177,6 @@ def user_can_modify(path: Path, stat: os.stat_result) -> bool:
     uid = os.geteuid()
     if uid == 0:
         return True
-    real = Path(os.path.realpath(path))
     try:
         folder = real.parent.stat()
     except OSError:
@@ -201,6 +204,22 @@ def _open_deny_write(path: Path) -> int:  # pragma: no cover - Windows only
     return fd
 
 
+def opened_path(fd: int, path: Path) -> Path:
+    """Where the file open on ``fd`` is: what Linux says of the descriptor itself
+    (/proc/self/fd), or macOS (F_GETPATH); elsewhere ``path`` resolved."""
+    link = Path(f"/proc/self/fd/{fd}")
+    if sys.platform == "linux" and link.exists():
+        target = str(link.readlink())
+        if target.startswith("/") and not target.endswith(" (deleted)"):
+            return Path(target)
+    if sys.platform == "darwin":  # pragma: no cover - macOS
+        import fcntl
+
+        buffer = fcntl.fcntl(fd, 50, b"\0" * 1024)  # F_GETPATH
+        return Path(buffer.split(b"\0", 1)[0].decode())
+    return Path(os.path.realpath(path))
+
+
 def open_model_file(path: Path) -> OpenModel:
     """Open a model file once, for checking and loading; or say why it cannot be a model."""
     try:
@@ -213,7 +232,9 @@ def open_model_file(path: Path) -> OpenModel:
         stat = os.fstat(fd)
         if not _is_regular(stat):
             raise ModelError(f"Ce n'est pas un fichier de modèle : {path}")
-        return OpenModel(path, fd, FileIdentity.of(stat), not user_can_modify(path, stat))
+        real = opened_path(fd, path)
+        protected = not user_can_modify(real, stat)
+        return OpenModel(path, fd, FileIdentity.of(stat), protected, real)
     except BaseException:
         os.close(fd)
         raise
@@ -274,14 +295,14 @@ def check(
         raise ModelError(
             f"Modèle refusé : {name} ne figure dans aucun catalogue de modèles approuvés."
         )
-    usable_cache = cache if opened.protected and cache and cache.vouches_for(opened.path) else None
-    sha = usable_cache.get(opened.path, opened.identity) if usable_cache else None
+    usable_cache = cache if opened.protected and cache and cache.vouches_for(opened.real) else None
+    sha = usable_cache.get(opened.real, opened.identity) if usable_cache else None
     rule = Rule.PROTECTED_CACHED
     if sha is None:
         sha = _hash(opened)
         rule = Rule.PROTECTED_HASHED if opened.protected else Rule.USER_HASHED
         if usable_cache:
-            usable_cache.put(opened.path, opened.identity, sha)
+            usable_cache.put(opened.real, opened.identity, sha)
     entry = _approved(name, sha, catalog, expected)
     opened.sha256 = sha
     opened.model = VerifiedModel(opened.path, entry, rule, opened.identity)
@@ -334,12 +355,15 @@ def open_verified(model: VerifiedModel, cache: HashCache | None = None) -> OpenM
 
 
 def _snapshot(opened: OpenModel, expected: ModelEntry) -> OpenModel:
-    """The file's bytes copied into a sealed memory file as they are hashed; closes ``opened``.
+    """The file's bytes copied into a memory file, sealed, then hashed; closes ``opened``.
 
     Hashing a file the user may write and then letting llama.cpp read it again leaves a window
     in which it can be rewritten (and a rename or an unlink moves its ctime too, so ctime cannot
     tell a write from a replacement). The sealed copy closes that window: what is hashed is
-    what is mapped. It costs one memory copy of the file (the mapping then shares its pages).
+    what is mapped. The copy is hashed only once sealed: during the copy another process of the
+    user can open it through /proc and write to it, but no write passes the seal, so the bytes
+    hashed are the bytes llama.cpp maps. It costs one memory copy of the file and one more
+    read of it (the mapping then shares its pages).
     """
     import fcntl
 
@@ -350,16 +374,18 @@ def _snapshot(opened: OpenModel, expected: ModelEntry) -> OpenModel:
         raise ModelError(f"Modèle refusé : {name} n'est pas un fichier GGUF.")
     memory = os.memfd_create(f"hospidesk-{expected.id}", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
     try:
-        digest = hashlib.sha256()
         offset = 0
         with open(memory, "wb", closefd=False) as copy:
             while chunk := _read_at(opened.fd, CHUNK, offset):
-                digest.update(chunk)
                 copy.write(chunk)
                 offset += len(chunk)
         seals = fcntl.F_SEAL_SEAL | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE
-        fcntl.fcntl(memory, fcntl.F_ADD_SEALS, seals)
-        sha = digest.hexdigest()
+        fcntl.fcntl(memory, fcntl.F_ADD_SEALS, seals)  # EBUSY while someone maps it writable
+        if fcntl.fcntl(memory, fcntl.F_GET_SEALS) & seals != seals:
+            raise ModelError(
+                f"Modèle refusé : la copie protégée de {name} n'a pas pu être scellée."
+            )
+        sha = sha256_fd(memory)  # the sealed bytes, those llama.cpp will map
         _approved(name, sha, None, expected)
         snapshot = OpenModel(opened.path, memory, FileIdentity.of(os.fstat(memory)), False)
     except OSError as exc:
