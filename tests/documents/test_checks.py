@@ -46,7 +46,7 @@ def test_external_written_with_character_references_is_refused() -> None:
     data = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", encoded)
     assert "contenu externe" in reasons(data)
     damaged = add_part(make_docx(["x"]), "word/_rels/settings.xml.rels", EXTERNAL_RELS[:-20])
-    assert "contenu externe" in reasons(damaged)
+    assert "illisible (word/_rels/settings.xml.rels)" in reasons(damaged)  # refused unread
 
 
 def test_macro_part_is_refused() -> None:

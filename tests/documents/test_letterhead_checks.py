@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from hospidesk.documents.letterhead_checks import MAX_PIXELS, image_problem
+from hospidesk.documents.pictures import MAX_PIXELS, image_problem
 from tests.documents import letterhead_maker as maker
 
 

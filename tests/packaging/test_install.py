@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,6 +136,106 @@ def test_the_installed_window_starts(installed: list[str], tmp_path: Path) -> No
     events = [json.loads(line) for line in audit]
     assert any(e["event"] == "start" and e["details"]["interface"] == "fenêtre" for e in events)
     assert any(e["event"] == "model_loaded" for e in events)  # the window loaded the model
+
+
+IT_POLICY = """
+[[locked]]
+key = "etablissement.nom"
+value = "Centre hospitalier de la DSI"
+reason = "Fixé par la DSI."
+"""
+USER_POLICY = """
+[packs]
+allow_unsigned = true
+
+[[locked]]
+key = "etablissement.nom"
+value = "Hôpital de l'utilisateur"
+reason = "Politique de l'utilisateur."
+"""
+USER_CATALOG = """
+[[model]]
+id = "modele-de-l-utilisateur"
+name = "Modèle non approuvé"
+file = "autre.gguf"
+sha256 = "%s"
+size = 4
+licence = "?"
+context_length = 512
+ram_mb = 10
+""" % ("0" * 64)
+
+
+@pytest.fixture
+def workstation_user() -> Iterator[tuple[str, Path]]:
+    """An unprivileged account, and a folder of its own under /tmp."""
+    name = "hospidesk-essai"
+    if subprocess.run(["id", name], capture_output=True).returncode != 0:
+        made = subprocess.run(["useradd", "--create-home", name], capture_output=True, text=True)
+        if made.returncode != 0:
+            pytest.skip(f"no account could be made for the test: {made.stderr.strip()}")
+    folder = Path(tempfile.mkdtemp(prefix="hospidesk-utilisateur-"))
+    folder.chmod(0o755)
+    try:
+        yield name, folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
+
+
+def test_it_s_policy_holds_against_the_user_s_environment(
+    installed: list[str], workstation_user: tuple[str, Path]
+) -> None:
+    """IT's policy in the real machine folder; a user of the workstation points every variable
+    they can set at a folder of their own (a policy, a catalog, Python code): nothing moves."""
+    name, mine = workstation_user
+    site = mine / "hospidesk"
+    site.mkdir()
+    (site / "policy.toml").write_text(USER_POLICY, encoding="utf-8")
+    (site / "catalog.toml").write_text(USER_CATALOG, encoding="utf-8")
+    code = mine / "code"
+    code.mkdir()
+    (code / "sitecustomize.py").write_text("print('CODE DE L UTILISATEUR')\n", encoding="utf-8")
+    for path in (mine, site, code, *site.iterdir(), *code.iterdir()):
+        shutil.chown(path, name)
+    environment = {
+        "XDG_CONFIG_DIRS": str(mine),
+        "XDG_CONFIG_HOME": str(mine),
+        "HOSPIDESK_SITE_DIR": str(site),
+        "PYTHONPATH": str(code),
+        "PYTHONSTARTUP": str(code / "sitecustomize.py"),
+        "WIN_PD_OVERRIDE_COMMON_APPDATA": str(mine),
+    }
+    policy = SITE / "policy.toml"
+    assert not policy.exists()
+    policy.write_text(IT_POLICY, encoding="utf-8")
+
+    def as_user(*args: str) -> subprocess.CompletedProcess[str]:
+        variables = [f"{k}={v}" for k, v in environment.items()]
+        command = ["runuser", "-u", name, "--", "env", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        return subprocess.run(
+            [*command, f"HOME=/home/{name}", *variables, "hospidesk", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    try:
+        paths = as_user("paths", "--json")
+        assert paths.returncode == 0, paths.stderr
+        where = json.loads(paths.stdout)
+        assert where["site"] == str(SITE) and where["site_override_ignored"] == str(site)
+        shown = as_user("settings", "show")
+        assert "Centre hospitalier de la DSI" in shown.stdout, shown.stdout + shown.stderr
+        assert "Hôpital de l'utilisateur" not in shown.stdout
+        models = as_user("models", "list")
+        assert models.returncode == 0, models.stderr
+        assert "modele-de-l-utilisateur" not in models.stdout
+        assert "smollm2-135m-instruct-q4_1" in models.stdout
+        for result in (paths, shown, models):
+            assert "CODE DE L UTILISATEUR" not in result.stdout + result.stderr
+    finally:
+        policy.unlink()
 
 
 def test_removal_leaves_only_the_site_configuration(installed: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from hospidesk import __version__
+from hospidesk.documents.checks import inspect_docx
 from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.packs.model import Manifest, Task, version_tuple
 from hospidesk.validation import describe
@@ -102,6 +104,32 @@ def _inside(root: Path, relative: str) -> Path | None:
     return target if target.is_relative_to(root.resolve()) else None
 
 
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _template_problem(path: str, stamp: tuple[int, int, int]) -> str | None:
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - bounded read
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError as exc:
+        return f"fichier illisible ({exc.strerror})"
+    if len(data) > MAX_TEMPLATE_BYTES:
+        return "fichier trop volumineux (plus de 10 Mo)"
+    problems = inspect_docx(data)
+    return problems[0].reason if problems else None
+
+
+def template_problem(template: Path) -> str | None:
+    """Why a task's Word template cannot become a document (the rules of documents.checks),
+    checked at every start as at import and at export; once per file version."""
+    try:
+        info = template.stat()
+    except OSError as exc:
+        return f"fichier illisible ({exc.strerror})"
+    return _template_problem(str(template), (info.st_ino, info.st_size, info.st_mtime_ns))
+
+
 def load_pack(root: Path) -> Pack:
     """Load and validate the pack in folder ``root`` (its source form)."""
     manifest_path = root / MANIFEST
@@ -129,6 +157,9 @@ def load_pack(root: Path) -> Pack:
             raise PackError(f"{where}, clé « template » : fichier {task.template} absent.")
         if template.suffix.lower() != ".docx":
             raise PackError(f"{where}, clé « template » : un fichier .docx est attendu.")
+        problem = template_problem(template)
+        if problem:
+            raise PackError(f"{where}, modèle Word {task.template} refusé — {problem}.")
         tasks.append(task)
     ids = [t.id for t in tasks]
     unknown = [i for i in manifest.task_order if i not in ids]
