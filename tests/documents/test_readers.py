@@ -10,8 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hospidesk.documents.mail import PREVIOUS
-from hospidesk.documents.pdf import TIMEOUT_SECONDS
-from hospidesk.documents.sources import read_document, read_document_bytes, read_sources
+from hospidesk.documents.sources import (
+    TIMEOUT_SECONDS,
+    read_document,
+    read_document_bytes,
+    read_sources,
+)
 from hospidesk.errors import UsageError
 from tests.documents.msg_maker import MsgAttachment, make_msg
 from tests.documents.odt_maker import bullet_list, make_odt, paragraph, table

@@ -25,10 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hospidesk.engine.speech_worker import main as speech_main
 
         return speech_main()
-    if args_list == ["--read-pdf"]:  # and the PDF reader's child process this way
-        from hospidesk.documents.pdf_child import main as pdf_main
+    if args_list == ["--read-document"]:  # and the document reader's child process this way
+        from hospidesk.documents.reader_child import main as reader_main
 
-        return pdf_main()
+        return reader_main()
     if args_list == ["--version"]:  # answered before the commands (and the service) load
         print(f"HospiDesk {__version__}")
         return 0

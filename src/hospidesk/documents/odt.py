@@ -14,6 +14,8 @@ from hospidesk.errors import UsageError
 
 MAX_CONTENT_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100
+MAX_DEPTH = 20
+"""Tables nested deeper are not read (a crafted file; a real one nests two or three)."""
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _BLOCKS = {f"{{{TEXT}}}p", f"{{{TEXT}}}h"}
@@ -83,14 +85,41 @@ def _walk(node: lxml.etree._Element, lines: list[str], depth: int) -> None:
                 if len(lines) > before:
                     lines[before] = "  " * depth + "• " + lines[before].lstrip()
         elif tag == f"{{{TABLE}}}table":
-            for row in child.iter(f"{{{TABLE}}}table-row"):
-                cells = [
-                    " ".join(_inline(p) for p in cell.iter(*_BLOCKS)).strip()
-                    for cell in row.iterchildren(f"{{{TABLE}}}table-cell")
-                ]
-                lines.append(" | ".join(cells))
+            _table(child, lines, depth)
         elif tag == f"{{{TEXT}}}section" or tag == f"{{{TEXT}}}list-item":
             _walk(child, lines, depth)
+
+
+_ROW_GROUPS = {
+    f"{{{TABLE}}}{name}" for name in ("table-header-rows", "table-rows", "table-row-group")
+}
+
+
+def _rows(table: lxml.etree._Element) -> list[lxml.etree._Element]:
+    """The table's own rows (in its row groups too), not those of tables nested in a cell."""
+    rows = []
+    for child in table:
+        if child.tag == f"{{{TABLE}}}table-row":
+            rows.append(child)
+        elif child.tag in _ROW_GROUPS:
+            rows += _rows(child)
+    return rows
+
+
+def _table(table: lxml.etree._Element, lines: list[str], depth: int) -> None:
+    """One line per row, its cells' own paragraphs joined; a table nested in a cell follows
+    its row, each paragraph said once (nesting used to repeat the text at every level)."""
+    if depth > MAX_DEPTH:
+        return
+    for row in _rows(table):
+        cells: list[str] = []
+        nested: list[lxml.etree._Element] = []
+        for cell in row.iterchildren(f"{{{TABLE}}}table-cell"):
+            cells.append(" ".join(_inline(p) for p in cell if p.tag in _BLOCKS).strip())
+            nested += [t for t in cell if t.tag == f"{{{TABLE}}}table"]
+        lines.append(" | ".join(cells))
+        for inner in nested:
+            _table(inner, lines, depth + 1)
 
 
 def _count(value: str | None) -> int:

@@ -21,6 +21,26 @@ class SourceDocument:
     """Names only: an attachment's content is read only if the user opens it as a source."""
     pages: int | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceDocument:
+        """Back from ``as_dict`` (the reader's child sends it as JSON)."""
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return None if value is None else str(value)
+
+        pages = data.get("pages")
+        return cls(
+            str(data["name"]),
+            str(data["text"]),
+            str(data["kind"]),
+            text("sender"),
+            text("date"),
+            text("subject"),
+            tuple(str(a) for a in data.get("attachments") or ()),
+            int(pages) if isinstance(pages, int) else None,
+        )
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["attachments"] = list(self.attachments)

@@ -1,26 +1,28 @@
-"""Read a source from a file or from standard input: one reader per format, each giving a
-``SourceDocument`` (the text a task receives, and what the reader knows besides).
+"""Read a source from a file or from standard input, as a task receives it.
 
-.txt, .eml (``mail``), .msg (``msg``), .html/.htm (``html_text``), .docx, .odt (``odt``),
-.pdf (``pdf``, in a child process). .doc and .rtf are refused with what to do instead.
+Plain text is decoded here; every other format (.eml, .msg, .html, .docx, .odt, .pdf) is read
+in a child process (documents/reader_child.py) under a time limit here and a memory limit
+there, so that no file can hold the window. A file's size is checked before it is read, and
+only that much is ever read; what is not a regular file (a FIFO, a device) is refused.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
+import json
+import os
+import stat
+import subprocess
 from pathlib import Path
+from typing import Any
 
-from hospidesk.documents.checks import inspect_docx
-from hospidesk.documents.html_text import html_to_text
-from hospidesk.documents.mail import read_eml
-from hospidesk.documents.msg import read_msg
-from hospidesk.documents.odt import read_odt
-from hospidesk.documents.pdf import read_pdf
+from hospidesk.children import child_env, python_child
 from hospidesk.documents.source import SourceDocument, combine
 from hospidesk.errors import UsageError
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
+TIMEOUT_SECONDS = 4.0
+CHILD_FLAG = "--read-document"
+CHILD_SUFFIXES = frozenset({".eml", ".msg", ".html", ".htm", ".docx", ".odt", ".pdf"})
 READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf")
 """The formats a task accepts unless its pack says otherwise."""
 _SAVE_AS = {
@@ -29,54 +31,53 @@ _SAVE_AS = {
     ".odp": "copiez-en le texte",
     ".xlsx": "copiez-en le texte",
 }
+_KINDS = {".pdf": "PDF", ".msg": "message Outlook", ".eml": "message", ".docx": "document Word",
+          ".odt": "document OpenDocument", ".html": "page HTML", ".htm": "page HTML"}  # fmt: skip
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, which is what French Windows writes."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+def child_command() -> list[str]:
+    return python_child("hospidesk.documents.reader_child", CHILD_FLAG)
+
+
+def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
+    """The document read by the reader's child process, within TIMEOUT_SECONDS."""
+    kind = _KINDS.get(suffix, "fichier")
+    header = json.dumps({"name": name, "suffix": suffix}).encode() + b"\n"
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def read_docx(raw: bytes, name: str) -> SourceDocument:
-    problems = inspect_docx(raw, fields=False)
-    if problems:
-        raise UsageError(f"Document refusé : {name} — {problems[0].reason}.")
-    import docx
-
+        proc = subprocess.run(
+            child_command(),
+            input=header + raw,
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS,
+            env=child_env(),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UsageError(
+            f"{kind.capitalize()} trop complexe pour être lu en {TIMEOUT_SECONDS:.0f} secondes "
+            f": {name}. Enregistrez-le à nouveau (« Imprimer en PDF ») ou copiez-en le texte."
+        ) from None
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except Exception:  # python-docx raises many types on damaged files
-        raise UsageError(f"Document Word endommagé ou illisible : {name}.") from None
-    paragraphs = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" | ".join(cell.text for cell in row.cells))
-    return SourceDocument(name, "\n".join(paragraphs), "word")
+        answer: dict[str, Any] = json.loads(proc.stdout)
+    except ValueError:
+        answer = {"error": "unreadable"}
+    error = answer.get("error")
+    if error in ("unreadable", "memory", "too_long") or (
+        error is None and "document" not in answer
+    ):
+        raise UsageError(
+            f"{kind.capitalize()} endommagé ou trop complexe, illisible : {name}. Enregistrez-le "
+            "à nouveau ou copiez-en le texte."
+        )
+    if error is not None:
+        raise UsageError(str(error))
+    return SourceDocument.from_dict(answer["document"])
 
 
-def read_html(raw: bytes, name: str) -> SourceDocument:
-    return SourceDocument(name, html_to_text(decode_text(raw)), "texte")
+def decode_plain(raw: bytes, name: str) -> SourceDocument:
+    from hospidesk.documents.formats import read_plain
 
-
-def read_plain(raw: bytes, name: str) -> SourceDocument:
-    if b"\x00" in raw[:4096]:
-        raise UsageError(f"Ce fichier n'est pas un texte lisible : {name}.")
-    return SourceDocument(name, decode_text(raw), "texte")
-
-
-_READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {
-    ".eml": read_eml,
-    ".msg": read_msg,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".odt": read_odt,
-    ".pdf": read_pdf,
-}
+    return read_plain(raw, name)
 
 
 def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
@@ -87,7 +88,10 @@ def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
         raise UsageError(
             f"Format non pris en charge : {name}. Pour l'utiliser, {_SAVE_AS[suffix]}."
         )
-    document = _READERS.get(suffix, read_plain)(raw, name)
+    if suffix in CHILD_SUFFIXES:
+        document = read_in_child(raw, name, suffix)
+    else:
+        document = decode_plain(raw, name)
     text = document.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise UsageError(f"Le texte source est vide : {name}.")
@@ -108,9 +112,10 @@ def read_source_bytes(raw: bytes, name: str) -> str:
 
 
 def read_document(path: Path) -> SourceDocument:
-    """Read a source file; every failure is a UsageError in French."""
+    """Read a source file; every failure is a UsageError in French. Its size is checked on the
+    open file before any byte is read, and no more than the limit is read."""
     try:
-        raw = path.read_bytes()
+        raw = _read_bounded(path)
     except FileNotFoundError:
         raise UsageError(f"Fichier source introuvable : {path}") from None
     except IsADirectoryError:
@@ -129,3 +134,13 @@ def read_source(path: Path) -> str:
 def read_sources(paths: list[Path]) -> str:
     """Several files as one source text, each labelled, in the order given."""
     return combine([read_document(path) for path in paths])
+
+
+def _read_bounded(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"Ce n'est pas un fichier ordinaire : {path}")
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise UsageError(f"Fichier source trop volumineux : {path.name} (10 Mo au maximum).")
+        return handle.read(MAX_SOURCE_BYTES + 1)

@@ -1,0 +1,69 @@
+"""The readers of each source format, run in the reader's child process (reader_child): each
+gives a ``SourceDocument`` (the text a task receives, and what the reader knows besides) or a
+UsageError in French.
+
+.txt, .eml (``mail``), .msg (``msg``), .html/.htm (``html_text``), .docx, .odt (``odt``),
+.pdf (``pdf``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.html_text import html_to_text
+from hospidesk.documents.mail import read_eml
+from hospidesk.documents.msg import read_msg
+from hospidesk.documents.odt import read_odt
+from hospidesk.documents.pdf import read_pdf
+from hospidesk.documents.source import SourceDocument
+from hospidesk.errors import UsageError
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, which is what French Windows writes."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_docx(raw: bytes, name: str) -> SourceDocument:
+    problems = inspect_docx(raw, fields=False)
+    if problems:
+        raise UsageError(f"Document refusé : {name} — {problems[0].reason}.")
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception:  # python-docx raises many types on damaged files
+        raise UsageError(f"Document Word endommagé ou illisible : {name}.") from None
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append(" | ".join(cell.text for cell in row.cells))
+    return SourceDocument(name, "\n".join(paragraphs), "word")
+
+
+def read_html(raw: bytes, name: str) -> SourceDocument:
+    return SourceDocument(name, html_to_text(decode_text(raw)), "texte")
+
+
+def read_plain(raw: bytes, name: str) -> SourceDocument:
+    if b"\x00" in raw[:4096]:
+        raise UsageError(f"Ce fichier n'est pas un texte lisible : {name}.")
+    return SourceDocument(name, decode_text(raw), "texte")
+
+
+READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {
+    ".eml": read_eml,
+    ".msg": read_msg,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+    ".odt": read_odt,
+    ".pdf": read_pdf,
+}

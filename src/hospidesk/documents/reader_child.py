@@ -1,0 +1,65 @@
+"""The document reader's child process: every source format but plain text is read here, so
+that a crafted file (an Outlook stream bomb, nested tables, a deep HTML, a PDF bomb) costs this
+process, never the window's.
+
+stdin: one JSON line ``{"name": …, "suffix": …}``, then the file's bytes. stdout: one JSON
+object, ``{"document": {…}}``, or ``{"error": "<French line>"}`` for a refusal the reader
+worded, or ``{"error": "unreadable" | "memory" | "too_long"}``. The caller bounds the time
+(documents/sources.py); here the memory is capped, and the text must stay in proportion to the
+file's size (a reader that repeats text is stopped, not believed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+MEMORY_BYTES = 1536 * 1024 * 1024
+TEXT_PER_BYTE = 8
+TEXT_FLOOR = 1024 * 1024
+"""The most characters of text a file of n bytes may give: 8 n, at least 1 Mi characters (a
+compressed .docx holds at most its unpacked XML's text)."""
+
+
+def _cap_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: the caller's timeout still bounds the time
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+
+
+def read(raw: bytes, name: str, suffix: str) -> dict[str, Any]:
+    from hospidesk.documents.formats import READERS, read_plain
+    from hospidesk.errors import UsageError
+
+    try:
+        document = READERS.get(suffix, read_plain)(raw, name)
+    except UsageError as exc:
+        return {"error": exc.message}
+    except MemoryError:
+        return {"error": "memory"}
+    except Exception:  # a crafted file can make any parser fail in any way
+        return {"error": "unreadable"}
+    if len(document.text) > max(TEXT_FLOOR, TEXT_PER_BYTE * len(raw)):
+        return {"error": "too_long"}
+    return {"document": document.as_dict()}
+
+
+def main() -> int:
+    _cap_memory()
+    try:
+        meta = json.loads(sys.stdin.buffer.readline())
+        raw = sys.stdin.buffer.read()
+        answer = read(raw, str(meta["name"]), str(meta["suffix"]))
+    except MemoryError:
+        answer = {"error": "memory"}
+    # Bytes in UTF-8 whatever the console's code page (Windows pipes default to cp1252).
+    sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
