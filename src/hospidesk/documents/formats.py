@@ -8,15 +8,10 @@ UsageError in French.
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Callable
 
-from hospidesk.documents.checks import inspect_docx
-from hospidesk.documents.html_text import html_to_text
-from hospidesk.documents.mail import read_eml
-from hospidesk.documents.msg import read_msg
-from hospidesk.documents.odt import read_odt
-from hospidesk.documents.pdf import read_pdf
 from hospidesk.documents.source import SourceDocument
 from hospidesk.errors import UsageError
 
@@ -32,6 +27,8 @@ def decode_text(raw: bytes) -> str:
 
 
 def read_docx(raw: bytes, name: str) -> SourceDocument:
+    from hospidesk.documents.checks import inspect_docx
+
     problems = inspect_docx(raw, fields=False)
     if problems:
         raise UsageError(f"Document refusé : {name} — {problems[0].reason}.")
@@ -49,6 +46,8 @@ def read_docx(raw: bytes, name: str) -> SourceDocument:
 
 
 def read_html(raw: bytes, name: str) -> SourceDocument:
+    from hospidesk.documents.html_text import html_to_text
+
     return SourceDocument(name, html_to_text(decode_text(raw)), "texte")
 
 
@@ -58,12 +57,23 @@ def read_plain(raw: bytes, name: str) -> SourceDocument:
     return SourceDocument(name, decode_text(raw), "texte")
 
 
-READERS: dict[str, Callable[[bytes, str], SourceDocument]] = {
-    ".eml": read_eml,
-    ".msg": read_msg,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
-    ".odt": read_odt,
-    ".pdf": read_pdf,
+READERS = {
+    ".eml": "hospidesk.documents.mail:read_eml",
+    ".msg": "hospidesk.documents.msg:read_msg",
+    ".html": "hospidesk.documents.formats:read_html",
+    ".htm": "hospidesk.documents.formats:read_html",
+    ".docx": "hospidesk.documents.formats:read_docx",
+    ".odt": "hospidesk.documents.odt:read_odt",
+    ".pdf": "hospidesk.documents.pdf:read_pdf",
 }
+"""Each format's reader, imported only when a file of it is read (the child starts fast)."""
+
+
+def reader(suffix: str) -> Callable[[bytes, str], SourceDocument]:
+    if suffix not in READERS:
+        return read_plain
+    module, _, function = READERS[suffix].partition(":")
+    found: Callable[[bytes, str], SourceDocument] = getattr(
+        importlib.import_module(module), function
+    )
+    return found

@@ -15,27 +15,32 @@ import json
 import sys
 from typing import Any
 
-MEMORY_BYTES = 1536 * 1024 * 1024
+MEMORY_BYTES = 768 * 1024 * 1024
+PDF_MEMORY_BYTES = 1536 * 1024 * 1024
+"""The address space of the child: a PDF's page objects need more than a mail or a document;
+a file that needs more is a bomb (an Outlook directory pointing a thousand times at one
+stream asks for a gigabyte)."""
 TEXT_PER_BYTE = 8
 TEXT_FLOOR = 1024 * 1024
 """The most characters of text a file of n bytes may give: 8 n, at least 1 Mi characters (a
 compressed .docx holds at most its unpacked XML's text)."""
 
 
-def _cap_memory() -> None:
+def _cap_memory(suffix: str) -> None:
     try:
         import resource
     except ImportError:  # Windows: the caller's timeout still bounds the time
         return
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    limit = PDF_MEMORY_BYTES if suffix == ".pdf" else MEMORY_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def read(raw: bytes, name: str, suffix: str) -> dict[str, Any]:
-    from hospidesk.documents.formats import READERS, read_plain
+    from hospidesk.documents.formats import reader
     from hospidesk.errors import UsageError
 
     try:
-        document = READERS.get(suffix, read_plain)(raw, name)
+        document = reader(suffix)(raw, name)
     except UsageError as exc:
         return {"error": exc.message}
     except MemoryError:
@@ -48,9 +53,9 @@ def read(raw: bytes, name: str, suffix: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    _cap_memory()
     try:
         meta = json.loads(sys.stdin.buffer.readline())
+        _cap_memory(str(meta["suffix"]))
         raw = sys.stdin.buffer.read()
         answer = read(raw, str(meta["name"]), str(meta["suffix"]))
     except MemoryError:

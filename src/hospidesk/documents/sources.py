@@ -31,8 +31,17 @@ _SAVE_AS = {
     ".odp": "copiez-en le texte",
     ".xlsx": "copiez-en le texte",
 }
-_KINDS = {".pdf": "PDF", ".msg": "message Outlook", ".eml": "message", ".docx": "document Word",
-          ".odt": "document OpenDocument", ".html": "page HTML", ".htm": "page HTML"}  # fmt: skip
+_KINDS = {".pdf": "PDF", ".msg": "Message Outlook", ".eml": "Message", ".docx": "Document Word",
+          ".odt": "Document OpenDocument", ".html": "Page HTML", ".htm": "Page HTML"}  # fmt: skip
+
+
+_ADVICE = {
+    ".pdf": "Enregistrez-le à nouveau (« Imprimer en PDF ») ou copiez-en le texte.",
+    ".msg": "Dans Outlook, enregistrez-le à nouveau (Fichier > Enregistrer sous) ou copiez-en "
+    "le texte.",
+    ".docx": "Enregistrez-le à nouveau depuis Word ou copiez-en le texte.",
+    ".odt": "Enregistrez-le à nouveau depuis LibreOffice ou copiez-en le texte.",
+}
 
 
 def child_command() -> list[str]:
@@ -41,7 +50,7 @@ def child_command() -> list[str]:
 
 def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
     """The document read by the reader's child process, within TIMEOUT_SECONDS."""
-    kind = _KINDS.get(suffix, "fichier")
+    kind = _KINDS.get(suffix, "Fichier")
     header = json.dumps({"name": name, "suffix": suffix}).encode() + b"\n"
     try:
         proc = subprocess.run(
@@ -54,8 +63,8 @@ def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
         )
     except subprocess.TimeoutExpired:
         raise UsageError(
-            f"{kind.capitalize()} trop complexe pour être lu en {TIMEOUT_SECONDS:.0f} secondes "
-            f": {name}. Enregistrez-le à nouveau (« Imprimer en PDF ») ou copiez-en le texte."
+            f"{kind} trop complexe pour être lu en {TIMEOUT_SECONDS:.0f} secondes : {name}. "
+            f"{_ADVICE.get(suffix, 'Copiez-en le texte.')}"
         ) from None
     try:
         answer: dict[str, Any] = json.loads(proc.stdout)
@@ -66,8 +75,8 @@ def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
         error is None and "document" not in answer
     ):
         raise UsageError(
-            f"{kind.capitalize()} endommagé ou trop complexe, illisible : {name}. Enregistrez-le "
-            "à nouveau ou copiez-en le texte."
+            f"{kind} endommagé ou trop complexe, illisible : {name}. "
+            f"{_ADVICE.get(suffix, 'Copiez-en le texte.')}"
         )
     if error is not None:
         raise UsageError(str(error))
@@ -137,10 +146,15 @@ def read_sources(paths: list[Path]) -> str:
 
 
 def _read_bounded(path: Path) -> bytes:
-    with path.open("rb") as handle:
-        info = os.fstat(handle.fileno())
+    """Opened without waiting (a named pipe would block until someone writes to it), checked
+    on the descriptor, then read up to the limit."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"Ce n'est pas un fichier ordinaire : {path}")
         if info.st_size > MAX_SOURCE_BYTES:
             raise UsageError(f"Fichier source trop volumineux : {path.name} (10 Mo au maximum).")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
         return handle.read(MAX_SOURCE_BYTES + 1)
