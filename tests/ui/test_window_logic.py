@@ -486,3 +486,52 @@ def test_an_echo_of_the_instructions_and_a_paraphrased_loop_are_said(
     bar = window.draft_panel.review_bar.text()
     assert "recopie les consignes de la tâche" in bar
     assert "répète la même idée au moins trois fois" in bar
+
+
+def test_files_made_to_exhaust_a_reader_never_hold_the_window(
+    qtbot: QtBot, fake_window: MainWindow, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dropped into the source box, each bomb ends in one line under the box; the window's
+    event loop keeps turning and its process stays small (the reader's child pays)."""
+    import itertools
+    import os
+    import time
+
+    import psutil
+    from PySide6.QtCore import QTimer
+
+    from tests.documents.bombs import deep_html, msg_stream_bomb, odt_nested_tables
+
+    window = fake_window
+    window.library.select(LETTER)
+    files = {
+        "boite.msg": msg_stream_bomb(),
+        "tableaux.odt": odt_nested_tables(),
+        "profond.html": deep_html(),
+    }
+    huge = tmp_path / "enorme.pdf"
+    with huge.open("wb") as handle:
+        handle.truncate(3 * 1024**3)
+    paths = [huge]
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    problems: list[str] = []
+    window.source.problem.connect(problems.append)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    largest = 0
+    for path in paths:
+        window.source.load_file(path)
+        qtbot.waitUntil(lambda: not window.source.busy, timeout=15_000)
+        largest = max(largest, psutil.Process(os.getpid()).memory_info().rss)
+    timer.stop()
+    longest_ms = max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+    with capsys.disabled():
+        print(f"\nreader bombs: longest event-loop gap {longest_ms:.1f} ms, {largest >> 20} MiB")
+    assert longest_ms < 50 and largest < 300 * 1024 * 1024
+    assert any("enorme.pdf" in p and "trop volumineux" in p for p in problems)
+    assert any("boite.msg" in p for p in problems)
+    assert all("\n" not in p for p in problems)
