@@ -144,6 +144,7 @@ def main() -> int:
         target = exports / f"document-{number}.docx"
         window.ask_export_path = lambda target=target: target  # type: ignore[method-assign]
         window.flow.export()
+        wait_until(lambda: not window.flow.exporting)
         bar = window.feedback_bar
         if number == 0:
             app.processEvents()

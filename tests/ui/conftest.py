@@ -16,6 +16,13 @@ from tests.conftest import TEST_SEED, Env
 from tests.engine.fake import FakeEngine
 
 
+def export(qtbot: QtBot, window: MainWindow) -> None:
+    """« Exporter en Word », and wait for the document to be written (off the window's
+    thread) or refused."""
+    window.export_button.click()
+    qtbot.waitUntil(lambda: not window.flow.exporting, timeout=60_000)
+
+
 def facts_unchecked(window: MainWindow) -> None:
     """The check of facts off: a test of something else, on a scripted engine whose answer to
     the check would be its draft again."""

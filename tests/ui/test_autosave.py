@@ -14,6 +14,7 @@ from hospidesk.storage.history import AUTOSAVE, DraftContent
 from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
 from tests.conftest import Env
+from tests.ui.conftest import export
 
 pytestmark = pytest.mark.usefixtures("secret_service")
 
@@ -100,7 +101,7 @@ def test_export_and_discard_leave_no_backup(
     window.draft.setPlainText("Madame, merci de nous renvoyer le formulaire.")
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "l.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
     window.library.select("secretariat/demande-pieces-manquantes")
     window.draft.setPlainText("À jeter")
@@ -117,8 +118,8 @@ def test_an_exported_draft_stays_as_exported_when_the_work_goes_on(
     window.draft.setPlainText("Première lettre, exportée.")
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "l.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
-    window.export_button.click()  # exported again unchanged: still one record
+    export(qtbot, window)
+    export(qtbot, window)  # exported again unchanged: still one record
     assert statuses(window.workspace) == [("secretariat/reformuler-courrier", "exporté")]
     window.draft.setPlainText("Deuxième lettre, en cours.")
     qtbot.waitUntil(lambda: len(statuses(window.workspace)) == 2, timeout=6000)

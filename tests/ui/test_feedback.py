@@ -18,7 +18,7 @@ from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.canary import NAME, files_containing_canaries
 from tests.conftest import Env, run_cli
-from tests.ui.conftest import limits
+from tests.ui.conftest import export, limits
 from tests.ui.test_main_window import COURRIER, generate
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
@@ -36,7 +36,7 @@ def run_and_export(
     generate(qtbot, window)
     monkeypatch.setattr(window, "ask_export_path", lambda: target)
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
 
 
 def test_one_question_after_export_and_the_answer_is_recorded(
@@ -53,7 +53,7 @@ def test_one_question_after_export_and_the_answer_is_recorded(
     assert bar.minutes_row.isVisible()
     bar.minute_buttons[1].click()  # 10 min
     assert not bar.isVisible()
-    window.export_button.click()  # the same run exported again: not asked twice
+    export(qtbot, window)  # the same run exported again: not asked twice
     window.copy_button.click()
     assert not bar.isVisible()
     (use,) = recorded(window.workspace)
@@ -108,7 +108,7 @@ def test_never_ask_again_turns_the_question_off_but_still_measures(
     window.feedback_bar.never_button.click()
     assert window.workspace.settings.get("retours.demander") == "non"
     generate(qtbot, window)
-    window.export_button.click()
+    export(qtbot, window)
     assert not window.feedback_bar.isVisible()
     assert [u.helped for u in recorded(window.workspace)] == [None, None]
 

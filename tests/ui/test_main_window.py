@@ -17,7 +17,7 @@ from hospidesk.service.records import open_history
 from hospidesk.ui.main_window import MainWindow
 from tests.conftest import SAMPLES
 from tests.documents.helpers import all_text
-from tests.ui.conftest import limits
+from tests.ui.conftest import export, limits
 
 pytestmark = pytest.mark.model
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
@@ -45,7 +45,7 @@ def test_reformulate_edit_and_export(
     monkeypatch.setattr(window, "ask_export_path", lambda: target)
     monkeypatch.setattr(window, "open_document", opened.append)
     assert window.export_button.isEnabled()
-    window.export_button.click()
+    export(qtbot, window)
     assert opened == [target], window.banner_text.text()
     text = all_text(target)
     assert "Phrase ajoutée par la secrétaire avant l'envoi." in text
@@ -66,7 +66,7 @@ def test_generated_and_exported_drafts_are_kept(
     window.draft.appendPlainText("Ajout avant export.")
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "c.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     (kept,) = history.list()
     assert kept.status == "exporté"
     assert history.open(kept.id).content.text.endswith("Ajout avant export.")

@@ -20,7 +20,7 @@ from hospidesk.ui.job_dialog import JobDialog
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.conftest import Env
-from tests.ui.conftest import Opener
+from tests.ui.conftest import Opener, export
 from tests.ui.test_window_logic import LETTER, generate
 
 
@@ -88,7 +88,7 @@ def test_an_example_fills_the_task_and_is_marked_until_the_user_changes_it(
     generate(qtbot, window)
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "essai.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert (tmp_path / "essai.docx").exists()
     (use,) = all_uses(Workspace.open())
     assert use.example  # counted apart

@@ -16,7 +16,7 @@ from hospidesk.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLES, Env
 from tests.documents import letterhead_maker as maker
 from tests.documents.test_letterhead import macro
-from tests.ui.conftest import Opener
+from tests.ui.conftest import Opener, export
 from tests.ui.test_window_logic import LETTER, generate
 
 
@@ -36,7 +36,7 @@ def test_the_window_exports_inside_the_sites_letterhead(
     target = tmp_path / "courrier.docx"
     monkeypatch.setattr(window, "ask_export_path", lambda: target)
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert target.exists(), window.banner_text.text()
     document = docx.Document(str(target))
     assert maker.logo_in_first_header(document)

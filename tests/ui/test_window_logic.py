@@ -20,7 +20,7 @@ from hospidesk.ui.main_window import MainWindow
 from tests.conftest import DEMO_SHA256, SAMPLES, Env
 from tests.documents.helpers import all_text
 from tests.engine.fake import FakeEngine
-from tests.ui.conftest import facts_unchecked, limits
+from tests.ui.conftest import export, facts_unchecked, limits
 
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 LETTER = "secretariat/reformuler-courrier"
@@ -155,11 +155,11 @@ def test_export_writes_the_document_without_verifying_the_model(
     opened: list[Path] = []
     monkeypatch.setattr(window, "ask_export_path", lambda: target)
     monkeypatch.setattr(window, "open_document", opened.append)
-    window.export_button.click()
+    export(qtbot, window)
     assert opened == [target], window.banner_text.text()
     assert "Ajout de la secrétaire." in all_text(target)
-    export = [e for e in audit(hd_env) if e["event"] == "export"][-1]
-    assert export["model_sha256"] == DEMO_SHA256  # who wrote it: the run's, not a new check
+    exported = [e for e in audit(hd_env) if e["event"] == "export"][-1]
+    assert exported["model_sha256"] == DEMO_SHA256  # who wrote it: the run's, not a new check
 
 
 def test_a_model_the_policy_forbids_is_said_and_nothing_can_start(
@@ -265,10 +265,10 @@ def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(
     target = tmp_path / "relance.docx"
     monkeypatch.setattr(window, "ask_export_path", lambda: target)
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()  # « Non »: nothing written
+    export(qtbot, window)  # « Non »: nothing written
     assert not target.exists()
     assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
-    window.export_button.click()  # « Oui »: written
+    export(qtbot, window)  # « Oui »: written
     assert target.exists() and len(asked) == 2
     from hospidesk.governance.metrics import MetricsStore
 
@@ -300,7 +300,7 @@ def test_a_draft_that_keeps_every_fact_exports_without_a_question(
     monkeypatch.setattr(window, "confirm_omissions", must_not_ask)
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "ok.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert (tmp_path / "ok.docx").exists()
 
 
@@ -433,7 +433,7 @@ def test_the_check_of_facts_completes_the_draft_and_marks_what_it_added(
     monkeypatch.setattr(window, "confirm_omissions", must_not_ask)
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "relance.docx")
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert "15 décembre" in all_text(tmp_path / "relance.docx")
     from hospidesk.governance.metrics import MetricsStore
 
@@ -463,7 +463,7 @@ def test_facts_the_check_could_not_place_are_left_to_place_and_asked_at_export(
     asked: list[str] = []
     monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or False)
     monkeypatch.setattr(window, "ask_export_path", lambda: tmp_path / "x.docx")
-    window.export_button.click()
+    export(qtbot, window)
     assert not (tmp_path / "x.docx").exists()
     assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
 

@@ -12,6 +12,7 @@ from hospidesk.ui.main_window import MainWindow
 from tests.canary import NAME, NIR, SOURCE, files_containing_canaries
 from tests.conftest import Env
 from tests.documents.helpers import all_text
+from tests.ui.conftest import export
 
 pytestmark = pytest.mark.model
 
@@ -46,7 +47,7 @@ def test_identifiers_are_flagged_and_leave_no_trace(
     out = tmp_path / "convocation.docx"
     monkeypatch.setattr(window, "ask_export_path", lambda: out)
     monkeypatch.setattr(window, "open_document", lambda path: None)
-    window.export_button.click()
+    export(qtbot, window)
     assert NAME in all_text(out)
     window.close()
     leaks = files_containing_canaries([hd_env.home, tmp], allowed={out.resolve()})

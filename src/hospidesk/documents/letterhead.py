@@ -33,8 +33,8 @@ from hospidesk.documents.letterhead_checks import letterhead_problems
 from hospidesk.documents.render import (
     LetterContext,
     RenderError,
-    build_context,
     fill_docx,
+    letterhead_context,
     render_bytes,
 )
 from hospidesk.errors import HospiDeskError
@@ -114,7 +114,7 @@ def read_letterhead(path: Path, label: str | None = None) -> Letterhead:
     digest = hashlib.sha256(data).hexdigest()
     try:  # the whole composition, once, so that it cannot fail for the first time at export
         letterhead = Letterhead(label, path, data, digest, body_notes(data))
-        apply_letterhead(trial_letter(), letterhead, build_context(sample_context()))
+        apply_letterhead(trial_letter(), letterhead, letterhead_context(sample_context()))
     except RenderError as exc:
         raise LetterheadRefused(label, exc.reason) from None
     except UNREADABLE as exc:
@@ -184,7 +184,7 @@ def render_document(template: Path, ctx: LetterContext, letterhead: Letterhead |
     letter = render_bytes(template, ctx)
     if letterhead is None:
         return letter
-    data = apply_letterhead(letter, letterhead, build_context(ctx))
+    data = apply_letterhead(letter, letterhead, letterhead_context(ctx))
     problems = inspect_docx(data)
     if problems:
         raise RenderError(f"Document produit refusé : {problems[0].reason}.", problems[0].reason)

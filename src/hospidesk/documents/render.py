@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from hospidesk.documents.checks import inspect_docx
+from hospidesk.documents.sandbox import BoundedSandbox, TemplateLimit, deadline
 from hospidesk.errors import HospiDeskError
 from hospidesk.fsutil import atomic_write_bytes
 
@@ -110,7 +111,16 @@ def build_context(ctx: LetterContext) -> dict[str, object]:
 
 
 def sandbox() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(autoescape=True)
+    """A new bounded sandbox for each rendering (it counts what the template writes)."""
+    return BoundedSandbox()
+
+
+def letterhead_context(ctx: LetterContext) -> dict[str, object]:
+    """What a letterhead may show: the hospital's own details, the signatory, the date; never
+    the letter's body, subject or form (a letterhead could copy them into a header or the
+    document's properties)."""
+    context = build_context(ctx)
+    return {key: context[key] for key in ("etab", "signataire", "date_du_jour")}
 
 
 def render_bytes(template: Path, ctx: LetterContext) -> bytes:
@@ -135,14 +145,21 @@ def fill_docx(raw: bytes, context: Mapping[str, object], what: str) -> bytes:
         raise RenderError(f"{what} refusé — {problems[0].reason}.", problems[0].reason)
     try:
         document = DocxTemplate(io.BytesIO(raw))
-        document.render(dict(context), sandbox(), autoescape=True)
+        with deadline():
+            document.render(dict(context), sandbox(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
+    except TemplateLimit as exc:
+        reason = str(exc)
+        raise RenderError(f"{what} refusé — {reason}.", reason) from None
     except SecurityError:
         reason = "une balise tente une opération interdite"
         raise RenderError(f"{what} refusé — {reason}.", reason) from None
     except TemplateError as exc:
         reason = f"une balise {{{{ … }}}} est incorrecte ({exc})"
+        raise RenderError(f"{what} invalide : {reason}.", reason) from None
+    except Exception as exc:  # a tag's own error (1/0, a method that fails): the template's
+        reason = f"une balise provoque une erreur ({type(exc).__name__})"
         raise RenderError(f"{what} invalide : {reason}.", reason) from None
     data = out.getvalue()
     problems = inspect_docx(data)

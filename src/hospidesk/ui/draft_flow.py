@@ -7,6 +7,7 @@ banner); the drafts themselves are run by the controller.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +25,7 @@ from hospidesk.service.records import AUTOSAVE, EXPORTED
 from hospidesk.service.request import FieldErrors, PreparedDraft
 from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
+from hospidesk.ui.background import Background
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_panel import DraftPanel
 from hospidesk.ui.feedback import UseTracker
@@ -75,6 +77,9 @@ class DraftFlow(QObject):
         """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
         self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
         self.notes = ReviewNotes(self)
+        self.background = Background(self)
+        self.exporting = False
+        """A document is being written (the export runs off the window's thread)."""
         self.by_parts: dict[str, bool] = {}
         """Tasks whose draft summarises a source read part by part (no omission listed)."""
         self.autosave_timer = QTimer(self)
@@ -111,6 +116,8 @@ class DraftFlow(QObject):
 
     def update_buttons(self) -> None:
         self.panel.set_busy(self.controller.ready, self.controller.job is not None)
+        if self.exporting:
+            self.panel.export_button.setEnabled(False)
 
     # writing
 
@@ -349,20 +356,40 @@ class DraftFlow(QObject):
         path = self.host.ask_export_path()
         if path is None:
             return
-        try:
-            export_draft(self.workspace, request, path)
-        except FieldErrors as exc:
+        self.exporting = True
+        self.update_buttons()
+        self.host.statusBar().showMessage(self.tr("Enregistrement du document…"))
+        self.background.run(  # filling a template can take seconds: off the window's thread
+            lambda: export_draft(self.workspace, request, path),
+            lambda _: self._exported(path, len(left)),
+            self._export_failed,
+            key="export",
+        )
+
+    def _exported(self, path: Path, omissions: int) -> None:
+        self.exporting = False
+        self.update_buttons()
+        self.host.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
+        self.autosave(EXPORTED)
+        self.task_closed("exporté", omissions)
+        self.host.open_document(path)
+
+    def _export_failed(self, exc: Exception) -> None:
+        self.exporting = False
+        self.update_buttons()
+        self.host.statusBar().clearMessage()
+        if isinstance(exc, FieldErrors):
             self.banner.show_error(
                 exc.message, self.tr("Complétez les informations puis réessayez.")
             )
-            return
-        except HospiDeskError as exc:
+        elif isinstance(exc, HospiDeskError):
             self.banner.show_error(
                 exc.message,
                 self.tr("Choisissez un autre dossier ou libérez de la place, puis réessayez."),
             )
-            return
-        self.host.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
-        self.autosave(EXPORTED)
-        self.task_closed("exporté", len(left))
-        self.host.open_document(path)
+        else:
+            logging.getLogger(__name__).error("export failed", exc_info=exc)
+            self.banner.show_error(
+                self.tr("Le document n'a pas pu être enregistré (erreur inattendue)."),
+                self.tr("Votre brouillon est conservé. Réessayez."),
+            )

@@ -21,6 +21,7 @@ from hospidesk.service.records import purge_history
 from hospidesk.service.session import rules
 from hospidesk.service.usage import all_uses
 from hospidesk.service.workspace import Workspace
+from hospidesk.ui.background import Background
 from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_flow import DraftFlow
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.job = current_job(workspace)
         self.tasks = {t.ref: t for t in tasks_by_job(workspace, self.job)}
         self.current: PackTask | None = None
+        self.background = Background(self)
         self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
         self.resize(1360, 820)
         self._build()
@@ -353,8 +355,16 @@ class MainWindow(QMainWindow):
                 self.set_job(job, select_first=False)
 
     def check_letterheads(self) -> None:
-        """A letterhead IT installed but that was refused is said at start, not at export."""
-        problems = self.workspace.letterheads.problems
+        """A letterhead IT installed but that was refused is said at start, not at export;
+        checked off the window's thread (a letterhead's tags take up to seconds to fill)."""
+        self.background.run(
+            lambda: self.workspace.letterheads.problems,
+            self._letterhead_problems,
+            lambda exc: None,  # the export says it, with its reason
+            key="letterheads",
+        )
+
+    def _letterhead_problems(self, problems: list[str]) -> None:
         if problems and self.banner.isHidden():  # the user's own problem comes first
             self.show_error(
                 "<br>".join(html.escape(p) for p in problems),
