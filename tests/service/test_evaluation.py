@@ -24,6 +24,8 @@ JOBS = {
     "achats": ["achats/demande-devis", "achats/synthese-achats"],
 }
 THRESHOLD = 5
+TASKS = {task: job for job, tasks in JOBS.items() for task in tasks}
+"""The tasks the merging workstation knows (a group of another task is set aside)."""
 
 
 def station_uses(rng: random.Random) -> list[Use]:
@@ -89,7 +91,7 @@ def test_300_workstations_add_up_to_the_independent_totals(tmp_path: Path) -> No
             few[key] += sum(1 for u in exported if (u.edit_ratio or 0) <= FEW_EDITS)
     (folder / ".poste-999.csv.x1y2.tmp").write_text("being written", encoding="utf-8")
     out, table = tmp_path / "rapport.html", tmp_path / "table.csv"
-    result = merge_exports([folder], out, table)
+    result = merge_exports([folder], out, TASKS, table)
     assert result.files == 300
     merged = {
         (r["job"], r["task"], r["week"]): r
@@ -120,7 +122,7 @@ def test_the_docs_worked_example_gives_the_docs_figures(tmp_path: Path) -> None:
         )  # fmt: skip
 
     hidden = Group("secretariat", "secretariat/reformuler-courrier", "2026-W48", True,
-                   *([None] * 11))  # fmt: skip
+                   *([None] * 13))  # fmt: skip
     stations = {
         "poste-12": [
             group("secretariat/convocation", 14, 12, 8, 3, 1, 110, 13, 0.85),
@@ -132,7 +134,7 @@ def test_the_docs_worked_example_gives_the_docs_figures(tmp_path: Path) -> None:
     for name, rows in stations.items():
         (tmp_path / f"{name}.csv").write_text(to_csv(rows, 5), encoding="utf-8")
     out = tmp_path / "rapport.html"
-    merge_exports([tmp_path], out)
+    merge_exports([tmp_path], out, TASKS)
     page = re.sub(r"\s+", " ", out.read_text(encoding="utf-8"))
     row = re.search(r"<td>2026-W48</td>(.*?)</tr>", page)
     assert row is not None
@@ -142,35 +144,35 @@ def test_the_docs_worked_example_gives_the_docs_figures(tmp_path: Path) -> None:
     assert "1 groupe de moins de 5 usages" in cells[5]
 
 
-def test_refusals_name_the_file(tmp_path: Path) -> None:
-    rows = [Group("a", "a/t", "2026-W48", True, *([None] * 11))]
+def test_a_bad_file_is_set_aside_with_its_reason_and_the_others_merged(tmp_path: Path) -> None:
+    rows = [Group("secretariat", "secretariat/convocation", "2026-W48", True, *([None] * 13))]
     (tmp_path / "poste-1.csv").write_text(to_csv(rows, 5), encoding="utf-8")
     (tmp_path / "poste-2.csv").write_text(to_csv(rows, 3), encoding="utf-8")
-    with pytest.raises(MergeError, match=r"seuils différents.*3 \(1 fichier, dont poste-2\.csv\)"):
-        merge_exports([tmp_path], tmp_path / "r.html")
-    assert not (tmp_path / "r.html").exists()
-    (tmp_path / "poste-2.csv").write_text(
+    (tmp_path / "poste-3.csv").write_text(
         to_csv(rows, 5).replace("suppressed", "supprime"), encoding="utf-8"
     )
-    with pytest.raises(MergeError, match=re.escape("poste-2.csv : colonne inconnue « supprime »")):
-        merge_exports([tmp_path], tmp_path / "r.html")
-    (tmp_path / "poste-2.csv").write_text('{"format": "autre"}', encoding="utf-8")
-    (tmp_path / "poste-2.csv").rename(tmp_path / "poste-2.json")
-    with pytest.raises(
-        MergeError, match=re.escape("poste-2.json : ce n'est pas un export de HospiDesk")
-    ):
-        merge_exports([tmp_path], tmp_path / "r.html")
+    (tmp_path / "poste-4.json").write_text('{"format": "autre"}', encoding="utf-8")
+    result = merge_exports([tmp_path], tmp_path / "r.html", TASKS)
+    assert result.files == 1
+    assert dict(result.skipped) == {
+        "poste-2.csv": "seuil 3 différent de celui des autres (5)",
+        "poste-3.csv": "colonne inconnue « supprime » (export d'une autre version ou modifié à "
+        "la main).",
+        "poste-4.json": "ce n'est pas un export de HospiDesk (format inconnu).",
+    }
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "3 fichier(s) écarté(s)" in page and "poste-4.json" in page
     empty = tmp_path / "vide"
     empty.mkdir()
     with pytest.raises(MergeError, match="Aucun export"):
-        merge_exports([empty], tmp_path / "r.html")
+        merge_exports([empty], tmp_path / "r.html", TASKS)
 
 
 def test_the_report_fetches_nothing(tmp_path: Path) -> None:
     rows = aggregate(station_uses(random.Random(3)), THRESHOLD)
     (tmp_path / "poste-1.csv").write_text(to_csv(rows, THRESHOLD), encoding="utf-8")
     out = tmp_path / "r.html"
-    merge_exports([tmp_path / "poste-1.csv"], out)
+    merge_exports([tmp_path / "poste-1.csv"], out, TASKS)
     page = out.read_text(encoding="utf-8")
     assert "default-src 'none'" in page
     assert page.count("<svg") == len({row.job for row in rows})  # one chart per job, inline

@@ -14,7 +14,7 @@ from hospidesk.governance.metrics import aggregate, to_csv
 from hospidesk.service.charts import BLUE, GREEN, ORANGE
 from hospidesk.service.evaluation import merge_exports
 from tests.chromium import BINARY, render
-from tests.service.test_evaluation import THRESHOLD, station_uses
+from tests.service.test_evaluation import TASKS, THRESHOLD, station_uses
 
 pytestmark = pytest.mark.skipif(
     BINARY is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)"
@@ -37,7 +37,7 @@ def test_the_report_renders_its_charts_and_requests_nothing(tmp_path: Path) -> N
         rows = aggregate(station_uses(rng), THRESHOLD)
         (tmp_path / f"poste-{station:02d}.csv").write_text(to_csv(rows, THRESHOLD), "utf-8")
     page = tmp_path / "rapport.html"
-    merge_exports([tmp_path], page)
+    merge_exports([tmp_path], page, TASKS)
     shot = tmp_path / "rapport.png"
     assert render(page, shot) == []
     # bars, the share who said it helped, the minutes per workstation: each drawn

@@ -12,6 +12,7 @@ from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
 from hospidesk.governance.audit import AuditTrail
 from hospidesk.governance.forward import compare, forwarded_messages
+from hospidesk.packs.loader import all_tasks
 from hospidesk.service.evaluation import merge_exports
 from hospidesk.service.session import accept_rules, rules, rules_accepted
 from hospidesk.service.usage import stats_export
@@ -123,11 +124,16 @@ def export_audit(args: argparse.Namespace) -> int:
 
 
 def merge_stats(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    tasks = {t.ref: t.pack.manifest.job for t in all_tasks(ws.packs)}
     result = merge_exports(
         [Path(p).expanduser() for p in args.exports],
         Path(args.out).expanduser(),
+        tasks,
         Path(args.csv).expanduser() if args.csv else None,
     )
+    for name, reason in result.skipped:
+        err(f"Fichier écarté : {name} — {reason}")
     err(
         f"{result.files} export(s) réunis : {result.groups} groupes métier × tâche × semaine, "
         f"dont {result.suppressed} groupe(s) supprimé(s) sur les postes. Rapport : {result.out}"

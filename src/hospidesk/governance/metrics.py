@@ -16,6 +16,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import secrets
 import sqlite3
 import statistics
 from collections.abc import Iterable, Sequence
@@ -24,6 +26,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from hospidesk.errors import HospiDeskError
+from hospidesk.fsutil import atomic_write_text
 from hospidesk.storage.migrations import Step, migrate
 
 HELPED = ("oui", "un-peu", "non")
@@ -244,10 +247,42 @@ def aggregate(uses: Iterable[Use], min_group: int) -> list[Group]:
     return rows
 
 
-def to_json(rows: Sequence[Group], min_group: int, example_uses: int = 0) -> str:
+@dataclass(frozen=True)
+class Origin:
+    """Where an export comes from, for the merge: an anonymous workstation id (random, made
+    once per profile: it says nothing of the user or the machine) and the day of the export.
+    Two exports of one workstation then count it once, each week's figures from the latest."""
+
+    station: str
+    exported_at: str
+
+
+def station_id(folder: Path) -> str:
+    """This profile's anonymous workstation id (``poste.id`` in ``folder``), made once."""
+    file = folder / "poste.id"
+    try:
+        found = file.read_text(encoding="ascii").strip()
+        if re.fullmatch(r"[0-9a-f]{32}", found):
+            return found
+    except (OSError, UnicodeDecodeError):
+        pass
+    made = secrets.token_hex(16)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(file, made + "\n")
+    except OSError:
+        pass  # an export without a lasting id still merges (as a workstation of its own)
+    return made
+
+
+def to_json(
+    rows: Sequence[Group], min_group: int, example_uses: int = 0, origin: Origin | None = None
+) -> str:
+    stamp = {"poste": origin.station, "exporte_le": origin.exported_at} if origin else {}
     return json.dumps(
         {
             "format": "hospidesk-stats-v1",
+            **stamp,
             "min_group_size": min_group,
             "few_edits_max_ratio": FEW_EDITS,
             "groups": [asdict(row) for row in rows],
@@ -258,17 +293,27 @@ def to_json(rows: Sequence[Group], min_group: int, example_uses: int = 0) -> str
     )
 
 
-def to_csv(rows: Sequence[Group], min_group: int | None = None) -> str:
-    """One line per group; ``min_group``: the threshold, repeated on every line (so that
-    files merged later can be checked to share it)."""
+def to_csv(
+    rows: Sequence[Group], min_group: int | None = None, origin: Origin | None = None
+) -> str:
+    """One line per group; ``min_group`` (the threshold) and ``origin`` repeated on every
+    line (so that files merged later can be checked to share the threshold)."""
     buffer = io.StringIO()
     names = list(Group.__dataclass_fields__)
+    extra_names: list[str] = []
+    extra: list[object] = []
+    if min_group is not None:
+        extra_names.append("min_group_size")
+        extra.append(min_group)
+    if origin is not None:
+        extra_names += ["poste", "exporte_le"]
+        extra += [origin.station, origin.exported_at]
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*names, "min_group_size"] if min_group is not None else names)
+    writer.writerow([*names, *extra_names])
     for row in rows:
         values = asdict(row)
         line = ["" if values[n] is None else values[n] for n in names]
-        writer.writerow([*line, min_group] if min_group is not None else line)
+        writer.writerow([*line, *extra])
     return buffer.getvalue()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from hospidesk.fsutil import atomic_write_text, check_writable_target
-from hospidesk.governance.merge import COUNTS, Merged, export_files, merge, read_export
+from hospidesk.governance.merge import COUNTS, Merged, export_files, merge
+from hospidesk.governance.stats_files import Export, MergeError, read_export
 
 PILOT_SHARE_HELPED = 0.83
 PILOT_MINUTES_PER_WEEK = (60, 120)
@@ -32,18 +34,33 @@ class MergeResult:
     suppressed: int
     out: Path
     csv_out: Path | None
+    skipped: tuple[tuple[str, str], ...] = ()
+    """The files set aside, each with why (French)."""
 
 
-def merge_exports(paths: list[Path], out: Path, csv_out: Path | None = None) -> MergeResult:
+def merge_exports(
+    paths: list[Path], out: Path, tasks: Mapping[str, str], csv_out: Path | None = None
+) -> MergeResult:
+    """``tasks``: every task the packs define, by reference, with its job: a group of another
+    task is not an export of this hospital's HospiDesk."""
     files = export_files(paths)
-    merged = merge(read_export(path) for path in files)
+    exports: list[Export] = []
+    skipped: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            exports.append(read_export(path, tasks))
+        except MergeError as exc:
+            skipped.append((path.name, exc.message.removeprefix(f"{path.name} : ")))
+        except Exception as exc:  # a file on the share must never stop the merge
+            skipped.append((path.name, f"illisible ({type(exc).__name__})"))
+    merged = merge(exports, skipped)
     check_writable_target(out)
     atomic_write_text(out, render_html(merged), mode=0o644)
     if csv_out is not None:
         check_writable_target(csv_out)
         atomic_write_text(csv_out, merged_csv(merged), mode=0o644)
     suppressed = sum(t.suppressed for t in merged.groups.values())
-    return MergeResult(merged.files, len(merged.groups), suppressed, out, csv_out)
+    return MergeResult(merged.files, len(merged.groups), suppressed, out, csv_out, merged.skipped)
 
 
 def merged_csv(merged: Merged) -> str:
@@ -56,9 +73,9 @@ def merged_csv(merged: Merged) -> str:
     for (job, task, week), totals in sorted(merged.groups.items()):
         writer.writerow(
             [
-                job,
-                task,
-                week,
+                safe_cell(job),
+                safe_cell(task),
+                safe_cell(week),
                 len(totals.workstations),
                 *(totals.counts[name] for name in COUNTS),
                 totals.few_edits,
@@ -68,6 +85,12 @@ def merged_csv(merged: Merged) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def safe_cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one that would start a formula (=, +, -, @,
+    or a tab or return before them) is quoted with a leading apostrophe."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _ratio(value: float | None) -> str:
@@ -139,6 +162,7 @@ def report_context(merged: Merged) -> dict[str, object]:
         )
     return {
         "files": merged.files,
+        "skipped": merged.skipped,
         "threshold": merged.threshold,
         "jobs": jobs,
         "pilot_helped": _percent(PILOT_SHARE_HELPED),
@@ -172,6 +196,10 @@ figure.chart { margin: .4em 0; } figure.chart svg { width: 100%; height: auto; }
 <p>{{ files }} export(s) de postes réunis{% if threshold %} ; groupes de moins de
 {{ threshold }} usages supprimés sur chaque poste{% endif %}. Aucune donnée nominative :
 des usages comptés par métier, tâche et semaine.</p>
+{% if skipped %}<p class="note">{{ skipped | length }} fichier(s) écarté(s) :</p>
+<ul class="note">{% for name, reason in skipped %}<li>{{ name }} : {{ reason }}</li>
+{% endfor %}</ul>
+{% endif %}
 <p class="note">Référence du pilote : {{ pilot_helped }} des utilisateurs voyaient un bénéfice
 réel ; la moitié gagnait {{ pilot_minutes[0] // 60 }} à {{ pilot_minutes[1] // 60 }} heures
 par semaine.</p>

@@ -7,7 +7,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from hospidesk.governance.metrics import MetricsStore, Use, aggregate, edit_ratio, to_csv, to_json
+from hospidesk.governance.metrics import (
+    MetricsStore,
+    Origin,
+    Use,
+    aggregate,
+    edit_ratio,
+    station_id,
+    to_csv,
+    to_json,
+)
 from hospidesk.packs.loader import PackTask
 from hospidesk.service.workspace import Workspace
 
@@ -86,7 +95,11 @@ def stats_export(ws: Workspace, fmt: str) -> StatsExport:
     uses = all_uses(ws)
     rows = aggregate(uses, threshold)
     tries = sum(1 for use in uses if use.example)
-    text = to_json(rows, threshold, tries) + "\n" if fmt == "json" else to_csv(rows, threshold)
+    origin = Origin(station_id(ws.paths.data), date.today().isoformat())
+    if fmt == "json":
+        text = to_json(rows, threshold, tries, origin) + "\n"
+    else:
+        text = to_csv(rows, threshold, origin)
     suppressed = sum(1 for row in rows if row.suppressed)
     return StatsExport(text, len(rows), suppressed, threshold, tries)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from hospidesk.errors import HospiDeskError
 from hospidesk.fsutil import atomic_write_text
 from hospidesk.governance.audit import AuditEvent, AuditKind
-from hospidesk.governance.metrics import aggregate, to_csv
+from hospidesk.governance.metrics import Origin, aggregate, station_id, to_csv
 from hospidesk.service.usage import all_uses
 from hospidesk.service.workspace import Workspace
 
@@ -69,7 +69,8 @@ def weekly_export(ws: Workspace, today: dt.date | None = None) -> Written | None
         path = Path(folder) / f"{workstation()}-{profile}-{week}.csv"
         if not path.parent.is_dir():
             raise OSError(f"dossier introuvable : {path.parent}")
-        atomic_write_text(path, to_csv(rows, threshold), mode=0o644)
+        origin = Origin(station_id(ws.paths.data), today.isoformat())
+        atomic_write_text(path, to_csv(rows, threshold, origin), mode=0o644)
     except (OSError, HospiDeskError) as exc:
         reason = exc.message if isinstance(exc, HospiDeskError) else str(exc)
         ws.audit.append(
