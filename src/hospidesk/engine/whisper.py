@@ -159,6 +159,8 @@ class Whisper:
         try:
             self.config = json.loads(files["config.json"])
             self.tokenizer = tokenizers.Tokenizer.from_str(files["tokenizer.json"].decode())
+            # a glossary or a previous text is text: « <|endoftext|> » in it is no control token
+            self.tokenizer.encode_special_tokens = True
             self.model = ctranslate2.models.Whisper(
                 "hospidesk-speech", device="cpu", compute_type="int8",
                 intra_threads=threads, files=files,
