@@ -1,9 +1,12 @@
-"""``hospidesk stats merge`` on 300 synthetic workstation exports: how long it takes.
+"""``hospidesk stats merge`` on synthetic workstation exports: how long it takes, and that the
+time grows linearly with the input (30 and 300 exports, with hostile files among them).
 
 Run: .venv/bin/python bench/stats_merge.py   (writes bench/stats-merge.md)
 The exports are made by the app's own aggregation (a seeded random month of uses per
 workstation, a third of them as JSON); the merge runs as the command does, report and table
-written. `python -c pass` is timed in the same run, as a baseline.
+written. Beside them, one hostile file in fifteen (made-up jobs by the thousand, huge cells,
+NaN, a deep JSON): they are set aside, and must not make the merge slower than linear.
+`python -c pass` is timed in the same run, as a baseline.
 """
 
 from __future__ import annotations
@@ -30,6 +33,22 @@ TASKS = [
     ("achats", "achats/demande-devis"),
     ("ressources-humaines", "ressources-humaines/note-de-service"),
 ]
+
+
+def hostile(folder: Path, count: int) -> None:
+    """Files that used to cost the merge most: many made-up jobs, huge cells, deep JSON."""
+    for n in range(count):
+        kind = n % 3
+        if kind == 0:
+            rows = [f"job-{i},job-{i}/t,2026-W48,False,5,0,0,0,0,,0,,0,,0" for i in range(3000)]
+            text = "job,task,week,suppressed,uses,answered,helped_yes,helped_some,helped_no,"
+            text += "share_helped,minutes_saved_sum,minutes_saved_median,exported,"
+            text += "share_few_edits,exported_with_omissions\n" + "\n".join(rows) + "\n"
+            (folder / f"hostile-{n:03d}.csv").write_text(text, encoding="utf-8")
+        elif kind == 1:
+            (folder / f"hostile-{n:03d}.csv").write_text("job\n" + "x" * 2_000_000 + "\n")
+        else:
+            (folder / f"hostile-{n:03d}.json").write_text("[" * 50_000 + "]" * 50_000)
 
 
 def exports(folder: Path, stations: int = 300) -> None:
@@ -60,22 +79,35 @@ def exports(folder: Path, stations: int = 300) -> None:
             (folder / f"{name}.json").write_text(to_json(rows, 5), encoding="utf-8")
 
 
+def run(tmp: Path, stations: int) -> list[float]:
+    folder = tmp / f"exports-{stations}"
+    folder.mkdir()
+    exports(folder, stations)
+    hostile(folder, stations // 15)
+    merge = [sys.executable, "-m", "hospidesk", "stats", "merge", str(folder)]
+    merge += ["--out", str(tmp / f"r-{stations}.html"), "--csv", str(tmp / f"t-{stations}.csv")]
+    return timed(merge)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hospidesk-bench-merge-") as tmp:
-        folder = Path(tmp) / "exports"
-        folder.mkdir()
-        exports(folder)
-        merge = [sys.executable, "-m", "hospidesk", "stats", "merge", str(folder)]
-        merge += ["--out", str(Path(tmp) / "r.html"), "--csv", str(Path(tmp) / "t.csv")]
-        merged = timed(merge)
+        small = run(Path(tmp), 30)
+        large = run(Path(tmp), 300)
         baseline = timed([sys.executable, "-c", "pass"])
-    median = statistics.median(merged)
+    start = statistics.median(baseline)
+    s, big = statistics.median(small), statistics.median(large)
+    ratio = (big - start) / (s - start)
     text = (
-        "# stats merge on 300 workstation exports\n\n"
-        f"{time.strftime('%Y-%m-%d %H:%M')}: `hospidesk stats merge` of 300 exports (a month, "
-        f"five tasks each; a third JSON) with the report and the table: {median:.2f} s "
-        f"(min {min(merged):.2f}, max {max(merged):.2f}, 3 runs, the process's start included); "
-        f"`python -c pass`: {statistics.median(baseline):.3f} s.\n"
+        "# stats merge: time against the input's size\n\n"
+        f"{time.strftime('%Y-%m-%d %H:%M')}: `hospidesk stats merge` with the report and the "
+        "table, each export a month of five tasks (a third JSON), one hostile file in fifteen "
+        "beside them (3,000 made-up jobs, a 2 MB cell, a JSON nested 50,000 deep), 3 runs, the "
+        "process's start included:\n\n"
+        "| exports (+ hostile) | median s | min | max |\n| --- | --- | --- | --- |\n"
+        f"| 30 (+2) | {s:.2f} | {min(small):.2f} | {max(small):.2f} |\n"
+        f"| 300 (+20) | {big:.2f} | {min(large):.2f} | {max(large):.2f} |\n\n"
+        f"Ten times the input: {ratio:.1f} times the time beyond the process's start "
+        f"(`python -c pass`: {start:.3f} s), so linear.\n"
     )
     (ROOT / "bench" / "stats-merge.md").write_text(text, encoding="utf-8")
     print(text)

@@ -91,14 +91,14 @@ def test_a_reply_must_carry_the_findings_the_template_does_not_print(hd_env: Env
     assert [f.text for f in findings.omitted] == ["420 euros", "sous 30 jours"]
 
 
-def test_a_thread_s_header_lines_are_not_facts_to_keep(hd_env: Env) -> None:
+def test_a_thread_s_header_lines_give_only_their_dates(hd_env: Env) -> None:
     ws = Workspace.open()
     task = ws.task("medecins-cadres/synthese-fil")
     thread = (
         "De : Marc Petit <marc.petit@chu-exemple.fr>\nEnvoyé : mardi 2 juin 2026 09:15\n"
         "Objet : lits\n\nIl nous manque toujours 2 IDE de nuit avant le 15 juin."
     )
-    assert facts_to_keep(task, thread, {}) == ["2 IDE", "15 juin"]
+    assert facts_to_keep(task, thread, {}) == ["2 juin 2026", "2 IDE", "15 juin"]
     notes = "Date : 05/05/2026\nPrésents : M. Bernard"  # meeting notes: the date is a fact
     assert "05/05/2026" in facts_to_keep(task, notes, {})
 

@@ -40,14 +40,15 @@ from hospidesk.service.review import body_inputs, known_texts
 if TYPE_CHECKING:
     from hospidesk.service.drafting import DraftRun
 
-REPAIR_LIMIT = 6
-"""The most sentences asked in one repair (a draft missing more is better written again)."""
+REPAIR_LIMIT = 12
+"""The most sentences asked in one repair (a summary of figures may miss that many; more is
+a draft better written again)."""
 FACTS_PER_SENTENCE = 4
 LEAD_WORDS = 20
 MID_WORDS = 10
 TAIL_WORDS = 16
 """The most words a repair sentence writes before, between and after its facts."""
-CONTEXT_CHARS = 240
+CONTEXT_CHARS = 180
 """The longest source sentence shown with its missing facts (a longer one: the words around
 them), for the model to write it again in the draft's style."""
 _BOUNDARY = re.compile(r"\n|(?<![A-Z])[.!?;](?=\s)")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from hospidesk.documents.render import fields_printed
 from hospidesk.documents.review import (
     Fact,
+    FactKind,
+    find_facts,
     missing_expected,
     omitted_facts,
     unsupported_facts,
@@ -114,10 +116,18 @@ def body_inputs(
 
 
 def _without_headers(source: str) -> str:
-    """A mail or thread without its header lines (only when it has a sender's line: « Date : »
-    in meeting notes is a fact)."""
+    """A mail or thread with its header lines reduced to their dates (a reply recalls « votre
+    message du 7 décembre »; addresses and times are not for the body), only when it has a
+    sender's line: « Date : » in meeting notes is a fact like any other."""
     keys = {m.group().split(":")[0].strip(" \t>").lower() for m in _HEADER.finditer(source)}
-    return _HEADER.sub("", source) if keys & {"de", "from", "envoyé", "sent"} else source
+    if not keys & {"de", "from", "envoyé", "sent"}:
+        return source
+
+    def dates(match: re.Match[str]) -> str:
+        found = [f.text for f in find_facts(match.group()) if f.kind is FactKind.DATE]
+        return " ".join(found) + "\n" if found else ""
+
+    return _HEADER.sub(dates, source)
 
 
 def facts_to_keep(task: PackTask, source: str | None, values: Mapping[str, str]) -> list[str]:
