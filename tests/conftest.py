@@ -60,8 +60,6 @@ def hd_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     env.write_policy("")
     monkeypatch.setenv("HOSPIDESK_HOME", str(env.home))
     monkeypatch.setenv("HOSPIDESK_SITE_DIR", str(env.site))
-    # A managed default site directory must not leak into tests: point XDG at an empty one.
-    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc-xdg"))
     # This user accepted the shipped usage rules (tests of the rules themselves start over).
     RulesAcceptance(get_paths().rules_file).accept(DEFAULT_VERSION)
     yield env

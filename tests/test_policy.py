@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from hospidesk import paths as paths_module
+from hospidesk.cli import main as cli_main
 from hospidesk.paths import get_paths
 from hospidesk.policy import load_policy
 from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
@@ -100,19 +102,27 @@ def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> No
 
 
 def test_site_override_is_ignored_and_audited_on_a_managed_machine(
-    hd_env: Env, tmp_path: Path
+    hd_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The machine folder is fixed (no variable moves it: the installed package's test shows
+    it with /etc/xdg/hospidesk itself); here the command runs in this process with that fixed
+    folder moved to a temporary one that holds IT's policy."""
     managed = tmp_path / "etc-xdg" / "hospidesk"
     managed.mkdir(parents=True)
     (managed / "policy.toml").write_text('[roles]\ndefault = ["achats"]\n')
+    monkeypatch.setattr(paths_module, "LINUX_SITE_DIR", managed)
     hd_env.write_policy('[roles]\ndefault = ["*"]\n')
-    paths = json.loads(run_cli(hd_env, "paths", "--json").stdout)
-    assert paths["site"] == str(managed)
-    assert paths["site_override_ignored"] == str(hd_env.site)
-    tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
+
+    def here(*args: str) -> tuple[int, str]:
+        code = cli_main(list(args))
+        return code, capsys.readouterr().out
+
+    where = json.loads(here("paths", "--json")[1])
+    assert where["site"] == str(managed)
+    assert where["site_override_ignored"] == str(hd_env.site)
+    tasks = json.loads(here("tasks", "--json")[1])
     assert {t["job"] for t in tasks} == {"achats"}  # the managed policy, not the override
-    result = run_cli(hd_env, "packs", "import", str(tmp_path / "absent.hdpack"))
-    assert result.returncode != 0
+    assert here("packs", "import", str(tmp_path / "absent.hdpack"))[0] != 0
     events = [
         json.loads(line) for line in (hd_env.home / "data" / "audit.jsonl").read_text().splitlines()
     ]

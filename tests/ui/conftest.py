@@ -3,9 +3,12 @@ scripted engine (``fake_window``) for the window's own logic, in the fast lane."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.drafting import RunLimits
@@ -14,6 +17,44 @@ from hospidesk.ui.app import create_window
 from hospidesk.ui.main_window import MainWindow
 from tests.conftest import TEST_SEED, Env
 from tests.engine.fake import FakeEngine
+
+FORGOTTEN_DIALOG_SECONDS = 120
+
+
+@pytest.fixture(autouse=True)
+def no_forgotten_dialog(qapp: QApplication) -> Iterator[None]:
+    """A modal dialog that no test answers would hold the suite until CI's time limit: one
+    left open FORGOTTEN_DIALOG_SECONDS is closed, and its test fails with its text."""
+    forgotten: list[str] = []
+    opened: dict[int, float] = {}
+
+    def look() -> None:
+        box: QWidget | None = QApplication.activeModalWidget()
+        if box is None:
+            opened.clear()
+            return
+        since = opened.setdefault(id(box), time.monotonic())
+        if time.monotonic() - since < FORGOTTEN_DIALOG_SECONDS:
+            return
+        text = box.text() if isinstance(box, QMessageBox) else ""
+        forgotten.append(f"{type(box).__name__} « {box.windowTitle()} » {text}")
+        if isinstance(box, QDialog):
+            box.reject()
+        else:
+            box.close()
+
+    timer = QTimer()
+    timer.timeout.connect(look)
+    timer.start(1000)
+    yield
+    timer.stop()
+    assert not forgotten, f"a modal dialog left unanswered: {forgotten}"
+
+
+def answer_omissions(win: MainWindow) -> None:
+    """What the model left out varies with what it writes: exporting is not asked about in a
+    test of something else (the question itself: test_window_logic.py, on a scripted engine)."""
+    win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
 
 
 def export(qtbot: QtBot, window: MainWindow) -> None:
@@ -43,9 +84,7 @@ def window(qtbot: QtBot, hd_env: Env) -> Iterator[MainWindow]:
     win.show()
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=60_000)
     win.controller.worker.limits = limits(24)
-    # What the model left out varies with what it writes: exporting is not asked about here
-    # (the question itself: test_window_logic.py, on a scripted engine).
-    win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
+    answer_omissions(win)
     yield win
     win.close()
 
@@ -59,7 +98,7 @@ def fake_engine() -> FakeEngine:
 def fake_window(qtbot: QtBot, hd_env: Env, fake_engine: FakeEngine) -> Iterator[MainWindow]:
     """The real window on a scripted engine: what the window does with what it is told."""
     win = create_window(Workspace.open(), fake_engine)
-    win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
+    answer_omissions(win)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
@@ -79,7 +118,7 @@ def open_window(qtbot: QtBot, hd_env: Env) -> Iterator[Opener]:
     def start() -> MainWindow:
         engine = FakeEngine("Madame,\n\nVotre demande est bien reçue.\n\nCordialement.")
         win = create_window(Workspace.open(), engine)
-        win.confirm_omissions = lambda message: True  # type: ignore[method-assign]
+        answer_omissions(win)
         qtbot.addWidget(win)
         win.show()
         qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)

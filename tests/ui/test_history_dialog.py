@@ -114,6 +114,7 @@ def test_export_again_writes_the_kept_text(
     problems = in_dialog(export)
     window.open_history()
     assert problems == []
+    qtbot.waitUntil(lambda: not window.flow.exporting, timeout=60_000)
     text = "\n".join(p.text for p in Document(str(target)).paragraphs)
     assert LETTER.text in text
     history = open_history(window.workspace)

@@ -288,7 +288,10 @@ class DraftFlow(QObject):
             self.uses.closed(self.host.current, outcome, text, omissions=omissions)
 
     def close(self, tasks: Mapping[str, PackTask]) -> None:
-        """The window closes: the tasks run and left open are measured, not asked."""
+        """The window closes: a document being written is finished first; the tasks run and
+        left open are measured, not asked."""
+        self.background.settle("export")
+        self.background.abandon()
         self.autosave_timer.stop()
         self.read_ahead.stop()
         self.autosave()

@@ -22,6 +22,7 @@ from hospidesk.service.session import rules
 from hospidesk.service.usage import all_uses
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.background import Background
+from hospidesk.ui.collector import MainThreadCollector
 from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_flow import DraftFlow
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.tasks = {t.ref: t for t in tasks_by_job(workspace, self.job)}
         self.current: PackTask | None = None
         self.background = Background(self)
+        self.collector = MainThreadCollector(self)  # threads never destroy a Qt object
         self.setWindowTitle(self.tr("HospiDesk — rédaction assistée, 100 % locale"))
         self.resize(1360, 820)
         self._build()
@@ -402,7 +404,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._remember_current()
+        self.background.abandon()
         self.flow.close(self.tasks)
         self.state.save()
         self.controller.shutdown()
+        self.collector.stop()
         event.accept()
