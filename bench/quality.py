@@ -349,7 +349,9 @@ def markdown(data: dict[str, Any]) -> str:
         "",
         f"Run of {data['date']} on {data['machine']['cpu']} "
         f"({data['machine']['cores']} cores), llama-cpp-python {data['machine']['llama_cpp']}; "
-        f"seeds {', '.join(map(str, data['seeds']))}; every draft through `hospidesk draft`.",
+        "seeds: "
+        + "; ".join(f"{m} {', '.join(map(str, n))}" for m, n in data["seeds_by_model"].items())
+        + "; every draft through `hospidesk draft`.",
         "",
         "*Kept*: the case's facts found in the document (the body, or a field the template "
         "prints), by value as the review compares them; a fact only in the « À intégrer » "
@@ -458,6 +460,12 @@ def main() -> int:
     parser.add_argument("--cases", choices=("all", "exemples", "inedits"), default="all")
     parser.add_argument("--only", help="the cases whose id contains this text")
     parser.add_argument("--fresh", action="store_true", help="write every draft again")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the report from the drafts already in bench/.quality-runs, drafting none "
+        "(models measured with different numbers of seeds side by side)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "quality"))
     args = parser.parse_args()
     if args.fresh and RUNS.exists():
@@ -489,8 +497,13 @@ def main() -> int:
         for seed in seeds:
             for case in chosen:
                 for feature in FEATURES:
-                    records.append(draft(case, model, seed, feature, work, envs[feature]))
                     done += 1
+                    if args.report_only:
+                        kept = RUNS / model / feature / f"{case.id.replace('/', '__')}-s{seed}.json"
+                        if kept.exists():
+                            records.append(json.loads(kept.read_text(encoding="utf-8")))
+                        continue
+                    records.append(draft(case, model, seed, feature, work, envs[feature]))
                     print(f"[{done}/{total}] {model} {case.id} s{seed} {feature}", flush=True)
     found = tasks()
     cases = {c.id: c for c in chosen}
@@ -499,6 +512,9 @@ def main() -> int:
         "date": dt.datetime.now().isoformat(timespec="minutes"),
         "machine": machine(),
         "seeds": seeds,
+        "seeds_by_model": {
+            m: sorted({r["seed"] for r in records if r["model"] == m}) for m in models
+        },
         "models": models,
         "skipped": skipped,
         "cases": [asdict(c) for c in chosen],
