@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -87,11 +89,18 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
     lines = out.read_text().splitlines()
     assert lines[0].startswith("job,task,week,suppressed,uses,answered,helped_yes")
     assert lines[1].startswith("secretariat,secretariat/convocation,")
-    assert lines[0].endswith(",exported_with_omissions,min_group_size")  # the threshold too
-    assert lines[1].endswith(",True,,,,,,,,,,,,3")
+    # The threshold too, then the workstation's anonymous id and the export's date.
+    assert lines[0].endswith(
+        ",exported_with_omissions,repairs_tried,repairs_succeeded,min_group_size,poste,exporte_le"
+    )
+    station, day = lines[1].rsplit(",", 2)[1:]
+    assert re.fullmatch(r"[0-9a-f]{32}", station) and day == dt.date.today().isoformat()
+    assert lines[1].endswith(f",True,,,,,,,,,,,,,,3,{station},{day}")
     assert lines[2].startswith(f"secretariat,{letter},")
-    assert lines[2].rsplit(",", 2)[0].endswith(",False,3,3,1,1,1,0.6667,15,7.5,3,1.0")
-    assert lines[2].endswith(",3")
+    assert lines[2].split(",False,")[1].startswith("3,3,1,1,1,0.6667,15,7.5,3,1.0,")
+    row = dict(zip(lines[0].split(","), lines[2].split(","), strict=True))
+    assert (row["min_group_size"], row["poste"], row["exporte_le"]) == ("3", station, day)
+    assert int(row["repairs_succeeded"]) <= int(row["repairs_tried"]) <= 3  # as the model wrote
     # No text, field value or identifier in the metrics store or in the exports.
     assert (hd_env.home / "data" / "metrics.sqlite3").exists()
     assert files_containing_canaries([hd_env.home / "data", exports], set()) == []

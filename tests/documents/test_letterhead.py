@@ -285,7 +285,7 @@ def emf_elsewhere(data: bytes) -> bytes:
     ("spoil", "reason"),
     [
         (renamed_template, r"modèle Word \(\.dotx\) renommé"),
-        (broken_body, "n'est pas un document Word|ne peut pas être lu"),
+        (broken_body, "n'est pas un document Word|ne peut pas être lu|illisible"),
         (include_picture, "champ INCLUDEPICTURE qui va chercher un contenu externe"),
         (emf_elsewhere, "l'image logo.emf est au format EMF"),
     ],

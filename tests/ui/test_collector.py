@@ -25,12 +25,12 @@ class Cycle:
         Cycle.freed_on.append(threading.current_thread().name)
 
 
-def allocate_in_a_thread() -> None:
-    """What a reader thread does: many small containers, enough to pass every threshold."""
+def allocate_in_a_thread(held: list[list[int]]) -> None:
+    """What a reader thread does: many small containers kept, enough to pass every threshold
+    of the collector (it counts the containers allocated and not yet freed)."""
 
     def work() -> None:
-        kept = [[i] for i in range(200_000)]
-        del kept
+        held.extend([i] for i in range(50_000))
 
     thread = threading.Thread(target=work, name="lecteur")
     thread.start()
@@ -41,9 +41,11 @@ def test_cycles_are_collected_on_the_window_s_thread(qtbot: QtBot, fake_window: 
     assert not gc.isenabled()
     Cycle.freed_on.clear()
     Cycle()
-    allocate_in_a_thread()
+    held: list[list[int]] = []
+    allocate_in_a_thread(held)
     assert Cycle.freed_on == []  # the thread collected nothing
     qtbot.waitUntil(lambda: Cycle.freed_on == ["MainThread"], timeout=10_000)
+    held.clear()
 
 
 def test_the_last_window_closed_turns_collection_back_on(
