@@ -13,8 +13,8 @@ import pytest
 
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
+from hospidesk.service.draft_events import DraftEvents
 from hospidesk.service.drafting import (
-    DraftEvents,
     DraftRun,
     Extraction,
     RunLimits,

@@ -11,7 +11,8 @@ import pytest
 
 from hospidesk.errors import Cancelled, EngineError
 from hospidesk.packs.prompt import LOCK_HEADING
-from hospidesk.service.drafting import DraftEvents, DraftRun, RunLimits, run_draft
+from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.faithfulness import (
     Gap,
     accepted_lines,

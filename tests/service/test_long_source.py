@@ -12,8 +12,8 @@ import pytest
 
 from hospidesk.errors import UsageError
 from hospidesk.packs.model import LONG_SOURCE_MAX_CHARS
-from hospidesk.service.drafting import DraftEvents, RunLimits, run_draft
-from hospidesk.service.long_source import amount
+from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.drafting import RunLimits, run_draft
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
@@ -110,12 +110,6 @@ def test_far_too_long_is_refused_before_the_model_loads(hd_env: Env) -> None:
             ws, DraftRequest(FIL, FIELDS, source_text="mot " * (LONG_SOURCE_MAX_CHARS // 4 + 1))
         )
     assert "cette tâche en accepte environ 100\u202f000 mots" in ceiling.value.message
-
-
-def test_amounts_read_as_a_person_says_them() -> None:
-    assert amount(12345) == "environ 12\u202f300 mots (35 pages)"
-    assert amount(180) == "environ 180 mots (1 page)"
-    assert amount(0) == "environ 10 mots (1 page)"
 
 
 def test_a_limit_longer_than_the_context_is_cut_there_not_refused(hd_env: Env) -> None:

@@ -15,7 +15,8 @@ import pytest
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.remote import ServerError
 from hospidesk.errors import Cancelled
-from hospidesk.service.drafting import DraftEvents, DraftRun, RunLimits, run_draft
+from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.routing import Served
 from hospidesk.service.workspace import Workspace

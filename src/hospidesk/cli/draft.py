@@ -17,7 +17,8 @@ from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.model import identifiers_in
-from hospidesk.service.drafting import DraftEvents, DraftResult, DraftRun, RunLimits
+from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.drafting import DraftResult, DraftRun, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
 from hospidesk.service.faithfulness import describe_repair

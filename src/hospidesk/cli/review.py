@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from hospidesk.cli.output import Commands
-from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts
+from hospidesk.documents.facts import Fact
+from hospidesk.documents.review import omitted_facts, unsupported_facts
 from hospidesk.documents.sources import read_document
 from hospidesk.service.review import snippet
 

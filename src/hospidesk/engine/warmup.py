@@ -11,7 +11,7 @@ waits for the warm-up. A stopped step starts again from the beginning of its pro
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from hospidesk.engine import heap
 from hospidesk.engine import protocol as p
@@ -20,16 +20,25 @@ from hospidesk.engine.native import Stopped
 from hospidesk.engine.prefix_cache import PrefixState
 from hospidesk.engine.prompts import PromptReader
 
-if TYPE_CHECKING:
-    from hospidesk.engine.worker import Worker
-
 HOLD_AFTER_PREFILL = 60.0
 """Seconds the warm-up waits after the user's prompt was read ahead: long enough for them to
 finish and click, short enough that an abandoned form does not stop it for good."""
 
 
+class Host(Protocol):
+    """The worker, as the warm-up sees it."""
+
+    def send(self, event: p.Event) -> None:
+        """An event for the app (the warm-up's progress)."""
+        ...
+
+    def asked(self) -> bool:
+        """Whether a request waits: the warm-up gives way to it at once."""
+        ...
+
+
 class WarmUp:
-    def __init__(self, worker: Worker) -> None:
+    def __init__(self, worker: Host) -> None:
         self.worker = worker
         self.reader: PromptReader | None = None
         self.prompts: list[tuple[p.Message, ...]] = []

@@ -26,6 +26,7 @@ from hospidesk.packs.structured import (
     structured_to_text,
 )
 from hospidesk.service.backends import ensure_loaded, needs_loading
+from hospidesk.service.draft_events import DraftEvents
 from hospidesk.service.extraction import Extraction, extraction_messages, read_extraction
 from hospidesk.service.faithfulness import Repair, repair_draft
 from hospidesk.service.long_source import condense, parts_needed
@@ -70,43 +71,6 @@ class RunLimits:
 
 class UnusableOutput(EngineError):
     """A structured task's output that gives no sections (not JSON of its schema)."""
-
-
-class DraftEvents:
-    """What a face is told while a draft runs, from the thread that runs it. Every method
-    does nothing here; a face overrides those it shows."""
-
-    def loading(self, model: VerifiedModel) -> None:
-        """The local model is being loaded (first draft, or after an engine restart)."""
-
-    def loaded(self, model: VerifiedModel, seconds: float) -> None:
-        """The local model is ready."""
-
-    def extracting(self) -> None:
-        """The model reads the fields the user left to it from the source."""
-
-    def extracted(self, extraction: Extraction) -> None:
-        """Values read from the source, already in the draft's inputs: to be checked."""
-
-    def writing(self, served: Served, structured: bool) -> None:
-        """Who writes the draft, before its first word."""
-
-    def text(self, piece: str) -> None:
-        """A piece of the draft (text tasks; a structured draft comes whole, at the end)."""
-
-    def progress(self, tokens: int, rate: float) -> None:
-        """Tokens written so far and the speed, in tokens per second."""
-
-    def part(self, done: int, total: int) -> None:
-        """A source too long for one prompt is read part by part: ``done`` of ``total``."""
-
-    def reading(self, done: int, total: int) -> None:
-        """The local model reads a long prompt before writing: ``done`` of ``total`` tokens
-        (the extraction's and the draft's, each from 0)."""
-
-    def checking_facts(self, missing: int) -> None:
-        """The draft left out ``missing`` facts of the source: the model is asked for them
-        (« Vérification des faits… »)."""
 
 
 class DraftRun:

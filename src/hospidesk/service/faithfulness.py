@@ -21,12 +21,11 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from hospidesk.documents.facts import Fact
 from hospidesk.documents.proper_names import fold
 from hospidesk.documents.review import (
     PENDING_HEADING,
-    Fact,
     missing_expected,
     omitted_facts,
     unsupported_facts,
@@ -34,11 +33,9 @@ from hospidesk.documents.review import (
 )
 from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.errors import Cancelled, HospiDeskError
+from hospidesk.service.draft_events import PartWriter
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.review import body_inputs, known_texts
-
-if TYPE_CHECKING:
-    from hospidesk.service.drafting import DraftRun
 
 REPAIR_LIMIT = 12
 """The most sentences asked in one repair (a summary of figures may miss that many; more is
@@ -282,7 +279,7 @@ def insert(body: str, placed: Sequence[tuple[Gap, str]]) -> tuple[str, tuple[Add
 
 
 def repair_draft(
-    run: DraftRun,
+    run: PartWriter,
     prepared: PreparedDraft,
     messages: tuple[Message, ...],
     raw: str,

@@ -13,75 +13,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from hospidesk.documents.split import split_text
 from hospidesk.engine.protocol import GenerationOptions, Message
-from hospidesk.errors import EngineError, UsageError
-from hospidesk.packs.model import LongSource, Task
+from hospidesk.errors import EngineError
+from hospidesk.packs.model import LongSource
 from hospidesk.packs.prompt import build_messages
 from hospidesk.packs.structured import output_schema, parse_json_object, structured_to_text
+from hospidesk.service.draft_events import PartWriter
+from hospidesk.service.request import PreparedDraft
+from hospidesk.service.source_length import MARGIN_TOKENS, answer_room, too_long, words
 
-if TYPE_CHECKING:
-    from hospidesk.service.drafting import DraftRun
-    from hospidesk.service.request import PreparedDraft
-
-WORDS_PER_PAGE = 350
-"""A typed A4 page of administrative French."""
-MARGIN_TOKENS = 32
-"""Room kept in the context besides the prompt and the answer (template tokens, rounding)."""
-OPTIMISTIC_CHARS_PER_TOKEN = 4.0
-"""Before the model is loaded, the most characters a token holds in French for any model we
-ship or approve: a source refused on this estimate is too long for every one of them."""
 PART_FILL = 0.85
 """Parts fill this share of the room (the cut falls between messages or paragraphs)."""
 MIN_PART_TOKENS = 128
 """No part's summary is asked shorter than this (enough for a structured summary)."""
-
-
-def answer_room(max_tokens: int, n_ctx: int) -> int:
-    """The room kept for the answer: its limit, but never more than half the context (a
-    longer limit is cut where the context ends, as llama.cpp does)."""
-    return min(max_tokens, n_ctx // 2)
-
-
-def words(text: str) -> int:
-    return len(text.split())
-
-
-def amount(word_count: int) -> str:
-    """« environ 12 000 mots (34 pages) »."""
-    rounded = max(10, round(word_count, -1 if word_count < 1000 else -2))
-    pages = max(1, round(word_count / WORDS_PER_PAGE))
-    figure = f"{rounded:,}".replace(",", "\u202f")
-    return f"environ {figure} mots ({pages} page{'s' if pages > 1 else ''})"
-
-
-def too_long(source: str, allowed_words: int, why: str) -> UsageError:
-    return UsageError(
-        f"Texte source trop long : {amount(words(source))} ; {why} en accepte "
-        f"{amount(max(allowed_words, 0))}. Raccourcissez le texte ou gardez-en l'essentiel."
-    )
-
-
-def check_ceiling(task: Task, source: str) -> None:
-    """The task's own ceiling (or the longest any task reads), before anything else."""
-    ceiling = task.source.ceiling
-    if len(source) > ceiling:
-        per_word = len(source) / max(words(source), 1)
-        raise too_long(source, int(ceiling / per_word), "cette tâche")
-
-
-def check_estimate(task: Task, source: str, n_ctx: int, max_tokens: int) -> None:
-    """Before loading: refuse a source that no model could hold in ``n_ctx`` tokens, for a
-    task that does not read long texts part by part."""
-    if task.source.long is LongSource.SUMMARISE:
-        return
-    fixed = (len(task.instructions) + len(task.request) + 600) / OPTIMISTIC_CHARS_PER_TOKEN
-    room = n_ctx - fixed - answer_room(max_tokens, n_ctx) - MARGIN_TOKENS
-    if len(source) / OPTIMISTIC_CHARS_PER_TOKEN > room:
-        per_word = len(source) / max(words(source), 1)
-        raise too_long(source, int(room * OPTIMISTIC_CHARS_PER_TOKEN / per_word), "le modèle")
 
 
 @dataclass(frozen=True)
@@ -102,7 +48,7 @@ class Plan:
         return int(self.room * self.chars_per_token * PART_FILL)
 
 
-def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Plan | None:
+def parts_needed(run: PartWriter, prepared: PreparedDraft, max_tokens: int) -> Plan | None:
     """How the source is read when it does not fit the loaded model's context in one
     prompt (None: it fits); a task that does not summarise long texts refuses it."""
     engine = run.engine
@@ -127,7 +73,7 @@ def parts_needed(run: DraftRun, prepared: PreparedDraft, max_tokens: int) -> Pla
     return replace(plan, parts=split_text(source, plan.part_chars))
 
 
-def condense(run: DraftRun, prepared: PreparedDraft, plan: Plan, seed: int | None) -> str:
+def condense(run: PartWriter, prepared: PreparedDraft, plan: Plan, seed: int | None) -> str:
     """The parts' summaries, joined, short enough for the task to write from them."""
     task = prepared.task.task
     parts = plan.parts
@@ -157,7 +103,7 @@ def condense(run: DraftRun, prepared: PreparedDraft, plan: Plan, seed: int | Non
 
 
 def _summarise(
-    run: DraftRun,
+    run: PartWriter,
     prepared: PreparedDraft,
     part: str,
     number: int,

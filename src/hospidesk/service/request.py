@@ -22,9 +22,9 @@ from hospidesk.service.backends import (
     remote_target,
     usable_model,
 )
-from hospidesk.service.long_source import check_ceiling, check_estimate
 from hospidesk.service.review import facts_to_keep, locks_facts
 from hospidesk.service.routing import RemoteTarget, Served
+from hospidesk.service.source_length import check_ceiling, check_estimate
 from hospidesk.service.workspace import Workspace
 
 

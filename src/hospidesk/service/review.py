@@ -13,11 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from hospidesk.documents.facts import Fact, FactKind, find_facts
 from hospidesk.documents.render import fields_printed
 from hospidesk.documents.review import (
-    Fact,
-    FactKind,
-    find_facts,
     missing_expected,
     omitted_facts,
     unsupported_facts,

@@ -20,7 +20,8 @@ from hospidesk.engine.protocol import Message, Warming
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError
 from hospidesk.service.backends import check_memory, ensure_loaded, fallback_model, verify_model
-from hospidesk.service.drafting import DraftEvents, DraftRun, RunLimits
+from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.drafting import DraftRun, RunLimits
 from hospidesk.service.extraction import Extraction
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.workspace import Workspace

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 from PySide6.QtWidgets import QVBoxLayout as Column
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
 from hospidesk.service.dictation import DISABLED
-from hospidesk.service.onboarding import Welcome, current_job, first_task, tasks_by_job
+from hospidesk.service.onboarding import current_job, first_task, tasks_by_job
 from hospidesk.service.records import purge_history
 from hospidesk.service.session import rules
 from hospidesk.service.usage import all_uses
@@ -31,12 +31,17 @@ from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
-from hospidesk.ui.source_edit import FILE_FILTER
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.ui_state import UiState
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner, InfoBanner, add_menus
+from hospidesk.ui.window_dialogs import (
+    ask_export_path,
+    ask_sources,
+    confirm_omissions,
+    welcome_lines,
+)
 
 RETENTION_CHECK_MS = 3600_000  # drafts past the retention go within the hour, not next start
 
@@ -309,39 +314,18 @@ class MainWindow(QMainWindow):
         return Path(folder or Path.home()) / f"{name}.docx"
 
     def ask_export_path(self) -> Path | None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Exporter en Word"),
-            str(self.suggested_path()),
-            self.tr("Document Word (*.docx)"),
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        return path if path.suffix.lower() == ".docx" else path.with_suffix(".docx")
+        return ask_export_path(self, self.suggested_path())
 
     def confirm_omissions(self, message: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Informations absentes du brouillon"),
-            message,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_omissions(self, message)
 
     def open_document(self, path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_source(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("Ouvrir un ou plusieurs textes source"),
-            "",
-            self.tr("Sources (%s);;Tous les fichiers (*)") % FILE_FILTER,
-        )
+        chosen = ask_sources(self)
         if chosen:
-            self.source.load_files([Path(name) for name in chosen])
+            self.source.load_files(chosen)
 
     def open_settings(self) -> None:
         def choice() -> tuple[str, str]:
@@ -374,25 +358,8 @@ class MainWindow(QMainWindow):
             )
 
     def welcome(self) -> None:
-        """Once: what changed in the user's job's tasks; during the first days, the rules' key
-        point of the day. A discreet banner, closed with its ✕, never a dialog."""
-        welcome = Welcome.of(self.workspace)
-        lines = []
-        if self.job is not None:
-            news = welcome.whats_new(self.job, list(self.tasks.values()))
-            if news.added:
-                lines.append(
-                    self.tr("<b>Quoi de neuf :</b> nouvelles tâches : %s.")
-                    % html.escape(", ".join(t.task.title for t in news.added))
-                )
-            if news.changed:
-                lines.append(
-                    self.tr("<b>Quoi de neuf :</b> tâches mises à jour : %s.")
-                    % html.escape(", ".join(t.task.title for t in news.changed))
-                )
-        point = welcome.key_point(self.workspace, date.today())
-        if point:
-            lines.append(self.tr("<b>Rappel de la charte :</b> %s") % html.escape(point))
+        """A discreet banner, closed with its ✕, never a dialog (see ``welcome_lines``)."""
+        lines = welcome_lines(self.workspace, self.job, list(self.tasks.values()))
         if lines:
             self.info.show_info(lines)
 

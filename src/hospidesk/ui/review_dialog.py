@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hospidesk.documents.review import Fact, omitted_facts, unsupported_facts, word_diff
+from hospidesk.documents.facts import Fact
+from hospidesk.documents.review import omitted_facts, unsupported_facts, word_diff
 
 REMOVED = "background:#fde0e0; text-decoration:line-through;"
 ADDED = "background:#dff5e1;"

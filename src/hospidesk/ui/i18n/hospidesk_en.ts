@@ -132,17 +132,17 @@
 <context>
     <name>DraftFlow</name>
     <message>
-        <location filename="../draft_flow.py" line="108"/>
+        <location filename="../draft_flow.py" line="113"/>
         <source>Lecture de %s…</source>
         <translation>Reading %s…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="122"/>
+        <location filename="../draft_flow.py" line="129"/>
         <source>Lecture du fichier en cours…</source>
         <translation>Reading the file…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="128"/>
+        <location filename="../draft_flow.py" line="135"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -150,67 +150,67 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="130"/>
+        <location filename="../draft_flow.py" line="137"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="138"/>
+        <location filename="../draft_flow.py" line="145"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="154"/>
+        <location filename="../draft_flow.py" line="161"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="215"/>
+        <location filename="../draft_flow.py" line="222"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="238"/>
+        <location filename="../draft_flow.py" line="245"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="241"/>
+        <location filename="../draft_flow.py" line="248"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="259"/>
+        <location filename="../draft_flow.py" line="266"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
         <translation>Draft not kept in the history: %s</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="297"/>
+        <location filename="../draft_flow.py" line="307"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="303"/>
+        <location filename="../draft_flow.py" line="313"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="304"/>
+        <location filename="../draft_flow.py" line="314"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="318"/>
+        <location filename="../draft_flow.py" line="328"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="319"/>
+        <location filename="../draft_flow.py" line="329"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="341"/>
+        <location filename="../draft_flow.py" line="351"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -218,17 +218,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="356"/>
+        <location filename="../draft_flow.py" line="364"/>
+        <source>Enregistrement du document…</source>
+        <translation>Saving the document…</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="386"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="362"/>
+        <location filename="../draft_flow.py" line="391"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="365"/>
+        <location filename="../draft_flow.py" line="396"/>
+        <source>Le document n&apos;a pas pu être enregistré (erreur inattendue).</source>
+        <translation>The document could not be saved (unexpected error).</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="397"/>
+        <source>Votre brouillon est conservé. Réessayez.</source>
+        <translation>Your draft is kept. Try again.</translation>
+    </message>
+    <message>
+        <location filename="../draft_flow.py" line="375"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -728,122 +743,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="51"/>
+        <location filename="../main_window.py" line="60"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="153"/>
+        <location filename="../main_window.py" line="162"/>
         <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.</source>
         <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="158"/>
+        <location filename="../main_window.py" line="167"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../window_dialogs.py" line="27"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="107"/>
+        <location filename="../main_window.py" line="116"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="109"/>
+        <location filename="../main_window.py" line="118"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="110"/>
+        <location filename="../main_window.py" line="119"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="121"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="125"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="118"/>
+        <location filename="../main_window.py" line="127"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="131"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="124"/>
+        <location filename="../main_window.py" line="133"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="126"/>
+        <location filename="../main_window.py" line="135"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130"/>
+        <location filename="../main_window.py" line="139"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="140"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132"/>
+        <location filename="../main_window.py" line="141"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="145"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138"/>
+        <location filename="../main_window.py" line="147"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="139"/>
+        <location filename="../main_window.py" line="148"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="140"/>
+        <location filename="../main_window.py" line="149"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="152"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="152"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="200"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="282"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -851,47 +866,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="293"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="312"/>
+        <location filename="../window_dialogs.py" line="29"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../window_dialogs.py" line="41"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../window_dialogs.py" line="53"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="337"/>
+        <location filename="../window_dialogs.py" line="55"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="357"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../window_dialogs.py" line="70"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../window_dialogs.py" line="77"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../window_dialogs.py" line="85"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
@@ -938,42 +953,42 @@
 <context>
     <name>ReviewDialog</name>
     <message>
-        <location filename="../review_dialog.py" line="68"/>
+        <location filename="../review_dialog.py" line="69"/>
         <source>Vérifier le brouillon</source>
         <translation>Review the draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="74"/>
+        <location filename="../review_dialog.py" line="75"/>
         <source>Texte source, mots retirés surlignés</source>
         <translation>Source text, removed words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="76"/>
+        <location filename="../review_dialog.py" line="77"/>
         <source>Brouillon, mots ajoutés surlignés</source>
         <translation>Draft, added words highlighted</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="81"/>
+        <location filename="../review_dialog.py" line="82"/>
         <source>(cette tâche n&apos;a pas de texte source)</source>
         <translation>(this task has no source text)</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="85"/>
+        <location filename="../review_dialog.py" line="86"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="86"/>
+        <location filename="../review_dialog.py" line="87"/>
         <source>Brouillon</source>
         <translation>Draft</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="112"/>
+        <location filename="../review_dialog.py" line="113"/>
         <source>Faits à vérifier</source>
         <translation>Facts to check</translation>
     </message>
     <message numerus="yes">
-        <location filename="../review_dialog.py" line="117"/>
+        <location filename="../review_dialog.py" line="118"/>
         <source>%n fait(s) du brouillon ne figurent dans aucune information fournie : vérifiez-les avant d&apos;utiliser le document.</source>
         <translation>
             <numerusform>%n fact of the draft is in none of the information given: check it before using the document.</numerusform>
@@ -981,17 +996,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="124"/>
+        <location filename="../review_dialog.py" line="125"/>
         <source>Toutes les dates, tous les nombres, montants et noms du brouillon figurent dans les informations fournies.</source>
         <translation>Every date, number, amount and name of the draft is in the information given.</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="130"/>
+        <location filename="../review_dialog.py" line="131"/>
         <source>Informations de la source absentes</source>
         <translation>Source information missing</translation>
     </message>
     <message numerus="yes">
-        <location filename="../review_dialog.py" line="135"/>
+        <location filename="../review_dialog.py" line="136"/>
         <source>%n information(s) du texte source ne figurent pas dans le brouillon : vérifiez qu&apos;elles n&apos;ont pas été oubliées.</source>
         <translation>
             <numerusform>%n item of the source is not in the draft: check that it was not forgotten.</numerusform>
@@ -999,12 +1014,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="142"/>
+        <location filename="../review_dialog.py" line="143"/>
         <source>Les dates, heures, montants, délais, références et noms du texte source figurent dans le brouillon.</source>
         <translation>The dates, times, amounts, deadlines, references and names of the source are all in the draft.</translation>
     </message>
     <message>
-        <location filename="../review_dialog.py" line="97"/>
+        <location filename="../review_dialog.py" line="98"/>
         <source>Fermer</source>
         <translation>Close</translation>
     </message>
