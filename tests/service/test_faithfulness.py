@@ -5,6 +5,7 @@ repair's grammar on the real model."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -17,6 +18,7 @@ from hospidesk.service.faithfulness import (
     Gap,
     accepted_lines,
     find_gaps,
+    garbled,
     insert,
     repair_grammar,
     written,
@@ -99,7 +101,12 @@ def test_a_thread_s_header_lines_give_only_their_dates(hd_env: Env) -> None:
         "De : Marc Petit <marc.petit@chu-exemple.fr>\nEnvoyé : mardi 2 juin 2026 09:15\n"
         "Objet : lits\n\nIl nous manque toujours 2 IDE de nuit avant le 15 juin."
     )
-    assert facts_to_keep(task, thread, {}) == ["2 juin 2026", "2 IDE", "15 juin"]
+    # a bare figure comes with the words before it (alone, a small model took it for a label)
+    assert facts_to_keep(task, thread, {}) == [
+        "2 juin 2026",
+        "Il nous manque toujours : 2 IDE",
+        "15 juin",
+    ]
     notes = "Date : 05/05/2026\nPrésents : M. Bernard"  # meeting notes: the date is a fact
     assert "05/05/2026" in facts_to_keep(task, notes, {})
 
@@ -117,11 +124,35 @@ def test_the_repair_grammar_carries_every_fact_in_order_and_no_other_figure() ->
     (gap,) = find_gaps(PAYMENT, DROPPED, [])
     grammar = repair_grammar([gap])
     line = grammar.splitlines()[1]
-    assert (
-        line
-        == 'line0 ::= lead "15 décembre" mid "lundi-vendredi" mid "8h30" mid "16h30" tail "\\n"'
+    assert line == (
+        'line0 ::= lead0 "15 décembre" mid0 "lundi-vendredi" mid0 "8h30" mid0 "16h30" tail0 "\\n"'
     )
     assert "0-9" not in grammar and ":" not in grammar.split("word ::=")[1]
+
+
+def test_a_repair_sentence_may_write_the_figures_of_its_own_source_sentence_only() -> None:
+    source = (
+        "Réclamations reçues : 42 (T3 : 39), délai moyen 19 jours.\n"
+        "Certification : visite du 15 au 19 mars 2027."
+    )
+    gaps = find_gaps(source, "Réclamations reçues : 42, délai moyen 19 jours.", [])
+    assert [[f.text for f in g.facts] for g in gaps] == [["39"], ["15", "19 mars 2027"]]
+    rules = dict(line.split(" ::= ", 1) for line in repair_grammar(gaps).splitlines())
+    assert rules["word0"] == 'word | "19 jours" | "39" | "42"'
+    assert rules["word1"] == 'word | "15" | "19 mars 2027"'
+
+
+def test_a_garbled_repair_sentence_is_refused() -> None:
+    vocabulary = {"visite", "prevue", "certification", "delai", "jours", "reponse", "moyen"}
+    assert garbled("Visite prévue du eterne au eterne.", vocabulary)
+    assert garbled("Certification ert ert ert prévue.", vocabulary)
+    assert garbled("Délai moyen untauxactuelderéponse de jours.", vocabulary)
+    assert garbled("Délai moyen de 19 jours, puis de 19 jours.", vocabulary)
+    assert not garbled("La visite de certification est prévue du 15 au 19 mars.", vocabulary)
+    (gap,) = find_gaps(PAYMENT, DROPPED, [])
+    good = "Merci de régler avant le 15 décembre, caisse ouverte lundi-vendredi de 8h30 à 16h30."
+    rambling = good[:-1] + ", " + "et merci encore de votre confiance " * 8 + "."
+    assert accepted_lines(rambling + "\n", [gap], [PAYMENT], []) == [None]
 
 
 def test_a_repaired_line_must_carry_its_facts_and_invent_nothing() -> None:
@@ -256,3 +287,44 @@ def test_a_draft_that_keeps_every_fact_is_not_repaired(hd_env: Env) -> None:
     engine = FakeEngine(faithful)
     result = run_draft(ws, engine, prepared_letter(ws))
     assert result.repair is None and len(engine.calls) == 1 and result.body == faithful
+
+
+QUALITY_NOTES = (
+    "Evenements indesirables declares : 187 (T3 : 152), dont 9 graves (T3 : 11)\n"
+    "Reclamations recues : 42 (T3 : 39), delai moyen de reponse 19 jours\n"
+    "Certification : visite HAS prevue du 15 au 19 mars 2027"
+)
+
+
+def test_a_structured_draft_gets_the_source_lines_it_left_out_as_items(hd_env: Env) -> None:
+    """Notes, not prose: the source's own line is the item, and no model is asked."""
+    ws = Workspace.open()
+    prepared = prepare(
+        ws,
+        DraftRequest(
+            "qualite/rapport-qualite", {"periode": "4e trimestre 2026"}, source_text=QUALITY_NOTES
+        ),
+    )
+    assert prepared.lock
+    sections = {
+        "faits_marquants": ["Evenements indesirables declares : 187, dont 9 graves."],
+        "indicateurs": ["Reclamations recues : 42."],
+        "vigilance": [],
+        "actions": [],
+    }
+    engine = FakeEngine(json.dumps(sections, ensure_ascii=False))
+    events = Told()
+    result = run_draft(ws, engine, prepared, limits=RunLimits(seed=3), events=events)
+    assert len(engine.calls) == 1  # the draft only
+    repair = result.repair
+    assert repair is not None and repair.succeeded
+    assert [a.text for a in repair.added] == [
+        "Evenements indesirables declares : 187 (T3 : 152), dont 9 graves (T3 : 11).",
+        "Reclamations recues : 42 (T3 : 39), delai moyen de reponse 19 jours.",
+        "Certification : visite HAS prevue du 15 au 19 mars 2027.",
+    ]
+    assert events.checking == [6]
+    for added in repair.added:
+        assert result.body[added.start : added.end] == added.text
+        assert f"- {added.text}" in result.body.splitlines()
+    assert review(prepared.task, QUALITY_NOTES, result.body, prepared.values).omitted == ()

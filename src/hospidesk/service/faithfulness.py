@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hospidesk.documents.facts import Fact
+from hospidesk.documents.facts import Fact, find_facts
 from hospidesk.documents.proper_names import fold
 from hospidesk.documents.review import (
     PENDING_HEADING,
@@ -160,16 +160,22 @@ def _literal(text: str) -> str:
 
 def repair_grammar(gaps: Sequence[Gap]) -> str:
     """GBNF: one sentence a line, one line per gap, each carrying its facts in order. Around
-    them only words of letters, one space or a comma between them, a bounded number of words:
-    no figure in any script, no quote, no parenthesis, no label to copy from the request."""
+    them only words of letters, one space or a comma between them, a bounded number of words,
+    and the figures of the gap's own source sentence (« 187 (T3 : 152) » may be written
+    whole; without them a model that wants a figure writes nonsense instead): no other figure
+    in any script, no quote, no parenthesis, no label to copy from the request."""
     rules = [f"root ::= {' '.join(f'line{n}' for n in range(len(gaps)))}"]
-    for number, gap in enumerate(gaps):
-        parts = " mid ".join(_literal(written(f)) for f in gap.facts)
-        rules.append(f'line{number} ::= lead {parts} tail "\\n"')
+    for n, gap in enumerate(gaps):
+        parts = f" mid{n} ".join(_literal(written(f)) for f in gap.facts)
+        figures = sorted({written(f) for f in find_facts(gap.context)})
+        rules += [
+            f'line{n} ::= lead{n} {parts} tail{n} "\\n"',
+            f"lead{n} ::= (word{n} sep){{0,{LEAD_WORDS}}}",
+            f"mid{n} ::= sep (word{n} sep){{0,{MID_WORDS}}}",
+            f'tail{n} ::= (sep word{n}){{0,{TAIL_WORDS}}} "."',
+            f"word{n} ::= {' | '.join(['word', *map(_literal, figures)])}",
+        ]
     rules += [
-        f"lead ::= (word sep){{0,{LEAD_WORDS}}}",
-        f"mid ::= sep (word sep){{0,{MID_WORDS}}}",
-        f'tail ::= (sep word){{0,{TAIL_WORDS}}} "."',
         'sep ::= " " | ", "',
         f"word ::= {_LETTERS}+ ([-'’] {_LETTERS}+)?",
     ]
@@ -198,16 +204,41 @@ def _cleaned(line: str) -> str:
 def accepted_lines(
     answer: str, gaps: Sequence[Gap], inputs: Sequence[str], known: Sequence[str]
 ) -> list[str | None]:
-    """The sentence for each gap, None where the answer's line does not carry the gap's facts
-    or brings a fact found in no input."""
+    """The sentence for each gap, None where the answer's line does not carry the gap's facts,
+    brings a fact found in no input, reads as nonsense (see ``garbled``) or rambles (more
+    than twice its source sentence's words)."""
     lines = [line for line in answer.split("\n") if line.strip()]
+    vocabulary = set().union(*(_words(text) for text in (*inputs, *known)))
     chosen: list[str | None] = []
     for index, gap in enumerate(gaps):
         sentence = _cleaned(lines[index]) if index < len(lines) else ""
         keeps = sentence and not missing_expected([written(f) for f in gap.facts], sentence)
-        invents = sentence and unsupported_facts(sentence, inputs, known)
+        rambles = len(sentence.split()) > 2 * len(gap.context.split()) + 8
+        invents = sentence and (
+            rambles or unsupported_facts(sentence, inputs, known) or garbled(sentence, vocabulary)
+        )
         chosen.append(sentence if keeps and not invents else None)
     return chosen
+
+
+GARBLED_LENGTH = 16
+"""A word of this many letters or more, in no input, is words run together (« untauxactuelde »)."""
+
+
+def garbled(sentence: str, vocabulary: set[str]) -> bool:
+    """Whether a sentence written under the repair's grammar reads as nonsense: a word found in
+    no input written twice (« du eterne au eterne »), a word three times in a row (« ert ert
+    ert »), words run together, or one figure written twice (« 19 jours, … 19 jours »). Seen
+    with a 1.5B model asked for figures it could not write; a sentence refused leaves its
+    facts to the user."""
+    words = [fold(w) for w in re.findall(rf"{_LETTERS}+", sentence)]
+    strange = [w for w in words if len(w) >= 4 and w not in vocabulary]
+    if len(strange) != len(set(strange)) or any(len(w) >= GARBLED_LENGTH for w in strange):
+        return True
+    if any(a == b == c for a, b, c in zip(words, words[1:], words[2:], strict=False)):
+        return True
+    values = [fact.value for fact in find_facts(sentence)]
+    return len(values) != len(set(values))
 
 
 def _words(text: str) -> set[str]:
@@ -287,23 +318,24 @@ def repair_draft(
     seed: int | None,
 ) -> tuple[str, Repair | None]:
     """The source's facts that ``body`` left out, asked of the model once; those it does not
-    give back go into « À intégrer ». ``raw``: what the model wrote after ``messages``."""
+    give back go into « À intégrer ». ``raw``: what the model wrote after ``messages``.
+
+    A structured draft (sections of items, from notes) gets the source's own lines that hold
+    the missing facts, as items, unchanged: no model is asked (a 1.5B model asked to write
+    a dozen figures again took longer than the draft and mixed them up)."""
     carried, shown = body_inputs(prepared.task, prepared.source, prepared.values)
     gaps = find_gaps(carried, body, shown) if carried else []
     if not gaps:
         return body, None
     started = time.monotonic()
     run.events.checking_facts(sum(len(g.facts) for g in gaps))
+    if prepared.task.task.structured:
+        gaps = by_sentence(gaps)
     asked, left = gaps[:REPAIR_LIMIT], gaps[REPAIR_LIMIT:]
-    options = repair_options(asked, prepared.task.task.generation.temperature, seed)
-    try:
-        answer = run.write_part(prepared, repair_messages(messages, raw, asked), options)
-    except Cancelled:
-        raise
-    except HospiDeskError:  # the draft stands; its facts are given to the user to place
-        answer = ""
-    inputs = [prepared.source or "", *prepared.values.values()]
-    lines = accepted_lines(answer, asked, inputs, known_texts(prepared.task))
+    if prepared.task.task.structured:
+        lines: list[str | None] = [_cleaned(gap.context) for gap in asked]
+    else:
+        lines = _asked(run, prepared, messages, raw, asked, seed)
     body, added = insert(body, [(g, s) for g, s in zip(asked, lines, strict=True) if s])
     left += [g for g, s in zip(asked, lines, strict=True) if not s]
     if left:
@@ -311,6 +343,38 @@ def repair_draft(
     missing = tuple(" ".join(f.text.split()) for g in gaps for f in g.facts)
     pending = tuple(" ".join(f.text.split()) for g in left for f in g.facts)
     return body, Repair(missing, added, pending, time.monotonic() - started)
+
+
+def _asked(
+    run: PartWriter,
+    prepared: PreparedDraft,
+    messages: tuple[Message, ...],
+    raw: str,
+    gaps: Sequence[Gap],
+    seed: int | None,
+) -> list[str | None]:
+    """The model's sentence for each gap, None where it is refused (see ``accepted_lines``)."""
+    options = repair_options(gaps, prepared.task.task.generation.temperature, seed)
+    try:
+        answer = run.write_part(prepared, repair_messages(messages, raw, gaps), options)
+    except Cancelled:
+        raise
+    except HospiDeskError:  # the draft stands; its facts are given to the user to place
+        answer = ""
+    inputs = [prepared.source or "", *prepared.values.values()]
+    return accepted_lines(answer, gaps, inputs, known_texts(prepared.task))
+
+
+def by_sentence(gaps: Sequence[Gap]) -> list[Gap]:
+    """The gaps of one source sentence as one (``find_gaps`` splits a sentence of many facts
+    in sentences of a few, for a model to write)."""
+    merged: list[Gap] = []
+    for gap in gaps:
+        if merged and merged[-1].context == gap.context:
+            merged[-1] = Gap(merged[-1].facts + gap.facts, gap.context)
+        else:
+            merged.append(gap)
+    return merged
 
 
 def describe_repair(repair: Repair) -> list[str]:
