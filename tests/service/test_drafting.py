@@ -11,12 +11,19 @@ import threading
 
 import pytest
 
-from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, EngineError
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import (
+    DraftEvent,
+    Extracted,
+    Extracting,
+    Loaded,
+    Loading,
+    Progress,
+    Text,
+    Writing,
+)
 from hospidesk.service.drafting import (
     DraftRun,
-    Extraction,
     RunLimits,
     finish,
     read_extraction,
@@ -24,7 +31,6 @@ from hospidesk.service.drafting import (
 )
 from hospidesk.service.request import DraftRequest, FieldErrors, PreparedDraft
 from hospidesk.service.request import prepare as prepare_draft
-from hospidesk.service.routing import Served
 from hospidesk.service.workspace import Workspace
 from tests.conftest import SAMPLES, Env
 from tests.engine.fake import FakeEngine
@@ -92,30 +98,16 @@ def test_a_cut_structured_answer_still_gives_every_section(hd_env: Env) -> None:
     assert "## Actions\n- Aucune." in body and "## Questions ouvertes\n- Aucune." in body
 
 
-class Heard(DraftEvents):
+class Heard:
     def __init__(self) -> None:
         self.said: list[str] = []
 
-    def loading(self, model: VerifiedModel) -> None:
-        self.said.append("loading")
-
-    def loaded(self, model: VerifiedModel, seconds: float) -> None:
-        self.said.append("loaded")
-
-    def extracting(self) -> None:
-        self.said.append("extracting")
-
-    def extracted(self, extraction: Extraction) -> None:
-        self.said.append("extracted")
-
-    def writing(self, served: Served, structured: bool) -> None:
-        self.said.append(f"writing {served.backend} structured={structured}")
-
-    def text(self, piece: str) -> None:
-        self.said.append("text")
-
-    def progress(self, tokens: int, rate: float) -> None:
-        self.said.append("progress")
+    def __call__(self, event: DraftEvent) -> None:
+        match event:
+            case Writing(served=served, structured=structured):
+                self.said.append(f"writing {served.backend} structured={structured}")
+            case Loading() | Loaded() | Extracting() | Extracted() | Text() | Progress():
+                self.said.append(type(event).__name__.lower())
 
 
 def letter(ws: Workspace) -> PreparedDraft:

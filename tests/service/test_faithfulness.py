@@ -12,7 +12,7 @@ import pytest
 
 from hospidesk.errors import Cancelled, EngineError
 from hospidesk.packs.prompt import LOCK_HEADING
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import CheckingFacts, DraftEvent
 from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.faithfulness import (
     Gap,
@@ -46,12 +46,13 @@ def prepared_letter(ws: Workspace, source: str = PAYMENT) -> PreparedDraft:
     return prepare(ws, DraftRequest(LETTER, FIELDS, source_text=source))
 
 
-class Told(DraftEvents):
+class Told:
     def __init__(self) -> None:
         self.checking: list[int] = []
 
-    def checking_facts(self, missing: int) -> None:
-        self.checking.append(missing)
+    def __call__(self, event: DraftEvent) -> None:
+        if isinstance(event, CheckingFacts):
+            self.checking.append(event.missing)
 
 
 def test_the_source_facts_are_listed_after_the_source_and_before_the_request(
@@ -258,9 +259,10 @@ def test_the_repair_can_be_stopped(hd_env: Env) -> None:
     engine = FakeEngine(DROPPED, "Merci de régler avant le 15 décembre " + "et " * 400, delay=0.01)
 
     class StopOnCheck(Told):
-        def checking_facts(self, missing: int) -> None:
-            super().checking_facts(missing)
-            threading.Timer(0.05, run.cancel).start()
+        def __call__(self, event: DraftEvent) -> None:
+            super().__call__(event)
+            if isinstance(event, CheckingFacts):
+                threading.Timer(0.05, run.cancel).start()
 
     run = DraftRun(ws, engine, StopOnCheck())
     with pytest.raises(Cancelled):
@@ -314,7 +316,7 @@ def test_a_structured_draft_gets_the_source_lines_it_left_out_as_items(hd_env: E
     }
     engine = FakeEngine(json.dumps(sections, ensure_ascii=False))
     events = Told()
-    result = run_draft(ws, engine, prepared, limits=RunLimits(seed=3), events=events)
+    result = run_draft(ws, engine, prepared, limits=RunLimits(seed=3), on_event=events)
     assert len(engine.calls) == 1  # the draft only
     repair = result.repair
     assert repair is not None and repair.succeeded

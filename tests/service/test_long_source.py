@@ -12,7 +12,7 @@ import pytest
 
 from hospidesk.errors import UsageError
 from hospidesk.packs.model import LONG_SOURCE_MAX_CHARS
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import DraftEvent, PartRead
 from hospidesk.service.drafting import RunLimits, run_draft
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.review import review
@@ -31,12 +31,13 @@ SUMMARY = json.dumps(
 FIELDS = {"expediteur": "Karim Haddad", "date_message": "06/06/2026", "objet": "Bloc"}
 
 
-class Parts(DraftEvents):
+class Parts:
     def __init__(self) -> None:
         self.seen: list[tuple[int, int]] = []
 
-    def part(self, done: int, total: int) -> None:
-        self.seen.append((done, total))
+    def __call__(self, event: DraftEvent) -> None:
+        if isinstance(event, PartRead):
+            self.seen.append((event.done, event.total))
 
 
 def workspace(context: int) -> Workspace:

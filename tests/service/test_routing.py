@@ -15,7 +15,7 @@ import pytest
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.remote import ServerError
 from hospidesk.errors import Cancelled
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import DraftEvent, Text, Writing
 from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.routing import Served
@@ -99,7 +99,7 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
     assert sent[-1]["messages"][0]["role"] == "system"  # instructions first: prompt cache
 
 
-class Recorder(DraftEvents):
+class Recorder:
     """What a face would be told: who writes, and the pieces of text."""
 
     def __init__(self) -> None:
@@ -107,12 +107,13 @@ class Recorder(DraftEvents):
         self.served: list[Served] = []
         self.on_piece: Callable[[int], object] = lambda count: None
 
-    def writing(self, served: Served, structured: bool) -> None:
-        self.served.append(served)
-
-    def text(self, piece: str) -> None:
-        self.pieces.append(piece)
-        self.on_piece(len(self.pieces))
+    def __call__(self, event: DraftEvent) -> None:
+        match event:
+            case Writing(served=served):
+                self.served.append(served)
+            case Text(piece=piece):
+                self.pieces.append(piece)
+                self.on_piece(len(self.pieces))
 
 
 def test_cancel_mid_stream_stops_and_the_server_stays_usable(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from hospidesk.service.draft_events import DraftEvent, PartRead
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from tests.conftest import Env
@@ -29,8 +30,13 @@ def test_a_long_thread_is_read_part_by_part_in_the_window(qtbot: QtBot, hd_env: 
     win.controller.worker.limits = limits(160)
     parts: list[tuple[int, int]] = []
     statuses: list[str] = []
-    win.controller.part.connect(lambda done, total: parts.append((done, total)))
-    win.controller.part.connect(lambda done, total: statuses.append(win.status.speed.text()))
+
+    def told(event: DraftEvent) -> None:
+        if isinstance(event, PartRead):
+            parts.append((event.done, event.total))
+            statuses.append(win.status.speed.text())
+
+    win.controller.told.connect(told)
     text = (ROOT / "examples" / "fil-long.txt").read_text(encoding="utf-8")
     win.library.select("medecins-cadres/synthese-fil")
     assert win.form is not None

@@ -9,6 +9,7 @@ import time
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from pytestqt.qtbot import QtBot
 
+from hospidesk.service.draft_events import PromptRead
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
 from hospidesk.ui.read_ahead import TYPING_MS
@@ -69,7 +70,9 @@ def test_a_long_text_says_how_far_it_is_read(qtbot: QtBot, hd_env: Env) -> None:
     engine.reads = [(0, 2000), (512, 2000), (1024, 2000)]
     win = start(qtbot, engine)
     said: list[str] = []
-    win.controller.reading.connect(lambda d, t: said.append(win.status.speed.text()))
+    win.controller.told.connect(
+        lambda e: isinstance(e, PromptRead) and said.append(win.status.speed.text())
+    )
     win.library.select("secretariat/reformuler-courrier")
     win.source.setPlainText("Bonjour, je souhaite un rendez-vous. " * 20)
     win.generate_button.click()

@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hospidesk.engine import verify
+from hospidesk.service.draft_events import CheckingFacts
 from hospidesk.service.usage import all_uses
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
@@ -448,7 +449,9 @@ def test_the_check_of_facts_completes_the_draft_and_marks_what_it_added(
     )
     fake_engine.answers = [DROPPED + "\n\nLa région : Bretagne.", added + "\n"]
     statuses: list[str] = []
-    window.controller.checking_facts.connect(lambda n: statuses.append(window.status.speed.text()))
+    window.controller.told.connect(
+        lambda e: isinstance(e, CheckingFacts) and statuses.append(window.status.speed.text())
+    )
     window.library.select(LETTER)
     window.source.setPlainText(PAYMENT)
     generate(qtbot, window)

@@ -13,11 +13,20 @@ from hospidesk.cli.draft_report import write_report
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_source_bytes
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.fsutil import check_writable_target
 from hospidesk.packs.model import identifiers_in
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import (
+    CheckingFacts,
+    DraftEvent,
+    Extracted,
+    Extracting,
+    Loaded,
+    PartRead,
+    PromptRead,
+    Text,
+    Writing,
+)
 from hospidesk.service.drafting import DraftResult, DraftRun, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
@@ -26,7 +35,6 @@ from hospidesk.service.onboarding import example
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.review import describe, review
-from hospidesk.service.routing import Served
 from hospidesk.service.session import open_session, require_rules
 from hospidesk.service.usage import record_use
 from hospidesk.service.workspace import Workspace
@@ -143,7 +151,7 @@ def _example_request(args: argparse.Namespace, ws: Workspace) -> DraftRequest:
     return DraftRequest(args.task, fields, chosen.source or None, (), args.model, args.server)
 
 
-class Terminal(DraftEvents):
+class Terminal:
     """The draft's text on stdout as it comes; what happens on stderr. A draft whose facts may
     be completed after writing is streamed to a terminal only: a pipe or a file gets the
     completed draft, once."""
@@ -156,24 +164,35 @@ class Terminal(DraftEvents):
         )
         self.load_seconds: float | None = None
 
-    def loaded(self, model: VerifiedModel, seconds: float) -> None:
-        self.load_seconds = seconds
-
-    def reading(self, done: int, total: int) -> None:
-        """« Lecture du texte : 40 % » on one line that updates, in a terminal only."""
-        if not self.shows_reading:
-            return
-        percent = 100 * done // total if total else 100
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\rLecture du texte : {percent} %{end}")
-        sys.stderr.flush()
-
-    def part(self, done: int, total: int) -> None:
-        if done < total:
-            err(f"Texte long, lu par parties : partie {done + 1} sur {total}…")
-
-    def extracting(self) -> None:
-        err("Lecture des informations du texte source…")
+    def __call__(self, event: DraftEvent) -> None:
+        match event:
+            case Loaded(seconds=seconds):
+                self.load_seconds = seconds
+            case PromptRead(done=done, total=total) if self.shows_reading:
+                # « Lecture du texte : 40 % » on one line that updates, in a terminal only
+                percent = 100 * done // total if total else 100
+                end = "\n" if done >= total else ""
+                sys.stderr.write(f"\rLecture du texte : {percent} %{end}")
+                sys.stderr.flush()
+            case PartRead(done=done, total=total) if done < total:
+                err(f"Texte long, lu par parties : partie {done + 1} sur {total}…")
+            case Extracting():
+                err("Lecture des informations du texte source…")
+            case Extracted(extraction=extraction):
+                self.extracted(extraction)
+            case Writing(structured=True):
+                err("Rédaction de la synthèse structurée…")
+            case CheckingFacts(missing=missing):
+                if self.streams:
+                    sys.stdout.write("\n")
+                    sys.stdout.flush()
+                err(
+                    f"Vérification des faits : {missing} information(s) du texte source "
+                    "absente(s) du brouillon, demandée(s) au modèle…"
+                )
+            case Text(piece=piece) if self.streams:
+                sys.stdout.write(piece)
+                sys.stdout.flush()
 
     def extracted(self, extraction: Extraction) -> None:
         if extraction.values:
@@ -182,24 +201,6 @@ class Terminal(DraftEvents):
                 err(f"  {self.labels[name]} : {value}")
         for name, reason in extraction.rejected.items():
             err(f"  {self.labels[name]} : valeur lue écartée ({reason.rstrip('.')}).")
-
-    def writing(self, served: Served, structured: bool) -> None:
-        if structured:
-            err("Rédaction de la synthèse structurée…")
-
-    def checking_facts(self, missing: int) -> None:
-        if self.streams:
-            sys.stdout.write("\n")
-            sys.stdout.flush()
-        err(
-            f"Vérification des faits : {missing} information(s) du texte source absente(s) "
-            "du brouillon, demandée(s) au modèle…"
-        )
-
-    def text(self, piece: str) -> None:
-        if self.streams:
-            sys.stdout.write(piece)
-            sys.stdout.flush()
 
     def show(self, result: DraftResult) -> None:
         """The draft whole at the end, unless it was streamed as it is."""

@@ -1,10 +1,19 @@
-"""What a draft's run tells its face (``DraftEvents``), and what the steps around the draft
-itself (a long source read part by part, the check of facts) need of the run (``PartWriter``):
-they drive the run through these, without knowing the run that sequences them.
+"""What a draft's run tells its face, as values (``DraftEvent``), and what the steps around
+the draft itself (a long source read part by part, the check of facts) need of the run
+(``PartWriter``): they drive the run through these, without knowing the run that sequences
+them.
+
+A run calls its one ``on_event`` callable with each event, from the thread that runs it;
+each face handles them in one ``match`` (``cli.draft.Terminal``, ``ui.draft_flow``) and lets
+pass those it does not show. Adding an event is a dataclass here and a case in each face.
+The draft's end (its result, a cancel, a failure) is not an event: ``DraftRun.run`` returns
+it or raises.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from hospidesk.engine.client import EngineClient
@@ -15,48 +24,108 @@ from hospidesk.service.request import PreparedDraft
 from hospidesk.service.routing import Served
 
 
-class DraftEvents:
-    """What a face is told while a draft runs, from the thread that runs it. Every method
-    does nothing here; a face overrides those it shows."""
+@dataclass(frozen=True)
+class Loading:
+    """The local model is being loaded (first draft, or after an engine restart)."""
 
-    def loading(self, model: VerifiedModel) -> None:
-        """The local model is being loaded (first draft, or after an engine restart)."""
+    model: VerifiedModel
 
-    def loaded(self, model: VerifiedModel, seconds: float) -> None:
-        """The local model is ready."""
 
-    def extracting(self) -> None:
-        """The model reads the fields the user left to it from the source."""
+@dataclass(frozen=True)
+class Loaded:
+    """The local model is ready."""
 
-    def extracted(self, extraction: Extraction) -> None:
-        """Values read from the source, already in the draft's inputs: to be checked."""
+    model: VerifiedModel
+    seconds: float
 
-    def writing(self, served: Served, structured: bool) -> None:
-        """Who writes the draft, before its first word."""
 
-    def text(self, piece: str) -> None:
-        """A piece of the draft (text tasks; a structured draft comes whole, at the end)."""
+@dataclass(frozen=True)
+class Extracting:
+    """The model reads the fields the user left to it from the source."""
 
-    def progress(self, tokens: int, rate: float) -> None:
-        """Tokens written so far and the speed, in tokens per second."""
 
-    def part(self, done: int, total: int) -> None:
-        """A source too long for one prompt is read part by part: ``done`` of ``total``."""
+@dataclass(frozen=True)
+class Extracted:
+    """Values read from the source, already in the draft's inputs: to be checked."""
 
-    def reading(self, done: int, total: int) -> None:
-        """The local model reads a long prompt before writing: ``done`` of ``total`` tokens
-        (the extraction's and the draft's, each from 0)."""
+    extraction: Extraction
 
-    def checking_facts(self, missing: int) -> None:
-        """The draft left out ``missing`` facts of the source: the model is asked for them
-        (« Vérification des faits… »)."""
+
+@dataclass(frozen=True)
+class Writing:
+    """Who writes the draft, before its first word."""
+
+    served: Served
+    structured: bool
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of the draft (text tasks; a structured draft comes whole, at the end)."""
+
+    piece: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Tokens written so far and the speed, in tokens per second."""
+
+    tokens: int
+    rate: float
+
+
+@dataclass(frozen=True)
+class PromptRead:
+    """The local model reads a long prompt before writing: ``done`` of ``total`` tokens (the
+    extraction's and the draft's, each from 0)."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PartRead:
+    """A source too long for one prompt is read part by part: ``done`` of ``total``."""
+
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class CheckingFacts:
+    """The draft left out ``missing`` facts of the source: the model is asked for them
+    (« Vérification des faits… »)."""
+
+    missing: int
+
+
+DraftEvent = (
+    Loading
+    | Loaded
+    | Extracting
+    | Extracted
+    | Writing
+    | Text
+    | Progress
+    | PromptRead
+    | PartRead
+    | CheckingFacts
+)
+OnEvent = Callable[[DraftEvent], None]
+
+
+def unheard(event: DraftEvent) -> None:
+    """A run nobody watches (tests, benchmarks)."""
 
 
 class PartWriter(Protocol):
     """A draft's run as the steps before and after its text see it."""
 
     engine: EngineClient
-    events: DraftEvents
+
+    def emit(self, event: DraftEvent) -> None:
+        """Tell the run's face."""
+        ...
 
     def write_part(
         self, prepared: PreparedDraft, messages: tuple[Message, ...], options: GenerationOptions

@@ -26,7 +26,19 @@ from hospidesk.packs.structured import (
     structured_to_text,
 )
 from hospidesk.service.backends import ensure_loaded, needs_loading
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import (
+    DraftEvent,
+    Extracted,
+    Extracting,
+    Loaded,
+    Loading,
+    OnEvent,
+    Progress,
+    PromptRead,
+    Text,
+    Writing,
+    unheard,
+)
 from hospidesk.service.extraction import Extraction, extraction_messages, read_extraction
 from hospidesk.service.faithfulness import Repair, repair_draft
 from hospidesk.service.long_source import condense, parts_needed
@@ -81,17 +93,18 @@ class DraftRun:
     engine's stream watches, and shuts a server's connection.
     """
 
-    def __init__(
-        self, ws: Workspace, engine: EngineClient, events: DraftEvents | None = None
-    ) -> None:
+    def __init__(self, ws: Workspace, engine: EngineClient, on_event: OnEvent = unheard) -> None:
         self.ws = ws
         self.engine = engine
-        self.events = events or DraftEvents()
+        self.on_event = on_event
         self._stop = threading.Event()
         self._streams: list[threading.Event] = []
         """The stop events of the engine streams running now (one at a time)."""
         self.received = ""
         """The draft's text received so far: kept by the caller when a failure cuts it."""
+
+    def emit(self, event: DraftEvent) -> None:
+        self.on_event(event)
 
     def cancel(self) -> None:
         self._stop.set()
@@ -110,9 +123,9 @@ class DraftRun:
             plan = parts_needed(self, prepared, max_tokens)
         extraction = Extraction({}, {})
         if prepared.to_extract:
-            self.events.extracting()
+            self.emit(Extracting())
             prepared, extraction = self._extract(prepared, plan.parts[0] if plan else None)
-            self.events.extracted(extraction)
+            self.emit(Extracted(extraction))
             self._check_stop()
         messages = prepared.messages
         if plan:
@@ -194,7 +207,7 @@ class DraftRun:
         if prepared.remote is not None:
             served = Served.server(prepared.remote)
             if main:
-                self.events.writing(served, structured)
+                self.emit(Writing(served, structured))
             try:
                 outcome = self.ws.router.stream(
                     prepared.remote,
@@ -215,12 +228,12 @@ class DraftRun:
         self._load(model)
         served = Served.local(model, notice)
         if main:
-            self.events.writing(served, structured)
+            self.emit(Writing(served, structured))
         stop = threading.Event()  # this stream's own: set by the run's stop or by a loop
         self._streams.append(stop)
         if self._stop.is_set():  # « Arrêter » while the model was loading
             stop.set()
-        stream = self.engine.generate(messages, options, stop=stop, reading=self.events.reading)
+        stream = self.engine.generate(messages, options, stop=stop, reading=self._read)
         try:
             for piece in stream:
                 try:
@@ -235,13 +248,16 @@ class DraftRun:
         self._check_stop()  # stopped by the user after the model's last word
         return writer.written(served, self.engine.last_done)
 
+    def _read(self, done: int, total: int) -> None:
+        self.emit(PromptRead(done, total))
+
     def _load(self, model: VerifiedModel) -> None:
         if not needs_loading(self.engine, model):
             return
-        self.events.loading(model)
+        self.emit(Loading(model))
         started = time.monotonic()
         ensure_loaded(self.ws, self.engine, model)
-        self.events.loaded(model, time.monotonic() - started)
+        self.emit(Loaded(model, time.monotonic() - started))
 
 
 @dataclass(frozen=True)
@@ -279,10 +295,10 @@ class _Writer:
         self.first = self.first or now
         rate = (tokens - 1) / (now - self.first) if now > self.first else 0.0
         if self.shown:
-            run.events.text(piece)
+            run.emit(Text(piece))
         if self.main:
             run.received += piece
-            run.events.progress(tokens, rate)
+            run.emit(Progress(tokens, rate))
 
     def written(self, served: Served, done: Done | None) -> _Written:
         text = "".join(self.pieces)
@@ -349,8 +365,8 @@ def run_draft(
     ws: Workspace,
     engine: EngineClient,
     prepared: PreparedDraft,
-    events: DraftEvents | None = None,
+    on_event: OnEvent = unheard,
     limits: RunLimits = RunLimits(),
 ) -> DraftResult:
     """Run one draft to the end (see ``DraftRun`` to cancel it from another thread)."""
-    return DraftRun(ws, engine, events).run(prepared, limits)
+    return DraftRun(ws, engine, on_event).run(prepared, limits)

@@ -33,7 +33,7 @@ from hospidesk.documents.review import (
 )
 from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.errors import Cancelled, HospiDeskError
-from hospidesk.service.draft_events import PartWriter
+from hospidesk.service.draft_events import CheckingFacts, PartWriter
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.review import body_inputs, known_texts
 
@@ -328,7 +328,7 @@ def repair_draft(
     if not gaps:
         return body, None
     started = time.monotonic()
-    run.events.checking_facts(sum(len(g.facts) for g in gaps))
+    run.emit(CheckingFacts(sum(len(g.facts) for g in gaps)))
     if prepared.task.task.structured:
         gaps = by_sentence(gaps)
     asked, left = gaps[:REPAIR_LIMIT], gaps[REPAIR_LIMIT:]

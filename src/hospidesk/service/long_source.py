@@ -20,7 +20,7 @@ from hospidesk.errors import EngineError
 from hospidesk.packs.model import LongSource
 from hospidesk.packs.prompt import build_messages
 from hospidesk.packs.structured import output_schema, parse_json_object, structured_to_text
-from hospidesk.service.draft_events import PartWriter
+from hospidesk.service.draft_events import PartRead, PartWriter
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.source_length import MARGIN_TOKENS, answer_room, too_long, words
 
@@ -83,10 +83,10 @@ def condense(run: PartWriter, prepared: PreparedDraft, plan: Plan, seed: int | N
         each = max(MIN_PART_TOKENS, min(task.generation.max_tokens, plan.room // len(parts)))
         summaries = []
         for number, part in enumerate(parts, start=1):
-            run.events.part(done, total)
+            run.emit(PartRead(done, total))
             summaries.append(_summarise(run, prepared, part, number, len(parts), each, seed))
             done += 1
-        run.events.part(done, total)
+        run.emit(PartRead(done, total))
         joined = "\n\n".join(
             f"Partie {n}/{len(summaries)} :\n{text}" for n, text in enumerate(summaries, start=1)
         )

@@ -16,8 +16,9 @@ from hospidesk.engine.client import EngineClient
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.backends import model_entry, remote_target
+from hospidesk.service.draft_events import DraftEvent
 from hospidesk.service.drafting import DraftResult, DraftRun
-from hospidesk.service.extraction import Extraction, first_messages
+from hospidesk.service.extraction import first_messages
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.routing import RemoteTarget, Served
 from hospidesk.service.warmup import warm_order, warm_prompts
@@ -29,13 +30,8 @@ class DraftController(QObject):
     model_loading = Signal(str)  # the model's name
     model_ready = Signal()  # the local model is loaded, or a server writes
     model_failed = Signal(str)  # why no model can write (French)
-    text = Signal(str)  # a piece of the draft being written
-    reading = Signal(int, int)  # tokens read, tokens to read (a long text, before writing)
-    part = Signal(int, int)  # parts read, of how many (a text too long for one prompt)
-    checking_facts = Signal(int)  # facts of the source missing from the draft, asked for
+    told = Signal(object)  # DraftEvent of the draft being written (service.draft_events)
     warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
-    progress = Signal(int, float)  # tokens so far, tokens per second
-    extracted = Signal(object)  # Extraction: values read from the source, to check
     finished = Signal(object)  # DraftResult
     cancelled = Signal()
     failed = Signal(str)
@@ -79,13 +75,8 @@ class DraftController(QObject):
         worker.model_loaded.connect(self._model_loaded)
         worker.model_verified.connect(self._model_verified)
         worker.model_failed.connect(self._model_failed)
-        worker.token.connect(self._text)
-        worker.progress.connect(self._progress)
-        worker.reading.connect(self._reading)
-        worker.part.connect(self._part)
-        worker.checking.connect(self._checking)
+        worker.told.connect(self._told)
         worker.warming.connect(self.warming)
-        worker.extracted.connect(self._extracted)
         worker.finished.connect(self._finished)
         worker.cancelled.connect(self._cancelled)
         worker.failed.connect(self._failed)
@@ -181,29 +172,9 @@ class DraftController(QObject):
             return self.remote.model
         return self.model.entry.id if self.model else None
 
-    def _text(self, job: int, piece: str) -> None:
-        if job == self.job:
-            self.text.emit(piece)
-
-    def _progress(self, job: int, tokens: int, rate: float) -> None:
-        if job == self.job:
-            self.progress.emit(tokens, rate)
-
-    def _reading(self, job: int, done: int, total: int) -> None:
-        if job == self.job:
-            self.reading.emit(done, total)
-
-    def _part(self, job: int, done: int, total: int) -> None:
-        if job == self.job:
-            self.part.emit(done, total)
-
-    def _checking(self, job: int, missing: int) -> None:
-        if job == self.job:
-            self.checking_facts.emit(missing)
-
-    def _extracted(self, job: int, extraction: Extraction) -> None:
-        if job == self.job:
-            self.extracted.emit(extraction)
+    def _told(self, job: int, event: DraftEvent) -> None:
+        if job == self.job:  # an earlier draft's last words are not this one's
+            self.told.emit(event)
 
     def _end(self) -> None:
         self.job = None

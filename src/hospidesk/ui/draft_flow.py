@@ -18,6 +18,15 @@ from PySide6.QtWidgets import QStatusBar
 
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import PackTask
+from hospidesk.service.draft_events import (
+    CheckingFacts,
+    DraftEvent,
+    Extracted,
+    PartRead,
+    Progress,
+    PromptRead,
+    Text,
+)
 from hospidesk.service.drafting import DraftResult
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
@@ -99,9 +108,7 @@ class DraftFlow(QObject):
         ):
             button.clicked.connect(slot)
         task_panel.source.reading.connect(self._reading_source)
-        controller.text.connect(draft_panel.append)
-        controller.progress.connect(status.progress)
-        controller.extracted.connect(self._extracted)
+        controller.told.connect(self._told)
         controller.finished.connect(self._finished)
         controller.cancelled.connect(self._cancelled)
         controller.failed.connect(self._failed)
@@ -152,6 +159,22 @@ class DraftFlow(QObject):
         self.status.writing()
         self.uses.open.run_started(prepared.task.ref, example=self.task_panel.is_example())
         self.update_buttons()
+
+    def _told(self, event: DraftEvent) -> None:
+        """What the draft being written says, shown where it belongs."""
+        match event:
+            case Text(piece=piece):
+                self.panel.append(piece)
+            case Progress(tokens=tokens, rate=rate):
+                self.status.progress(tokens, rate)
+            case PromptRead(done=done, total=total):
+                self.status.reading(done, total)
+            case PartRead(done=done, total=total):
+                self.status.part(done, total)
+            case CheckingFacts(missing=missing):
+                self.status.checking_facts(missing)
+            case Extracted(extraction=extraction):
+                self._extracted(extraction)
 
     def _extracted(self, extraction: Extraction) -> None:
         form = self.task_panel.form

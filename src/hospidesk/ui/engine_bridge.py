@@ -20,9 +20,8 @@ from hospidesk.engine.protocol import Message, Warming
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import Cancelled, HospiDeskError
 from hospidesk.service.backends import check_memory, ensure_loaded, fallback_model, verify_model
-from hospidesk.service.draft_events import DraftEvents
+from hospidesk.service.draft_events import DraftEvent, Loaded, Loading
 from hospidesk.service.drafting import DraftRun, RunLimits
-from hospidesk.service.extraction import Extraction
 from hospidesk.service.request import PreparedDraft
 from hospidesk.service.workspace import Workspace
 
@@ -34,12 +33,7 @@ class EngineWorker(QObject):
     model_loaded = Signal(object, float)  # VerifiedModel, seconds
     model_verified = Signal(object)  # VerifiedModel checked, not loaded (a server writes)
     model_failed = Signal(str)
-    extracted = Signal(int, object)  # job, Extraction (values already in the draft's inputs)
-    token = Signal(int, str)
-    reading = Signal(int, int, int)  # job, tokens read, tokens to read (a long text)
-    part = Signal(int, int, int)  # job, parts read, of how many (a text read part by part)
-    checking = Signal(int, int)  # job, facts of the source missing from the draft, asked for
-    progress = Signal(int, int, float)  # job, tokens so far, tokens per second
+    told = Signal(int, object)  # job, DraftEvent (the model's loading: the signals above)
     warming = Signal(int, int, bool)  # tasks read ahead, of how many, finished
     finished = Signal(int, object)  # job, DraftResult
     cancelled = Signal(int)
@@ -105,7 +99,7 @@ class EngineWorker(QObject):
 
     @Slot(int, object, object)
     def run(self, job: int, prepared: PreparedDraft, run: DraftRun) -> None:
-        run.events = _JobEvents(self, job)
+        run.on_event = lambda event: self._told(job, event)
         try:
             result = run.run(prepared, self.limits)
         except Cancelled:
@@ -118,40 +112,19 @@ class EngineWorker(QObject):
             return
         self.finished.emit(job, result)
 
+    def _told(self, job: int, event: DraftEvent) -> None:
+        """A draft's event, from this thread: the model's state for every draft, the rest
+        for the window to filter by job."""
+        match event:
+            case Loading(model=model):
+                self.model = model
+                self.model_loading.emit(model.entry.name)
+            case Loaded(model=model, seconds=seconds):
+                self.model_loaded.emit(model, seconds)
+            case _:
+                self.told.emit(job, event)
+
     @Slot()
     def shutdown(self) -> None:
         self.engine.close()
         self.workspace.close()
-
-
-class _JobEvents(DraftEvents):
-    """A draft's events as the worker's signals (emitted from the engine thread)."""
-
-    def __init__(self, worker: EngineWorker, job: int) -> None:
-        self.worker = worker
-        self.job = job
-
-    def loading(self, model: VerifiedModel) -> None:
-        self.worker.model = model
-        self.worker.model_loading.emit(model.entry.name)
-
-    def loaded(self, model: VerifiedModel, seconds: float) -> None:
-        self.worker.model_loaded.emit(model, seconds)
-
-    def extracted(self, extraction: Extraction) -> None:
-        self.worker.extracted.emit(self.job, extraction)
-
-    def text(self, piece: str) -> None:
-        self.worker.token.emit(self.job, piece)
-
-    def reading(self, done: int, total: int) -> None:
-        self.worker.reading.emit(self.job, done, total)
-
-    def checking_facts(self, missing: int) -> None:
-        self.worker.checking.emit(self.job, missing)
-
-    def part(self, done: int, total: int) -> None:
-        self.worker.part.emit(self.job, done, total)
-
-    def progress(self, tokens: int, rate: float) -> None:
-        self.worker.progress.emit(self.job, tokens, rate)

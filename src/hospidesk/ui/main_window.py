@@ -171,9 +171,6 @@ class MainWindow(QMainWindow):
         c.model_ready.connect(self._model_ready)
         c.model_failed.connect(self._model_failed)
         c.warming.connect(self.status.warming)
-        c.reading.connect(self.status.reading)
-        c.part.connect(self.status.part)
-        c.checking_facts.connect(self.status.checking_facts)
 
     @property
     def form(self) -> TaskForm | None:
