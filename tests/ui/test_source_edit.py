@@ -43,10 +43,11 @@ def test_a_file_is_read_while_the_window_goes_on(
     assert window.statusBar().currentMessage() == "Source chargée : rapport.pdf"
 
 
-def reads_ended(window: MainWindow) -> list[int]:
-    """The reads whose outcome came back from their thread (abandoned ones included)."""
-    ended: list[int] = []
-    window.source.read_done.done.connect(lambda number, _: ended.append(number))
+def reads_ended(window: MainWindow) -> list[str]:
+    """The reads whose outcome came back from their thread (abandoned ones included), once
+    the box has done with it."""
+    ended: list[str] = []
+    window.source.background.ended.connect(ended.append)
     return ended
 
 
@@ -62,7 +63,6 @@ def test_another_task_meanwhile_gets_none_of_it(
     assert window.statusBar().currentMessage() == ""  # no « Lecture de … » left behind
     window.source.setPlainText("Brouillon de la secrétaire")
     qtbot.waitUntil(lambda: bool(ended), timeout=60_000)
-    qtbot.wait(50)  # its outcome, queued before, reaches the box
     assert window.source.toPlainText() == "Brouillon de la secrétaire"
 
 
@@ -75,14 +75,12 @@ def test_the_last_choice_wins(qtbot: QtBot, fake_window: MainWindow, tmp_path: P
     short.write_text("Note courte du cadre de santé.", encoding="utf-8")
     window.source.load_file(short)
     qtbot.waitUntil(lambda: len(ended) == 2, timeout=60_000)
-    qtbot.wait(50)
     assert window.source.toPlainText() == "Note courte du cadre de santé."
     # « Effacer » while a file is read: the box stays empty
     window.source.load_file(report(tmp_path))
     window.flow.discard()
     assert not window.source.busy and not window.source.isReadOnly()
     qtbot.waitUntil(lambda: len(ended) == 3, timeout=60_000)
-    qtbot.wait(50)
     assert window.source.toPlainText() == ""
     # a dictation chosen while a file is read: the file is dropped
     window.source.load_file(report(tmp_path))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
@@ -93,9 +93,12 @@ def start_window(workspace: Workspace) -> MainWindow:
     window.offer_recovery()
     # the week's export for the evaluation team, if the policy asks: off the window's thread
     # (a share may be slow), silent for the user (service.weekly audits a failure)
-    threading.Thread(
-        target=weekly_export, args=(workspace,), name="weekly-export", daemon=True
-    ).start()
+    window.background.run(
+        lambda: weekly_export(workspace),
+        lambda _: None,
+        lambda exc: logging.getLogger(__name__).error("weekly export failed", exc_info=exc),
+        key="weekly-export",
+    )
     return window
 
 

@@ -6,79 +6,48 @@ end of the text (the user may edit it meanwhile), the position in the bar under 
 
 from __future__ import annotations
 
-import sys
-import threading
+import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from hospidesk.engine.speech_client import Heard, Position
 from hospidesk.errors import HospiDeskError
 from hospidesk.packs.loader import Pack
-from hospidesk.service.dictation import Dictation, clock
+from hospidesk.service.dictation import Dictation, Transcript, clock
 from hospidesk.service.workspace import Workspace
+from hospidesk.ui.background import Background
 from hospidesk.ui.source_edit import SourceEdit
 
 if TYPE_CHECKING:  # NumPy and the sound library load only when « Dicter » is pressed
     from hospidesk.engine.microphone import Recording
 
 
-class DictationRun(QObject):
-    """One transcription in a thread of its own; its news as signals (the window's thread)."""
+@dataclass
+class DictationRun:
+    """The dictation being transcribed (off the window's thread: ``ui.background``)."""
 
-    heard = Signal(str)
-    position = Signal(float, float)  # seconds heard, duration (0: not known yet)
-    ended = Signal(str, bool)  # a problem in French (empty if none), stopped by the user
-
-    def __init__(self, ws: Workspace, audio: Path | bytes, name: str, pack: Pack | None) -> None:
-        super().__init__()
-        self.dictation = Dictation(ws)
-        self.audio = audio
-        self.name = name
-        self.pack = pack
-        self.abandoned = False
-        """The box went on to something else: nothing more is written into it."""
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, daemon=True, name="dictation").start()
-
-    def stop(self) -> None:
-        self.dictation.stop()
-
-    def _run(self) -> None:
-        def heard(segment: Heard) -> None:
-            self.heard.emit(segment.text)
-
-        def position(at: Position) -> None:
-            self.position.emit(at.seconds, at.duration or 0.0)
-
-        try:
-            transcript = self.dictation.transcribe(
-                self.audio, pack=self.pack, on_heard=heard, on_position=position
-            )
-        except HospiDeskError as exc:
-            self.ended.emit(exc.message, False)
-            return
-        except Exception as exc:  # never a bar stuck « en cours »: said, then logged
-            print(f"dictation: {exc!r}", file=sys.stderr)
-            self.ended.emit(self.tr("La transcription a échoué : réessayez."), False)
-            return
-        if not transcript.text.strip() and not transcript.cancelled:
-            self.ended.emit(self.tr("Aucune parole reconnue dans « %s ».") % self.name, False)
-            return
-        self.ended.emit("", transcript.cancelled)
+    name: str
+    dictation: Dictation
+    abandoned: bool = False
+    """The box went on to something else: nothing more is written into it."""
 
 
 class DictationBar(QWidget):
     """Under the source box while a dictation is transcribed; its « Dicter » button sits
     beside « Ouvrir un fichier… »."""
 
+    shown = Signal(str)  # what the bar says now (the position heard), for assistive tools
+
     def __init__(self, source: SourceEdit) -> None:
         super().__init__()
         self.source = source
+        self.background = Background(self)
+        self.background.ended.connect(self._gone)
         self.workspace: Workspace | None = None
         self.pack: Pack | None = None
         self.run: DictationRun | None = None
@@ -164,18 +133,24 @@ class DictationBar(QWidget):
         if self._busy():
             return
         assert self.workspace is not None
-        self.run = DictationRun(self.workspace, audio, name, self.pack)
-        self.run.heard.connect(self._heard)
-        self.run.position.connect(self._position)
-        self.run.ended.connect(self._ended)
+        dictation, pack = Dictation(self.workspace), self.pack
+        self.run = DictationRun(name, dictation)
         self.label.setText(self.tr("Dictée « %s » : préparation…") % name)
         self.progress.setValue(0)
         self.show()
-        self.run.start()
+        self.background.stream(
+            lambda report: dictation.transcribe(
+                audio, pack=pack, on_heard=report, on_position=report
+            ),
+            self._news,
+            self._transcribed,
+            self._failed,
+            key="dictation",
+        )
 
     def stop(self) -> None:
         if self.run is not None:
-            self.run.stop()
+            self.run.dictation.stop()
 
     def quit(self) -> None:
         """The application quits: a recording in progress is dropped, a transcription stops."""
@@ -189,8 +164,15 @@ class DictationBar(QWidget):
         and nothing more of this dictation comes into it."""
         if self.run is not None and not self.run.abandoned:
             self.run.abandoned = True
-            self.run.heard.disconnect(self._heard)
-            self.run.stop()
+            self.background.drop("dictation")
+            self.run.dictation.stop()
+
+    def _news(self, news: Heard | Position) -> None:
+        match news:
+            case Heard(text=text):
+                self._heard(text)
+            case Position(seconds=seconds, duration=duration):
+                self._position(seconds, duration or 0.0)
 
     def _heard(self, text: str) -> None:
         cursor = QTextCursor(self.source.document())  # the user's own cursor stays where it is
@@ -205,12 +187,32 @@ class DictationBar(QWidget):
         self.label.setText(self.tr("Dictée « %s » : %s%s") % (self.run.name, clock(seconds), total))
         if duration:
             self.progress.setValue(min(1000, int(1000 * seconds / duration)))
+        self.shown.emit(self.label.text())
+
+    def _transcribed(self, transcript: Transcript) -> None:
+        assert self.run is not None
+        if not transcript.text.strip() and not transcript.cancelled:
+            self._ended(self.tr("Aucune parole reconnue dans « %s ».") % self.run.name, False)
+        else:
+            self._ended("", transcript.cancelled)
+
+    def _failed(self, error: Exception) -> None:
+        """Never a bar stuck « en cours »: said, and a bug logged."""
+        if isinstance(error, HospiDeskError):
+            self._ended(error.message, False)
+            return
+        logging.getLogger(__name__).error("dictation failed", exc_info=error)
+        self._ended(self.tr("La transcription a échoué : réessayez."), False)
+
+    def _gone(self, key: str) -> None:
+        """An abandoned dictation has stopped: the bar is free again."""
+        if self.run is not None and self.run.abandoned:
+            self.run = None
+            self.hide()
 
     def _ended(self, problem: str, stopped: bool) -> None:
         run, self.run = self.run, None
         self.hide()
-        if run is not None and run.abandoned:
-            return
         if problem:
             self.source.problem.emit(problem)
         elif run is not None:

@@ -1,35 +1,28 @@
 """The source text area: paste, type, open or drop files (an e-mail and its attachment, a
 PDF, a Word or OpenDocument letter); several files are labelled, in order.
 
-Files are read in a thread of their own, so that a long PDF never freezes the window: the box
-is read-only meanwhile, and a task switch abandons the read (its text never comes in).
+Files are read off the window's thread (``ui.background``), so that a long PDF never freezes
+the window: the box is read-only meanwhile, and a task switch abandons the read (its text never
+comes in).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from hospidesk.documents.sources import READABLE, read_sources
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.dictation import AUDIO_SUFFIXES, is_audio
+from hospidesk.ui.background import Background
 
 FILE_FILTER = " ".join(
     [f"*.{suffix}" for suffix in READABLE] + [f"*{suffix}" for suffix in AUDIO_SUFFIXES]
 )
-
-
-class ReadDone(QObject):
-    """Carries a read's outcome from its thread to the box. Parentless, so that the thread
-    never emits on the box itself: when the box is gone, Qt has dropped the connection."""
-
-    done = Signal(int, object)  # the read's number, (its paths, its text or error)
 
 
 class SourceEdit(QPlainTextEdit):
@@ -41,11 +34,9 @@ class SourceEdit(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._reads = 0
-        self._awaited = 0
-        """The number of the read whose text the box waits for; 0: none."""
-        self.read_done = ReadDone()
-        self.read_done.done.connect(self._finished)  # queued: emitted by the reading thread
+        self._awaited = False
+        """Whether the box waits for a read's text."""
+        self.background = Background(self)
         self.setAcceptDrops(True)
         self.setTabChangesFocus(True)
         self.setAccessibleName(self.tr("Texte source"))
@@ -59,7 +50,7 @@ class SourceEdit(QPlainTextEdit):
     @property
     def busy(self) -> bool:
         """A file is being read into the box."""
-        return self._awaited != 0
+        return self._awaited
 
     def load_file(self, path: Path) -> None:
         self.load_files([path])
@@ -77,39 +68,41 @@ class SourceEdit(QPlainTextEdit):
                 self.audio_chosen.emit(paths[0])
             return
         self.replacing.emit()  # a dictation running into the box stops
-        self._reads += 1
-        self._awaited = self._reads
+        self._awaited = True
         self.setReadOnly(True)
         self.reading.emit(names(paths))
-        relay = self.read_done
-        threading.Thread(
-            target=_read_files, args=(relay, self._reads, paths), name="source", daemon=True
-        ).start()
+        self.background.run(  # the last read wins: an earlier one's text is dropped
+            lambda: read_sources(paths),
+            lambda text: self._read(paths, text),
+            self._not_read,
+            key="source",
+        )
 
     def abandon_reading(self) -> None:
         """The file being read is not wanted any more (another task, an example, « Effacer »,
         a dictation): its text never comes in."""
         if self._awaited:
-            self._awaited = 0
+            self.background.drop("source")
+            self._awaited = False
             self.setReadOnly(False)
             self.reading.emit("")
 
-    def _finished(self, number: int, outcome: tuple[list[Path], str | Exception]) -> None:
-        if number != self._awaited:
-            return  # abandoned, or replaced by a newer read
-        self._awaited = 0
+    def _read(self, paths: list[Path], text: str) -> None:
+        self._awaited = False
         self.setReadOnly(False)
-        paths, result = outcome
-        if isinstance(result, str):
-            self.replacing.emit()
-            self.setPlainText(result)
-            self.loaded.emit(names(paths))
-            return
+        self.replacing.emit()
+        self.setPlainText(text)
+        self.loaded.emit(names(paths))
+
+    def _not_read(self, error: Exception) -> None:
+        """The text stays; why the file was not read is said (a bug is logged)."""
+        self._awaited = False
+        self.setReadOnly(False)
         self.reading.emit("")
-        if isinstance(result, HospiDeskError):
-            self.problem.emit(result.message)
+        if isinstance(error, HospiDeskError):
+            self.problem.emit(error.message)
         else:
-            logging.getLogger(__name__).error("reading a source failed", exc_info=result)
+            logging.getLogger(__name__).error("reading a source failed", exc_info=error)
             self.problem.emit(self.tr("Le fichier n'a pas pu être lu (erreur inattendue)."))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -132,17 +125,6 @@ class SourceEdit(QPlainTextEdit):
             return
         event.acceptProposedAction()
         self.load_files([Path(url.toLocalFile()) for url in urls])
-
-
-def _read_files(relay: ReadDone, number: int, paths: list[Path]) -> None:
-    """In the reading thread: the files' text, or why not, sent back through ``relay``."""
-    result: str | Exception
-    try:
-        result = read_sources(paths)
-    except Exception as exc:  # reported in the window, never lost
-        result = exc
-    with contextlib.suppress(RuntimeError):  # the relay outlived by nothing: nobody listens
-        relay.done.emit(number, (paths, result))
 
 
 def names(paths: list[Path]) -> str:
