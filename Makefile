@@ -98,8 +98,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk
 
+# The 25 slowest tests are listed at the end: where the suite's time goes.
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest --durations=25
 
 test: lint typecheck pytest
 

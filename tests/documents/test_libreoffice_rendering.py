@@ -19,9 +19,13 @@ from tests.conftest import Env
 from tests.documents import letterhead_maker as maker
 from tests.packs.test_shipped_tasks import TASKS, value_for
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(
+        shutil.which("soffice") is None,
+        reason="LibreOffice is not installed (.ci/run installs it)",
+    ),
+]
 LETTERHEAD = {
     "etablissement.nom": "Centre hospitalier universitaire de Sainte-Exemple",
     "etablissement.service": "Direction des admissions et de la clientèle",

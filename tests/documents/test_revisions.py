@@ -121,6 +121,7 @@ def regions(root: etree._Element) -> int:
     return sum(1 for i, kind in enumerate(kinds) if kind and (i == 0 or kinds[i - 1] != kind))
 
 
+@pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_lists_the_changes(tmp_path: Path) -> None:
     data = with_revisions(letter(FAITHFUL), PAYMENT, FAITHFUL, WHEN)

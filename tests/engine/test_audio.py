@@ -22,6 +22,7 @@ def read(path: Path, **kwargs: float) -> np.ndarray:
     return np.concatenate(list(read_16k(path, **kwargs)))
 
 
+@pytest.mark.espeak
 @needs_espeak
 @pytest.mark.parametrize(
     ("suffix", "fmt", "subtype"),
@@ -55,6 +56,7 @@ def test_every_format_a_phone_or_dictaphone_writes_is_read(
     assert np.sqrt(np.mean(decoded**2)) == pytest.approx(np.sqrt(np.mean(reference**2)), rel=0.3)
 
 
+@pytest.mark.espeak
 @needs_espeak
 def test_a_wav_file_keeps_its_duration_at_16_khz(tmp_path: Path) -> None:
     wav = say(SENTENCE, tmp_path / "dictee.wav")
@@ -111,6 +113,7 @@ def test_a_dictation_past_the_limit_is_refused(tmp_path: Path) -> None:
 @pytest.mark.skipif(
     audio_files.shutil.which("ffmpeg") is None, reason="ffmpeg is not installed here"
 )
+@pytest.mark.espeak
 @needs_espeak
 def test_an_m4a_memo_is_read_through_ffmpeg(tmp_path: Path) -> None:
     import subprocess

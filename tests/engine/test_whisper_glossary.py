@@ -43,6 +43,7 @@ def test_control_tokens_in_a_glossary_are_written_as_text(whisper: Whisper) -> N
     assert "<|endoftext|>" in whisper.tokenizer.decode(previous)
 
 
+@pytest.mark.espeak
 @needs_espeak
 def test_a_dictation_with_a_hostile_glossary_is_transcribed(
     whisper: Whisper, tmp_path: Path

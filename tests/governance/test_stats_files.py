@@ -124,6 +124,7 @@ def test_a_workstation_counts_once_and_its_latest_export_wins(tmp_path: Path) ->
     assert totals.counts["uses"] == 20 and len(totals.workstations) == 2
 
 
+@pytest.mark.libreoffice
 def test_a_merged_table_shows_every_cell_as_text_in_a_spreadsheet(tmp_path: Path) -> None:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed (.ci/run installs it)")

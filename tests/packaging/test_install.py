@@ -97,6 +97,7 @@ def test_the_installed_command_runs_offline_without_python(
     assert report.read_text(encoding="utf-8").count("<svg") == 1
 
 
+@pytest.mark.espeak
 @needs_espeak
 def test_the_installed_command_transcribes_offline(installed: list[str], tmp_path: Path) -> None:
     """The package's dictation (CTranslate2, libsndfile) with the tests' speech model placed

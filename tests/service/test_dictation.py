@@ -37,7 +37,7 @@ from tests.speech import (
     words,
 )
 
-pytestmark = [pytest.mark.model, needs_espeak]
+pytestmark = [pytest.mark.model, pytest.mark.espeak, needs_espeak]
 
 
 @pytest.fixture

@@ -16,9 +16,12 @@ from hospidesk.service.evaluation import merge_exports
 from tests.chromium import BINARY, render
 from tests.service.test_evaluation import TASKS, THRESHOLD, station_uses
 
-pytestmark = pytest.mark.skipif(
-    BINARY is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)"
-)
+pytestmark = [
+    pytest.mark.chromium,
+    pytest.mark.skipif(
+        BINARY is None, reason="Chromium is not installed (.ci/run installs Debian's chromium)"
+    ),
+]
 
 
 def colour_pixels(png: Path, colour: str) -> int:

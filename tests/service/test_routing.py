@@ -32,7 +32,7 @@ from tests.engine.servers import (
     stream_answer,
 )
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.server]
 COURRIER = SAMPLES / "courrier-brut.txt"
 
 

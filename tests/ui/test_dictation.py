@@ -26,7 +26,7 @@ from tests.speech import (
 )
 from tests.ui.conftest import limits
 
-pytestmark = [pytest.mark.model, needs_espeak]
+pytestmark = [pytest.mark.model, pytest.mark.espeak, needs_espeak]
 
 
 def drop(win: MainWindow, path: Path) -> None:

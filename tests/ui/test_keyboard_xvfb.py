@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import Env
 from tests.documents.helpers import all_text
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.xvfb]
 SOURCE = (
     "bonjour madame, il manque la copie de votre piece d'identite. delai 8 jours. "
     "dossier 48213, rendez-vous le 12 mars 2027 a 14h30 au batiment C. "

@@ -18,7 +18,7 @@ from tests.conftest import SAMPLES, Env
 from tests.engine.servers import LlamaServer, server_policy
 from tests.ui.conftest import limits
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.server]
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 
 
