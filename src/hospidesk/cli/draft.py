@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -90,11 +89,6 @@ def register(sub: Commands) -> None:
         "--minutes-saved", type=_minutes, metavar="N", help="minutes gagnées (environ)"
     )
     draft.set_defaults(handler=run_draft_command)
-
-    tasks = sub.add_parser("tasks", help="lister les tâches disponibles")
-    tasks.add_argument("--role", metavar="MÉTIER")
-    tasks.add_argument("--json", action="store_true")
-    tasks.set_defaults(handler=list_tasks)
 
 
 def _minutes(text: str) -> int:
@@ -344,48 +338,4 @@ def run_draft_command(args: argparse.Namespace) -> int:
         )
     except HospiDeskError as exc:
         err(f"Mesure d'usage non enregistrée : {exc.message}")
-    return 0
-
-
-def list_tasks(args: argparse.Namespace) -> int:
-    ws = Workspace.open()
-    tasks = ws.tasks()
-    if args.role:
-        tasks = [t for t in tasks if args.role in (t.pack.manifest.job, t.pack.id)]
-    for problem in ws.pack_problems:
-        err(problem)
-    if args.json:
-        payload = [
-            {
-                "ref": t.ref,
-                "pack": t.pack.id,
-                "pack_version": t.pack.manifest.version,
-                "job": t.pack.manifest.job,
-                "title": t.task.title,
-                "description": t.task.description,
-                "source": t.task.source.mode.value,
-                "fields": [
-                    {
-                        "name": f.name,
-                        "label": f.label,
-                        "type": f.type.value,
-                        "required": f.required,
-                        "default": f.default,
-                        "choices": list(f.choices),
-                    }
-                    for f in t.task.fields
-                ],
-            }
-            for t in tasks
-        ]
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-        return 0
-    current = None
-    for t in tasks:
-        if t.pack.id != current:
-            current = t.pack.id
-            print(f"\n{t.pack.manifest.title} ({t.pack.id} {t.pack.manifest.version})")
-        print(f"  {t.ref:<48} {t.task.title}")
-    if not tasks:
-        err("Aucune tâche disponible.")
     return 0

@@ -17,6 +17,7 @@ from hospidesk.cli import (
     read,
     review,
     servers,
+    tasks,
     workstation,
 )
 from hospidesk.cli.output import PROG, Parser
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=Parser)
     for group in (
         draft,
+        tasks,
         dictation,
         read,
         review,
