@@ -116,6 +116,8 @@ def test_starting_the_window_writes_the_weeks_export(
     window.close()
     second = start_window(Workspace.open())  # the same week: nothing more
     qtbot.addWidget(second)
-    qtbot.wait(1_000)
+    ended: list[str] = []
+    second.background.ended.connect(ended.append)  # before the event loop runs again
+    qtbot.waitUntil(lambda: "weekly-export" in ended, timeout=10_000)
     assert len(list(share.iterdir())) == 1
     second.close()

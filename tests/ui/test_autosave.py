@@ -35,11 +35,16 @@ def test_the_open_draft_is_saved_within_seconds(qtbot: QtBot, window: MainWindow
         timeout=6000,
     )
     window.draft.appendPlainText("Deuxième paragraphe.")
-    qtbot.wait(2600)
-    history = open_history(window.workspace)
-    (info,) = history.list()
-    assert history.open(info.id).content.text.endswith("Deuxième paragraphe.")
-    history.close()
+
+    def saved_text() -> str:
+        history = open_history(window.workspace)
+        try:
+            (info,) = history.list()  # the same draft, saved again: still one entry
+            return history.open(info.id).content.text
+        finally:
+            history.close()
+
+    qtbot.waitUntil(lambda: saved_text().endswith("Deuxième paragraphe."), timeout=6000)
 
 
 def test_a_normal_close_leaves_nothing_to_recover(qtbot: QtBot, hd_env: Env) -> None:
