@@ -1,5 +1,6 @@
 """The open task's draft in the window: start and stop it, show what the controller says of
-it, autosave it, export, copy or clear it, and measure the use when it ends.
+it, review it, export, copy or clear it. Keeping it (autosave) and measuring its use are
+``ui.draft_keeping``'s.
 
 The window gives its panels and itself as the ``host`` (the open task, where to export, the
 banner); the drafts themselves are run by the controller.
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QStatusBar
 
@@ -30,21 +31,18 @@ from hospidesk.service.draft_events import (
 from hospidesk.service.drafting import DraftResult
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
-from hospidesk.service.records import AUTOSAVE, EXPORTED
+from hospidesk.service.records import EXPORTED
 from hospidesk.service.request import FieldErrors, PreparedDraft
 from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.background import Background
 from hospidesk.ui.draft_controller import DraftController
+from hospidesk.ui.draft_keeping import DraftKeeping
 from hospidesk.ui.draft_panel import DraftPanel
-from hospidesk.ui.feedback import UseTracker
-from hospidesk.ui.open_drafts import OpenDrafts
 from hospidesk.ui.read_ahead import ReadAhead
 from hospidesk.ui.review_notes import ReviewNotes
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.widgets import EngineStatus, ErrorBanner
-
-AUTOSAVE_DELAY_MS = 2000  # the open draft is saved this long after the last change
 
 
 class Host(Protocol):
@@ -77,27 +75,20 @@ class DraftFlow(QObject):
         self.status = status
         self.banner = banner
         self.host = host
-        self.open_drafts = OpenDrafts(workspace, self)  # kept, autosaved, recovered
+        self.keeping = DraftKeeping(workspace, task_panel, draft_panel, host)
         self.origin: PreparedDraft | None = None
         """The last draft's inputs (fields read from the source included): « Continuer »
         asks the model to go on from them when that draft stopped at the length limit."""
         self.continuing = False
         self.continued_from = ""
         """The draft's text when « Continuer » was pressed (the model's text goes after it)."""
-        self.uses = UseTracker(workspace, draft_panel.feedback_bar)  # measured benefit
         self.notes = ReviewNotes(self)
         self.background = Background(self)
         self.exporting = False
         """A document is being written (the export runs off the window's thread)."""
         self.by_parts: dict[str, bool] = {}
         """Tasks whose draft summarises a source read part by part (no omission listed)."""
-        self.autosave_timer = QTimer(self)
-        self.autosave_timer.setSingleShot(True)
-        self.autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
-        self.autosave_timer.timeout.connect(self.autosave)
-        task_panel.changed.connect(self.autosave_timer.start)
         self.read_ahead = ReadAhead(task_panel, controller, self)  # the click starts at once
-        draft_panel.draft.textChanged.connect(self.autosave_timer.start)
         for button, slot in (
             (draft_panel.generate_button, self.generate),
             (draft_panel.stop_button, controller.stop),
@@ -157,7 +148,7 @@ class DraftFlow(QObject):
         self.panel.mark([], [])
         self.panel.show_review([])
         self.status.writing()
-        self.uses.open.run_started(prepared.task.ref, example=self.task_panel.is_example())
+        self.keeping.uses.open.run_started(prepared.task.ref, example=self.task_panel.is_example())
         self.update_buttons()
 
     def _told(self, event: DraftEvent) -> None:
@@ -238,7 +229,7 @@ class DraftFlow(QObject):
         added = [(offset + a.start, offset + a.end) for a in repair.added] if repair else []
         self.panel.mark(added, [(f.start, f.end) for f in findings.invented])
         self.panel.show_review(self.notes.lines(findings, repair), can_continue)
-        self.open_drafts.records.model_drafts[ref] = text if continued else result.raw
+        self.keeping.open_drafts.records.model_drafts[ref] = text if continued else result.raw
         if result.served.notice is not None:  # the server chosen did not answer
             self.status.local_model(result.served.model, notice=True)
             self.banner.show_error(
@@ -247,13 +238,13 @@ class DraftFlow(QObject):
         elif (remote := self.controller.remote) is not None:  # after a fallback: the server
             pseudonymised = self.workspace.policy.servers.pseudonymise
             self.status.server(remote.server.name, remote.model, pseudonymised)
-        self.uses.open.generated(
+        self.keeping.uses.open.generated(
             ref,
             text if continued else result.body,
             result.served.model,
             None if repair is None else repair.succeeded,
         )
-        self.autosave()
+        self.keeping.autosave()
 
     def _cancelled(self) -> None:
         self.continuing = False
@@ -273,60 +264,30 @@ class DraftFlow(QObject):
             )
         self.banner.show_error(message, hint)
 
-    # keeping
-
-    def save_pending(self) -> None:
-        if self.autosave_timer.isActive():
-            self.autosave_timer.stop()
-            self.autosave()
-
-    def autosave(self, status: str = AUTOSAVE) -> None:
-        """Save the open draft, encrypted, under its record (see service.records)."""
-        state = self.task_panel.state(self.panel.draft.toPlainText())
-        problem = self.open_drafts.save(self.host.current, state, status)
-        if problem:
-            self.host.statusBar().showMessage(
-                self.tr("Brouillon non conservé dans l'historique : %s") % problem, 15000
-            )
+    # ending a use
 
     def discard(self) -> None:
         """Clear the open draft; its saved copy is deleted (no backup left behind)."""
         task = self.host.current
         if task is None or self.controller.job is not None:
             return
-        self.task_closed("fermé")
-        self.open_drafts.discard(task.ref)
+        self.keeping.discard(task)
         self.reset_review()
         self.panel.draft.clear()
         self.task_panel.source.abandon_reading()
         self.task_panel.source.clear()
-        self.autosave_timer.stop()
-
-    # ending a use
-
-    def task_closed(self, outcome: str, omissions: int | None = None) -> None:
-        """Export, copy or discard ends a use of the task: measured, and asked once."""
-        if self.host.current is not None:
-            text = self.panel.draft.toPlainText()
-            self.uses.closed(self.host.current, outcome, text, omissions=omissions)
 
     def close(self, tasks: Mapping[str, PackTask]) -> None:
-        """The window closes: a document being written is finished first; the tasks run and
-        left open are measured, not asked."""
+        """The window closes: a document being written is finished first; then the draft is
+        kept and the uses measured."""
         self.background.settle("export")
         self.background.abandon()
-        self.autosave_timer.stop()
         self.read_ahead.stop()
-        self.autosave()
-        drafts = self.open_drafts.drafts
-        for ref in list(self.uses.open.started):
-            if ref in tasks and ref in drafts:
-                self.uses.closed(tasks[ref], "fermé", drafts[ref].text, ask=False)
-        self.open_drafts.close()
+        self.keeping.close(tasks)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.panel.draft.toPlainText())
-        self.task_closed("copié")
+        self.keeping.task_closed("copié")
         self.host.statusBar().showMessage(self.tr("Brouillon copié dans le presse-papiers."), 4000)
 
     def export_with_revisions(self) -> None:
@@ -396,8 +357,8 @@ class DraftFlow(QObject):
         self.exporting = False
         self.update_buttons()
         self.host.statusBar().showMessage(self.tr("Document enregistré : %s") % path, 8000)
-        self.autosave(EXPORTED)
-        self.task_closed("exporté", omissions)
+        self.keeping.autosave(EXPORTED)
+        self.keeping.task_closed("exporté", omissions)
         self.host.open_document(path)
 
     def _export_failed(self, exc: Exception) -> None:

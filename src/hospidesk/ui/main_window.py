@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.flow = DraftFlow(
             self.workspace, self.controller, self.task_panel, panel, self.status, self.banner, self
         )
-        self.records = self.flow.open_drafts.records
+        self.records = self.flow.keeping.open_drafts.records
 
     def _menus(self) -> None:
         add_menus(
@@ -202,12 +202,12 @@ class MainWindow(QMainWindow):
     def select_task(self, ref: str) -> None:
         if self.current is not None and self.current.ref == ref:
             return
-        self.flow.save_pending()
+        self.flow.keeping.save_pending()
         self._remember_current()
         item = self.tasks[ref]
         self.current = item
         self.state.last_task = ref
-        saved = self.flow.open_drafts.drafts.get(ref)
+        saved = self.flow.keeping.open_drafts.drafts.get(ref)
         self.task_panel.show_task(item, saved)
         self.flow.read_ahead.soon()  # its instructions and what the form holds, read ahead
         self.draft.setPlainText(saved.text if saved else "")
@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
     def _remember_current(self) -> None:
         state = self.task_panel.state(self.draft.toPlainText())
         if self.current is not None and state is not None:
-            self.flow.open_drafts.drafts[self.current.ref] = state
+            self.flow.keeping.open_drafts.drafts[self.current.ref] = state
 
     def update_privacy(self) -> None:
         remote = self.controller.remote
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def offer_recovery(self) -> None:
         """After a crash: offer the drafts autosaved but never closed normally."""
-        shown = self.flow.open_drafts.recover(self, self.tasks)
+        shown = self.flow.keeping.open_drafts.recover(self, self.tasks)
         if shown is not None:
             self.current = None
             self.library.select(shown)
@@ -260,8 +260,8 @@ class MainWindow(QMainWindow):
         dialog = HistoryDialog(self.records, titles, self)
         if not dialog.exec() or dialog.chosen is None:
             return
-        self.flow.save_pending()
-        ref = self.flow.open_drafts.reopen(dialog.chosen)
+        self.flow.keeping.save_pending()
+        ref = self.flow.keeping.open_drafts.reopen(dialog.chosen)
         self.current = None  # show the reopened draft even if its task is the open one
         self.library.select(ref)
         if dialog.export_after:
