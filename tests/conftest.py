@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +96,35 @@ def run_cli(env: Env, *args: str, stdin: str | None = None, timeout: float = 300
         check=False,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def draft_cli(
+    env: Env,
+    task: str,
+    *extra: str,
+    source: Path | str | None = None,
+    fields: Mapping[str, str] | None = None,
+    max_tokens: int | None = None,
+    seed: int | None = None,
+    out: Path | None = None,
+    stdin: str | None = None,
+    timeout: float = 300,
+) -> Result:
+    """``hospidesk draft --task TASK`` as a user types it (``run_cli``: the suite's seed unless
+    ``seed``); ``extra``: any other option, as on the command line."""
+    args = ["draft", "--task", task]
+    if source is not None:
+        args += ["--source", str(source)]
+    for name, value in (fields or {}).items():
+        args += ["--field", f"{name}={value}"]
+    if max_tokens is not None:
+        args += ["--max-tokens", str(max_tokens)]
+    if seed is not None:
+        args += ["--seed", str(seed)]
+    if out is not None:
+        args += ["--out", str(out)]
+    args += extra
+    return run_cli(env, *args, stdin=stdin, timeout=timeout)
 
 
 def assert_clean_failure(result: Result) -> str:

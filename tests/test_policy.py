@@ -13,7 +13,7 @@ from hospidesk import paths as paths_module
 from hospidesk.cli import main as cli_main
 from hospidesk.paths import get_paths
 from hospidesk.policy import load_policy
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "policy.md"
 
@@ -44,14 +44,7 @@ def test_a_hidden_job_is_neither_listed_nor_runnable(hd_env: Env) -> None:
     tasks = json.loads(run_cli(hd_env, "tasks", "--json").stdout)
     assert {t["job"] for t in tasks} == {"secretariat"}
     line = assert_clean_failure(
-        run_cli(
-            hd_env,
-            "draft",
-            "--task",
-            "medecins-cadres/synthese-email",
-            "--source",
-            str(SAMPLES / "fil-emails.eml"),
-        )
+        draft_cli(hd_env, "medecins-cadres/synthese-email", source=SAMPLES / "fil-emails.eml")
     )
     assert "n'est pas ouverte à votre profil" in line
 
@@ -68,14 +61,7 @@ def test_assignments_open_jobs_to_users(hd_env: Env) -> None:
 def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
     hd_env.write_policy('[models]\nallowed = ["un-autre-modele"]\n')
     line = assert_clean_failure(
-        run_cli(
-            hd_env,
-            "draft",
-            "--task",
-            "secretariat/reformuler-courrier",
-            "--source",
-            str(SAMPLES / "courrier-brut.txt"),
-        )
+        draft_cli(hd_env, "secretariat/reformuler-courrier", source=SAMPLES / "courrier-brut.txt")
     )
     assert "non autorisé" in line or "Aucun modèle du catalogue n'est autorisé" in line
 
@@ -133,14 +119,7 @@ def test_site_override_is_ignored_and_audited_on_a_managed_machine(
 def test_drafting_waits_for_the_rules_and_a_new_version_asks_again(hd_env: Env) -> None:
     hd_env.write_policy('[rules]\nversion = "v2"\ntext = "Relire tout."\n')
     line = assert_clean_failure(
-        run_cli(
-            hd_env,
-            "draft",
-            "--task",
-            "secretariat/reformuler-courrier",
-            "--source",
-            str(SAMPLES / "courrier-brut.txt"),
-        )
+        draft_cli(hd_env, "secretariat/reformuler-courrier", source=SAMPLES / "courrier-brut.txt")
     )
     assert "Acceptez d'abord la charte" in line and "v2" in line
     shown = run_cli(hd_env, "rules", "show")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 
 pytestmark = pytest.mark.model
 
@@ -26,19 +26,13 @@ def real_trail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     RulesAcceptance(get_paths(variables).rules_file).accept(DEFAULT_VERSION)
     for i in range(12):
         out = base / f"lettre-{i}.docx"
-        result = run_cli(
+        result = draft_cli(
             env,
-            "draft",
-            "--task",
             "secretariat/reformuler-courrier",
-            "--source",
-            str(SAMPLES / "courrier-brut.txt"),
-            "--max-tokens",
-            "6",
-            "--seed",
-            str(i),
-            "--out",
-            str(out),
+            source=SAMPLES / "courrier-brut.txt",
+            max_tokens=6,
+            seed=i,
+            out=out,
         )
         assert result.returncode == 0, result.stderr
     assert (base / "home" / "data" / "audit.jsonl").exists()

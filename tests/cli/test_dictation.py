@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.conftest import Env, assert_clean_failure, draft_cli, run_cli
 from tests.speech import SENTENCE, install_speech_catalog, kept, needs_espeak, say
 
 pytestmark = [pytest.mark.model, pytest.mark.espeak, needs_espeak]
@@ -36,11 +36,12 @@ def test_transcribe_prints_and_writes_the_transcript(speech_env: Env, tmp_path: 
 def test_a_dictated_compte_rendu_end_to_end(speech_env: Env, tmp_path: Path) -> None:
     wav = say(SENTENCE, tmp_path / "dictee.wav")
     out = tmp_path / "cr.docx"
-    result = run_cli(
+    result = draft_cli(
         speech_env,
-        *("draft", "--task", "medecins-cadres/compte-rendu-dicte", "--audio", str(wav)),
-        *("--field", "patient=Mme Test", "--field", "date_cr=14/01/2027"),
-        *("--field", "medecin=Dr Essai", "--out", str(out)),
+        "medecins-cadres/compte-rendu-dicte",
+        *("--audio", str(wav)),
+        fields={"patient": "Mme Test", "date_cr": "14/01/2027", "medecin": "Dr Essai"},
+        out=out,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
@@ -58,7 +59,7 @@ def test_a_dictaphone_file_gets_one_clear_line(speech_env: Env, tmp_path: Path) 
     line = assert_clean_failure(run_cli(speech_env, "transcribe", str(dss)))
     assert "Olympus ODMS" in line
     line = assert_clean_failure(
-        run_cli(speech_env, "draft", "--task", "secretariat/courrier-dictee", "--audio", str(dss))
+        draft_cli(speech_env, "secretariat/courrier-dictee", "--audio", str(dss))
     )
     assert "format propriétaire" in line
 

@@ -13,7 +13,15 @@ import psutil
 import pytest
 
 from tests.cli.helpers import CONVOCATION_FIELDS, field_args
-from tests.conftest import DEMO_SHA256, HOSPIDESK, SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import (
+    DEMO_SHA256,
+    HOSPIDESK,
+    SAMPLES,
+    Env,
+    assert_clean_failure,
+    draft_cli,
+    run_cli,
+)
 from tests.documents.helpers import all_text, first_words
 
 COURRIER = SAMPLES / "courrier-brut.txt"
@@ -28,19 +36,8 @@ def test_version_and_help(hd_env: Env) -> None:
 @pytest.mark.model
 def test_reformulate_a_letter_into_word(hd_env: Env, tmp_path: Path) -> None:
     out = tmp_path / "OUT.docx"
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "secretariat/reformuler-courrier",
-        "--source",
-        str(COURRIER),
-        "--out",
-        str(out),
-        "--max-tokens",
-        "48",
-        "--seed",
-        "3",
+    result = draft_cli(
+        hd_env, "secretariat/reformuler-courrier", source=COURRIER, out=out, max_tokens=48, seed=3
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the draft is streamed to stdout"
@@ -66,17 +63,12 @@ def test_settings_fill_the_letterhead(hd_env: Env, tmp_path: Path) -> None:
     ]:
         assert run_cli(hd_env, "settings", "set", key, value).returncode == 0
     out = tmp_path / "o.docx"
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        "draft",
-        "--task",
         "secretariat/reformuler-courrier",
-        "--source",
-        "-",
-        "--out",
-        str(out),
-        "--max-tokens",
-        "16",
+        source="-",
+        out=out,
+        max_tokens=16,
         stdin="merci de nous renvoyer le formulaire signe",
     )
     assert result.returncode == 0, result.stderr
@@ -89,16 +81,8 @@ def test_settings_fill_the_letterhead(hd_env: Env, tmp_path: Path) -> None:
 @pytest.mark.model
 def test_convocation_places_every_field_exactly_as_typed(hd_env: Env, tmp_path: Path) -> None:
     out = tmp_path / "convocation.docx"
-    result = run_cli(
-        hd_env,
-        "draft",
-        "--task",
-        "secretariat/convocation",
-        *field_args(CONVOCATION_FIELDS),
-        "--out",
-        str(out),
-        "--max-tokens",
-        "32",
+    result = draft_cli(
+        hd_env, "secretariat/convocation", fields=CONVOCATION_FIELDS, out=out, max_tokens=32
     )
     assert result.returncode == 0, result.stderr
     text = all_text(out)
@@ -302,10 +286,8 @@ def test_a_draft_goes_on_when_the_system_log_is_missing(hd_env: Env, tmp_path: P
     every record stays in the local trail, and the failure is recorded once."""
     hd_env.write_policy(f'[audit]\nforward = "syslog"\nsyslog_socket = "{tmp_path / "absent"}"\n')
     out = tmp_path / "courrier.docx"
-    result = run_cli(
-        hd_env,
-        *("draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)),
-        *("--out", str(out), "--max-tokens", "8"),
+    result = draft_cli(
+        hd_env, "secretariat/reformuler-courrier", source=COURRIER, out=out, max_tokens=8
     )
     assert result.returncode == 0, result.stderr
     assert out.exists()
@@ -328,11 +310,12 @@ def test_an_outlook_message_and_its_pdf_make_one_synthesis(hd_env: Env, tmp_path
     (tmp_path / "mail.msg").write_bytes(outlook_msg())
     (tmp_path / "piece.pdf").write_bytes(text_pdf([["Bilan : 412 entrées en novembre"]]))
     out = tmp_path / "synthese.docx"
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        *("draft", "--task", "medecins-cadres/synthese-email"),
+        "medecins-cadres/synthese-email",
         *("--source", str(tmp_path / "mail.msg"), "--source", str(tmp_path / "piece.pdf")),
-        *("--out", str(out), "--max-tokens", "64"),
+        out=out,
+        max_tokens=64,
     )
     assert result.returncode == 0, result.stderr
     assert out.exists()
@@ -347,11 +330,12 @@ def test_an_outlook_message_and_its_pdf_make_one_synthesis(hd_env: Env, tmp_path
 @pytest.mark.model
 def test_a_draft_cut_at_the_length_limit_is_flagged(hd_env: Env, tmp_path: Path) -> None:
     """The end of text is forbidden (``--keep-writing``), so the draft stops on the limit."""
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        *("draft", "--task", "secretariat/reformuler-courrier"),
-        *("--source", str(SAMPLES / "relance-paiement.txt"), "--max-tokens", "6"),
+        "secretariat/reformuler-courrier",
         "--keep-writing",
+        source=SAMPLES / "relance-paiement.txt",
+        max_tokens=6,
     )
     assert result.returncode == 0, result.stderr
     assert "atteint la longueur maximale" in result.stderr
@@ -360,10 +344,8 @@ def test_a_draft_cut_at_the_length_limit_is_flagged(hd_env: Env, tmp_path: Path)
 
 
 def test_revisions_without_a_document_are_refused(hd_env: Env) -> None:
-    result = run_cli(
-        hd_env,
-        *("draft", "--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)),
-        "--with-revisions",
+    result = draft_cli(
+        hd_env, "secretariat/reformuler-courrier", "--with-revisions", source=COURRIER
     )
     line = assert_clean_failure(result)
     assert "--with-revisions demande un document : ajoutez --out FICHIER.docx." in line
@@ -377,10 +359,11 @@ def test_the_check_of_facts_says_what_it_added_and_the_report_agrees(
     stderr says what the check of facts added and what is left to place, and --report's JSON
     holds the same draft, each addition where it says."""
     report = tmp_path / "report.json"
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        *("draft", "--task", "secretariat/reformuler-courrier", "--example", "1"),
-        *("--seed", "3", "--report", str(report)),
+        "secretariat/reformuler-courrier",
+        *("--example", "1", "--report", str(report)),
+        seed=3,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(report.read_text(encoding="utf-8"))

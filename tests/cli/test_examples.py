@@ -8,22 +8,20 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 
 LETTER = "secretariat/reformuler-courrier"
 
 
 def test_an_unknown_example_lists_the_tasks_examples(hd_env: Env) -> None:
-    line = assert_clean_failure(run_cli(hd_env, "draft", "--task", LETTER, "--example", "9"))
+    line = assert_clean_failure(draft_cli(hd_env, LETTER, "--example", "9"))
     assert "Exemple n° 9 inconnu pour secretariat/reformuler-courrier" in line
     assert "1 : Brouillon rapide" in line
 
 
 def test_an_example_brings_its_own_source(hd_env: Env) -> None:
     source = str(SAMPLES / "courrier-brut.txt")
-    line = assert_clean_failure(
-        run_cli(hd_env, "draft", "--task", LETTER, "--example", "1", "--source", source)
-    )
+    line = assert_clean_failure(draft_cli(hd_env, LETTER, "--example", "1", source=source))
     assert "--example apporte son propre texte source" in line
 
 
@@ -32,8 +30,7 @@ def test_a_task_tried_on_its_example_writes_the_letter_and_is_counted_apart(
     hd_env: Env, tmp_path: Path
 ) -> None:
     out = tmp_path / "exemple.docx"
-    args = ["draft", "--task", LETTER, "--example", "2", "--max-tokens", "24", "--out", str(out)]
-    result = run_cli(hd_env, *args)
+    result = draft_cli(hd_env, LETTER, "--example", "2", max_tokens=24, out=out)
     assert result.returncode == 0, result.stderr
     assert "Exemple n° 2 : Message dicté au téléphone" in result.stderr
     assert "(informations inventées)" in result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.canary import NAME, NIR
-from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.conftest import Env, assert_clean_failure, draft_cli, run_cli
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
 PHRASE = "une phrase de secours assez longue\n"
@@ -18,19 +18,13 @@ PHRASE = "une phrase de secours assez longue\n"
 def draft(env: Env, tmp_path: Path) -> None:
     source = tmp_path / "note.txt"
     source.write_text(f"Patiente {NAME}, NIR {NIR}. Merci de renvoyer le formulaire.")
-    result = run_cli(
+    result = draft_cli(
         env,
-        "draft",
-        "--task",
         "secretariat/reformuler-courrier",
-        "--source",
-        str(source),
-        "--field",
-        f"destinataire={NAME}",
-        "--max-tokens",
-        "8",
-        "--out",
-        str(tmp_path / "lettre.docx"),
+        source=source,
+        fields={"destinataire": NAME},
+        max_tokens=8,
+        out=tmp_path / "lettre.docx",
     )
     assert result.returncode == 0, result.stderr
     assert "non conservé" not in result.stderr

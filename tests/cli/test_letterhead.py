@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 from tests.documents import letterhead_maker as maker
 from tests.documents.test_letterhead import macro
 
@@ -88,17 +88,12 @@ def test_a_real_draft_is_written_inside_the_letterhead_and_audited(
 ) -> None:
     installed = maker.write(hd_env.site / "letterhead.docx", maker.letterhead())
     out = tmp_path / "courrier.docx"
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        "draft",
-        "--task",
         "secretariat/reformuler-courrier",
-        "--source",
-        str(SAMPLES / "courrier-brut.txt"),
-        "--max-tokens",
-        "48",
-        "--out",
-        str(out),
+        source=SAMPLES / "courrier-brut.txt",
+        max_tokens=48,
+        out=out,
     )
     assert result.returncode == 0, result.stderr
     document = docx.Document(str(out))

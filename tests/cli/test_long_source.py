@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.conftest import Env, Result, assert_clean_failure, run_cli
+from tests.conftest import Env, Result, assert_clean_failure, draft_cli, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 THREAD = ROOT / "examples" / "fil-long.txt"
@@ -28,8 +28,7 @@ def small_context(hd_env: Env, tmp_path: Path) -> Path:
 
 
 def draft(env: Env, task: str, source: Path, out: Path, *fields: str) -> Result:
-    args = ("--task", task, "--source", str(source), *fields, "--max-tokens", "160")
-    return run_cli(env, "draft", *args, "--out", str(out), timeout=900)
+    return draft_cli(env, task, *fields, source=source, max_tokens=160, out=out, timeout=900)
 
 
 @pytest.mark.model

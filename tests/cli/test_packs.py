@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hospidesk.paths import shipped_packs_dir
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 from tests.documents.helpers import all_text
 from tests.packs.forge import NEXT, SHIPPED_VERSION
 
@@ -67,17 +67,12 @@ def test_keygen_sign_trust_import_and_draft(hd_env: Env, tmp_path: Path) -> None
     assert task["title"] == "Reformuler un courrier (édition 2026)"
 
     out = tmp_path / "lettre.docx"
-    draft = run_cli(
+    draft = draft_cli(
         hd_env,
-        "draft",
-        "--task",
         "secretariat/reformuler-courrier",
-        "--source",
-        str(SAMPLES / "courrier-brut.txt"),
-        "--out",
-        str(out),
-        "--max-tokens",
-        "16",
+        source=SAMPLES / "courrier-brut.txt",
+        out=out,
+        max_tokens=16,
     )
     assert draft.returncode == 0, draft.stderr
     assert "Objet :" in all_text(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.canary import NAME, NIR, SOURCE, files_containing_canaries
-from tests.conftest import HOSPIDESK, Env, run_cli
+from tests.conftest import HOSPIDESK, Env, draft_cli, run_cli
 from tests.documents.helpers import all_text
 
 pytestmark = pytest.mark.model
@@ -62,16 +62,7 @@ def test_cli_tasks_leave_no_canary_behind(hd_env: Env, tmp_path: Path) -> None:
     assert NIR not in proc.stderr and "CANARIVORE" not in proc.stderr
     assert NAME in all_text(out)  # the user's own document holds them, as asked
     # a failing run too (an error message must not echo the values)
-    bad = run_cli(
-        env,
-        "draft",
-        "--task",
-        "secretariat/convocation",
-        "--field",
-        f"patient={NAME}",
-        "--field",
-        f"date_rdv={NIR}",
-    )
+    bad = draft_cli(env, "secretariat/convocation", fields={"patient": NAME, "date_rdv": NIR})
     assert bad.returncode != 0 and NIR not in bad.stderr
     assert run_cli(env, "audit", "verify").returncode == 0
     leaks = files_containing_canaries([hd_env.home, tmp], allowed={out.resolve()})

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from tests.conftest import SAMPLES, Env, assert_clean_failure, run_cli
+from tests.conftest import SAMPLES, Env, assert_clean_failure, draft_cli, run_cli
 from tests.engine.servers import FakeServer, models_answer
 
 
@@ -69,15 +69,11 @@ def test_api_key_goes_to_the_keyring_and_is_sent(hd_env: Env, fake: FakeServer) 
 def test_a_server_not_in_the_policy_is_refused(hd_env: Env, fake: FakeServer) -> None:
     policy(hd_env, server_entry("chu", fake.url))
     line = assert_clean_failure(
-        run_cli(
+        draft_cli(
             hd_env,
-            "draft",
-            "--task",
             "secretariat/reformuler-courrier",
-            "--source",
-            str(SAMPLES / "courrier-brut.txt"),
-            "--server",
-            "ailleurs",
+            *("--server", "ailleurs"),
+            source=SAMPLES / "courrier-brut.txt",
         )
     )
     assert "Serveur « ailleurs » non autorisé par la politique de la DSI" in line

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.canary import NAME, NIR, files_containing_canaries
-from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.conftest import Env, assert_clean_failure, draft_cli, run_cli
 
 pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
 
@@ -31,18 +31,8 @@ def draft(env: Env, tmp_path: Path, task: str, *feedback: str) -> None:
         if task.endswith("convocation")
         else ["--field", f"destinataire={NAME}"]
     )
-    result = run_cli(
-        env,
-        "draft",
-        "--task",
-        task,
-        *fields,
-        *extra,
-        "--max-tokens",
-        "6",
-        "--out",
-        str(tmp_path / "lettre.docx"),
-        *feedback,
+    result = draft_cli(
+        env, task, *fields, *extra, *feedback, max_tokens=6, out=tmp_path / "lettre.docx"
     )
     assert result.returncode == 0, result.stderr
 
@@ -109,14 +99,7 @@ def test_feedback_is_aggregated_exactly_and_carries_no_content(hd_env: Env, tmp_
 
 def test_bad_feedback_is_refused_before_any_work(hd_env: Env) -> None:
     line = assert_clean_failure(
-        run_cli(
-            hd_env,
-            "draft",
-            "--task",
-            "secretariat/reformuler-courrier",
-            "--minutes-saved",
-            "beaucoup",
-        )
+        draft_cli(hd_env, "secretariat/reformuler-courrier", "--minutes-saved", "beaucoup")
     )
     assert "nombre entier attendu" in line
     assert not (hd_env.home / "data" / "metrics.sqlite3").exists()

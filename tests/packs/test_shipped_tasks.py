@@ -11,7 +11,7 @@ import pytest
 from hospidesk.packs.loader import PackTask, all_tasks, discover, newest
 from hospidesk.packs.model import FieldType, SourceMode, TaskField
 from hospidesk.paths import shipped_packs_dir
-from tests.conftest import SAMPLES, Env, run_cli
+from tests.conftest import SAMPLES, Env, draft_cli
 from tests.documents.helpers import all_text
 
 LEFTOVER_TAG = re.compile(r"\{\{ ?(champs|etab|signataire|objet|date_du_jour|para)\b|\{%")
@@ -73,14 +73,12 @@ def test_every_task_that_needs_a_source_has_a_sample() -> None:
 @pytest.mark.model
 @pytest.mark.parametrize("item", TASKS, ids=lambda t: t.ref)
 def test_task_runs_into_its_own_template(hd_env: Env, tmp_path: Path, item: PackTask) -> None:
-    args = ["draft", "--task", item.ref, "--max-tokens", "48", "--seed", "1"]
     typed = {f.name: value_for(f) for f in item.task.fields if f.required}
-    for name, value in typed.items():
-        args += ["--field", f"{name}={value}"]
-    if item.ref in SOURCES:
-        args += ["--source", str(SAMPLES / SOURCES[item.ref])]
+    source = SAMPLES / SOURCES[item.ref] if item.ref in SOURCES else None
     out = tmp_path / "out.docx"
-    result = run_cli(hd_env, *args, "--out", str(out))
+    result = draft_cli(
+        hd_env, item.ref, source=source, fields=typed, max_tokens=48, seed=1, out=out
+    )
     assert result.returncode == 0, result.stderr
     document = docx.Document(str(out))
     template = docx.Document(str(item.template_path))

@@ -14,7 +14,7 @@ from hospidesk.service.request import FieldErrors
 from hospidesk.service.routing import Served
 from hospidesk.service.workspace import Workspace
 from hospidesk.storage.history import DraftContent
-from tests.conftest import Env, run_cli
+from tests.conftest import Env, draft_cli, run_cli
 from tests.documents.helpers import all_text
 
 LETTER = "secretariat/reformuler-courrier"
@@ -54,7 +54,7 @@ def test_history_export_works_without_a_model(hd_env: Env, tmp_path: Path) -> No
     content = DraftContent({}, "Bonjour, il manque une pièce.", TEXT, TEXT)
     draft_id = remember(ws, ws.task(LETTER), content)
     hd_env.write_policy(NO_MODEL)
-    refused = run_cli(hd_env, "draft", "--task", LETTER, "--source", "-", stdin="Bonjour.")
+    refused = draft_cli(hd_env, LETTER, source="-", stdin="Bonjour.")
     assert refused.returncode != 0 and "Aucun modèle du catalogue" in refused.stderr
     out = tmp_path / "encore.docx"
     exported = run_cli(hd_env, "history", "export", draft_id[:8], "--out", str(out))

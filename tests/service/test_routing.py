@@ -21,8 +21,8 @@ from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.routing import Served
 from hospidesk.service.workspace import Workspace
 from tests import canary
-from tests.cli.helpers import CONVOCATION_FIELDS, field_args
-from tests.conftest import SAMPLES, TEST_SEED, Env, Result, run_cli
+from tests.cli.helpers import CONVOCATION_FIELDS
+from tests.conftest import SAMPLES, TEST_SEED, Env, Result, draft_cli
 from tests.documents.helpers import all_text, first_words
 from tests.engine.servers import (
     FakeServer,
@@ -40,10 +40,12 @@ def canary_convocation(env: Env, *extra: str) -> Result:
     """A convocation through the server « chu »: the canary patient in the fields, the
     canary note (with a NIR) as the source."""
     fields = {**CONVOCATION_FIELDS, "patient": canary.NAME}
-    return run_cli(
+    return draft_cli(
         env,
-        *("draft", "--task", "secretariat/convocation", *field_args(fields)),
-        *("--source", "-", "--server", "chu", *extra),
+        "secretariat/convocation",
+        *("--server", "chu", *extra),
+        source="-",
+        fields=fields,
         stdin=canary.SOURCE,
     )
 
@@ -65,19 +67,13 @@ def test_a_draft_through_the_server_is_the_same_kind_of_docx(
 ) -> None:
     hd_env.write_policy(server_policy(server.url))
     out = tmp_path / "courrier.docx"
-    result = run_cli(
+    result = draft_cli(
         hd_env,
-        "draft",
-        "--task",
         "secretariat/reformuler-courrier",
-        "--source",
-        str(COURRIER),
-        "--out",
-        str(out),
-        "--max-tokens",
-        "48",
-        "--server",
-        "chu",
+        *("--server", "chu"),
+        source=COURRIER,
+        out=out,
+        max_tokens=48,
     )
     assert result.returncode == 0, result.stderr
     assert "Rédaction par le serveur « IA du CHU » (modèle smollm2-demo)" in result.stderr
@@ -177,8 +173,9 @@ def test_server_down_mid_generation_keeps_the_text_then_falls_back(
 def test_no_fallback_when_the_policy_forbids_it(hd_env: Env, tmp_path: Path) -> None:
     # nothing listens on port 9
     hd_env.write_policy(server_policy("http://127.0.0.1:9/v1", fallback=False))
-    hd_args = ["--task", "secretariat/reformuler-courrier", "--source", str(COURRIER)]
-    result = run_cli(hd_env, "draft", *hd_args, "--server", "chu")
+    result = draft_cli(
+        hd_env, "secretariat/reformuler-courrier", "--server", "chu", source=COURRIER
+    )
     assert result.returncode == 4
     assert "Serveur « IA du CHU » injoignable" in result.stderr
     assert "Traceback" not in result.stderr
