@@ -54,6 +54,7 @@ def test_docx_with_macros_is_refused(tmp_path: Path) -> None:
     [
         ("vide.txt", b"", "Le texte source est vide"),
         ("blancs.txt", b"  \n\t\n", "Le texte source est vide"),
+        ("balises.html", b"<html><body><img src='x.png'></body></html>", "Aucun texte lisible"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "pas un texte lisible"),
         ("courrier.pdf", b"%PDF-1.4", "PDF endommagé"),
         ("ancien.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 60, r"enregistrez-le en \.docx"),

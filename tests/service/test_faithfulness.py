@@ -16,6 +16,7 @@ from hospidesk.service.draft_events import CheckingFacts, DraftEvent
 from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.faithfulness import (
     Gap,
+    _cleaned,
     accepted_lines,
     find_gaps,
     garbled,
@@ -193,6 +194,17 @@ def test_a_line_that_announces_the_next_and_list_items_are_respected() -> None:
     text, (added,) = insert(listed, [(gap, "Caisse ouverte de 8h30 à 16h30.")])
     assert "- Régler la facture à la caisse de l'hôpital\n- Caisse ouverte de 8h30 à 16h30." in text
     assert text[added.start : added.end] == "Caisse ouverte de 8h30 à 16h30."
+
+
+def test_an_added_line_is_a_sentence_of_its_own() -> None:
+    """A mail's quoting, a bullet, quote marks and a comma before the end are not kept."""
+    assert _cleaned("> je prends le 31 si une astreinte est prévue") == (
+        "Je prends le 31 si une astreinte est prévue."
+    )
+    assert _cleaned("- « marché attribué le 19 novembre 2026, »") == (
+        "Marché attribué le 19 novembre 2026."
+    )
+    assert _cleaned("  ") == ""
 
 
 def test_a_month_without_its_accent_is_written_with_it() -> None:

@@ -103,6 +103,11 @@ def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
         document = decode_plain(raw, name)
     text = document.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
+        if raw.strip():  # markup, but no text a reader reaches (or nested past any limit)
+            raise UsageError(
+                f"Aucun texte lisible dans {name} : le fichier ne contient pas de texte, ou il "
+                "est endommagé ou trop complexe. Copiez-en le texte."
+            )
         raise UsageError(f"Le texte source est vide : {name}.")
     return SourceDocument(
         document.name,

@@ -194,7 +194,9 @@ def repair_options(gaps: Sequence[Gap], temperature: float, seed: int | None) ->
 
 
 def _cleaned(line: str) -> str:
-    text = _BULLET.sub("", line.strip()).strip(" «»\"'")
+    """A sentence to add: no bullet, quote marks or a mail's quoting « > » around it, a
+    capital first, a full stop last (not after a comma)."""
+    text = _BULLET.sub("", line.strip().lstrip("> ")).strip(" «»\"'").rstrip(" ,;:")
     if not text:
         return ""
     text = text[0].upper() + text[1:]
