@@ -33,3 +33,11 @@ def test_a_name_found_in_the_inputs_or_the_known_words_is_not_unknown() -> None:
     assert unknown_names(draft, ["centre hospitalier de sainte-exemple"], ["Commission"]) == []
     flagged = [n.text for n in unknown_names(draft, ["Sainte-Exemple"])]
     assert flagged == ["Centre Hospitalier de Sainte-Exemple", "Commission"]
+
+
+def test_a_name_after_an_elision_in_the_source_is_known_in_the_draft() -> None:
+    """« l'AFGSU » in the source and « l'AFGSU » (or « AFGSU ») in the draft: the same name
+    (a repaired line that copied the source was flagged as inventing it)."""
+    source = "Formation : 97 agents formés, dont 35 à l'AFGSU ; réunion avec l'ARS."
+    assert unknown_names("Dont 35 à l'AFGSU, puis l'ARS et AFGSU.", [source]) == []
+    assert [n.text for n in unknown_names("Réunion avec la DGOS.", [source])] == ["DGOS"]

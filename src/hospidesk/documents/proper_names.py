@@ -99,7 +99,9 @@ def names_in(text: str) -> list[Name]:
 def unknown_names(draft: str, inputs: Iterable[str], known: Iterable[str] = ()) -> list[Name]:
     """The names of ``draft`` whose capitalised words appear in none of ``inputs`` nor in
     ``known`` (the task's instructions, the hospital's details: words the draft may use)."""
-    vocabulary = set(_WORD.findall(fold("\n".join([*inputs, *known]))))
+    words = _WORD.findall(fold("\n".join([*inputs, *known])))
+    # « l'AFGSU » in the source is the name « AFGSU » in the draft, as names_in reads it
+    vocabulary = set(words) | {_unelided(w, 0, len(w))[0] for w in words}
     flagged = []
     for name in names_in(draft):
         capitals = [w for w in _WORD.findall(name.text) if _capitalised(w)]
