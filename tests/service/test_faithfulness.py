@@ -140,8 +140,12 @@ def test_a_repair_sentence_may_write_the_figures_of_its_own_source_sentence_only
     gaps = find_gaps(source, "Réclamations reçues : 42, délai moyen 19 jours.", [])
     assert [[f.text for f in g.facts] for g in gaps] == [["39"], ["15", "19 mars 2027"]]
     rules = dict(line.split(" ::= ", 1) for line in repair_grammar(gaps).splitlines())
-    assert rules["word0"] == 'word | "19 jours" | "39" | "42"'
-    assert rules["word1"] == 'word | "15" | "19 mars 2027"'
+    assert rules["fig0"] == '"19 jours" | "39" | "42"'
+    assert rules["fig1"] == '"15" | "19 mars 2027"'
+    # a few of them, not over and over (a small model looped on « 14h 15h30, 14h 15h30 »)
+    assert rules["lead0"].endswith("(fig0 sep (word sep){0,6}){0,2}")
+    assert rules["mid1"].endswith("(fig1 sep (word sep){0,6})?")
+    assert "fig" not in rules["tail0"] and "fig" not in rules["word"]
 
 
 def test_a_garbled_repair_sentence_is_refused() -> None:

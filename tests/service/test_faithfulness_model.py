@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,11 @@ import pytest
 from hospidesk.documents.facts import find_facts
 from hospidesk.engine.catalog import load_catalog
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.protocol import GenerationOptions, Message
+from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.paths import get_paths
 from hospidesk.service.drafting import RunLimits, run_draft
-from hospidesk.service.faithfulness import find_gaps, repair_grammar, written
+from hospidesk.service.faithfulness import find_gaps, repair_options, written
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
@@ -50,7 +51,8 @@ def test_the_grammar_makes_every_line_carry_its_facts_and_no_figure_of_elsewhere
         Message("system", "Tu écris en français."),
         Message("user", "Réécris chacune de ces phrases, une par ligne :\n" + NOTES),
     )
-    options = GenerationOptions(400, temperature=0.8, seed=seed, grammar=repair_grammar(gaps))
+    # the repair's own budget and grammar, at a temperature that makes the model wander
+    options = replace(repair_options(gaps, 0.2, seed), temperature=0.8)
     answer = "".join(engine.generate(messages, options))
     lines = answer.split("\n")
     assert lines[-1] == "" and len(lines) == len(gaps) + 1  # one line a gap, each ended

@@ -45,6 +45,10 @@ LEAD_WORDS = 20
 MID_WORDS = 10
 TAIL_WORDS = 16
 """The most words a repair sentence writes before, between and after its facts."""
+LEAD_FIGURES = 2
+FIGURE_WORDS = 6
+"""Figures of its source sentence a repair sentence may write before its first fact (one
+more between two facts), and the words after each."""
 CONTEXT_CHARS = 180
 """The longest source sentence shown with its missing facts (a longer one: the words around
 them), for the model to write it again in the draft's style."""
@@ -161,20 +165,26 @@ def _literal(text: str) -> str:
 def repair_grammar(gaps: Sequence[Gap]) -> str:
     """GBNF: one sentence a line, one line per gap, each carrying its facts in order. Around
     them only words of letters, one space or a comma between them, a bounded number of words,
-    and the figures of the gap's own source sentence (« 187 (T3 : 152) » may be written
-    whole; without them a model that wants a figure writes nonsense instead): no other figure
-    in any script, no quote, no parenthesis, no label to copy from the request."""
+    and a few of the figures of the gap's own source sentence (« du 15 au 19 mars »: without
+    them a model that wants a figure writes nonsense instead; a few, or a small model writes
+    them over and over): no other figure in any script, no quote, no parenthesis, no label
+    to copy from the request."""
     rules = [f"root ::= {' '.join(f'line{n}' for n in range(len(gaps)))}"]
     for n, gap in enumerate(gaps):
         parts = f" mid{n} ".join(_literal(written(f)) for f in gap.facts)
         figures = sorted({written(f) for f in find_facts(gap.context)})
+        lead, mid = f"(word sep){{0,{LEAD_WORDS}}}", f"sep (word sep){{0,{MID_WORDS}}}"
+        if figures:
+            extra = f"(fig{n} sep (word sep){{0,{FIGURE_WORDS}}})"
+            lead, mid = f"{lead} {extra}{{0,{LEAD_FIGURES}}}", f"{mid} {extra}?"
         rules += [
             f'line{n} ::= lead{n} {parts} tail{n} "\\n"',
-            f"lead{n} ::= (word{n} sep){{0,{LEAD_WORDS}}}",
-            f"mid{n} ::= sep (word{n} sep){{0,{MID_WORDS}}}",
-            f'tail{n} ::= (sep word{n}){{0,{TAIL_WORDS}}} "."',
-            f"word{n} ::= {' | '.join(['word', *map(_literal, figures)])}",
+            f"lead{n} ::= {lead}",
+            f"mid{n} ::= {mid}",
+            f'tail{n} ::= (sep word){{0,{TAIL_WORDS}}} "."',
         ]
+        if figures:
+            rules.append(f"fig{n} ::= {' | '.join(map(_literal, figures))}")
     rules += [
         'sep ::= " " | ", "',
         f"word ::= {_LETTERS}+ ([-'’] {_LETTERS}+)?",
@@ -183,8 +193,15 @@ def repair_grammar(gaps: Sequence[Gap]) -> str:
 
 
 def repair_options(gaps: Sequence[Gap], temperature: float, seed: int | None) -> GenerationOptions:
-    words = LEAD_WORDS + TAIL_WORDS + MID_WORDS * (FACTS_PER_SENTENCE - 1)
-    per_line = 2 * words + 8 * FACTS_PER_SENTENCE  # tokens: two a word at most, the facts'
+    between = FACTS_PER_SENTENCE - 1
+    words = (
+        LEAD_WORDS
+        + TAIL_WORDS
+        + MID_WORDS * between
+        + (FIGURE_WORDS + 1) * (LEAD_FIGURES + between)
+    )
+    figures = LEAD_FIGURES + between
+    per_line = 2 * words + 8 * (FACTS_PER_SENTENCE + figures)  # two tokens a word at most
     return GenerationOptions(
         max_tokens=per_line * len(gaps),
         temperature=min(temperature, 0.3),
