@@ -97,6 +97,9 @@ def test_ctrl_c_keeps_what_was_heard(speech_env: Env, tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [*HOSPIDESK, "transcribe", str(long), "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=speech_env.vars(),
+        # as from a terminal: a suite started in the background has SIGINT ignored, and the
+        # command would inherit that and never see the Ctrl-C
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert proc.stdout is not None
     first = proc.stdout.readline()  # a segment heard
