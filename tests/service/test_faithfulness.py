@@ -15,15 +15,13 @@ from hospidesk.packs.prompt import LOCK_HEADING
 from hospidesk.service.draft_events import CheckingFacts, DraftEvent
 from hospidesk.service.drafting import DraftRun, RunLimits, run_draft
 from hospidesk.service.faithfulness import (
-    Gap,
     _cleaned,
     accepted_lines,
-    find_gaps,
     garbled,
     insert,
     repair_grammar,
-    written,
 )
+from hospidesk.service.gaps import Gap, find_gaps, written
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
 from hospidesk.service.review import body_inputs, facts_to_keep, review
 from hospidesk.service.workspace import Workspace

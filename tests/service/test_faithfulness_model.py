@@ -20,7 +20,8 @@ from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.paths import get_paths
 from hospidesk.service.drafting import RunLimits, run_draft
-from hospidesk.service.faithfulness import find_gaps, repair_options, written
+from hospidesk.service.faithfulness import repair_options
+from hospidesk.service.gaps import find_gaps, written
 from hospidesk.service.request import DraftRequest, prepare
 from hospidesk.service.review import review
 from hospidesk.service.workspace import Workspace
