@@ -19,10 +19,9 @@ from hospidesk.service.draft_events import (
     CheckingFacts,
     DraftEvent,
     Extracted,
-    Extracting,
     Loaded,
-    PartRead,
     PromptRead,
+    Step,
     Text,
     Writing,
 )
@@ -168,25 +167,19 @@ class Terminal:
                 end = "\n" if done >= total else ""
                 sys.stderr.write(f"\rLecture du texte : {percent} %{end}")
                 sys.stderr.flush()
-            case PartRead(done=done, total=total) if done < total:
-                err(f"Texte long, lu par parties : partie {done + 1} sur {total}…")
-            case Extracting():
-                err("Lecture des informations du texte source…")
             case Extracted(extraction=extraction):
                 self.extracted(extraction)
             case Writing(structured=True):
                 err("Rédaction de la synthèse structurée…")
-            case CheckingFacts(missing=missing):
-                if self.streams:
-                    sys.stdout.write("\n")
-                    sys.stdout.flush()
-                err(
-                    f"Vérification des faits : {missing} information(s) du texte source "
-                    "absente(s) du brouillon, demandée(s) au modèle…"
-                )
+            case CheckingFacts() if self.streams:
+                sys.stdout.write("\n")  # the streamed draft ends before the step's line
+                sys.stdout.flush()
+                err(event.says())
             case Text(piece=piece) if self.streams:
                 sys.stdout.write(piece)
                 sys.stdout.flush()
+            case Step() if event.says():
+                err(event.says())
 
     def extracted(self, extraction: Extraction) -> None:
         if extraction.values:

@@ -5,7 +5,9 @@ them.
 
 A run calls its one ``on_event`` callable with each event, from the thread that runs it;
 each face handles them in one ``match`` (``cli.draft.Terminal``, ``ui.draft_flow``) and lets
-pass those it does not show. Adding an event is a dataclass here and a case in each face.
+pass those it does not show. A ``Step`` says itself in one French line, which each face shows
+when it has no case of its own for it: a new step is a subclass here and its ``emit`` where it
+happens, nothing else; a face adds a case only to show it its own way.
 The draft's end (its result, a cancel, a failure) is not an event: ``DraftRun.run`` returns
 it or raises.
 """
@@ -25,6 +27,15 @@ from hospidesk.service.routing import Served
 
 
 @dataclass(frozen=True)
+class Step:
+    """A step of the run that the user is told of in one line, on stderr or in the status
+    bar; ``says`` is empty when there is nothing to tell."""
+
+    def says(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
 class Loading:
     """The local model is being loaded (first draft, or after an engine restart)."""
 
@@ -40,8 +51,11 @@ class Loaded:
 
 
 @dataclass(frozen=True)
-class Extracting:
+class Extracting(Step):
     """The model reads the fields the user left to it from the source."""
+
+    def says(self) -> str:
+        return "Lecture des informations du texte source…"
 
 
 @dataclass(frozen=True)
@@ -84,19 +98,29 @@ class PromptRead:
 
 
 @dataclass(frozen=True)
-class PartRead:
+class PartRead(Step):
     """A source too long for one prompt is read part by part: ``done`` of ``total``."""
 
     done: int
     total: int
 
+    def says(self) -> str:
+        if self.done >= self.total:
+            return ""
+        return f"Texte long, lu par parties : partie {self.done + 1} sur {self.total}…"
+
 
 @dataclass(frozen=True)
-class CheckingFacts:
-    """The draft left out ``missing`` facts of the source: the model is asked for them
-    (« Vérification des faits… »)."""
+class CheckingFacts(Step):
+    """The draft left out ``missing`` facts of the source: the model is asked for them."""
 
     missing: int
+
+    def says(self) -> str:
+        return (
+            f"Vérification des faits : {self.missing} information(s) du texte source "
+            "absente(s) du brouillon, demandée(s) au modèle…"
+        )
 
 
 DraftEvent = (
@@ -110,6 +134,7 @@ DraftEvent = (
     | PromptRead
     | PartRead
     | CheckingFacts
+    | Step  # the steps above, and those to come
 )
 OnEvent = Callable[[DraftEvent], None]
 

@@ -26,6 +26,7 @@ from hospidesk.service.draft_events import (
     PartRead,
     Progress,
     PromptRead,
+    Step,
     Text,
 )
 from hospidesk.service.drafting import DraftResult
@@ -166,6 +167,8 @@ class DraftFlow(QObject):
                 self.status.checking_facts(missing)
             case Extracted(extraction=extraction):
                 self._extracted(extraction)
+            case Step() if event.says():
+                self.status.step(event.says())
 
     def _extracted(self, extraction: Extraction) -> None:
         form = self.task_panel.form

@@ -154,6 +154,10 @@ class EngineStatus:
         )
         self.speed.setText(text)
 
+    def step(self, text: str) -> None:
+        """A step of the draft this window has no words of its own for, in the service's."""
+        self.speed.setText(text)
+
     def warming(self, done: int, total: int, finished: bool) -> None:
         """The tasks' instructions read ahead while the user is idle."""
         if finished or total == 0:
