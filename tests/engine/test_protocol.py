@@ -21,6 +21,7 @@ from hospidesk.engine import protocol as p
         p.Warming(20, 26, finished=True, reason="budget"),
         p.Counted(4, 2788),
         p.Prefill((p.Message("system", "règles"), p.Message("user", "texte"))),
+        p.Prefilling(256, 2476),
         p.Prefilled(2475, 2476),
         p.Token(3, "Bonjour"),
         p.Done(3, "length", 120, 50, 1.5),

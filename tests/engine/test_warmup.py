@@ -5,7 +5,6 @@ after it, within its disk share."""
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,14 +155,17 @@ def test_a_click_on_the_prompt_read_ahead_keeps_the_batch_being_read(
 ) -> None:
     ended: list[Prefilled] = []
     engine.on_prefilled = ended.append
+    reading = threading.Event()  # the read-ahead has read its first batch, and goes on
+    engine.on_prefilling = lambda event: reading.set()
     options = GenerationOptions(2, temperature=0.0, seed=TEST_SEED)
     # the window's click counts the draft's prompt first when the form has a source, then
     # writes: a task that reads fields from the source first writes another prompt (the
     # extraction's, the one read ahead); a count never stops a read-ahead
     for counted, rules in ((True, "Règles du matin. "), (False, "Règles du midi. ")):
         messages = (Message("system", rules + RULES), Message("user", TEXT))
+        reading.clear()
         engine.prefill(messages)  # a text pasted: read at once
-        time.sleep(0.15)  # « Générer » clicked while the first batches are read (0.45 s here)
+        assert reading.wait(60)  # « Générer » clicked while the first batches are read
         if counted:
             draft = (Message("system", "Courrier. " + RULES), Message("user", TEXT))
             assert engine.count(draft) > engine.count(messages[1:])
@@ -173,8 +175,9 @@ def test_a_click_on_the_prompt_read_ahead_keeps_the_batch_being_read(
         assert seen[0] == (0, read_ahead.total - read_ahead.held)  # the click read the rest
     # clicked, then stopped at once: the read-ahead stops at once too, nothing is written
     other = (Message("system", "Règles de l'après-midi. " + RULES), Message("user", TEXT))
+    reading.clear()
     engine.prefill(other)
-    time.sleep(0.15)
+    assert reading.wait(60)
     stop = threading.Event()
     stop.set()
     with pytest.raises(Cancelled):

@@ -57,6 +57,8 @@ class EngineClient:
         self.on_warming: Callable[[p.Warming], None] | None = None
         """Told of the warm-up's progress, from the thread that reads the worker's events
         (whatever the engine is doing, without waiting for the client's thread)."""
+        self.on_prefilling: Callable[[p.Prefilling], None] | None = None
+        """Told after each batch a prefill reads, from the same thread."""
         self.on_prefilled: Callable[[p.Prefilled], None] | None = None
         """Told when a prefill ends (how much of the prompt is held), from the same thread."""
 
@@ -121,13 +123,20 @@ class EngineClient:
                 event = p.decode(line)
             except (ValueError, TypeError, KeyError):
                 continue
-            if isinstance(event, (p.Warming, p.Prefilled)):  # not answers: told, not queued
-                listener = self.on_warming if isinstance(event, p.Warming) else self.on_prefilled
-                if listener is not None:
-                    listener(event)  # type: ignore[arg-type]
+            if isinstance(event, (p.Warming, p.Prefilling, p.Prefilled)):  # told, not queued
+                self._tell(event)
                 continue
             self._events.put(event)  # type: ignore[arg-type]
         self._events.put(_WorkerExited(proc.wait()))
+
+    def _tell(self, event: p.Warming | p.Prefilling | p.Prefilled) -> None:
+        match event:
+            case p.Warming() if self.on_warming is not None:
+                self.on_warming(event)
+            case p.Prefilling() if self.on_prefilling is not None:
+                self.on_prefilling(event)
+            case p.Prefilled() if self.on_prefilled is not None:
+                self.on_prefilled(event)
 
     def _read_stderr(self, stream: IO[bytes]) -> None:
         for line in stream:

@@ -181,6 +181,15 @@ class Warming:
 
 
 @dataclass(frozen=True)
+class Prefilling:
+    """A read-ahead goes on: the context holds ``held`` of the prompt's ``total`` tokens
+    (sent after each batch it reads)."""
+
+    held: int
+    total: int
+
+
+@dataclass(frozen=True)
 class Prefilled:
     """A prefill ended: the context holds ``held`` of the prompt's ``total`` tokens (all of
     them when it was read to the end; fewer when a request stopped it)."""
@@ -212,7 +221,7 @@ class Failed:
 
 Request = Union[Load, Generate, Cancel, Warm, Prefill, Count, Shutdown]  # noqa: UP007
 Event = Union[  # noqa: UP007
-    Ready, Loaded, Token, Reading, Warming, Prefilled, Counted, Done, Cancelled, Failed
+    Ready, Loaded, Token, Reading, Warming, Prefilling, Prefilled, Counted, Done, Cancelled, Failed
 ]
 
 _TYPES: dict[str, type[Any]] = {
@@ -230,6 +239,7 @@ _TYPES: dict[str, type[Any]] = {
         Token,
         Reading,
         Warming,
+        Prefilling,
         Prefilled,
         Counted,
         Done,

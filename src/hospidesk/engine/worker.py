@@ -300,10 +300,13 @@ class Worker:
                 return False
             return not (llm.in_batch and self._clicked(waiting, request))
 
+        def reading(held: int) -> None:
+            self.send(p.Prefilling(held, len(tokens)))
+
         try:
             tokens, fixed, source = reader.prepare(messages, tokens)
             new = fixed if source == "new" else []
-            reader.read(tokens, new, stop=gives_way, batch=PREFILL_BATCH)
+            reader.read(tokens, new, gives_way, reading, PREFILL_BATCH)
         except (native.Stopped, RuntimeError):
             pass  # stopped by a request; or failed, and the generation will say it
         self.send(p.Prefilled(llm.common_length(tokens), len(tokens)))
