@@ -3,16 +3,14 @@ policy allows), says it discreetly in the status bar, and says how far a long te
 
 from __future__ import annotations
 
-import itertools
-import time
-
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hospidesk.service.draft_events import PromptRead
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.app import create_window
-from hospidesk.ui.read_ahead import TYPING_MS
 from tests.conftest import Env
 from tests.engine.fake import FakeEngine
 
@@ -59,8 +57,9 @@ def test_the_tasks_are_read_ahead_and_the_status_says_so(qtbot: QtBot, hd_env: E
 def test_no_warm_up_when_the_policy_turns_it_off(qtbot: QtBot, hd_env: Env) -> None:
     hd_env.write_policy('[models]\nwarm_up = "off"\n')
     engine = FakeEngine("Texte.")
-    win = start(qtbot, engine)
-    qtbot.wait(200)
+    # the engine's thread takes the window's requests in the order they were sent: once it
+    # has read the form ahead, it has had any warm-up asked when the model was ready
+    win = letter_for(qtbot, engine, "Bonjour, je souhaite un rendez-vous.")
     assert engine.warmed == [] and not win.status.warm.isVisible()
     win.close()
 
@@ -91,9 +90,10 @@ def test_the_form_is_read_ahead_while_the_user_pauses(qtbot: QtBot, hd_env: Env)
     assert win.form is not None
     editors = win.form.editors.values()
     marked = [editor.error.isVisible() for editor in editors]
-    count = len(engine.prefilled)
-    qtbot.wait(1_000)
-    assert len(engine.prefilled) == count
+    sent: list[object] = []  # the reads the window sends
+    win.controller._prefill.connect(sent.append)
+    qtbot.waitUntil(lambda: quiet(win), timeout=5_000)  # the pause came: no read is due now
+    assert sent == []
     assert [editor.error.isVisible() for editor in editors] == marked
     assert win.focusWidget() is not None and win.focusWidget() is not win.form.first_input()
     win.close()
@@ -125,7 +125,6 @@ def test_a_pasted_text_is_read_at_once_and_an_unchanged_form_not_again(
     assert "Bonjour, je souhaite déplacer mon rendez-vous du 3 mars au 10 mars, merci." in text
     assert typing_pending  # read at once, not when the typing timer fires 0.5 s later
     qtbot.waitUntil(lambda: quiet(win), timeout=5_000)
-    qtbot.wait(200)
     assert len(sent) == 1  # the typing and pause timers found nothing new: no read started over
     qtbot.waitUntil(lambda: engine.prefilled[-1][-1].content == text, timeout=5_000)
     # a model loaded again holds nothing of the form: the same form is read again
@@ -136,30 +135,48 @@ def test_a_pasted_text_is_read_at_once_and_an_unchanged_form_not_again(
 
 
 def test_the_form_is_read_while_the_user_types(qtbot: QtBot, hd_env: Env) -> None:
+    """The clock is the test's: the timers' intervals are set beyond the test's length and
+    each one's time is made to come by firing it, so that only the order of keys and ticks
+    matters, not how fast this machine runs."""
     engine = FakeEngine("Madame, votre demande est reçue.")
     win = letter_for(qtbot, engine, "Bonjour,")
-    before = len(engine.prefilled)
-    sent_at: list[float] = []  # when the window sent each read
-    win.controller._prefill.connect(lambda _: sent_at.append(time.perf_counter()))
-    typed = " je souhaite déplacer mon rendez-vous du 3 mars au 10 mars, merci."
-    read_while_typing: list[str] = []
-    for char in typed:  # a key every 0.1 s: the user never pauses
-        win.source.moveCursor(QTextCursor.MoveOperation.End)
-        win.source.insertPlainText(char)
-        qtbot.wait(100)
-        read_while_typing = [m[-1].content for m in engine.prefilled[before:]]
-    # 6.7 s of typing read every 0.5 s; the last read lacks only the last moment's words
-    assert len(read_while_typing) >= 5, read_while_typing
-    assert "Bonjour, je souhaite déplacer mon rendez-vous du 3 mars au" in read_while_typing[-1]
-    # one read per tick, the first at the first key: none stops the one before it at once
-    # (Qt's coarse timers may fire up to 5 % early)
-    gaps = [b - a for a, b in itertools.pairwise(sent_at)]
-    assert min(gaps) > 0.9 * TYPING_MS / 1000, gaps
-    # once the user pauses, all of it is read, then nothing more
+    timers = win.flow.read_ahead
+    qtbot.waitUntil(lambda: quiet(win), timeout=5_000)
+    for timer in (timers.typing, timers.pause):
+        timer.setInterval(3_600_000)
+    sent: list[str] = []  # the end of each read the window sends
+    win.controller._prefill.connect(lambda messages: sent.append(messages[-1].content))
+
+    def type_(text: str) -> None:
+        for char in text:
+            win.source.moveCursor(QTextCursor.MoveOperation.End)
+            win.source.insertPlainText(char)
+
+    def elapse(timer: QTimer) -> None:  # the timer's interval has passed
+        assert timer.isActive()
+        timer.stop()
+        timer.timeout.emit()
+
+    type_(" je")  # the first key is read at once (the keys typed meanwhile too)
+    qtbot.waitUntil(lambda: len(sent) == 1, timeout=5_000)
+    assert "Bonjour, je" in sent[0]
+    ticking = timers.typing.timerId()
+    type_(" souhaite déplacer")
+    QApplication.processEvents()
+    assert len(sent) == 1  # the next keys wait for the tick,
+    assert timers.typing.timerId() == ticking  # which none of them restarts
+    elapse(timers.typing)  # a tick while typing: what was typed since is read
+    assert len(sent) == 2 and "Bonjour, je souhaite déplacer" in sent[1]
+    assert timers.typing.isActive()  # no pause yet: the next tick is due
+    type_(" mon rendez-vous")
+    elapse(timers.typing)
+    assert len(sent) == 3 and "déplacer mon rendez-vous" in sent[2]
+    type_(" du 3 mars au 10 mars, merci.")
+    elapse(timers.pause)  # the user pauses: all of it is read, and the ticks end
+    assert len(sent) == 4 and "mon rendez-vous du 3 mars au 10 mars, merci." in sent[3]
+    assert not timers.typing.isActive()
+    timers.soon()  # a pause with nothing new: nothing is read again
+    elapse(timers.pause)
+    assert len(sent) == 4
     qtbot.waitUntil(lambda: "10 mars, merci." in engine.prefilled[-1][-1].content, timeout=5_000)
-    qtbot.waitUntil(lambda: not win.flow.read_ahead.pause.isActive(), timeout=5_000)
-    sent: list[object] = []  # reads sent by the window (the engine gets them a moment later)
-    win.controller._prefill.connect(sent.append)
-    qtbot.wait(1_500)  # nothing changes: nothing more is read
-    assert sent == []
     win.close()
