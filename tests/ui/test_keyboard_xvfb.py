@@ -44,8 +44,12 @@ def display(tmp_path: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(1)
-    if server.poll() is not None:
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    deadline = time.monotonic() + 30
+    while not socket.exists() and server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the server listens once its socket is there
+    if not socket.exists():
+        server.kill()
         pytest.skip("Xvfb could not start here")
     yield name
     server.terminate()
