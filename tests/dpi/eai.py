@@ -1,0 +1,113 @@
+"""A hospital's interface engine (EAI) for the tests: python-hl7's asyncio MLLP server on
+127.0.0.1, in a thread, its frame limit raised (a letter's PDF in base64 is larger than the
+64 KiB default). What it answers is set per test: AA, AE or AR with an ERR segment, an
+acknowledgement that names another message, one sent in two pieces, a late one, or none."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import hl7
+from hl7.mllp import start_hl7_server
+
+LIMIT = 64 * 1024 * 1024
+
+
+@dataclass
+class Behaviour:
+    code: str = "AA"  # MSA-1
+    error: str = ""  # ERR-3's code and text, « 903^INS absente »
+    foreign: bool = False  # MSA-2 names another message
+    split: bool = False  # the acknowledgement comes in two TCP writes
+    delay: float = 0.0  # seconds before answering
+    silent: bool = False  # never answers
+
+
+@dataclass
+class Eai:
+    host: str
+    port: int
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    received: list[str] = field(default_factory=list)
+    """Every message received, as text, in order (retries included)."""
+
+    def control_ids(self) -> list[str]:
+        return [str(hl7.parse(m).segment("MSH")[10]) for m in self.received]
+
+
+def ack(message: str, behaviour: Behaviour) -> str:
+    parsed = hl7.parse(message)
+    control = str(parsed.segment("MSH")[10])
+    event = str(parsed.segment("MSH")[9][0][1])
+    segments = [
+        f"MSH|^~\\&|EAI|CHU|HOSPIDESK|CHU|20261206120000||ACK^{event}^ACK|ACK{control}|P|2.6",
+        f"MSA|{behaviour.code}|{'AUTRE-MESSAGE' if behaviour.foreign else control}",
+    ]
+    if behaviour.error:
+        segments.append(f"ERR|||{behaviour.error}^HL70357|E")
+    return "\r".join(segments)
+
+
+@contextmanager
+def running_eai(behaviour: Behaviour | None = None) -> Iterator[Eai]:
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    box: dict[str, object] = {}
+
+    async def answer(reader, writer) -> None:  # type: ignore[no-untyped-def]
+        eai = box["eai"]
+        assert isinstance(eai, Eai)
+        try:
+            while not reader.at_eof():
+                message = await reader.readmessage()
+                text = str(message)
+                eai.received.append(text)
+                b = eai.behaviour
+                if b.silent:
+                    continue
+                if b.delay:
+                    await asyncio.sleep(b.delay)
+                reply = b"\x0b" + ack(text, b).encode() + b"\x1c\x0d"
+                if b.split:
+                    writer.transport.write(reply[:20])
+                    await asyncio.sleep(0.05)
+                    writer.transport.write(reply[20:])
+                else:
+                    writer.transport.write(reply)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def serve() -> None:
+        server = await start_hl7_server(
+            answer, host="127.0.0.1", port=0, limit=LIMIT, encoding="utf-8"
+        )
+        port = server.sockets[0].getsockname()[1]
+        box["eai"] = Eai("127.0.0.1", port, behaviour or Behaviour())
+        box["server"] = server
+        started.set()
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(serve(), loop).result(10)
+    started.wait(10)
+    try:
+        eai = box["eai"]
+        assert isinstance(eai, Eai)
+        yield eai
+    finally:
+        server = box["server"]
+
+        async def stop() -> None:
+            server.close()  # type: ignore[attr-defined]
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
