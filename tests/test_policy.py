@@ -79,12 +79,31 @@ def test_a_model_the_policy_does_not_allow_is_refused(hd_env: Env) -> None:
             'models = ["m"]\n',
             "servers.allowed.0.url",
         ),
+        ('[dpi]\nmode = "mllp"\nipp_oid = "1.2.250.1.999.1"\nfiness = "990000011"\n', "dpi"),
+        ('[dpi]\nmode = "mllp"\nhost = "eai.chu.local"\nport = 6661\n', "dpi"),
+        ('[dpi]\nipp_oid = "1.2.250.1.213.1.4.10"\n', "dpi"),
+        ('[dpi]\nfiness = "12345"\n', "dpi.finess"),
+        ('[dpi]\nipp_oid = "1.2.250.01"\n', "dpi.ipp_oid"),
+        ('[dpi]\ncharset = "8859/1"\n', "dpi.charset"),
     ],
 )
 def test_an_invalid_policy_stops_the_app(hd_env: Env, text: str, key: str) -> None:
     hd_env.write_policy(text)
     line = assert_clean_failure(run_cli(hd_env, "tasks"))
     assert f"clé « {key} »" in line
+
+
+def test_the_patient_record_section_is_off_by_default_and_loads_when_complete(
+    hd_env: Env,
+) -> None:
+    assert load_policy(get_paths()).dpi.mode == "off"
+    hd_env.write_policy(
+        '[dpi]\nmode = "mllp"\nhost = "eai.chu.local"\nport = 6661\n'
+        'ipp_oid = "1.2.250.1.999.1.1.2"\nfiness = "2A0000011"\ncharset = "8859/15"\n'
+    )
+    dpi = load_policy(get_paths()).dpi
+    assert (dpi.mode, dpi.host, dpi.port, dpi.charset) == ("mllp", "eai.chu.local", 6661, "8859/15")
+    assert dpi.production and not dpi.tls
 
 
 def test_site_override_is_ignored_and_audited_on_a_managed_machine(

@@ -233,6 +233,56 @@ class AuditPolicy(_Strict):
     journald_socket: str = "/run/systemd/journal/socket"
 
 
+_OID = r"[0-2](\.(0|[1-9][0-9]*)){1,60}"
+TEST_IDENTITY_OIDS = frozenset({"1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11"})
+"""The INS's test and demonstration namespaces: refused in production."""
+
+
+class DpiPolicy(_Strict):
+    """Filing in the patient record (DPI) through the hospital's interface engine: off
+    unless IT turns it on; every key is IT's (docs/dpi.md)."""
+
+    mode: Literal["off", "mllp", "fhir"] = "off"
+    host: str = Field(default="", max_length=253)
+    """The interface engine's MLLP listener (mode ``mllp``)."""
+    port: int = Field(default=0, ge=0, le=65535)
+    tls: bool = False
+    ca_file: str = ""
+    """PEM file in the site directory: the authority trusted for the engine's TLS certificate."""
+    fhir_url: str = ""
+    """The FHIR server's base URL (mode ``fhir``; and the patients' identities when set)."""
+    ipp_oid: str = Field(default="", pattern=f"^({_OID})?$")
+    """The OID of the hospital's patient numbers (IPP)."""
+    finess: str = Field(default="", pattern=r"^([0-9][0-9AB][0-9]{7})?$")
+    hospital: str = Field(default="", max_length=200)
+    """The hospital's name as the documents' custodian."""
+    receiver: str = Field(default="DPI", pattern=r"^[A-Za-z0-9_.-]{1,40}$")
+    """MSH-5: the receiving application's name, as the interface engine expects it."""
+    charset: Literal["UNICODE UTF-8", "8859/15"] = "UNICODE UTF-8"
+    max_bytes: int = Field(default=20_000_000, ge=10_000, le=200_000_000)
+    """The largest message sent (the PDF in base64 inside the CDA)."""
+    production: bool = True
+    """Refuse the INS's test identities (``hospidesk dpi test`` sends one, marked T)."""
+    timeout_seconds: float = Field(default=30.0, ge=1, le=600)
+
+    @field_validator("fhir_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return normalise_server_url(value) if value else value
+
+    @model_validator(mode="after")
+    def _complete(self) -> DpiPolicy:
+        if self.mode == "mllp" and not (self.host and self.port):
+            raise ValueError("le mode « mllp » demande host et port")
+        if self.mode == "fhir" and not self.fhir_url:
+            raise ValueError("le mode « fhir » demande fhir_url")
+        if self.mode != "off" and not (self.ipp_oid and self.finess):
+            raise ValueError(f"le mode « {self.mode} » demande ipp_oid et finess")
+        if self.production and self.ipp_oid in TEST_IDENTITY_OIDS:
+            raise ValueError("ipp_oid est un OID d'identités de test, refusé en production")
+        return self
+
+
 class Policy(_Strict):
     roles: RolesPolicy = RolesPolicy()
     models: ModelsPolicy = ModelsPolicy()
@@ -246,6 +296,7 @@ class Policy(_Strict):
     """The usage rules (charte); without it, the rules that ship with HospiDesk."""
     servers: ServersPolicy = ServersPolicy()
     audit: AuditPolicy = AuditPolicy()
+    dpi: DpiPolicy = DpiPolicy()
 
     def locks(self) -> dict[str, LockedSetting]:
         return {lock.key: lock for lock in self.locked}
@@ -277,6 +328,11 @@ def load_policy(paths: Paths) -> Policy:
                 f"{label}, serveur « {server.id} », clé « ca_file » : fichier introuvable dans le "
                 f"répertoire de la DSI ({server.ca_file})."
             )
+    if policy.dpi.ca_file and not _site_file(paths, policy.dpi.ca_file):
+        raise PolicyError(
+            f"{label}, clé « dpi.ca_file » : fichier introuvable dans le répertoire de la DSI "
+            f"({policy.dpi.ca_file})."
+        )
     return policy
 
 
