@@ -72,6 +72,11 @@ class Paths:
         return self.data / "history.sqlite3"
 
     @property
+    def outbox_dir(self) -> Path:
+        """Documents for the patient record waiting to be sent again, sealed."""
+        return self.data / "dpi-outbox"
+
+    @property
     def metrics_db(self) -> Path:
         return self.data / "metrics.sqlite3"
 
