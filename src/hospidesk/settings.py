@@ -28,6 +28,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("etablissement.ville", "Ville (lieu des courriers)"),
     SettingSpec("signataire.nom", "Signataire"),
     SettingSpec("signataire.fonction", "Fonction du signataire"),
+    SettingSpec("signataire.rpps", "RPPS du signataire (dossier patient)"),
     SettingSpec("moteur.modele", "Modèle (identifiant du catalogue)"),
     SettingSpec("moteur.threads", "Threads (0 = automatique)", "0", "int", 0),
     SettingSpec(

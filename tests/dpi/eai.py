@@ -35,6 +35,10 @@ class Eai:
     received: list[str] = field(default_factory=list)
     """Every message received, as text, in order (retries included)."""
 
+    def documents(self) -> set[str]:
+        """The documents received, each counted once (the engine drops a copy by MSH-10)."""
+        return set(self.control_ids())
+
     def control_ids(self) -> list[str]:
         return [str(hl7.parse(m).segment("MSH")[10]) for m in self.received]
 
@@ -53,7 +57,8 @@ def ack(message: str, behaviour: Behaviour) -> str:
 
 
 @contextmanager
-def running_eai(behaviour: Behaviour | None = None) -> Iterator[Eai]:
+def running_eai(behaviour: Behaviour | None = None, port: int = 0) -> Iterator[Eai]:
+    """The engine listening on 127.0.0.1 (on ``port``, to come back where it was)."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
     box: dict[str, object] = {}
@@ -86,10 +91,15 @@ def running_eai(behaviour: Behaviour | None = None) -> Iterator[Eai]:
 
     async def serve() -> None:
         server = await start_hl7_server(
-            answer, host="127.0.0.1", port=0, limit=LIMIT, encoding="utf-8"
+            answer,
+            host="127.0.0.1",
+            port=port,
+            limit=LIMIT,
+            encoding="utf-8",
+            reuse_address=True,
         )
-        port = server.sockets[0].getsockname()[1]
-        box["eai"] = Eai("127.0.0.1", port, behaviour or Behaviour())
+        listening = server.sockets[0].getsockname()[1]
+        box["eai"] = Eai("127.0.0.1", listening, behaviour or Behaviour())
         box["server"] = server
         started.set()
 

@@ -17,7 +17,6 @@ from lxml import etree
 
 from hospidesk.dpi.identity import (
     FINESS_OID,
-    INS_NIR_OID,
     RPPS_OID,
     Author,
     DocumentVersion,
@@ -123,7 +122,7 @@ def clinical_document(doc: Document) -> bytes:
 def _record_target(b: _Builder, patient: Patient) -> None:
     role = b.add(b.add(b.root, "recordTarget"), "patientRole")
     if patient.ins:
-        b.add(role, "id", root=INS_NIR_OID, extension=patient.ins)
+        b.add(role, "id", root=patient.ins_oid, extension=patient.ins)
     b.add(role, "id", root=patient.ipp_oid, extension=patient.ipp)
     person = b.add(role, "patient")
     name = b.add(person, "name")

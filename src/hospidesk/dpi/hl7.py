@@ -17,7 +17,7 @@ from typing import Literal
 
 import hl7
 
-from hospidesk.dpi.identity import INS_NIR_OID, Author, DocumentVersion, Patient, Stay
+from hospidesk.dpi.identity import Author, DocumentVersion, Patient, Stay
 from hospidesk.errors import HospiDeskError
 
 VERSION = "2.6"
@@ -107,7 +107,7 @@ def mdm(filing: Filing, sent: dt.datetime, charset: Charset = "UNICODE UTF-8") -
     patient = f.patient
     ids = [f"{e(patient.ipp)}^^^&{e(f.patient.ipp_oid)}&ISO^PI"]
     if patient.ins:
-        ids.insert(0, f"{e(patient.ins)}^^^ASIP-SANTE-INS-NIR&{INS_NIR_OID}&ISO^INS")
+        ids.insert(0, f"{e(patient.ins)}^^^ASIP-SANTE-INS-NIR&{patient.ins_oid}&ISO^INS")
     name = f"{e(patient.birth_name)}^{e(patient.first_name)}^^^^^L" if patient.birth_name else ""
     born = patient.birth_date.strftime("%Y%m%d") if patient.birth_date else ""
     visit = f"{e(f.stay.number)}^^^&{e(patient.ipp_oid)}&ISO^VN" if f.stay.number else ""

@@ -32,6 +32,8 @@ class Patient:
     sex: Sex = "U"
     ins: str = ""
     """The INS-NIR, only when the identity is qualified; empty otherwise."""
+    ins_oid: str = INS_NIR_OID
+    """Its namespace: the test one (``INS_NIR_TEST_OID``) only in test messages."""
 
 
 @dataclass(frozen=True)
