@@ -8,6 +8,7 @@ import argparse
 from hospidesk import __version__
 from hospidesk.cli import (
     dictation,
+    dpi,
     draft,
     governance,
     history,
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         tasks,
         dictation,
         read,
+        dpi,
         review,
         governance,
         models,

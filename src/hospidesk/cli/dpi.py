@@ -1,0 +1,169 @@
+"""``hospidesk file``: a finished Word document filed in the patient record; ``hospidesk
+outbox``: the documents waiting to be sent. Exit status of ``file``: 0 filed (the interface
+engine acknowledged it), 3 waiting in the outbox, 2 refused.
+
+The patient's identity never goes on the command line (any local user can read the process
+list): the IPP and the stay do, the names come from a file (``--identite``) that the DPI or
+the user wrote, read here and left as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any, get_args
+
+from hospidesk.cli.output import Commands, err
+from hospidesk.documents.sources import read_document
+from hospidesk.dpi.identity import Patient, Sex, Stay
+from hospidesk.errors import HospiDeskError, UsageError
+from hospidesk.service.filing import (
+    EXIT_CODES,
+    Filed,
+    FilingRequest,
+    dpi_policy,
+    file_document,
+    open_outbox,
+    retry_due,
+)
+from hospidesk.service.workspace import Workspace
+
+IDENTITY_KEYS = {"nom_naissance", "prenom", "date_naissance", "sexe", "ins"}
+
+
+def register(sub: Commands) -> None:
+    file = sub.add_parser("file", help="classer un document Word dans le dossier patient (DPI)")
+    file.add_argument("document", metavar="DOCUMENT.docx")
+    file.add_argument("--ipp", required=True, help="l'IPP du patient")
+    file.add_argument("--sejour", default="", help="le numéro de séjour (NDA)")
+    file.add_argument("--uf", default="", help="l'unité fonctionnelle")
+    file.add_argument(
+        "--identite",
+        required=True,
+        metavar="FICHIER.json",
+        help="l'identité du patient (nom_naissance, prenom, date_naissance AAAA-MM-JJ, sexe "
+        "F|M|U, ins si qualifiée) : jamais sur la ligne de commande",
+    )
+    file.add_argument("--type", required=True, help="le type de document (code LOINC)")
+    file.add_argument("--libelle", required=True, help="le libellé de ce type")
+    file.add_argument("--titre", required=True, help="le titre du document")
+    file.set_defaults(handler=file_command)
+
+    outbox = sub.add_parser("outbox", help="les documents en attente d'envoi au dossier patient")
+    actions = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="les lister").set_defaults(handler=outbox_list)
+    actions.add_parser("retry", help="les renvoyer maintenant").set_defaults(handler=outbox_retry)
+    remove = actions.add_parser("remove", help="en retirer un : il ne sera pas envoyé")
+    remove.add_argument("control_id", metavar="IDENTIFIANT")
+    remove.set_defaults(handler=outbox_remove)
+
+
+def read_identity(path: Path, ipp: str, ipp_oid: str) -> Patient:
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"Fichier d'identité introuvable : {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"Fichier d'identité illisible ({path}) : {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise UsageError(f"Fichier d'identité invalide ({path}) : un objet JSON de textes.")
+    unknown = sorted(set(data) - IDENTITY_KEYS)
+    if unknown:
+        raise UsageError(f"Fichier d'identité : clé inconnue « {unknown[0]} ».")
+    if not data.get("nom_naissance") or not data.get("prenom"):
+        raise UsageError("Fichier d'identité : nom_naissance et prenom sont nécessaires.")
+    sex = data.get("sexe", "U")
+    if sex not in get_args(Sex):
+        raise UsageError("Fichier d'identité : sexe vaut F, M ou U.")
+    try:
+        born = dt.date.fromisoformat(data["date_naissance"]) if "date_naissance" in data else None
+    except ValueError:
+        raise UsageError("Fichier d'identité : date_naissance au format AAAA-MM-JJ.") from None
+    return Patient(
+        ipp=ipp,
+        ipp_oid=ipp_oid,
+        birth_name=data["nom_naissance"],
+        first_name=data["prenom"],
+        birth_date=born,
+        sex=sex,
+        ins=data.get("ins", ""),
+    )
+
+
+def document_text(path: Path) -> tuple[bytes, str]:
+    """The document's bytes and the text the PDF must hold, read as a source would be."""
+    if path.suffix.lower() != ".docx":
+        raise UsageError(f"« {path.name} » n'est pas un document Word (.docx).")
+    document = read_document(path)
+    return path.read_bytes(), document.text
+
+
+def file_command(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    policy = dpi_policy(ws)
+    patient = read_identity(Path(args.identite).expanduser(), args.ipp, policy.ipp_oid)
+    docx, text = document_text(Path(args.document).expanduser())
+    filed = file_document(
+        ws,
+        FilingRequest(
+            docx=docx,
+            text=text,
+            title=args.titre,
+            type_code=args.type,
+            type_label=args.libelle,
+            patient=patient,
+            stay=Stay(args.sejour, args.uf),
+        ),
+    )
+    return said(filed)
+
+
+def said(filed: Filed) -> int:
+    err(filed.message)
+    if filed.status == "waiting":
+        err(f"Identifiant du message : {filed.control_id} (hospidesk outbox list)")
+    return EXIT_CODES[filed.status]
+
+
+def outbox_list(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    entries = open_outbox(ws).entries()
+    if not entries:
+        print("Aucun document en attente d'envoi.")
+    for entry in entries:
+        when = dt.datetime.fromtimestamp(entry.next_try).strftime("%d/%m/%Y %H:%M")
+        print(f"{entry.control_id}  {entry.title}  essais : {entry.attempts}, prochain : {when}")
+        if entry.last_error:
+            print(f"    {entry.last_error}")
+    return 0
+
+
+def outbox_retry(args: argparse.Namespace) -> int:
+    ws = Workspace.open()
+    results = retry_due(ws, now=math.inf)
+    if not results:
+        print("Aucun document en attente d'envoi.")
+    worst = 0
+    for filed in results:
+        worst = max(worst, said(filed))
+    return worst
+
+
+def outbox_remove(args: argparse.Namespace) -> int:
+    from hospidesk.governance.audit import AuditEvent, AuditKind
+
+    ws = Workspace.open()
+    outbox = open_outbox(ws)
+    try:
+        found = outbox.get(args.control_id)
+    except ValueError:
+        found = None
+    if found is None:
+        raise HospiDeskError(f"Aucun document en attente sous l'identifiant « {args.control_id} ».")
+    outbox.remove(args.control_id)
+    ws.audit.append(AuditEvent(AuditKind.DPI_REMOVED, details={"control_id": args.control_id}))
+    print(f"Retiré : {found.title}. Il ne sera pas envoyé.")
+    return 0

@@ -1,0 +1,98 @@
+"""``hospidesk file`` and ``hospidesk outbox`` as a user runs them, against an interface
+engine on 127.0.0.1: 0 when filed, 3 when the document waits, 2 when refused; the patient's
+names only in a file, never on the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from hospidesk.service.export import ExportRequest, export_draft
+from hospidesk.service.workspace import Workspace
+from tests.conftest import Env, assert_clean_failure, run_cli
+from tests.dpi.eai import Behaviour, running_eai
+from tests.dpi.messages import HOSPITAL_OID
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.usefixtures("secret_service"),
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+BODY = "Nous vous confirmons votre rendez-vous du 12 mars 2027 à 14h30, au bâtiment C."
+
+
+def set_up(hd_env: Env, tmp_path: Path, port: int) -> list[str]:
+    hd_env.write_policy(
+        f'[dpi]\nmode = "mllp"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 5\n'
+        f'ipp_oid = "{HOSPITAL_OID}"\nfiness = "990000011"\n'
+    )
+    ws = Workspace.open()
+    ws.settings.set("signataire.nom", "Claire Martin")
+    ws.settings.set("signataire.rpps", "10001234567")
+    letter = tmp_path / "convocation.docx"
+    request = ExportRequest("secretariat/reformuler-courrier", {}, BODY)
+    export_draft(ws, request, letter, dt.date.today())
+    identity = tmp_path / "identite.json"
+    identity.write_text(
+        json.dumps({"nom_naissance": "EXEMPLE", "prenom": "Jeanne", "date_naissance": "1948-03-02",
+                    "sexe": "F"}),
+        encoding="utf-8",
+    )  # fmt: skip
+    return [
+        "file", str(letter), "--ipp", "123456", "--sejour", "789",
+        "--identite", str(identity), "--type", "11488-4",
+        "--libelle", "Compte rendu de consultation", "--titre", "Convocation",
+    ]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_document_is_filed_and_the_command_says_so(hd_env: Env, tmp_path: Path) -> None:
+    with running_eai() as eai:
+        result = run_cli(hd_env, *set_up(hd_env, tmp_path, eai.port))
+    assert result.returncode == 0, result.stderr
+    assert "Classé dans le dossier patient à " in result.stderr
+    assert len(eai.received) == 1 and "EXEMPLE^Jeanne" in eai.received[0]
+
+
+def test_an_engine_down_leaves_it_waiting_until_outbox_retry(hd_env: Env, tmp_path: Path) -> None:
+    port = free_port()
+    args = set_up(hd_env, tmp_path, port)
+    result = run_cli(hd_env, *args)
+    assert result.returncode == 3, result.stderr
+    assert "en attente d'envoi" in result.stderr
+    listed = run_cli(hd_env, "outbox", "list")
+    assert "Convocation" in listed.stdout and "essais : 1" in listed.stdout
+    with running_eai(port=port) as eai:
+        retried = run_cli(hd_env, "outbox", "retry")
+    assert retried.returncode == 0, retried.stderr
+    assert len(eai.documents()) == 1
+    assert "Aucun document en attente" in run_cli(hd_env, "outbox", "list").stdout
+
+
+def test_a_refused_document_exits_2_with_the_reason(hd_env: Env, tmp_path: Path) -> None:
+    error = "207^Application error^HL70357|E|902^Patient inconnu^applicationErrorCode"
+    with running_eai(Behaviour(code="AE", error=error)) as eai:
+        result = run_cli(hd_env, *set_up(hd_env, tmp_path, eai.port))
+    assert result.returncode == 2
+    assert "Patient inconnu du dossier patient (IPP) (code 902)" in result.stderr
+
+
+def test_filing_off_and_a_bad_identity_file_are_said_in_one_line(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    args = set_up(hd_env, tmp_path, free_port())
+    (tmp_path / "identite.json").write_text('{"nom": "X"}', encoding="utf-8")
+    assert "clé inconnue « nom »" in assert_clean_failure(run_cli(hd_env, *args))
+    hd_env.write_policy("")
+    line = assert_clean_failure(run_cli(hd_env, *args))
+    assert "n'est pas activé sur ce poste" in line
