@@ -9,10 +9,7 @@ import pytest
 from hospidesk.storage.crypto import new_key
 from hospidesk.storage.outbox import LONGEST_WAIT_SECONDS, Outbox, Waiting
 
-MESSAGE = (
-    b"MSH|^~\\&|HOSPIDESK|990000011\r"
-    b"PID|||123456^^^&1.2.250.1.999&ISO^PI||EXEMPLE^Jeanne"
-)
+MESSAGE = b"MSH|^~\\&|HOSPIDESK|990000011\rPID|||123456^^^&1.2.250.1.999&ISO^PI||EXEMPLE^Jeanne"
 
 
 def test_a_waiting_message_is_sealed_on_disk_and_read_back_whole(tmp_path: Path) -> None:
