@@ -51,3 +51,15 @@ def test_choices_and_number_bounds() -> None:
 def test_a_choice_field_without_choices_is_invalid() -> None:
     with pytest.raises(ValueError, match="doit lister ses choix"):
         field(FieldType.CHOICE)
+
+
+def test_a_document_type_is_a_loinc_code_with_its_label() -> None:
+    from pydantic import ValidationError
+
+    from hospidesk.packs.model import DocumentType
+
+    kind = DocumentType.model_validate({"code": "11490-0", "label": "Lettre de sortie"})
+    assert (kind.code, kind.label) == ("11490-0", "Lettre de sortie")
+    for bad in ({"code": "lettre", "label": "L"}, {"code": "11490-0", "label": ""}):
+        with pytest.raises(ValidationError):
+            DocumentType.model_validate(bad)

@@ -161,6 +161,14 @@ class Example(Strict):
         return all(values.get(k, "").strip() == v.strip() for k, v in self.fields.items())
 
 
+class DocumentType(Strict):
+    """What the patient record files a task's document as: a LOINC code of the CI-SIS's
+    document types (JDV_J07-XdsTypeCode-CISIS) and its label."""
+
+    code: str = Field(pattern=r"^[0-9]{1,7}-[0-9]$")
+    label: str = Field(min_length=1, max_length=120)
+
+
 class Task(Strict):
     id: Ident
     title: str = Field(min_length=1)
@@ -185,6 +193,9 @@ class Task(Strict):
     )
     """Short advice shown under the description: what to paste, what to check."""
     examples: tuple[Example, ...] = Field(default=(), max_length=10)
+    document_type: DocumentType | None = None
+    """How the finished document is filed in the patient record; None: it is not filed
+    there (a note, a procedure, an e-mail)."""
 
     @model_validator(mode="after")
     def _unique_fields(self) -> Task:
