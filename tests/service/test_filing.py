@@ -198,3 +198,28 @@ def test_bad_input_is_refused_before_anything_is_sent(
             file_document(ws, asked)
     assert eai.received == [] and open_outbox(ws).count() == 0
     assert (tmp_path / "lettre.docx").read_bytes() == asked.docx  # the Word export is intact
+
+
+def test_a_draft_is_filed_as_its_task_declares_and_not_when_it_declares_nothing(
+    hd_env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hospidesk.packs.model import DocumentType
+    from hospidesk.service.filing import draft_filing
+
+    with running_eai() as eai:
+        ws = set_up(hd_env, eai.port)
+        export = ExportRequest("secretariat/reformuler-courrier", {}, BODY)
+        with pytest.raises(FilingError, match="ne se classe pas dans le dossier patient"):
+            draft_filing(ws, export, PATIENT, STAY)
+        shipped = ws.task
+
+        def typed(ref: str):  # type: ignore[no-untyped-def]
+            found = shipped(ref)  # the task as a pack that declares its type would give it
+            kind = DocumentType(code="11490-0", label="Lettre de sortie")
+            return replace(found, task=found.task.model_copy(update={"document_type": kind}))
+
+        monkeypatch.setattr(ws, "task", typed)
+        filed = file_document(ws, draft_filing(ws, export, PATIENT, STAY))
+    assert filed.status == "filed"
+    assert str(received(eai).segment("OBR")[4]) == "11490-0^Lettre de sortie^LN"
+    assert str(received(eai).segment("TXA")[2]) == "11490-0"

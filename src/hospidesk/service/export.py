@@ -71,25 +71,10 @@ def export_draft(
     written); the document is inside IT's letterhead for the task's job when there is one; the
     export is audited with the hashes of the text and of the document, and the letterhead's.
     """
-    if not split_paragraphs(request.body):
-        raise EngineError(
-            "Le modèle n'a produit aucun texte : rien n'a été enregistré. Relancez la "
-            "génération ou complétez les informations."
-        )
-    task = ws.task(request.task_ref)
-    values = field_values(task, request.fields)
-    check_values(task, values)
     check_writable_target(out)
-    context = letter_context(ws.settings, task, values, request.body, today or date.today())
+    data = render_export(ws, request, today)
+    task = ws.task(request.task_ref)
     letterhead = ws.letterheads.for_job(task.pack.manifest.job)
-    data = render_document(task.template_path, context, letterhead)
-    if request.revisions_from is not None:
-        if not request.revisions_from.strip():
-            raise UsageError("Pas de texte source : il n'y a pas de modifications à montrer.")
-        data = with_revisions(data, request.revisions_from, request.body, datetime.now(UTC))
-        problems = inspect_docx(data)
-        if problems:
-            raise RenderError(f"Document produit refusé : {problems[0].reason}.")
     atomic_write_bytes(out, data, mode=0o644)
     ws.audit.append(
         AuditEvent(
@@ -106,6 +91,30 @@ def export_draft(
             },
         )
     )
+
+
+def render_export(ws: Workspace, request: ExportRequest, today: date | None = None) -> bytes:
+    """The .docx of a draft, checked, in memory (``export_draft`` writes it; filing in the
+    patient record sends it)."""
+    if not split_paragraphs(request.body):
+        raise EngineError(
+            "Le modèle n'a produit aucun texte : rien n'a été enregistré. Relancez la "
+            "génération ou complétez les informations."
+        )
+    task = ws.task(request.task_ref)
+    values = field_values(task, request.fields)
+    check_values(task, values)
+    context = letter_context(ws.settings, task, values, request.body, today or date.today())
+    letterhead = ws.letterheads.for_job(task.pack.manifest.job)
+    data = render_document(task.template_path, context, letterhead)
+    if request.revisions_from is not None:
+        if not request.revisions_from.strip():
+            raise UsageError("Pas de texte source : il n'y a pas de modifications à montrer.")
+        data = with_revisions(data, request.revisions_from, request.body, datetime.now(UTC))
+        problems = inspect_docx(data)
+        if problems:
+            raise RenderError(f"Document produit refusé : {problems[0].reason}.")
+    return data
 
 
 SAMPLE_TASK = "secretariat/reformuler-courrier"

@@ -32,6 +32,7 @@ from hospidesk.dpi.mllp import Endpoint, TransportError, exchange
 from hospidesk.errors import HospiDeskError
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.policy import TEST_IDENTITY_OIDS, DpiPolicy
+from hospidesk.service.export import ExportRequest, render_export
 from hospidesk.service.workspace import Workspace
 from hospidesk.storage.outbox import Outbox, Waiting
 
@@ -169,6 +170,34 @@ def file_document(
     outbox.put(entry)  # before the first try: a kill during the send loses nothing
     filed = deliver(ws, outbox, entry, send)
     return Filed(filed.status, filed.message, filed.control_id, version, filed.errors)
+
+
+def draft_filing(
+    ws: Workspace,
+    request: ExportRequest,
+    patient: Patient,
+    stay: Stay,
+    replaces: DocumentVersion | None = None,
+) -> FilingRequest:
+    """A draft's document as the patient record files it: its Word document rendered as the
+    export would write it, and the type its task declares."""
+    task = ws.task(request.task_ref)
+    kind = task.task.document_type
+    if kind is None:
+        raise FilingError(
+            f"La tâche « {task.task.title} » ne se classe pas dans le dossier patient (son pack "
+            "ne déclare pas de type de document). Exportez-le en Word."
+        )
+    return FilingRequest(
+        docx=render_export(ws, request),
+        text=request.body,
+        title=task.task.title,
+        type_code=kind.code,
+        type_label=kind.label,
+        patient=patient,
+        stay=stay,
+        replaces=replaces,
+    )
 
 
 def open_outbox(ws: Workspace) -> Outbox:
