@@ -22,17 +22,26 @@ from hospidesk.cli import (
     workstation,
 )
 from hospidesk.cli.output import PROG, Parser
+from hospidesk.errors import UsageError
 
 
 def open_window(args: argparse.Namespace) -> int:
+    from hospidesk.dpi.identity import Stay
     from hospidesk.ui.app import run  # Qt loads only for the window
 
-    return run()
+    if args.ipp is None:
+        return run()
+    if not args.ipp.isalnum() or len(args.ipp) > 20:
+        raise UsageError(f"IPP invalide : « {args.ipp} » (chiffres et lettres, 20 au plus).")
+    return run(context=(args.ipp, Stay(args.sejour, args.uf)))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog=PROG, description="HospiDesk — copilote de rédaction 100 % local.")
     parser.add_argument("--version", action="version", version=f"HospiDesk {__version__}")
+    parser.add_argument("--ipp", help="ouvrir la fenêtre sur ce patient (appel contextuel du DPI)")
+    parser.add_argument("--sejour", default="", help="avec ce séjour (NDA)")
+    parser.add_argument("--uf", default="", help="et cette unité fonctionnelle")
     parser.set_defaults(handler=open_window)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=Parser)
     for group in (

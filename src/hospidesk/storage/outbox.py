@@ -85,8 +85,12 @@ class Outbox:
         return sorted(f.name.removesuffix(SUFFIX) for f in self.folder.glob(f"*{SUFFIX}"))
 
     def count(self) -> int:
-        """How many wait, without opening them (the status bar's « En attente d'envoi (n) »)."""
-        return len(self.control_ids())
+        return count_waiting(self.folder)
 
     def remove(self, control_id: str) -> None:
         self._file(control_id).unlink(missing_ok=True)
+
+
+def count_waiting(folder: Path) -> int:
+    """How many wait, without opening them, nor the key (« En attente d'envoi (n) »)."""
+    return len(list(folder.glob(f"*{SUFFIX}"))) if folder.is_dir() else 0

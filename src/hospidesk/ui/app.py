@@ -11,6 +11,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hospidesk import __version__
+from hospidesk.dpi.identity import Stay
 from hospidesk.engine.client import EngineClient
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.onboarding import choose_job, needs_job_choice, visible_jobs
@@ -102,7 +103,8 @@ def start_window(workspace: Workspace) -> MainWindow:
     return window
 
 
-def run(argv: list[str] | None = None) -> int:
+def run(argv: list[str] | None = None, context: tuple[str, Stay] | None = None) -> int:
+    """The window; ``context``: the patient (IPP) and stay the DPI opened it on."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("HospiDesk")
@@ -115,6 +117,8 @@ def run(argv: list[str] | None = None) -> int:
         if not ensure_rules_accepted(workspace):
             return 1
         window = start_window(workspace)
+        if context is not None:
+            window.filing.set_context(*context)
     except HospiDeskError as exc:
         QMessageBox.critical(None, "HospiDesk", exc.message)
         return exc.exit_code

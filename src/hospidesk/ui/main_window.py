@@ -27,6 +27,7 @@ from hospidesk.ui.dashboard import DashboardDialog
 from hospidesk.ui.draft_controller import DraftController
 from hospidesk.ui.draft_flow import DraftFlow
 from hospidesk.ui.draft_panel import DraftPanel
+from hospidesk.ui.filing_flow import FilingFlow
 from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
@@ -35,7 +36,7 @@ from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
 from hospidesk.ui.ui_state import UiState
-from hospidesk.ui.widgets import EngineStatus, ErrorBanner, InfoBanner, add_menus
+from hospidesk.ui.widgets import EngineStatus, ErrorBanner, InfoBanner, MenuItem, add_menus
 from hospidesk.ui.window_dialogs import (
     ask_export_path,
     ask_sources,
@@ -107,6 +108,19 @@ class MainWindow(QMainWindow):
             self.workspace, self.controller, self.task_panel, panel, self.status, self.banner, self
         )
         self.records = self.flow.keeping.open_drafts.records
+        self.filing = FilingFlow(self.flow, self)
+        layout.insertWidget(0, self.filing.banner)
+        self.statusBar().addPermanentWidget(self.filing.waiting)
+        self.filing.show_waiting()
+
+    def _filing_items(self) -> list[MenuItem]:
+        """Filing in the patient record, when the policy turns it on."""
+        if not self.filing.enabled:
+            return []
+        return [
+            (self.tr("&Classer dans le dossier patient"), "Ctrl+Shift+D", self.filing.file),
+            (self.tr("&Patient du document…"), None, self.filing.choose_patient),
+        ]
 
     def _menus(self) -> None:
         add_menus(
@@ -123,6 +137,7 @@ class MainWindow(QMainWindow):
                             self.flow.export_with_revisions,
                         ),
                         (self.tr("E&ffacer le brouillon"), "Ctrl+Shift+Del", self.flow.discard),
+                        *self._filing_items(),
                         None,
                         (self.tr("&Quitter"), "Ctrl+Q", self.close),
                     ],

@@ -1,0 +1,108 @@
+"""« Classer dans le dossier patient » in the window: the patient the documents are about
+(shown in a banner), the draft filed through the service, off the window's thread, and what
+came of it: filed (status bar), waiting in the outbox (« En attente d'envoi (n) »), refused
+(the error banner, with the engine's reasons). Shown only when the policy turns filing on."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QWidget
+
+from hospidesk.dpi.identity import DocumentVersion, Patient, Stay
+from hospidesk.errors import HospiDeskError
+from hospidesk.service.export import ExportRequest
+from hospidesk.service.filing import Filed, draft_filing, file_document
+from hospidesk.storage.outbox import count_waiting
+from hospidesk.ui.background import Background
+from hospidesk.ui.draft_flow import DraftFlow
+from hospidesk.ui.patient_dialog import PatientDialog, banner_text
+
+
+class FilingFlow(QObject):
+    def __init__(self, flow: DraftFlow, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.window = parent
+        self.workspace = flow.workspace
+        self.enabled = self.workspace.policy.dpi.mode != "off"
+        self.patient: Patient | None = None
+        self.stay = Stay()
+        self.ipp = ""  # given by the DPI's call, before the identity is typed
+        self.filed: dict[tuple[str, str], DocumentVersion] = {}
+        """The last version sent of each task's document for each patient: the next replaces it."""
+        self.banner = QLabel()
+        self.banner.setAccessibleName(self.tr("Patient"))
+        self.banner.setStyleSheet("background: #e8f0fe; padding: 4px 8px;")
+        self.banner.hide()
+        self.waiting = QLabel()
+        self.background = Background(self)
+        self.last: Filed | None = None
+
+    def set_context(self, ipp: str, stay: Stay) -> None:
+        """The DPI opened the window on a patient: the identity is asked at the first filing."""
+        self.ipp, self.stay = ipp, stay
+        self.banner.setText(self.tr("Patient : IPP %s (identité à compléter)") % ipp)
+        self.banner.show()
+
+    def choose_patient(self) -> bool:
+        oid = self.workspace.policy.dpi.ipp_oid
+        seed = self.patient or (Patient(self.ipp, oid) if self.ipp else None)
+        dialog = PatientDialog(self.window, oid, seed, self.stay)
+        if dialog.exec() != PatientDialog.DialogCode.Accepted or dialog.result_value is None:
+            return False
+        self.patient, self.stay = dialog.result_value
+        self.banner.setText(banner_text(self.patient))
+        self.banner.show()
+        return True
+
+    def file(self) -> None:
+        if not self.enabled or self.background.busy("filing"):
+            return
+        flow = self.flow
+        text = flow.panel.draft.toPlainText()
+        task, form = flow.host.current, flow.task_panel.form
+        if not text.strip() or task is None or form is None:
+            flow.banner.show_error(
+                self.tr("Le brouillon est vide : rien à classer."),
+                self.tr("Générez ou saisissez d'abord le texte."),
+            )
+            return
+        if self.patient is None and not self.choose_patient():
+            return
+        patient, stay = self.patient, self.stay
+        assert patient is not None
+        request = ExportRequest(task.ref, form.values(), text, flow.controller.served.get(task.ref))
+        replaces = self.filed.get((task.ref, patient.ipp))
+        flow.host.statusBar().showMessage(self.tr("Classement dans le dossier patient…"))
+        ws = self.workspace
+        self.background.run(
+            lambda: file_document(ws, draft_filing(ws, request, patient, stay, replaces)),
+            lambda filed: self._done(task.ref, patient.ipp, filed),
+            self._failed,
+            key="filing",
+        )
+
+    def _done(self, ref: str, ipp: str, filed: Filed) -> None:
+        self.last = filed
+        if filed.version is not None and filed.status != "refused":
+            self.filed[(ref, ipp)] = filed.version
+        bar = self.flow.host.statusBar()
+        bar.clearMessage()
+        if filed.status == "refused":
+            self.flow.banner.show_error(
+                filed.message,
+                self.tr("Vérifiez l'identité du patient, ou appelez le bureau des entrées."),
+            )
+        else:
+            bar.showMessage(filed.message, 15000)
+        self.show_waiting()
+
+    def _failed(self, exc: Exception) -> None:
+        self.flow.host.statusBar().clearMessage()
+        message = exc.message if isinstance(exc, HospiDeskError) else str(exc)
+        self.flow.banner.show_error(message, self.tr("Le document reste exportable en Word."))
+
+    def show_waiting(self) -> None:
+        count = count_waiting(self.workspace.paths.outbox_dir)
+        self.waiting.setText(self.tr("En attente d'envoi (%n)", "", count))
+        self.waiting.setVisible(count > 0)

@@ -1,0 +1,147 @@
+"""« Classer dans le dossier patient » in the window, on a scripted engine and a real MLLP
+engine on 127.0.0.1: the patient typed once and shown in a banner, the draft filed (then
+replaced), a refusal in the error banner, and no such menu when the policy keeps filing off."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import hl7
+import pytest
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from hospidesk.dpi.identity import Stay
+from hospidesk.packs.model import DocumentType
+from hospidesk.service.workspace import Workspace
+from hospidesk.ui.app import create_window
+from hospidesk.ui.main_window import MainWindow
+from hospidesk.ui.patient_dialog import PatientDialog
+from tests.conftest import Env
+from tests.dpi.eai import Behaviour, Eai, running_eai
+from tests.dpi.messages import HOSPITAL_OID, PATIENT
+from tests.engine.fake import FakeEngine
+
+LETTER = "secretariat/reformuler-courrier"
+BODY = "Nous vous confirmons votre rendez-vous du 12 mars 2027 à 14h30, au bâtiment C."
+
+
+def typed_tasks(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The letter as a pack that declares its document type would give it."""
+    shipped = ws.task
+
+    def typed(ref: str) -> Any:
+        found = shipped(ref)
+        kind = DocumentType(code="11490-0", label="Lettre de sortie")
+        return replace(found, task=found.task.model_copy(update={"document_type": kind}))
+
+    monkeypatch.setattr(ws, "task", typed)
+
+
+def window_for(qtbot: QtBot, hd_env: Env, eai: Eai | None) -> MainWindow:
+    if eai is not None:
+        hd_env.write_policy(
+            f'[dpi]\nmode = "mllp"\nhost = "127.0.0.1"\nport = {eai.port}\ntimeout_seconds = 5\n'
+            f'ipp_oid = "{HOSPITAL_OID}"\nfiness = "990000011"\n'
+        )
+    ws = Workspace.open()
+    ws.settings.set("signataire.nom", "Claire Martin")
+    ws.settings.set("signataire.rpps", "10001234567")
+    win = create_window(ws, FakeEngine("Texte."))
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def menu_texts(win: MainWindow) -> list[str]:
+    return [a.text() for a in win.findChildren(QAction)]
+
+
+@pytest.fixture
+def eai() -> Iterator[Eai]:
+    with running_eai() as engine:
+        yield engine
+
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.usefixtures("secret_service"),
+    pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed"),
+]
+
+
+def test_a_draft_is_filed_for_the_patient_then_replaced(
+    qtbot: QtBot, hd_env: Env, eai: Eai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    win = window_for(qtbot, hd_env, eai)
+    typed_tasks(win.workspace, monkeypatch)
+    assert "&Classer dans le dossier patient" in menu_texts(win)
+    win.filing.set_context("123456", Stay("789"))
+    assert "IPP 123456" in win.filing.banner.text() and win.filing.banner.isVisible()
+    win.filing.patient = PATIENT  # as the dialog gives it (tested below)
+    win.library.select(LETTER)
+    win.draft.setPlainText(BODY)
+    for turn in (1, 2):
+        win.filing.last = None
+        win.filing.file()
+        qtbot.waitUntil(lambda: win.filing.last is not None, timeout=60_000)
+        assert win.filing.last is not None and win.filing.last.status == "filed"
+        assert win.statusBar().currentMessage().startswith("Classé dans le dossier patient à ")
+        assert len(eai.received) == turn
+    first, second = (hl7.parse(m) for m in eai.received)
+    assert str(first.segment("MSH")[9]) == "MDM^T02^MDM_T02"
+    assert str(second.segment("MSH")[9]) == "MDM^T10^MDM_T02"
+    assert str(second.segment("TXA")[13]) == str(first.segment("TXA")[12])
+    assert str(second.segment("PV1")[19]).startswith("789^")
+    assert not win.filing.waiting.isVisible()
+    win.close()
+
+
+def test_a_refusal_shows_the_engine_s_reason_in_the_error_banner(
+    qtbot: QtBot, hd_env: Env, eai: Eai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eai.behaviour = Behaviour(code="AE", error="207^E^HL70357|E|904^INS^applicationErrorCode")
+    win = window_for(qtbot, hd_env, eai)
+    typed_tasks(win.workspace, monkeypatch)
+    win.filing.patient = PATIENT
+    win.library.select(LETTER)
+    win.draft.setPlainText(BODY)
+    win.filing.file()
+    qtbot.waitUntil(lambda: win.filing.last is not None, timeout=60_000)
+    assert win.banner.isVisible()
+    assert "L'INS envoyée diffère de celle du dossier patient (code 904)" in win.banner_text.text()
+    win.close()
+
+
+def test_without_the_policy_there_is_no_filing_menu(qtbot: QtBot, hd_env: Env) -> None:
+    win = window_for(qtbot, hd_env, None)
+    assert "&Classer dans le dossier patient" not in menu_texts(win)
+    assert not win.filing.banner.isVisible()
+    win.close()
+
+
+def test_the_patient_dialog_checks_what_is_typed(qtbot: QtBot, hd_env: Env) -> None:
+    dialog = PatientDialog(None, HOSPITAL_OID, None, Stay("789"))
+    qtbot.addWidget(dialog)
+    dialog.ipp.setText("123456")
+    dialog.birth_name.setText("Exemple")
+    dialog.first_name.setText("Jeanne")
+    dialog.birth_date.setText("31/02/1948")
+    dialog.check_and_accept()
+    assert dialog.result_value is None and "Date de naissance" in dialog.error.text()
+    dialog.birth_date.setText("02/03/1948")
+    dialog.qualified.setChecked(True)
+    dialog.ins.setText("2480")
+    dialog.check_and_accept()
+    assert dialog.result_value is None and "INS" in dialog.error.text()
+    dialog.ins.setText("248032A99900012")
+    dialog.sex.setCurrentIndex(0)
+    dialog.check_and_accept()
+    assert dialog.result_value is not None
+    patient, stay = dialog.result_value
+    assert (patient.birth_name, patient.first_name, patient.sex) == ("EXEMPLE", "Jeanne", "F")
+    assert patient.ins == "248032A99900012" and patient.ipp_oid == HOSPITAL_OID
+    assert stay.number == "789"
