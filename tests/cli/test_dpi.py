@@ -96,3 +96,17 @@ def test_filing_off_and_a_bad_identity_file_are_said_in_one_line(
     hd_env.write_policy("")
     line = assert_clean_failure(run_cli(hd_env, *args))
     assert "n'est pas activé sur ce poste" in line
+
+
+def test_dpi_test_sends_a_test_message_with_the_test_identity(hd_env: Env, tmp_path: Path) -> None:
+    import hl7
+
+    with running_eai() as eai:
+        set_up(hd_env, tmp_path, eai.port)
+        result = run_cli(hd_env, "dpi", "test")
+    assert result.returncode == 0, result.stderr
+    assert "a accepté le message de test (AA)" in result.stdout
+    (message,) = (hl7.parse(m) for m in eai.received)
+    assert str(message.segment("MSH")[11]) == "T"
+    assert "1.2.250.1.213.1.4.10" in str(message.segment("PID")[3])
+    assert "Aucun document en attente" in run_cli(hd_env, "outbox", "list").stdout

@@ -28,6 +28,7 @@ from hospidesk.service.filing import (
     file_document,
     open_outbox,
     retry_due,
+    send_test,
 )
 from hospidesk.service.workspace import Workspace
 
@@ -51,6 +52,12 @@ def register(sub: Commands) -> None:
     file.add_argument("--libelle", required=True, help="le libellé de ce type")
     file.add_argument("--titre", required=True, help="le titre du document")
     file.set_defaults(handler=file_command)
+
+    dpi = sub.add_parser("dpi", help="le lien avec le dossier patient (DSI)")
+    dpi_actions = dpi.add_subparsers(dest="action", metavar="ACTION", required=True)
+    dpi_actions.add_parser(
+        "test", help="envoyer un message de test (identité de test, MSH-11 T) et montrer la réponse"
+    ).set_defaults(handler=dpi_test)
 
     outbox = sub.add_parser("outbox", help="les documents en attente d'envoi au dossier patient")
     actions = outbox.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -125,6 +132,12 @@ def said(filed: Filed) -> int:
     err(filed.message)
     if filed.status == "waiting":
         err(f"Identifiant du message : {filed.control_id} (hospidesk outbox list)")
+    return EXIT_CODES[filed.status]
+
+
+def dpi_test(args: argparse.Namespace) -> int:
+    filed = send_test(Workspace.open())
+    print(filed.message)
     return EXIT_CODES[filed.status]
 
 

@@ -21,18 +21,18 @@ import ssl
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from hospidesk.documents.pdfa import to_pdfa
 from hospidesk.dpi.cda import Document, clinical_document
 from hospidesk.dpi.hl7 import Filing, MessageError, encode, mdm, read_ack
-from hospidesk.dpi.identity import Author, DocumentVersion, Patient, Stay
+from hospidesk.dpi.identity import INS_NIR_TEST_OID, Author, DocumentVersion, Patient, Stay
 from hospidesk.dpi.mllp import Endpoint, TransportError, exchange
 from hospidesk.errors import HospiDeskError
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.policy import TEST_IDENTITY_OIDS, DpiPolicy
-from hospidesk.service.export import ExportRequest, render_export
+from hospidesk.service.export import SAMPLE_BODY, SAMPLE_TASK, ExportRequest, render_export
 from hospidesk.service.workspace import Workspace
 from hospidesk.storage.outbox import Outbox, Waiting
 
@@ -111,9 +111,10 @@ def check(request: FilingRequest, policy: DpiPolicy) -> None:
 def prepare(
     ws: Workspace, request: FilingRequest, now: dt.datetime, production: bool = True
 ) -> tuple[Waiting, DocumentVersion]:
-    """The message ready to send, checked whole: charset, size, the PDF's text."""
+    """The message ready to send, checked whole: charset, size, the PDF's text. A test
+    message (``production=False``, MSH-11 T) may carry the INS's test identity."""
     policy = dpi_policy(ws)
-    check(request, policy)
+    check(request, policy.model_copy(update={"production": policy.production and production}))
     signer = author(ws)
     version = request.replaces.next() if request.replaces else DocumentVersion.first()
     pdf = to_pdfa(request.docx, request.text)
@@ -258,3 +259,53 @@ def retry_due(ws: Workspace, now: float | None = None, send: Send = exchange) ->
     outbox = open_outbox(ws)
     moment = time.time() if now is None else now
     return [deliver(ws, outbox, e, send) for e in outbox.entries() if e.next_try <= moment]
+
+
+TEST_PATIENT = Patient(
+    ipp="TEST0001",
+    ipp_oid="",
+    birth_name="TEST",
+    first_name="HOSPIDESK",
+    sex="U",
+    ins="100000000000000",
+    ins_oid=INS_NIR_TEST_OID,
+)
+"""``hospidesk dpi test``'s patient: the INS's test namespace, so that no record is touched."""
+
+
+def send_test(ws: Workspace, send: Send = exchange) -> Filed:
+    """A test message (MSH-11 T, the test identity) sent once, not kept: the interface
+    engine's answer, as the user reads it."""
+    policy = dpi_policy(ws)
+    patient = replace(TEST_PATIENT, ipp_oid=policy.ipp_oid)
+    request = FilingRequest(
+        docx=render_export(ws, ExportRequest(SAMPLE_TASK, {}, SAMPLE_BODY)),
+        text=SAMPLE_BODY,
+        title="Message de test HospiDesk",
+        type_code="11490-0",
+        type_label="Document de test HospiDesk",
+        patient=patient,
+    )
+    entry, version = prepare(ws, request, dt.datetime.now(), production=False)
+    try:
+        raw = send(endpoint(policy), entry.message, tls_context(ws, policy))
+        ack = read_ack(raw, policy.charset)
+    except (TransportError, MessageError) as exc:
+        return Filed("waiting", exc.message, entry.control_id, version)
+    if not ack.answers(entry.control_id):
+        return Filed("waiting", "Accusé de réception d'un autre message.", entry.control_id)
+    if ack.accepted:
+        return Filed(
+            "filed",
+            "Le moteur d'interfaces a accepté le message de test (AA).",
+            entry.control_id,
+            version,
+        )
+    reasons = " ".join(ack.errors) or "sans motif donné."
+    return Filed(
+        "refused",
+        f"Message de test refusé ({ack.code}) : {reasons}",
+        entry.control_id,
+        version,
+        ack.errors,
+    )
