@@ -110,3 +110,43 @@ def test_dpi_test_sends_a_test_message_with_the_test_identity(hd_env: Env, tmp_p
     assert str(message.segment("MSH")[11]) == "T"
     assert "1.2.250.1.213.1.4.10" in str(message.segment("PID")[3])
     assert "Aucun document en attente" in run_cli(hd_env, "outbox", "list").stdout
+
+
+def test_a_task_that_is_not_filed_is_said_before_any_drafting(hd_env: Env, tmp_path: Path) -> None:
+    args = set_up(hd_env, tmp_path, free_port())
+    identity = args[args.index("--identite") + 1]
+    result = run_cli(
+        hd_env, "draft", "--task", "secretariat/reformuler-courrier", "--example", "1",
+        "--file-to-dpi", "--ipp", "123456", "--identite", identity,
+    )  # fmt: skip
+    assert "ne se classe pas dans le dossier patient" in assert_clean_failure(result)
+    line = assert_clean_failure(
+        run_cli(hd_env, "draft", "--task", "secretariat/reformuler-courrier", "--ipp", "1")
+    )
+    assert "--ipp et --identite vont avec --file-to-dpi" in line
+
+
+@pytest.mark.model
+def test_a_draft_is_written_then_filed_as_its_pack_declares(hd_env: Env, tmp_path: Path) -> None:
+    """A referent's pack (unsigned, allowed by the policy) declares the letter's type."""
+    from tests.packs.forge import NEXT, forge, pack_files
+
+    files = pack_files(NEXT)
+    task = "tasks/reformuler-courrier.toml"
+    files[task] += b'\n[document_type]\ncode = "11490-0"\nlabel = "Lettre de sortie"\n'
+    (tmp_path / "essai.hdpack").write_bytes(forge(files, None))
+    with running_eai() as eai:
+        args = set_up(hd_env, tmp_path, eai.port)
+        policy = (hd_env.site / "policy.toml").read_text(encoding="utf-8")
+        hd_env.write_policy(policy + "\n[packs]\nallow_unsigned = true\n")
+        imported = run_cli(hd_env, "packs", "import", str(tmp_path / "essai.hdpack"))
+        assert imported.returncode == 0, imported.stderr
+        identity = args[args.index("--identite") + 1]
+        result = run_cli(
+            hd_env, "draft", "--task", "secretariat/reformuler-courrier", "--example", "1",
+            "--max-tokens", "48", "--file-to-dpi", "--ipp", "123456", "--sejour", "789",
+            "--identite", identity,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Classé dans le dossier patient à " in result.stderr
+    assert len(eai.received) == 1 and "11490-0^Lettre de sortie^LN" in eai.received[0]

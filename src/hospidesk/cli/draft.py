@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 from hospidesk.cli.dictation import transcribe_audio
+from hospidesk.cli.dpi import read_identity
 from hospidesk.cli.draft_report import write_report
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_source_bytes
+from hospidesk.dpi.identity import Patient, Stay
 from hospidesk.engine.client import EngineClient
 from hospidesk.errors import Cancelled, HospiDeskError, UsageError
 from hospidesk.fsutil import check_writable_target
@@ -29,6 +31,13 @@ from hospidesk.service.drafting import DraftResult, DraftRun, RunLimits
 from hospidesk.service.export import ExportRequest, export_draft
 from hospidesk.service.extraction import Extraction
 from hospidesk.service.faithfulness import describe_repair
+from hospidesk.service.filing import (
+    EXIT_CODES,
+    document_type,
+    dpi_policy,
+    draft_filing,
+    file_document,
+)
 from hospidesk.service.onboarding import example
 from hospidesk.service.records import EXPORTED, INTERRUPTED, KEPT, remember
 from hospidesk.service.request import DraftRequest, PreparedDraft, prepare
@@ -87,6 +96,15 @@ def register(sub: Commands) -> None:
     draft.add_argument(
         "--minutes-saved", type=_minutes, metavar="N", help="minutes gagnées (environ)"
     )
+    draft.add_argument(
+        "--file-to-dpi",
+        action="store_true",
+        help="classer le document dans le dossier patient (avec --ipp et --identite)",
+    )
+    draft.add_argument("--ipp", help="l'IPP du patient (dossier patient)")
+    draft.add_argument("--sejour", default="", help="le séjour (NDA)")
+    draft.add_argument("--uf", default="", help="l'unité fonctionnelle")
+    draft.add_argument("--identite", metavar="FICHIER.json", help="l'identité du patient")
     draft.set_defaults(handler=run_draft_command)
 
 
@@ -273,12 +291,26 @@ def _output(args: argparse.Namespace) -> Path | None:
     return out
 
 
+def _patient(ws: Workspace, args: argparse.Namespace) -> Patient | None:
+    """The patient to file the document for (--file-to-dpi), checked before any drafting."""
+    if not args.file_to_dpi:
+        if args.ipp or args.identite:
+            raise UsageError("--ipp et --identite vont avec --file-to-dpi.")
+        return None
+    if not args.ipp or not args.identite:
+        raise UsageError("--file-to-dpi demande --ipp IPP et --identite FICHIER.json.")
+    policy = dpi_policy(ws)
+    document_type(ws, args.task)  # a task that is not filed is said before drafting
+    return read_identity(Path(args.identite).expanduser(), args.ipp, policy.ipp_oid)
+
+
 def run_draft_command(args: argparse.Namespace) -> int:
     started = time.monotonic()
     ws = Workspace.open()
     require_rules(ws)
     open_session(ws, "cli")
     out = _output(args)
+    patient = _patient(ws, args)
     prepared = prepare(ws, _request(args, ws))
     _notices(ws, prepared, out)
     limits = RunLimits(args.max_tokens, args.seed, args.keep_writing)
@@ -309,6 +341,12 @@ def run_draft_command(args: argparse.Namespace) -> int:
             out,
         )
         err(f"Document enregistré : {out}")
+    status = 0
+    if patient is not None:
+        request = ExportRequest(final.task.ref, final.values, result.body, result.served)
+        filed = file_document(ws, draft_filing(ws, request, patient, Stay(args.sejour, args.uf)))
+        err(filed.message)
+        status = EXIT_CODES[filed.status]
     content = DraftContent(dict(final.values), final.source, result.raw, result.body)
     try:
         remember(ws, final.task, content, EXPORTED if out else KEPT)
@@ -331,4 +369,4 @@ def run_draft_command(args: argparse.Namespace) -> int:
         )
     except HospiDeskError as exc:
         err(f"Mesure d'usage non enregistrée : {exc.message}")
-    return 0
+    return status

@@ -31,6 +31,7 @@ from hospidesk.dpi.identity import INS_NIR_TEST_OID, Author, DocumentVersion, Pa
 from hospidesk.dpi.mllp import Endpoint, TransportError, exchange
 from hospidesk.errors import HospiDeskError
 from hospidesk.governance.audit import AuditEvent, AuditKind
+from hospidesk.packs.model import DocumentType
 from hospidesk.policy import TEST_IDENTITY_OIDS, DpiPolicy
 from hospidesk.service.export import SAMPLE_BODY, SAMPLE_TASK, ExportRequest, render_export
 from hospidesk.service.workspace import Workspace
@@ -173,6 +174,17 @@ def file_document(
     return Filed(filed.status, filed.message, filed.control_id, version, filed.errors)
 
 
+def document_type(ws: Workspace, task_ref: str) -> DocumentType:
+    """What the task's document is filed as; FilingError when its pack declares nothing."""
+    task = ws.task(task_ref)
+    if task.task.document_type is None:
+        raise FilingError(
+            f"La tâche « {task.task.title} » ne se classe pas dans le dossier patient (son pack "
+            "ne déclare pas de type de document). Exportez-le en Word."
+        )
+    return task.task.document_type
+
+
 def draft_filing(
     ws: Workspace,
     request: ExportRequest,
@@ -182,17 +194,11 @@ def draft_filing(
 ) -> FilingRequest:
     """A draft's document as the patient record files it: its Word document rendered as the
     export would write it, and the type its task declares."""
-    task = ws.task(request.task_ref)
-    kind = task.task.document_type
-    if kind is None:
-        raise FilingError(
-            f"La tâche « {task.task.title} » ne se classe pas dans le dossier patient (son pack "
-            "ne déclare pas de type de document). Exportez-le en Word."
-        )
+    kind = document_type(ws, request.task_ref)
     return FilingRequest(
         docx=render_export(ws, request),
         text=request.body,
-        title=task.task.title,
+        title=ws.task(request.task_ref).task.title,
         type_code=kind.code,
         type_label=kind.label,
         patient=patient,
