@@ -72,6 +72,11 @@ class Paths:
         return self.data / "history.sqlite3"
 
     @property
+    def context_dir(self) -> Path:
+        """Where the DPI drops the patient's context (contexte.json), read then deleted."""
+        return self.data / "contexte-dpi"
+
+    @property
     def outbox_dir(self) -> Path:
         """Documents for the patient record waiting to be sent again, sealed."""
         return self.data / "dpi-outbox"

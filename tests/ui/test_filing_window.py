@@ -145,3 +145,40 @@ def test_the_patient_dialog_checks_what_is_typed(qtbot: QtBot, hd_env: Env) -> N
     assert (patient.birth_name, patient.first_name, patient.sex) == ("EXEMPLE", "Jeanne", "F")
     assert patient.ins == "248032A99900012" and patient.ipp_oid == HOSPITAL_OID
     assert stay.number == "789"
+
+
+def test_a_context_file_dropped_by_the_dpi_opens_its_patient_asking_first_over_a_draft(
+    qtbot: QtBot, hd_env: Env, eai: Eai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from PySide6.QtWidgets import QMessageBox
+
+    win = window_for(qtbot, hd_env, eai)
+    folder = win.workspace.paths.context_dir
+
+    def drop(ipp: str) -> None:
+        identity = {"nom_naissance": "EXEMPLE", "prenom": "Jeanne", "sexe": "F"}
+        (folder / "contexte.json").write_text(json.dumps({"ipp": ipp, **identity}))
+
+    drop("123456")
+    qtbot.waitUntil(lambda: "IPP 123456" in win.filing.banner.text(), timeout=10_000)
+    assert "EXEMPLE Jeanne" in win.filing.banner.text()
+    assert not (folder / "contexte.json").exists()
+    win.library.select(LETTER)
+    win.draft.setPlainText(BODY)
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(parent: object, title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    drop("654321")
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
+    assert "IPP 654321" in asked[0] and "IPP 123456" in win.filing.banner.text()
+    drop("654321")
+    qtbot.waitUntil(lambda: "IPP 654321" in win.filing.banner.text(), timeout=10_000)
+    assert len(asked) == 2
+    win.close()

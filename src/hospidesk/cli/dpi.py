@@ -14,11 +14,12 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_document
-from hospidesk.dpi.identity import Patient, Sex, Stay
+from hospidesk.dpi.context import identity_patient
+from hospidesk.dpi.identity import Patient, Stay
 from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.service.filing import (
     EXIT_CODES,
@@ -31,8 +32,6 @@ from hospidesk.service.filing import (
     send_test,
 )
 from hospidesk.service.workspace import Workspace
-
-IDENTITY_KEYS = {"nom_naissance", "prenom", "date_naissance", "sexe", "ins"}
 
 
 def register(sub: Commands) -> None:
@@ -77,27 +76,7 @@ def read_identity(path: Path, ipp: str, ipp_oid: str) -> Patient:
         raise UsageError(f"Fichier d'identité illisible ({path}) : {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise UsageError(f"Fichier d'identité invalide ({path}) : un objet JSON de textes.")
-    unknown = sorted(set(data) - IDENTITY_KEYS)
-    if unknown:
-        raise UsageError(f"Fichier d'identité : clé inconnue « {unknown[0]} ».")
-    if not data.get("nom_naissance") or not data.get("prenom"):
-        raise UsageError("Fichier d'identité : nom_naissance et prenom sont nécessaires.")
-    sex = data.get("sexe", "U")
-    if sex not in get_args(Sex):
-        raise UsageError("Fichier d'identité : sexe vaut F, M ou U.")
-    try:
-        born = dt.date.fromisoformat(data["date_naissance"]) if "date_naissance" in data else None
-    except ValueError:
-        raise UsageError("Fichier d'identité : date_naissance au format AAAA-MM-JJ.") from None
-    return Patient(
-        ipp=ipp,
-        ipp_oid=ipp_oid,
-        birth_name=data["nom_naissance"],
-        first_name=data["prenom"],
-        birth_date=born,
-        sex=sex,
-        ins=data.get("ins", ""),
-    )
+    return identity_patient(data, ipp, ipp_oid)
 
 
 def document_text(path: Path) -> tuple[bytes, str]:

@@ -119,6 +119,8 @@ def run(argv: list[str] | None = None, context: tuple[str, Stay] | None = None) 
         window = start_window(workspace)
         if context is not None:
             window.filing.set_context(*context)
+        if window.filing.enabled:
+            window.filing.take_context()  # a context file the DPI dropped before the start
     except HospiDeskError as exc:
         QMessageBox.critical(None, "HospiDesk", exc.message)
         return exc.exit_code

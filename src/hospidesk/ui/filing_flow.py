@@ -5,9 +5,10 @@ came of it: filed (status bar), waiting in the outbox (« En attente d'envoi (n)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QFileSystemWatcher, QObject
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from hospidesk.dpi.context import DpiContext, take_context_file
 from hospidesk.dpi.identity import DocumentVersion, Patient, Stay
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.export import ExportRequest
@@ -37,6 +38,46 @@ class FilingFlow(QObject):
         self.waiting = QLabel()
         self.background = Background(self)
         self.last: Filed | None = None
+        self.watcher: QFileSystemWatcher | None = None
+        if self.enabled:  # the DPI may drop a context file while the window is open
+            folder = self.workspace.paths.context_dir
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.watcher = QFileSystemWatcher([str(folder)], self)
+            self.watcher.directoryChanged.connect(lambda _: self.take_context())
+
+    def take_context(self) -> None:
+        """The context file the DPI dropped, read and deleted; a bad one is said."""
+        try:
+            context = take_context_file(self.workspace.paths.context_dir)
+        except HospiDeskError as exc:
+            self.flow.banner.show_error(exc.message, self.tr("Rouvrez le document depuis le DPI."))
+            return
+        if context is not None:
+            self.receive(context)
+
+    def receive(self, context: DpiContext) -> None:
+        """The DPI opens another patient: with a draft open for someone else, ask first."""
+        current = self.patient.ipp if self.patient else self.ipp
+        draft = self.flow.panel.draft.toPlainText().strip()
+        if current and current != context.ipp and draft:
+            answer = QMessageBox.question(
+                self.window,
+                self.tr("Changer de patient"),
+                self.tr(
+                    "Le DPI ouvre le patient IPP %1. Le brouillon en cours reste ouvert : "
+                    "classé ensuite, il le serait pour ce nouveau patient. Changer de patient ?"
+                ).replace("%1", context.ipp),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        patient = context.patient(self.workspace.policy.dpi.ipp_oid)
+        if patient is None:
+            self.patient = None
+            self.set_context(context.ipp, context.stay)
+        else:
+            self.patient, self.ipp, self.stay = patient, patient.ipp, context.stay
+            self.banner.setText(banner_text(patient))
+            self.banner.show()
 
     def set_context(self, ipp: str, stay: Stay) -> None:
         """The DPI opened the window on a patient: the identity is asked at the first filing."""
