@@ -150,3 +150,37 @@ def test_a_draft_is_written_then_filed_as_its_pack_declares(hd_env: Env, tmp_pat
     assert result.returncode == 0, result.stderr
     assert "Classé dans le dossier patient à " in result.stderr
     assert len(eai.received) == 1 and "11490-0^Lettre de sortie^LN" in eai.received[0]
+
+
+def test_a_kill_during_the_send_loses_nothing_and_files_once(hd_env: Env, tmp_path: Path) -> None:
+    """kill -9 while the engine holds the message and has not answered: the message is in the
+    outbox, sealed; sent again it is the same message, which the engine files once."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import HOSPIDESK
+
+    with running_eai(Behaviour(delay=60)) as eai:
+        args = set_up(hd_env, tmp_path, eai.port)
+        proc = subprocess.Popen(
+            [*HOSPIDESK, *args],
+            env=hd_env.vars(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while not eai.received and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert eai.received, "the message never reached the engine"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        eai.behaviour = Behaviour()
+        listed = run_cli(hd_env, "outbox", "list")
+        assert "Convocation" in listed.stdout and "essais : 0" in listed.stdout
+        retried = run_cli(hd_env, "outbox", "retry")
+    assert retried.returncode == 0, retried.stderr
+    assert len(eai.received) == 2 and len(eai.documents()) == 1  # the same MSH-10 twice
+    assert eai.received[0] == eai.received[1]
+    assert "Aucun document en attente" in run_cli(hd_env, "outbox", "list").stdout

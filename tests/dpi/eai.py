@@ -116,6 +116,10 @@ def running_eai(behaviour: Behaviour | None = None, port: int = 0) -> Iterator[E
 
         async def stop() -> None:
             server.close()  # type: ignore[attr-defined]
+            pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in pending:  # a connection still answering (a late acknowledgement)
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
         loop.call_soon_threadsafe(loop.stop)
