@@ -19,47 +19,35 @@ from __future__ import annotations
 import datetime as dt
 import ssl
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from hospidesk.documents.pdfa import to_pdfa
-from hospidesk.dpi.cda import Document, clinical_document
-from hospidesk.dpi.hl7 import Filing, MessageError, encode, mdm, read_ack
-from hospidesk.dpi.identity import INS_NIR_TEST_OID, Author, DocumentVersion, Patient, Stay
+from hospidesk.dpi.fhir import FhirRefused, send_bundle
+from hospidesk.dpi.hl7 import MessageError, read_ack
+from hospidesk.dpi.identity import INS_NIR_TEST_OID, DocumentVersion, Patient
 from hospidesk.dpi.mllp import Endpoint, TransportError, exchange
-from hospidesk.errors import HospiDeskError
 from hospidesk.governance.audit import AuditEvent, AuditKind
-from hospidesk.packs.model import DocumentType
-from hospidesk.policy import TEST_IDENTITY_OIDS, DpiPolicy
+from hospidesk.policy import DpiPolicy
 from hospidesk.service.export import SAMPLE_BODY, SAMPLE_TASK, ExportRequest, render_export
+from hospidesk.service.filing_message import (
+    FilingError,
+    FilingRequest,
+    document_type,
+    dpi_policy,
+    draft_filing,
+    fhir_server,
+    prepare,
+)
 from hospidesk.service.workspace import Workspace
 from hospidesk.storage.outbox import Outbox, Waiting
+
+__all__ = ["FilingError", "FilingRequest", "document_type", "dpi_policy", "draft_filing"]
 
 Status = Literal["filed", "waiting", "refused"]
 EXIT_CODES: dict[Status, int] = {"filed": 0, "waiting": 3, "refused": 2}
 """``hospidesk file``'s exit status for each outcome."""
 Send = Callable[[Endpoint, bytes, "ssl.SSLContext | None"], bytes]
-
-
-class FilingError(HospiDeskError):
-    """The document cannot be filed as it is: nothing was sent, the Word export is intact."""
-
-
-@dataclass(frozen=True)
-class FilingRequest:
-    docx: bytes
-    text: str
-    """The letter's body, which the PDF must hold."""
-    title: str
-    type_code: str
-    """The document's type (LOINC), as the task declares it."""
-    type_label: str
-    patient: Patient
-    stay: Stay = field(default_factory=Stay)
-    replaces: DocumentVersion | None = None
-    """The version filed before, when this one replaces it (MDM^T10)."""
 
 
 @dataclass(frozen=True)
@@ -72,97 +60,6 @@ class Filed:
     errors: tuple[str, ...] = ()
 
 
-def dpi_policy(ws: Workspace) -> DpiPolicy:
-    policy = ws.policy.dpi
-    if policy.mode == "off":
-        raise FilingError(
-            "Le classement dans le dossier patient n'est pas activé sur ce poste (politique de "
-            "la DSI). Exportez le document en Word."
-        )
-    if policy.mode == "fhir":
-        raise FilingError("Le classement par FHIR n'est pas encore disponible : appelez la DSI.")
-    return policy
-
-
-def author(ws: Workspace) -> Author:
-    rpps = ws.settings.get("signataire.rpps").strip()
-    name = ws.settings.get("signataire.nom").strip()
-    if not (rpps.isdigit() and len(rpps) == 11):
-        raise FilingError(
-            "Votre numéro RPPS (11 chiffres) manque dans Paramètres (« RPPS du signataire ») : "
-            "il signe le document classé dans le dossier patient."
-        )
-    given, _, family = name.rpartition(" ")
-    return Author(rpps=rpps, family_name=family or name, given_name=given)
-
-
-def check(request: FilingRequest, policy: DpiPolicy) -> None:
-    """What would make the engine refuse the document, said before anything is made."""
-    patient = request.patient
-    if not patient.ipp.strip():
-        raise FilingError("Aucun patient : indiquez son IPP pour classer le document.")
-    if not patient.ipp.isalnum() or len(patient.ipp) > 20:
-        raise FilingError(f"IPP invalide : « {patient.ipp} » (chiffres et lettres, 20 au plus).")
-    if policy.production and {patient.ipp_oid, patient.ins_oid} & TEST_IDENTITY_OIDS:
-        raise FilingError(
-            "Identité de test refusée : ce poste classe dans le dossier patient de production."
-        )
-
-
-def prepare(
-    ws: Workspace, request: FilingRequest, now: dt.datetime, production: bool = True
-) -> tuple[Waiting, DocumentVersion]:
-    """The message ready to send, checked whole: charset, size, the PDF's text. A test
-    message (``production=False``, MSH-11 T) may carry the INS's test identity."""
-    policy = dpi_policy(ws)
-    check(request, policy.model_copy(update={"production": policy.production and production}))
-    signer = author(ws)
-    version = request.replaces.next() if request.replaces else DocumentVersion.first()
-    pdf = to_pdfa(request.docx, request.text)
-    created = now.astimezone()
-    cda = clinical_document(
-        Document(
-            version=version,
-            patient=request.patient,
-            stay=request.stay,
-            author=signer,
-            finess=policy.finess,
-            hospital=policy.hospital or ws.settings.get("etablissement.nom"),
-            type_code=request.type_code,
-            type_label=request.type_label,
-            title=request.title,
-            created=created,
-            pdf=pdf,
-        )
-    )
-    control_id = f"HD-{uuid.uuid4().hex[:24]}"
-    filing = Filing(
-        control_id=control_id,
-        version=version,
-        patient=request.patient,
-        stay=request.stay,
-        author=signer,
-        finess=policy.finess,
-        type_code=request.type_code,
-        type_label=request.type_label,
-        created=created,
-        cda=cda,
-        receiver=policy.receiver,
-        production=production,
-    )
-    try:
-        data = encode(mdm(filing, created, policy.charset), policy.charset)
-    except MessageError as exc:
-        raise FilingError(exc.message) from exc
-    if len(data) > policy.max_bytes:
-        raise FilingError(
-            f"Document trop lourd pour le dossier patient : {len(data) / 1e6:.1f} Mo, la limite "
-            f"de la DSI est {policy.max_bytes / 1e6:.1f} Mo. Allégez-le (images), puis classez."
-        )
-    title = f"{request.title} ({created:%d/%m/%Y %H:%M})"
-    return Waiting(control_id, data, title, created=time.time()), version
-
-
 def file_document(
     ws: Workspace, request: FilingRequest, now: dt.datetime | None = None, send: Send = exchange
 ) -> Filed:
@@ -172,39 +69,6 @@ def file_document(
     outbox.put(entry)  # before the first try: a kill during the send loses nothing
     filed = deliver(ws, outbox, entry, send)
     return Filed(filed.status, filed.message, filed.control_id, version, filed.errors)
-
-
-def document_type(ws: Workspace, task_ref: str) -> DocumentType:
-    """What the task's document is filed as; FilingError when its pack declares nothing."""
-    task = ws.task(task_ref)
-    if task.task.document_type is None:
-        raise FilingError(
-            f"La tâche « {task.task.title} » ne se classe pas dans le dossier patient (son pack "
-            "ne déclare pas de type de document). Exportez-le en Word."
-        )
-    return task.task.document_type
-
-
-def draft_filing(
-    ws: Workspace,
-    request: ExportRequest,
-    patient: Patient,
-    stay: Stay,
-    replaces: DocumentVersion | None = None,
-) -> FilingRequest:
-    """A draft's document as the patient record files it: its Word document rendered as the
-    export would write it, and the type its task declares."""
-    kind = document_type(ws, request.task_ref)
-    return FilingRequest(
-        docx=render_export(ws, request),
-        text=request.body,
-        title=ws.task(request.task_ref).task.title,
-        type_code=kind.code,
-        type_label=kind.label,
-        patient=patient,
-        stay=stay,
-        replaces=replaces,
-    )
 
 
 def open_outbox(ws: Workspace) -> Outbox:
@@ -224,15 +88,21 @@ def tls_context(ws: Workspace, policy: DpiPolicy) -> ssl.SSLContext | None:
 
 
 def deliver(ws: Workspace, outbox: Outbox, entry: Waiting, send: Send = exchange) -> Filed:
-    """One try of one waiting message."""
+    """One try of one waiting message, by its channel."""
     policy = dpi_policy(ws)
-    digest = ws.audit.digest("hl7", entry.message)
+    digest = ws.audit.digest(entry.channel, entry.message)
     details: dict[str, str | int] = {"control_id": entry.control_id, "attempt": entry.attempts + 1}
+    errors: tuple[str, ...] = ()
     try:
-        raw = send(endpoint(policy), entry.message, tls_context(ws, policy))
-        ack = read_ack(raw, policy.charset)
-        if not ack.answers(entry.control_id):
-            raise MessageError("Accusé de réception d'un autre message : le document attend.")
+        if entry.channel == "fhir":
+            send_bundle(fhir_server(ws, policy), entry.message)
+            accepted, code = True, ""
+        else:
+            raw = send(endpoint(policy), entry.message, tls_context(ws, policy))
+            ack = read_ack(raw, policy.charset)
+            if not ack.answers(entry.control_id):
+                raise MessageError("Accusé de réception d'un autre message : le document attend.")
+            accepted, code, errors = ack.accepted, ack.code, ack.errors
     except (TransportError, MessageError) as exc:
         outbox.put(entry.tried(time.time(), exc.message))
         ws.audit.append(AuditEvent(AuditKind.DPI_WAITING, output=digest, details=details))
@@ -241,22 +111,24 @@ def deliver(ws: Workspace, outbox: Outbox, entry: Waiting, send: Send = exchange
             f"{exc.message} Le document est en attente d'envoi ; il sera renvoyé tel quel.",
             entry.control_id,
         )
+    except FhirRefused as exc:
+        accepted, code, errors = False, "4xx", (exc.message,)
     outbox.remove(entry.control_id)
-    if ack.accepted:
+    if accepted:
         ws.audit.append(AuditEvent(AuditKind.DPI_FILED, output=digest, details=details))
         return Filed(
             "filed",
             f"Classé dans le dossier patient à {dt.datetime.now():%H:%M}.",
             entry.control_id,
         )
-    details["code"] = ack.code
+    details["code"] = code
     ws.audit.append(AuditEvent(AuditKind.DPI_REFUSED, output=digest, details=details))
-    reasons = " ".join(ack.errors) or "sans motif donné."
+    reasons = " ".join(errors) or "sans motif donné."
     return Filed(
         "refused",
         f"Le dossier patient a refusé le document : {reasons} Il n'est pas renvoyé.",
         entry.control_id,
-        errors=ack.errors,
+        errors=errors,
     )
 
 

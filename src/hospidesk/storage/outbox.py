@@ -32,6 +32,8 @@ class Waiting:
     attempts: int = 0
     next_try: float = 0.0
     last_error: str = ""
+    channel: str = "mllp"
+    """How it goes: ``mllp`` (an HL7 message) or ``fhir`` (a FHIR transaction)."""
 
     def tried(self, now: float, error: str) -> Waiting:
         """After a failed try: the next one waits twice as long as the last, up to an hour."""
