@@ -184,3 +184,23 @@ def test_a_kill_during_the_send_loses_nothing_and_files_once(hd_env: Env, tmp_pa
     assert len(eai.received) == 2 and len(eai.documents()) == 1  # the same MSH-10 twice
     assert eai.received[0] == eai.received[1]
     assert "Aucun document en attente" in run_cli(hd_env, "outbox", "list").stdout
+
+
+@pytest.mark.server
+def test_without_an_identity_file_the_fhir_server_names_the_patient(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    from tests.dpi.fhir_server import add_patient, running_fhir
+
+    with running_fhir(tmp_path) as base, running_eai() as eai:
+        add_patient(base, HOSPITAL_OID, "123456")
+        args = set_up(hd_env, tmp_path, eai.port)
+        policy = (hd_env.site / "policy.toml").read_text(encoding="utf-8")
+        hd_env.write_policy(policy.replace("[dpi]\n", f'[dpi]\nfhir_url = "{base}"\n'))
+        at = args.index("--identite")
+        without = args[:at] + args[at + 2 :]
+        result = run_cli(hd_env, *without)
+        unknown = run_cli(hd_env, *[a if a != "123456" else "999999" for a in without])
+    assert result.returncode == 0, result.stderr
+    assert "EXEMPLE^Jeanne" in eai.received[0]
+    assert "ne connaît pas l'IPP 999999" in assert_clean_failure(unknown)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import hl7
@@ -182,3 +183,29 @@ def test_a_context_file_dropped_by_the_dpi_opens_its_patient_asking_first_over_a
     qtbot.waitUntil(lambda: "IPP 654321" in win.filing.banner.text(), timeout=10_000)
     assert len(asked) == 2
     win.close()
+
+
+@pytest.mark.server
+def test_the_dpi_s_patient_is_identified_by_the_fhir_server_and_shown_in_the_banner(
+    qtbot: QtBot, hd_env: Env, eai: Eai, tmp_path: Path
+) -> None:
+    from tests.dpi.fhir_server import add_patient, running_fhir
+
+    with running_fhir(tmp_path) as base:
+        add_patient(base, HOSPITAL_OID, "123456", qualified_ins="248032A99900012")
+        hd_env.write_policy(
+            f'[dpi]\nmode = "mllp"\nhost = "127.0.0.1"\nport = {eai.port}\n'
+            f'fhir_url = "{base}"\nipp_oid = "{HOSPITAL_OID}"\nfiness = "990000011"\n'
+        )
+        win = create_window(Workspace.open(), FakeEngine("Texte."))
+        qtbot.addWidget(win)
+        win.filing.set_context("123456", Stay("789"))
+        qtbot.waitUntil(lambda: "EXEMPLE Jeanne" in win.filing.banner.text(), timeout=30_000)
+        assert "02/03/1948" in win.filing.banner.text()
+        assert "IPP 123456 — INS qualifiée" in win.filing.banner.text()
+        assert win.filing.patient is not None and win.filing.patient.ins == "248032A99900012"
+        win.filing.set_context("999999", Stay())
+        qtbot.waitUntil(lambda: "identité à saisir" in win.filing.banner.text(), timeout=30_000)
+        assert "ne connaît pas l'IPP 999999" in win.filing.banner.text()
+        assert win.filing.patient is None  # nothing of the patient before is kept
+        win.close()

@@ -31,6 +31,7 @@ from hospidesk.service.filing import (
     retry_due,
     send_test,
 )
+from hospidesk.service.filing_message import known_patient
 from hospidesk.service.workspace import Workspace
 
 
@@ -42,10 +43,10 @@ def register(sub: Commands) -> None:
     file.add_argument("--uf", default="", help="l'unité fonctionnelle")
     file.add_argument(
         "--identite",
-        required=True,
         metavar="FICHIER.json",
         help="l'identité du patient (nom_naissance, prenom, date_naissance AAAA-MM-JJ, sexe "
-        "F|M|U, ins si qualifiée) : jamais sur la ligne de commande",
+        "F|M|U, ins si qualifiée) : jamais sur la ligne de commande ; sans ce fichier, le "
+        "serveur d'identités de la politique",
     )
     file.add_argument("--type", required=True, help="le type de document (code LOINC)")
     file.add_argument("--libelle", required=True, help="le libellé de ce type")
@@ -79,6 +80,19 @@ def read_identity(path: Path, ipp: str, ipp_oid: str) -> Patient:
     return identity_patient(data, ipp, ipp_oid)
 
 
+def patient_for(ws: Workspace, ipp: str, identity: str | None, ipp_oid: str) -> Patient:
+    """From the identity file, else from the policy's FHIR server."""
+    if identity:
+        return read_identity(Path(identity).expanduser(), ipp, ipp_oid)
+    found = known_patient(ws, ipp)
+    if found is None:
+        raise UsageError(
+            "L'identité du patient manque : --identite FICHIER.json (aucun serveur d'identités "
+            "dans la politique)."
+        )
+    return found
+
+
 def document_text(path: Path) -> tuple[bytes, str]:
     """The document's bytes and the text the PDF must hold, read as a source would be."""
     if path.suffix.lower() != ".docx":
@@ -90,7 +104,7 @@ def document_text(path: Path) -> tuple[bytes, str]:
 def file_command(args: argparse.Namespace) -> int:
     ws = Workspace.open()
     policy = dpi_policy(ws)
-    patient = read_identity(Path(args.identite).expanduser(), args.ipp, policy.ipp_oid)
+    patient = patient_for(ws, args.ipp, args.identite, policy.ipp_oid)
     docx, text = document_text(Path(args.document).expanduser())
     filed = file_document(
         ws,

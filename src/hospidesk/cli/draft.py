@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from hospidesk.cli.dictation import transcribe_audio
-from hospidesk.cli.dpi import read_identity
+from hospidesk.cli.dpi import patient_for
 from hospidesk.cli.draft_report import write_report
 from hospidesk.cli.output import Commands, err
 from hospidesk.documents.sources import read_source_bytes
@@ -297,11 +297,13 @@ def _patient(ws: Workspace, args: argparse.Namespace) -> Patient | None:
         if args.ipp or args.identite:
             raise UsageError("--ipp et --identite vont avec --file-to-dpi.")
         return None
-    if not args.ipp or not args.identite:
-        raise UsageError("--file-to-dpi demande --ipp IPP et --identite FICHIER.json.")
+    if not args.ipp:
+        raise UsageError(
+            "--file-to-dpi demande --ipp IPP (et --identite FICHIER.json sans serveur d'identités)."
+        )
     policy = dpi_policy(ws)
     document_type(ws, args.task)  # a task that is not filed is said before drafting
-    return read_identity(Path(args.identite).expanduser(), args.ipp, policy.ipp_oid)
+    return patient_for(ws, args.ipp, args.identite, policy.ipp_oid)
 
 
 def run_draft_command(args: argparse.Namespace) -> int:

@@ -59,6 +59,22 @@ def fhir_server(ws: Workspace, policy: DpiPolicy) -> FhirServer:
     return FhirServer(policy.fhir_url, policy.timeout_seconds, ca)
 
 
+def known_patient(ws: Workspace, ipp: str) -> Patient | None:
+    """The patient's identity from the hospital's FHIR server when the policy names one
+    (None without one); FilingError when the server knows nobody by this IPP. The server
+    unreachable: TransportError, the identity is then typed."""
+    policy = ws.policy.dpi
+    if not policy.fhir_url:
+        return None
+    found = find_patient(fhir_server(ws, policy), policy.ipp_oid, ipp)
+    if found is None:
+        raise FilingError(
+            f"Le serveur d'identités ne connaît pas l'IPP {ipp} : vérifiez-le, ou saisissez "
+            "l'identité du patient."
+        )
+    return found[0]
+
+
 def author(ws: Workspace) -> Author:
     rpps = ws.settings.get("signataire.rpps").strip()
     name = ws.settings.get("signataire.nom").strip()

@@ -13,6 +13,7 @@ from hospidesk.dpi.identity import DocumentVersion, Patient, Stay
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.export import ExportRequest
 from hospidesk.service.filing import Filed, draft_filing, file_document
+from hospidesk.service.filing_message import known_patient
 from hospidesk.storage.outbox import count_waiting
 from hospidesk.ui.background import Background
 from hospidesk.ui.draft_flow import DraftFlow
@@ -80,10 +81,37 @@ class FilingFlow(QObject):
             self.banner.show()
 
     def set_context(self, ipp: str, stay: Stay) -> None:
-        """The DPI opened the window on a patient: the identity is asked at the first filing."""
+        """The DPI opened the window on a patient: the identity comes from the policy's FHIR
+        server (off the window's thread), else it is asked at the first filing."""
         self.ipp, self.stay = ipp, stay
+        if self.patient is not None and self.patient.ipp != ipp:
+            self.patient = None  # the identity typed or found was another patient's
         self.banner.setText(self.tr("Patient : IPP %s (identité à compléter)") % ipp)
         self.banner.show()
+        if self.workspace.policy.dpi.fhir_url:
+            ws = self.workspace
+            self.background.run(
+                lambda: known_patient(ws, ipp),
+                lambda patient: self._identified(ipp, patient),
+                lambda exc: self._not_identified(ipp, exc),
+                key="identity",
+            )
+
+    def _identified(self, ipp: str, patient: Patient | None) -> None:
+        if patient is None or self.ipp != ipp:  # another patient since
+            return
+        self.patient = patient
+        self.banner.setText(banner_text(patient))
+
+    def _not_identified(self, ipp: str, exc: Exception) -> None:
+        if self.ipp != ipp:
+            return
+        reason = exc.message if isinstance(exc, HospiDeskError) else str(exc)
+        self.banner.setText(
+            self.tr("Patient : IPP %1 — identité à saisir (%2)")
+            .replace("%1", ipp)
+            .replace("%2", reason.rstrip("."))
+        )
 
     def choose_patient(self) -> bool:
         oid = self.workspace.policy.dpi.ipp_oid
