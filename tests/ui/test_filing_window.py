@@ -209,3 +209,51 @@ def test_the_dpi_s_patient_is_identified_by_the_fhir_server_and_shown_in_the_ban
         assert "ne connaît pas l'IPP 999999" in win.filing.banner.text()
         assert win.filing.patient is None  # nothing of the patient before is kept
         win.close()
+
+
+@pytest.mark.server
+def test_the_patient_s_fields_fill_from_the_record_into_the_document_never_the_prompt(
+    qtbot: QtBot, hd_env: Env, eai: Eai, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Acceptance 1 of #36: opened with --ipp and --sejour, a FHIR server holding the patient."""
+    from docx import Document as WordDocument
+
+    from tests.dpi.fhir_server import add_patient, running_fhir
+    from tests.ui.test_window_logic import generate
+
+    with running_fhir(tmp_path) as base:
+        add_patient(base, HOSPITAL_OID, "123456")
+        hd_env.write_policy(
+            f'[dpi]\nmode = "mllp"\nhost = "127.0.0.1"\nport = {eai.port}\n'
+            f'fhir_url = "{base}"\nipp_oid = "{HOSPITAL_OID}"\nfiness = "990000011"\n'
+        )
+        engine = FakeEngine("Madame, nous vous attendons le 12 mars 2027 à 14h30.")
+        win = create_window(Workspace.open(), engine)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitUntil(lambda: win.controller.model is not None, timeout=30_000)
+        win.filing.set_context("123456", Stay("789"))
+        qtbot.waitUntil(lambda: "EXEMPLE Jeanne" in win.filing.banner.text(), timeout=30_000)
+    win.library.select("secretariat/convocation")
+    form = win.form
+    assert form is not None
+    assert form.values()["patient"] == "Jeanne EXEMPLE" and form.values()["civilite"] == "Madame"
+    form.set_values(
+        {"date_rdv": "12/03/2027", "heure_rdv": "14h30", "lieu": "Bâtiment C",
+         "medecin": "Dr Martin", "contact": "04 72 11 22 33"}
+    )  # fmt: skip
+    generate(qtbot, win)
+    sent = "\n".join(m.content for call in engine.calls for m in call.messages)
+    assert "Dr Martin" in sent  # what the user typed goes to the model
+    assert "EXEMPLE" not in sent and "Jeanne" not in sent and "1948" not in sent
+    target = tmp_path / "convocation.docx"
+    monkeypatch.setattr(win, "ask_export_path", lambda: target)
+    win.export_button.click()
+    qtbot.waitUntil(lambda: not win.flow.exporting and target.exists(), timeout=60_000)
+    text = "\n".join(p.text for p in WordDocument(str(target)).paragraphs)
+    tables = WordDocument(str(target)).tables
+    text += "\n".join(c.text for t in tables for r in t.rows for c in r.cells)
+    assert "Jeanne EXEMPLE" in text
+    trail = win.workspace.paths.audit_file.read_text(encoding="utf-8")
+    assert "EXEMPLE" not in trail and "Jeanne" not in trail
+    win.close()

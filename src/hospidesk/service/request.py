@@ -61,6 +61,9 @@ class DraftRequest:
     model_id: str | None = None
     server: str | None = None
     """A server id of the machine policy, ``local`` for this workstation; None: the setting."""
+    document_only: frozenset[str] = frozenset()
+    """Fields filled from the patient record: their values go into the document (the
+    export reads the form), never into the prompt, nor into the facts the draft must carry."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ def prepare_task(
         if f.name not in request.fields and f.waits_for_extraction(values[f.name], bool(source))
     )
     check_values(item, values, waiting)
+    values = {k: "" if k in request.document_only else v for k, v in values.items()}
     remote = remote_target(ws, request.server, request.model_id if request.server else None)
     if remote is not None:
         model = model or fallback_model(ws)

@@ -20,6 +20,17 @@ from hospidesk.ui.draft_flow import DraftFlow
 from hospidesk.ui.patient_dialog import PatientDialog, banner_text
 
 
+def record_values(patient: Patient | None) -> dict[str, str]:
+    """What the forms' patient fields get from the record (the document's, not the prompt's)."""
+    if patient is None:
+        return {}
+    values = {"patient": f"{patient.first_name} {patient.birth_name}".strip()}
+    civility = {"F": "Madame", "M": "Monsieur"}.get(patient.sex)
+    if civility:
+        values["civilite"] = civility
+    return values
+
+
 class FilingFlow(QObject):
     def __init__(self, flow: DraftFlow, parent: QWidget) -> None:
         super().__init__(parent)
@@ -73,19 +84,18 @@ class FilingFlow(QObject):
                 return
         patient = context.patient(self.workspace.policy.dpi.ipp_oid)
         if patient is None:
-            self.patient = None
+            self.set_patient(None)
             self.set_context(context.ipp, context.stay)
         else:
-            self.patient, self.ipp, self.stay = patient, patient.ipp, context.stay
-            self.banner.setText(banner_text(patient))
-            self.banner.show()
+            self.ipp, self.stay = patient.ipp, context.stay
+            self.set_patient(patient)
 
     def set_context(self, ipp: str, stay: Stay) -> None:
         """The DPI opened the window on a patient: the identity comes from the policy's FHIR
         server (off the window's thread), else it is asked at the first filing."""
         self.ipp, self.stay = ipp, stay
         if self.patient is not None and self.patient.ipp != ipp:
-            self.patient = None  # the identity typed or found was another patient's
+            self.set_patient(None)  # the identity typed or found was another patient's
         self.banner.setText(self.tr("Patient : IPP %s (identité à compléter)") % ipp)
         self.banner.show()
         if self.workspace.policy.dpi.fhir_url:
@@ -100,8 +110,7 @@ class FilingFlow(QObject):
     def _identified(self, ipp: str, patient: Patient | None) -> None:
         if patient is None or self.ipp != ipp:  # another patient since
             return
-        self.patient = patient
-        self.banner.setText(banner_text(patient))
+        self.set_patient(patient)
 
     def _not_identified(self, ipp: str, exc: Exception) -> None:
         if self.ipp != ipp:
@@ -119,10 +128,17 @@ class FilingFlow(QObject):
         dialog = PatientDialog(self.window, oid, seed, self.stay)
         if dialog.exec() != PatientDialog.DialogCode.Accepted or dialog.result_value is None:
             return False
-        self.patient, self.stay = dialog.result_value
-        self.banner.setText(banner_text(self.patient))
-        self.banner.show()
+        patient, self.stay = dialog.result_value
+        self.set_patient(patient)
         return True
+
+    def set_patient(self, patient: Patient | None) -> None:
+        """The patient the documents are about: the banner, and the forms' patient fields."""
+        self.patient = patient
+        self.flow.task_panel.set_record_values(record_values(patient))
+        if patient is not None:
+            self.banner.setText(banner_text(patient))
+            self.banner.show()
 
     def file(self) -> None:
         if not self.enabled or self.background.busy("filing"):

@@ -41,6 +41,8 @@ class TaskPanel(QWidget):
         super().__init__()
         self.task: PackTask | None = None
         self.form: TaskForm | None = None
+        self.record_values: dict[str, str] = {}
+        """The patient's values from the record (set_record_values), by field name."""
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.title.setWordWrap(True)
@@ -130,6 +132,37 @@ class TaskPanel(QWidget):
         self.source.setPlainText(saved.source if saved else "")
         if saved:
             self.form.set_values(dict(saved.values))
+        self.fill_from_record()
+
+    def set_record_values(self, values: dict[str, str]) -> None:
+        """The patient's values from the record (``patient``, ``civilite``…), filled into
+        every form that has such fields where the user wrote nothing; what the record gave
+        for the patient before is taken back first."""
+        if self.form is not None:
+            current = self.form.values()
+            stale = {n: "" for n, v in self.record_values.items() if current.get(n) == v}
+            self.form.set_values(stale)
+        self.record_values = values
+        self.fill_from_record()
+
+    def fill_from_record(self) -> None:
+        if self.form is None:
+            return
+        current = self.form.values()
+        untouched = {
+            name: value
+            for name, value in self.record_values.items()
+            if name in self.form.editors
+            and current[name].strip() in ("", self.form.editors[name].spec.default)
+        }
+        self.form.set_values(untouched)
+
+    def document_only(self, values: dict[str, str]) -> frozenset[str]:
+        """The fields that still hold what the record gave: the document's, not the prompt's
+        (a value the user typed over is theirs)."""
+        return frozenset(
+            name for name, value in self.record_values.items() if values.get(name) == value
+        )
 
     def try_example(self) -> None:
         """Fill the form and the source with the task's next worked example (marked as one)."""
@@ -204,8 +237,12 @@ class TaskPanel(QWidget):
             return None
         source = self.source.toPlainText()
         has_source = bool(source.strip()) and self.task.task.source.mode is not SourceMode.NONE
+        typed = self.form.typed(has_source)
         return DraftRequest(
-            self.task.ref, self.form.typed(has_source), source_text=source if has_source else None
+            self.task.ref,
+            typed,
+            source_text=source if has_source else None,
+            document_only=self.document_only(typed),
         )
 
     def focus_form(self) -> None:
