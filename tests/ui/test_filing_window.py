@@ -82,7 +82,7 @@ def test_a_draft_is_filed_for_the_patient_then_replaced(
     assert "&Classer dans le dossier patient" in menu_texts(win)
     win.filing.set_context("123456", Stay("789"))
     assert "IPP 123456" in win.filing.banner.text() and win.filing.banner.isVisible()
-    win.filing.patient = PATIENT  # as the dialog gives it (tested below)
+    win.filing.set_patient(PATIENT)  # as the dialog gives it (tested below)
     win.library.select(LETTER)
     win.draft.setPlainText(BODY)
     for turn in (1, 2):
@@ -107,7 +107,7 @@ def test_a_refusal_shows_the_engine_s_reason_in_the_error_banner(
     eai.behaviour = Behaviour(code="AE", error="207^E^HL70357|E|904^INS^applicationErrorCode")
     win = window_for(qtbot, hd_env, eai)
     typed_tasks(win.workspace, monkeypatch)
-    win.filing.patient = PATIENT
+    win.filing.set_patient(PATIENT)
     win.library.select(LETTER)
     win.draft.setPlainText(BODY)
     win.filing.file()
@@ -256,4 +256,31 @@ def test_the_patient_s_fields_fill_from_the_record_into_the_document_never_the_p
     assert "Jeanne EXEMPLE" in text
     trail = win.workspace.paths.audit_file.read_text(encoding="utf-8")
     assert "EXEMPLE" not in trail and "Jeanne" not in trail
+    win.close()
+
+
+def test_a_waiting_document_is_sent_by_the_window_when_the_engine_is_back(
+    qtbot: QtBot, hd_env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with running_eai() as gone:
+        port = gone.port
+    win = window_for(qtbot, hd_env, Eai("127.0.0.1", port))
+    typed_tasks(win.workspace, monkeypatch)
+    win.filing.set_patient(PATIENT)
+    win.library.select(LETTER)
+    win.draft.setPlainText(BODY)
+    win.filing.file()
+    qtbot.waitUntil(lambda: win.filing.last is not None, timeout=60_000)
+    assert win.filing.last is not None and win.filing.last.status == "waiting"
+    assert win.filing.waiting.isVisible() and "(1)" in win.filing.waiting.text()
+    with running_eai(port=port) as eai:
+        from hospidesk.service.filing import open_outbox
+
+        outbox = open_outbox(win.workspace)
+        (entry,) = outbox.entries()
+        outbox.put(replace(entry, next_try=0.0))  # its next try's time has come
+        win.filing.retry()  # what the timer does every 30 s
+        qtbot.waitUntil(lambda: not win.filing.waiting.isVisible(), timeout=30_000)
+    assert len(eai.documents()) == 1
+    assert win.statusBar().currentMessage().startswith("Classé dans le dossier patient à ")
     win.close()

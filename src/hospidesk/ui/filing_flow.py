@@ -5,19 +5,23 @@ came of it: filed (status bar), waiting in the outbox (« En attente d'envoi (n)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFileSystemWatcher, QObject
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from hospidesk.dpi.context import DpiContext, take_context_file
 from hospidesk.dpi.identity import DocumentVersion, Patient, Stay
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.export import ExportRequest
-from hospidesk.service.filing import Filed, draft_filing, file_document
+from hospidesk.service.filing import Filed, draft_filing, file_document, retry_due
 from hospidesk.service.filing_message import known_patient
 from hospidesk.storage.outbox import count_waiting
 from hospidesk.ui.background import Background
 from hospidesk.ui.draft_flow import DraftFlow
 from hospidesk.ui.patient_dialog import PatientDialog, banner_text
+
+RETRY_CHECK_MS = 30_000
+"""How often the window looks for documents due to be sent again (each waits longer after
+each failed try: storage.outbox)."""
 
 
 def record_values(patient: Patient | None) -> dict[str, str]:
@@ -50,6 +54,11 @@ class FilingFlow(QObject):
         self.waiting = QLabel()
         self.background = Background(self)
         self.last: Filed | None = None
+        self.retry_timer = QTimer(self)  # the outbox tried again while the window is open
+        self.retry_timer.setInterval(RETRY_CHECK_MS)
+        self.retry_timer.timeout.connect(self.retry)
+        if self.enabled:
+            self.retry_timer.start()
         self.watcher: QFileSystemWatcher | None = None
         if self.enabled:  # the DPI may drop a context file while the window is open
             folder = self.workspace.paths.context_dir
@@ -186,6 +195,25 @@ class FilingFlow(QObject):
         self.flow.host.statusBar().clearMessage()
         message = exc.message if isinstance(exc, HospiDeskError) else str(exc)
         self.flow.banner.show_error(message, self.tr("Le document reste exportable en Word."))
+
+    def retry(self) -> None:
+        """The documents whose time has come are sent again, off the window's thread."""
+        if self.background.busy("retry") or not count_waiting(self.workspace.paths.outbox_dir):
+            return
+        ws = self.workspace
+        self.background.run(
+            lambda: retry_due(ws), self._retried, lambda exc: self.show_waiting(), key="retry"
+        )
+
+    def _retried(self, results: list[Filed]) -> None:
+        for filed in results:
+            if filed.status == "filed":
+                self.flow.host.statusBar().showMessage(filed.message, 15000)
+            elif filed.status == "refused":
+                self.flow.banner.show_error(
+                    filed.message, self.tr("Le document en attente a été refusé ; il est retiré.")
+                )
+        self.show_waiting()
 
     def show_waiting(self) -> None:
         count = count_waiting(self.workspace.paths.outbox_dir)
