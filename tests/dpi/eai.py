@@ -6,10 +6,12 @@ acknowledgement that names another message, one sent in two pieces, a late one, 
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import hl7
 from hl7.mllp import start_hl7_server
@@ -56,8 +58,51 @@ def ack(message: str, behaviour: Behaviour) -> str:
     return "\r".join(segments)
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself (the hospital's own authority, in
+    short), and its key: PEM files in ``folder``."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "eai.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "eai-ca.pem", folder / "eai-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
 @contextmanager
-def running_eai(behaviour: Behaviour | None = None, port: int = 0) -> Iterator[Eai]:
+def running_eai(
+    behaviour: Behaviour | None = None, port: int = 0, tls: ssl.SSLContext | None = None
+) -> Iterator[Eai]:
     """The engine listening on 127.0.0.1 (on ``port``, to come back where it was)."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
@@ -97,6 +142,7 @@ def running_eai(behaviour: Behaviour | None = None, port: int = 0) -> Iterator[E
             limit=LIMIT,
             encoding="utf-8",
             reuse_address=True,
+            ssl=tls,
         )
         listening = server.sockets[0].getsockname()[1]
         box["eai"] = Eai("127.0.0.1", listening, behaviour or Behaviour())

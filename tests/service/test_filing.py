@@ -223,3 +223,22 @@ def test_a_draft_is_filed_as_its_task_declares_and_not_when_it_declares_nothing(
     assert filed.status == "filed"
     assert str(received(eai).segment("OBR")[4]) == "11490-0^Lettre de sortie^LN"
     assert str(received(eai).segment("TXA")[2]) == "11490-0"
+
+
+def test_over_tls_the_engine_s_certificate_is_checked_against_the_policy_s_authority(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    import ssl
+
+    from tests.dpi.eai import self_signed
+
+    cert, key = self_signed(hd_env.site)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with running_eai(tls=context) as eai:
+        ws = set_up(hd_env, eai.port, 'tls = true\nca_file = "eai-ca.pem"\n')
+        assert file_document(ws, request(ws, tmp_path)).status == "filed"
+        ws = set_up(hd_env, eai.port, "tls = true\n")  # the system's authorities only
+        refused = file_document(ws, request(ws, tmp_path))
+    assert refused.status == "waiting" and "Connexion chiffrée refusée" in refused.message
+    assert len(eai.received) == 1
