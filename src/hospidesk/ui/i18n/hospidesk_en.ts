@@ -55,94 +55,91 @@
 <context>
     <name>DictationBar</name>
     <message>
-        <location filename="../dictation_bar.py" line="87"/>
+        <location filename="../dictation_bar.py" line="56"/>
         <source>Avancement de la dictée</source>
         <translation>Dictation progress</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="91"/>
+        <location filename="../dictation_bar.py" line="60"/>
         <source>Arrêter la dictée</source>
         <translation>Stop the dictation</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="99"/>
-        <location filename="../dictation_bar.py" line="139"/>
+        <location filename="../dictation_bar.py" line="68"/>
+        <location filename="../dictation_bar.py" line="108"/>
         <source>Dicter</source>
         <translation>Dictate</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="100"/>
+        <location filename="../dictation_bar.py" line="69"/>
         <source>Dicter au micro</source>
         <translation>Dictate into the microphone</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="102"/>
+        <location filename="../dictation_bar.py" line="71"/>
         <source>Enregistrer au micro (gardé en mémoire, jamais écrit), puis transcrire</source>
         <translation>Record from the microphone (kept in memory, never written), then transcribe</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="140"/>
+        <location filename="../dictation_bar.py" line="109"/>
         <source>enregistrement</source>
         <translation>recording</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="146"/>
+        <location filename="../dictation_bar.py" line="115"/>
         <source>Terminer la dictée (%s)</source>
         <translation>Finish dictating (%s)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="157"/>
+        <location filename="../dictation_bar.py" line="126"/>
         <source>Une dictée est déjà en cours de transcription : attendez-la ou arrêtez-la.</source>
         <translation>A dictation is already being transcribed: wait for it or stop it.</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="171"/>
+        <location filename="../dictation_bar.py" line="138"/>
         <source>Dictée « %s » : préparation…</source>
         <translation>Dictation “%s”: getting ready…</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="205"/>
+        <location filename="../dictation_bar.py" line="187"/>
         <source>Dictée « %s » : %s%s</source>
         <translation>Dictation “%s”: %s%s</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="217"/>
+        <location filename="../dictation_bar.py" line="195"/>
+        <source>Aucune parole reconnue dans « %s ».</source>
+        <translation type="unfinished">No speech recognised in “%s”.</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="205"/>
+        <source>La transcription a échoué : réessayez.</source>
+        <translation type="unfinished">The transcription failed: try again.</translation>
+    </message>
+    <message>
+        <location filename="../dictation_bar.py" line="219"/>
         <source> (arrêtée : le texte entendu est gardé)</source>
         <translation> (stopped: the text heard so far is kept)</translation>
     </message>
     <message>
-        <location filename="../dictation_bar.py" line="218"/>
+        <location filename="../dictation_bar.py" line="220"/>
         <source>%s, transcrite sur ce poste</source>
         <translation>%s, transcribed on this workstation</translation>
     </message>
 </context>
 <context>
-    <name>DictationRun</name>
-    <message>
-        <location filename="../dictation_bar.py" line="67"/>
-        <source>La transcription a échoué : réessayez.</source>
-        <translation>The transcription failed: try again.</translation>
-    </message>
-    <message>
-        <location filename="../dictation_bar.py" line="70"/>
-        <source>Aucune parole reconnue dans « %s ».</source>
-        <translation>No speech recognised in “%s”.</translation>
-    </message>
-</context>
-<context>
     <name>DraftFlow</name>
     <message>
-        <location filename="../draft_flow.py" line="113"/>
+        <location filename="../draft_flow.py" line="112"/>
         <source>Lecture de %s…</source>
         <translation>Reading %s…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="129"/>
+        <location filename="../draft_flow.py" line="128"/>
         <source>Lecture du fichier en cours…</source>
         <translation>Reading the file…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="135"/>
+        <location filename="../draft_flow.py" line="134"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -150,67 +147,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="137"/>
+        <location filename="../draft_flow.py" line="136"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="145"/>
+        <location filename="../draft_flow.py" line="144"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="161"/>
+        <location filename="../draft_flow.py" line="178"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="222"/>
+        <location filename="../draft_flow.py" line="239"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="245"/>
+        <location filename="../draft_flow.py" line="262"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="248"/>
+        <location filename="../draft_flow.py" line="265"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="266"/>
-        <source>Brouillon non conservé dans l&apos;historique : %s</source>
-        <translation>Draft not kept in the history: %s</translation>
-    </message>
-    <message>
-        <location filename="../draft_flow.py" line="307"/>
+        <location filename="../draft_flow.py" line="294"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="313"/>
+        <location filename="../draft_flow.py" line="300"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="314"/>
+        <location filename="../draft_flow.py" line="301"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="328"/>
+        <location filename="../draft_flow.py" line="315"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="329"/>
+        <location filename="../draft_flow.py" line="316"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="351"/>
+        <location filename="../draft_flow.py" line="338"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
@@ -218,34 +210,42 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="364"/>
+        <location filename="../draft_flow.py" line="351"/>
         <source>Enregistrement du document…</source>
         <translation>Saving the document…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="386"/>
+        <location filename="../draft_flow.py" line="373"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="391"/>
+        <location filename="../draft_flow.py" line="378"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="396"/>
+        <location filename="../draft_flow.py" line="383"/>
         <source>Le document n&apos;a pas pu être enregistré (erreur inattendue).</source>
         <translation>The document could not be saved (unexpected error).</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="397"/>
+        <location filename="../draft_flow.py" line="384"/>
         <source>Votre brouillon est conservé. Réessayez.</source>
         <translation>Your draft is kept. Try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="375"/>
+        <location filename="../draft_flow.py" line="362"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
+    </message>
+</context>
+<context>
+    <name>DraftKeeping</name>
+    <message>
+        <location filename="../draft_keeping.py" line="62"/>
+        <source>Brouillon non conservé dans l&apos;historique : %s</source>
+        <translation type="unfinished">Draft not kept in the history: %s</translation>
     </message>
 </context>
 <context>
@@ -336,13 +336,13 @@
     </message>
     <message>
         <location filename="../widgets.py" line="81"/>
-        <location filename="../widgets.py" line="191"/>
+        <location filename="../widgets.py" line="195"/>
         <source>✔ 100 % local — aucune donnée ne quitte ce poste</source>
         <translation>✔ 100% local — no data leaves this computer</translation>
     </message>
     <message>
         <location filename="../widgets.py" line="87"/>
-        <location filename="../widgets.py" line="197"/>
+        <location filename="../widgets.py" line="201"/>
         <source>Fonctionnement 100 % local</source>
         <translation>100% local operation</translation>
     </message>
@@ -392,42 +392,42 @@
         <translation>Checking facts: %n item(s) to restore…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="162"/>
+        <location filename="../widgets.py" line="166"/>
         <source>Préparation des tâches : %1/%2</source>
         <translation>Preparing tasks: %1/%2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="167"/>
+        <location filename="../widgets.py" line="171"/>
         <source>%1 jetons — %2 jetons/s</source>
         <translation>%1 tokens — %2 tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="171"/>
+        <location filename="../widgets.py" line="175"/>
         <source>Terminé : %1 jetons en %2 s</source>
         <translation>Done: %1 tokens in %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="177"/>
+        <location filename="../widgets.py" line="181"/>
         <source>Génération arrêtée : le texte déjà écrit est conservé.</source>
         <translation>Generation stopped: the text written so far is kept.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="184"/>
+        <location filename="../widgets.py" line="188"/>
         <source>Modèle : indisponible</source>
         <translation>Model: unavailable</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="201"/>
+        <location filename="../widgets.py" line="205"/>
         <source>Serveur de l&apos;hôpital « %s » — identifiants pseudonymisés</source>
         <translation>Hospital server « %s » — identifiers pseudonymised</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="205"/>
+        <location filename="../widgets.py" line="209"/>
         <source>Serveur de l&apos;hôpital « %s » — textes envoyés tels quels</source>
         <translation>Hospital server « %s » — texts sent as they are</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="211"/>
+        <location filename="../widgets.py" line="215"/>
         <source>Rédaction sur le serveur de l&apos;hôpital</source>
         <translation>Drafting on the hospital&apos;s server</translation>
     </message>
@@ -524,6 +524,77 @@
         <location filename="../task_form.py" line="82"/>
         <source>Valeur lue dans le texte source : à vérifier.</source>
         <translation>Value read from the source text: please check.</translation>
+    </message>
+</context>
+<context>
+    <name>FilingFlow</name>
+    <message>
+        <location filename="../filing_flow.py" line="51"/>
+        <source>Patient</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="74"/>
+        <source>Rouvrez le document depuis le DPI.</source>
+        <translation>Open the document again from the patient record.</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="86"/>
+        <source>Changer de patient</source>
+        <translation>Change patient</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="88"/>
+        <source>Le DPI ouvre le patient IPP %1. Le brouillon en cours reste ouvert : classé ensuite, il le serait pour ce nouveau patient. Changer de patient ?</source>
+        <translation>The patient record opens patient IPP %1. The current draft stays open: filed afterwards, it would be filed for this new patient. Change patient?</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="108"/>
+        <source>Patient : IPP %s (identité à compléter)</source>
+        <translation>Patient: IPP %s (identity to complete)</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="129"/>
+        <source>Patient : IPP %1 — identité à saisir (%2)</source>
+        <translation>Patient: IPP %1 — identity to type (%2)</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="160"/>
+        <source>Le brouillon est vide : rien à classer.</source>
+        <translation>The draft is empty: nothing to file.</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="161"/>
+        <source>Générez ou saisissez d&apos;abord le texte.</source>
+        <translation type="unfinished">Generate or type the text first.</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="170"/>
+        <source>Classement dans le dossier patient…</source>
+        <translation>Filing in the patient record…</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="188"/>
+        <source>Vérifiez l&apos;identité du patient, ou appelez le bureau des entrées.</source>
+        <translation>Check the patient&apos;s identity, or call the admissions office.</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="197"/>
+        <source>Le document reste exportable en Word.</source>
+        <translation>The document can still be exported to Word.</translation>
+    </message>
+    <message>
+        <location filename="../filing_flow.py" line="214"/>
+        <source>Le document en attente a été refusé ; il est retiré.</source>
+        <translation>The waiting document was refused; it is removed.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../filing_flow.py" line="220"/>
+        <source>En attente d&apos;envoi (%n)</source>
+        <translation>
+            <numerusform>Waiting to be sent (%n)</numerusform>
+            <numerusform>Waiting to be sent (%n)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -743,17 +814,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="60"/>
+        <location filename="../main_window.py" line="61"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="121"/>
+        <source>&amp;Classer dans le dossier patient</source>
+        <translation>&amp;File in the patient record</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="122"/>
+        <source>&amp;Patient du document…</source>
+        <translation>Document &amp;patient…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="177"/>
         <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.</source>
         <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="182"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
@@ -763,102 +844,102 @@
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="130"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="118"/>
+        <location filename="../main_window.py" line="132"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="119"/>
+        <location filename="../main_window.py" line="133"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121"/>
+        <location filename="../main_window.py" line="135"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="125"/>
+        <location filename="../main_window.py" line="139"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="127"/>
+        <location filename="../main_window.py" line="142"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="146"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="133"/>
+        <location filename="../main_window.py" line="148"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="150"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="139"/>
+        <location filename="../main_window.py" line="154"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="140"/>
+        <location filename="../main_window.py" line="155"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="141"/>
+        <location filename="../main_window.py" line="156"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="145"/>
+        <location filename="../main_window.py" line="160"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="147"/>
+        <location filename="../main_window.py" line="162"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="148"/>
+        <location filename="../main_window.py" line="163"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="149"/>
+        <location filename="../main_window.py" line="164"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="152"/>
+        <location filename="../main_window.py" line="167"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="152"/>
+        <location filename="../main_window.py" line="167"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="212"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="282"/>
+        <location filename="../main_window.py" line="294"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -866,7 +947,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="293"/>
+        <location filename="../main_window.py" line="305"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
@@ -891,7 +972,7 @@
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
@@ -928,24 +1009,97 @@
     </message>
 </context>
 <context>
+    <name>PatientDialog</name>
+    <message>
+        <location filename="../patient_dialog.py" line="31"/>
+        <source>Patient du document</source>
+        <translation>Document&apos;s patient</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="49"/>
+        <source>Identité qualifiée (INS vérifiée)</source>
+        <translation>Qualified identity (INS checked)</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="52"/>
+        <source>IPP</source>
+        <translation>Patient number (IPP)</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="53"/>
+        <source>Séjour (NDA)</source>
+        <translation>Stay (NDA)</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="54"/>
+        <source>Unité fonctionnelle</source>
+        <translation>Functional unit</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="55"/>
+        <source>Nom de naissance</source>
+        <translation>Birth name</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="56"/>
+        <source>Premier prénom</source>
+        <translation>First given name</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="57"/>
+        <source>Date de naissance</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="58"/>
+        <source>Sexe</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="59"/>
+        <source>INS</source>
+        <translation>INS</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="78"/>
+        <source>IPP : des chiffres et des lettres, 20 au plus.</source>
+        <translation>IPP: digits and letters, 20 at most.</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="80"/>
+        <source>Le nom de naissance et le premier prénom sont nécessaires.</source>
+        <translation>The birth name and the first given name are needed.</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="82"/>
+        <source>Date de naissance : JJ/MM/AAAA, une date qui existe.</source>
+        <translation>Date of birth: DD/MM/YYYY, a date that exists.</translation>
+    </message>
+    <message>
+        <location filename="../patient_dialog.py" line="86"/>
+        <source>INS : les 15 caractères du numéro (13 + clé), pour une identité qualifiée.</source>
+        <translation>INS: the 15 characters of the number (13 and the key), for a qualified identity.</translation>
+    </message>
+</context>
+<context>
     <name>PrivacyNotice</name>
     <message>
-        <location filename="../widgets.py" line="226"/>
+        <location filename="../widgets.py" line="230"/>
         <source>Identifiants de patient détectés</source>
         <translation>Patient identifiers found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="233"/>
+        <location filename="../widgets.py" line="237"/>
         <source>Contient des identifiants de patient : %s. Ils restent sur ce poste et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They stay on this computer and are written in no log.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="238"/>
+        <location filename="../widgets.py" line="242"/>
         <source>Contient des identifiants de patient : %s. Ils sont remplacés par des pseudonymes avant l&apos;envoi au serveur de l&apos;hôpital, puis remis dans le brouillon.</source>
         <translation>Contains patient identifiers: %s. They are replaced by pseudonyms before being sent to the hospital&apos;s server, then put back in the draft.</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="243"/>
+        <location filename="../widgets.py" line="247"/>
         <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
     </message>
@@ -1308,22 +1462,22 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="51"/>
+        <location filename="../source_edit.py" line="42"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="54"/>
+        <location filename="../source_edit.py" line="45"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="74"/>
+        <location filename="../source_edit.py" line="65"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="113"/>
+        <location filename="../source_edit.py" line="106"/>
         <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
         <translation>The file could not be read (unexpected error).</translation>
     </message>
@@ -1367,42 +1521,42 @@
 <context>
     <name>TaskPanel</name>
     <message>
-        <location filename="../task_panel.py" line="52"/>
+        <location filename="../task_panel.py" line="54"/>
         <source>Conseils pour cette tâche</source>
         <translation>Tips for this task</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="54"/>
+        <location filename="../task_panel.py" line="56"/>
         <source>Essayer avec un exemple</source>
         <translation>Try with an example</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="59"/>
+        <location filename="../task_panel.py" line="61"/>
         <source>Exemple chargé</source>
         <translation>Example loaded</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="91"/>
+        <location filename="../task_panel.py" line="93"/>
         <source>Ouvrir un fichier… (Ctrl+O)</source>
         <translation>Open a file… (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="92"/>
+        <location filename="../task_panel.py" line="94"/>
         <source>Ouvrir un fichier source</source>
         <translation>Open a source file</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="94"/>
+        <location filename="../task_panel.py" line="96"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="127"/>
+        <location filename="../task_panel.py" line="129"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="149"/>
+        <location filename="../task_panel.py" line="182"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
