@@ -108,12 +108,12 @@
     <message>
         <location filename="../dictation_bar.py" line="195"/>
         <source>Aucune parole reconnue dans « %s ».</source>
-        <translation type="unfinished">No speech recognised in “%s”.</translation>
+        <translation>No speech recognised in “%s”.</translation>
     </message>
     <message>
         <location filename="../dictation_bar.py" line="205"/>
         <source>La transcription a échoué : réessayez.</source>
-        <translation type="unfinished">The transcription failed: try again.</translation>
+        <translation>The transcription failed: try again.</translation>
     </message>
     <message>
         <location filename="../dictation_bar.py" line="219"/>
@@ -245,7 +245,7 @@
     <message>
         <location filename="../draft_keeping.py" line="62"/>
         <source>Brouillon non conservé dans l&apos;historique : %s</source>
-        <translation type="unfinished">Draft not kept in the history: %s</translation>
+        <translation>Draft not kept in the history: %s</translation>
     </message>
 </context>
 <context>
@@ -566,7 +566,7 @@
     <message>
         <location filename="../filing_flow.py" line="161"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
-        <translation type="unfinished">Generate or type the text first.</translation>
+        <translation>Generate or type the text first.</translation>
     </message>
     <message>
         <location filename="../filing_flow.py" line="170"/>
