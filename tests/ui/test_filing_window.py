@@ -201,7 +201,7 @@ def test_the_dpi_s_patient_is_identified_by_the_fhir_server_and_shown_in_the_ban
         qtbot.addWidget(win)
         win.filing.set_context("123456", Stay("789"))
         qtbot.waitUntil(lambda: "EXEMPLE Jeanne" in win.filing.banner.text(), timeout=30_000)
-        assert "02/03/1948" in win.filing.banner.text()
+        assert "née le 02/03/1948 (F)" in win.filing.banner.text()
         assert "IPP 123456 — INS qualifiée" in win.filing.banner.text()
         assert win.filing.patient is not None and win.filing.patient.ins == "248032A99900012"
         win.filing.set_context("999999", Stay())
@@ -238,6 +238,7 @@ def test_the_patient_s_fields_fill_from_the_record_into_the_document_never_the_p
     form = win.form
     assert form is not None
     assert form.values()["patient"] == "Jeanne EXEMPLE" and form.values()["civilite"] == "Madame"
+    assert "jamais au modèle" in form.editors["patient"].input.toolTip()
     form.set_values(
         {"date_rdv": "12/03/2027", "heure_rdv": "14h30", "lieu": "Bâtiment C",
          "medecin": "Dr Martin", "contact": "04 72 11 22 33"}

@@ -113,8 +113,9 @@ class PatientDialog(QDialog):
 
 
 def banner_text(patient: Patient) -> str:
-    """« EXEMPLE Jeanne, née le 02/03/1948, F — IPP 123456 — INS qualifiée »."""
-    born = f", né(e) le {patient.birth_date:%d/%m/%Y}" if patient.birth_date else ""
+    """« Patient : EXEMPLE Jeanne, née le 02/03/1948 (F) — IPP 123456 — INS qualifiée »."""
+    born_word = {"F": "née", "M": "né"}.get(patient.sex, "né(e)")
+    born = f", {born_word} le {patient.birth_date:%d/%m/%Y}" if patient.birth_date else ""
+    who = f"{patient.birth_name} {patient.first_name}{born} ({patient.sex})"
     ins = "INS qualifiée" if patient.ins else "INS non qualifiée"
-    who = f"{patient.birth_name} {patient.first_name}{born}, {patient.sex}"
-    return f"{who} — IPP {patient.ipp} — {ins}"
+    return f"Patient : {who} — IPP {patient.ipp} — {ins}"

@@ -156,6 +156,13 @@ class TaskPanel(QWidget):
             and current[name].strip() in ("", self.form.editors[name].spec.default)
         }
         self.form.set_values(untouched)
+        for name in untouched:
+            self.form.editors[name].input.setToolTip(
+                self.tr(
+                    "Rempli depuis le dossier patient : va dans le document, jamais au modèle "
+                    "(sauf si vous le retapez)."
+                )
+            )
 
     def document_only(self, values: dict[str, str]) -> frozenset[str]:
         """The fields that still hold what the record gave: the document's, not the prompt's

@@ -1556,7 +1556,12 @@
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="182"/>
+        <location filename="../task_panel.py" line="162"/>
+        <source>Rempli depuis le dossier patient : va dans le document, jamais au modèle (sauf si vous le retapez).</source>
+        <translation>Filled from the patient record: goes into the document, never to the model (unless you type it again).</translation>
+    </message>
+    <message>
+        <location filename="../task_panel.py" line="189"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
