@@ -22,18 +22,16 @@ from hospidesk.cli import (
     workstation,
 )
 from hospidesk.cli.output import PROG, Parser
-from hospidesk.errors import UsageError
 
 
 def open_window(args: argparse.Namespace) -> int:
+    from hospidesk.dpi.context import valid_ipp
     from hospidesk.dpi.identity import Stay
     from hospidesk.ui.app import run  # Qt loads only for the window
 
     if args.ipp is None:
         return run()
-    if not args.ipp.isalnum() or len(args.ipp) > 20:
-        raise UsageError(f"IPP invalide : « {args.ipp} » (chiffres et lettres, 20 au plus).")
-    return run(context=(args.ipp, Stay(args.sejour, args.uf)))
+    return run(context=(valid_ipp(args.ipp), Stay(args.sejour, args.uf)))
 
 
 def build_parser() -> argparse.ArgumentParser:

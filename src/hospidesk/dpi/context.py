@@ -36,7 +36,8 @@ class DpiContext:
         return None if self.identity is None else identity_patient(self.identity, self.ipp, ipp_oid)
 
 
-def _ipp(value: str) -> str:
+def valid_ipp(value: str) -> str:
+    """The IPP as given, or UsageError: digits and letters, 20 at most (every way in)."""
     if not value.isalnum() or len(value) > 20:
         raise UsageError(f"IPP invalide : « {value} » (chiffres et lettres, 20 au plus).")
     return value
@@ -59,7 +60,7 @@ def from_link(link: str) -> DpiContext:
     one = {k: v[0] for k, v in values.items()}
     if not one.get("ipp"):
         raise UsageError("Lien refusé : l'IPP manque.")
-    return DpiContext(_ipp(one["ipp"]), Stay(one.get("sejour", ""), one.get("uf", "")))
+    return DpiContext(valid_ipp(one["ipp"]), Stay(one.get("sejour", ""), one.get("uf", "")))
 
 
 def identity_patient(data: dict[str, str], ipp: str, ipp_oid: str) -> Patient:
@@ -76,7 +77,7 @@ def identity_patient(data: dict[str, str], ipp: str, ipp_oid: str) -> Patient:
     except ValueError:
         raise UsageError("Identité du patient : date_naissance au format AAAA-MM-JJ.") from None
     return Patient(
-        ipp=_ipp(ipp),
+        ipp=valid_ipp(ipp),
         ipp_oid=ipp_oid,
         birth_name=data["nom_naissance"],
         first_name=data["prenom"],
@@ -109,7 +110,7 @@ def take_context_file(folder: Path) -> DpiContext | None:
         raise UsageError("Fichier de contexte du DPI : l'IPP manque.")
     identity = {k: v for k, v in data.items() if k in IDENTITY_KEYS} or None
     context = DpiContext(
-        _ipp(data["ipp"]), Stay(data.get("sejour", ""), data.get("uf", "")), identity
+        valid_ipp(data["ipp"]), Stay(data.get("sejour", ""), data.get("uf", "")), identity
     )
     if identity is not None:
         identity_patient(identity, context.ipp, "")  # checked now, not at the first filing

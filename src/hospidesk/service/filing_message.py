@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 from hospidesk.documents.pdfa import to_pdfa
 from hospidesk.dpi.cda import Document, clinical_document
+from hospidesk.dpi.context import valid_ipp
 from hospidesk.dpi.fhir import FhirDocument, FhirServer, document_bundle, find_patient
 from hospidesk.dpi.hl7 import Filing, MessageError, encode, mdm
 from hospidesk.dpi.identity import Author, DocumentVersion, Patient, Stay
 from hospidesk.dpi.mllp import TransportError
-from hospidesk.errors import HospiDeskError
+from hospidesk.errors import HospiDeskError, UsageError
 from hospidesk.packs.model import DocumentType
 from hospidesk.policy import TEST_IDENTITY_OIDS, DpiPolicy
 from hospidesk.service.export import ExportRequest, render_export
@@ -92,8 +93,10 @@ def check(request: FilingRequest, policy: DpiPolicy) -> None:
     patient = request.patient
     if not patient.ipp.strip():
         raise FilingError("Aucun patient : indiquez son IPP pour classer le document.")
-    if not patient.ipp.isalnum() or len(patient.ipp) > 20:
-        raise FilingError(f"IPP invalide : « {patient.ipp} » (chiffres et lettres, 20 au plus).")
+    try:
+        valid_ipp(patient.ipp)
+    except UsageError as exc:
+        raise FilingError(exc.message) from None
     if policy.production and {patient.ipp_oid, patient.ins_oid} & TEST_IDENTITY_OIDS:
         raise FilingError(
             "Identité de test refusée : ce poste classe dans le dossier patient de production."
