@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import Env, run_cli
-from tests.documents.pdf_maker import scanned_pdf, text_pdf
+from tests.documents.pdf_maker import drawing_pdf, text_pdf
 from tests.documents.test_readers import outlook_eml
 
 
@@ -41,9 +41,9 @@ def test_read_json_says_what_the_reader_knows(hd_env: Env, tmp_path: Path) -> No
 
 
 def test_read_refuses_clearly_and_prints_nothing(hd_env: Env, tmp_path: Path) -> None:
-    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    (tmp_path / "scan.pdf").write_bytes(drawing_pdf())
     (tmp_path / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
-    for name, message in (("scan.pdf", "document scanné"), ("vieux.doc", "en .docx")):
+    for name, message in (("scan.pdf", "Aucun texte lisible"), ("vieux.doc", "en .docx")):
         result = run_cli(hd_env, "read", str(tmp_path / name))
         assert result.returncode != 0
         assert message in result.stderr and result.stdout == ""

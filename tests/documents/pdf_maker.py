@@ -75,8 +75,8 @@ def text_pdf(pages: Sequence[Sequence[Line]]) -> bytes:
     return build([stream(_content(lines)) for lines in pages])
 
 
-def scanned_pdf() -> bytes:
-    """Two pages with only drawing on them: what a scan without OCR looks like to a reader."""
+def drawing_pdf() -> bytes:
+    """Two pages with only drawing on them: no text, and no picture to read by OCR."""
     drawing = stream(b"0.5 g 72 72 450 700 re f 0 g 100 100 m 400 600 l S")
     return build([drawing, drawing])
 
@@ -109,3 +109,42 @@ def nested_pdf(depth: int = 100_000) -> bytes:
     data = build([stream(_content(["Texte"]))])
     nested = b"[" * depth + b"]" * depth
     return data.replace(b"/Resources << /Font", b"/Resources << /Deep " + nested + b" /Font", 1)
+
+
+def image_bomb_pdf(side: int = 30_000) -> bytes:
+    """One page showing a grey picture of ``side`` × ``side`` pixels (900 MB once inflated)
+    that compresses to under a megabyte: no text, so the reader renders it for OCR."""
+    zeros = zlib.compressobj(9)
+    row = b"\xff" * side
+    data = b"".join(zeros.compress(row) for _ in range(side)) + zeros.flush()
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (side, side, len(data))
+        + data
+        + b"\nendstream"
+    )
+    page = build([stream(b"q 595 0 0 842 0 0 cm /Im1 Do Q")])
+    page = page.replace(
+        b"/Resources << /Font << /F1 3 0 R >> >>",
+        b"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 6 0 R >> >>",
+        1,
+    )
+    return _with_object(page, 6, image)
+
+
+def _with_object(pdf: bytes, number: int, body: bytes) -> bytes:
+    """``pdf`` with object ``number`` appended in an incremental update."""
+    start = pdf.rindex(b"startxref\n") + len(b"startxref\n")
+    previous = int(pdf[start : pdf.index(b"\n", start)])
+    size = int(pdf[pdf.rindex(b"/Size ") + 6 :].split()[0])
+    offset = len(pdf)
+    update = b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = offset + len(update)
+    update += b"xref\n%d 1\n%010d 00000 n \n" % (number, offset)
+    update += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        max(size, number + 1),
+        previous,
+        xref,
+    )
+    return pdf + update

@@ -92,15 +92,15 @@ def test_the_last_choice_wins(qtbot: QtBot, fake_window: MainWindow, tmp_path: P
 def test_a_file_that_cannot_be_read_says_why_and_leaves_no_reading_message(
     qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
 ) -> None:
-    from tests.documents.pdf_maker import scanned_pdf
+    from tests.documents.pdf_maker import drawing_pdf
 
     window = fake_window
     window.library.select("medecins-cadres/synthese-email")
     window.source.setPlainText("Texte déjà saisi")
-    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    (tmp_path / "scan.pdf").write_bytes(drawing_pdf())
     window.source.load_file(tmp_path / "scan.pdf")
     assert window.statusBar().currentMessage() == "Lecture de scan.pdf…"
     qtbot.waitUntil(lambda: not window.source.busy, timeout=60_000)
     assert window.source.toPlainText() == "Texte déjà saisi" and not window.source.isReadOnly()
-    assert "document scanné" in window.banner_text.text()
+    assert "Aucun texte lisible" in window.banner_text.text()
     assert window.statusBar().currentMessage() == ""

@@ -224,16 +224,16 @@ def test_an_email_and_its_pdf_dropped_together_reach_the_model_labelled(
 def test_a_dropped_file_that_cannot_be_read_keeps_the_text_and_says_why(
     qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
 ) -> None:
-    from tests.documents.pdf_maker import scanned_pdf
+    from tests.documents.pdf_maker import drawing_pdf
 
     window = fake_window
     window.source.setPlainText("Texte déjà saisi")
-    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    (tmp_path / "scan.pdf").write_bytes(drawing_pdf())
     drop(window, [tmp_path / "scan.pdf"])
     qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
     assert window.source.toPlainText() == "Texte déjà saisi"
     assert not window.source.isReadOnly()
-    assert "document scanné" in window.banner_text.text()
+    assert "Aucun texte lisible" in window.banner_text.text()
 
 
 def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(

@@ -3,7 +3,7 @@ gives a ``SourceDocument`` (the text a task receives, and what the reader knows 
 UsageError in French.
 
 .txt, .eml (``mail``), .msg (``msg``), .html/.htm (``html_text``), .docx, .odt (``odt``),
-.pdf (``pdf``).
+.pdf (``pdf``), and scans (.tif, .tiff, .png, .jpg, .jpeg: ``scan``, by OCR).
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 import io
 from collections.abc import Callable
+from typing import Any
 
 from hospidesk.documents.source import SourceDocument
 from hospidesk.errors import UsageError
+
+Progress = Callable[[int, int], None]
 
 
 def decode_text(raw: bytes) -> str:
@@ -64,16 +67,31 @@ READERS = {
     ".htm": "hospidesk.documents.formats:read_html",
     ".docx": "hospidesk.documents.formats:read_docx",
     ".odt": "hospidesk.documents.odt:read_odt",
-    ".pdf": "hospidesk.documents.pdf:read_pdf",
 }
 """Each format's reader, imported only when a file of it is read (the child starts fast)."""
+PAGED = {
+    ".pdf": "hospidesk.documents.pdf:read_pdf",
+    ".tif": "hospidesk.documents.scan:read_image",
+    ".tiff": "hospidesk.documents.scan:read_image",
+    ".png": "hospidesk.documents.scan:read_image",
+    ".jpg": "hospidesk.documents.scan:read_image",
+    ".jpeg": "hospidesk.documents.scan:read_image",
+}
+"""Formats whose pages may be read by OCR: their reader reports each page's turn."""
 
 
-def reader(suffix: str) -> Callable[[bytes, str], SourceDocument]:
-    if suffix not in READERS:
-        return read_plain
-    module, _, function = READERS[suffix].partition(":")
-    found: Callable[[bytes, str], SourceDocument] = getattr(
-        importlib.import_module(module), function
-    )
-    return found
+def read(raw: bytes, name: str, suffix: str, progress: Progress | None = None) -> SourceDocument:
+    """The file read by its format's reader; ``progress(n, total)`` before each page read by
+    OCR."""
+    if suffix in PAGED:
+        paged: Callable[[bytes, str, Progress | None], SourceDocument] = _load(PAGED[suffix])
+        return paged(raw, name, progress)
+    if suffix in READERS:
+        reader: Callable[[bytes, str], SourceDocument] = _load(READERS[suffix])
+        return reader(raw, name)
+    return read_plain(raw, name)
+
+
+def _load(where: str) -> Any:
+    module, _, function = where.partition(":")
+    return getattr(importlib.import_module(module), function)

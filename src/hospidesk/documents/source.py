@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Doubtful:
+    """A span of text read by OCR that must be checked on the original: a figure (date, time,
+    amount, phone, reference) that two independent readings did not read alike, or a word
+    read with low confidence."""
+
+    text: str
+    confidence: float
+    """Tesseract's word confidence, 0–100 (the lowest of the span's words)."""
+    page: int
+    start: int
+    """Where the span is in the document's text (``text[start:end]``)."""
+    end: int
+
+    def shifted(self, offset: int) -> Doubtful:
+        return replace(self, start=self.start + offset, end=self.end + offset)
 
 
 @dataclass(frozen=True)
@@ -13,13 +31,17 @@ class SourceDocument:
     text: str
     """Exactly what a task receives from this file."""
     kind: str
-    """« texte », « courriel », « word », « pdf », « opendocument »."""
+    """« texte », « courriel », « word », « pdf », « opendocument », « image »."""
     sender: str | None = None
     date: str | None = None
     subject: str | None = None
     attachments: tuple[str, ...] = field(default=())
     """Names only: an attachment's content is read only if the user opens it as a source."""
     pages: int | None = None
+    ocr: bool = False
+    """Some of the text was read by OCR from a picture of the page."""
+    doubtful: tuple[Doubtful, ...] = field(default=())
+    """What OCR read that must be checked on the original, in the order of the text."""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SourceDocument:
@@ -39,19 +61,66 @@ class SourceDocument:
             text("subject"),
             tuple(str(a) for a in data.get("attachments") or ()),
             int(pages) if isinstance(pages, int) else None,
+            bool(data.get("ocr", False)),
+            tuple(
+                Doubtful(
+                    str(d["text"]),
+                    float(d["confidence"]),
+                    int(d["page"]),
+                    int(d["start"]),
+                    int(d["end"]),
+                )
+                for d in data.get("doubtful") or ()
+            ),
         )
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["attachments"] = list(self.attachments)
+        data["doubtful"] = [asdict(d) for d in self.doubtful]
         return data
 
 
 def combine(documents: list[SourceDocument]) -> str:
     """One source text from several files, each labelled, in the order given."""
+    return combined(documents)[0]
+
+
+def combined(documents: list[SourceDocument]) -> tuple[str, tuple[Doubtful, ...]]:
+    """One source text from several files, each labelled, in the order given, and the spans
+    to check on the originals, placed in that text."""
     if len(documents) == 1:
-        return documents[0].text
-    return "\n\n".join(
-        f"=== Document {n} : {doc.name} ===\n{doc.text.strip()}"
-        for n, doc in enumerate(documents, start=1)
-    )
+        return documents[0].text, documents[0].doubtful
+    parts: list[str] = []
+    doubtful: list[Doubtful] = []
+    at = 0
+    for n, doc in enumerate(documents, start=1):
+        head = f"=== Document {n} : {doc.name} ===\n"
+        body = doc.text.strip()
+        lead = len(doc.text) - len(doc.text.lstrip())
+        start = at + len(head) - lead
+        doubtful.extend(d.shifted(start) for d in doc.doubtful if d.end - lead <= len(body))
+        part = head + body
+        parts.append(part)
+        at += len(part) + 2
+    return "\n\n".join(parts), tuple(doubtful)
+
+
+def join_pages(pages: list[tuple[str, tuple[Doubtful, ...]]]) -> tuple[str, tuple[Doubtful, ...]]:
+    """A document's pages as one text, « [Page n] » before each when there are several, and
+    the spans to check placed in that text."""
+    if len(pages) == 1:
+        text, doubtful = pages[0]
+        lead = len(text) - len(text.lstrip())
+        return text.strip(), tuple(d.shifted(-lead) for d in doubtful)
+    parts: list[str] = []
+    placed: list[Doubtful] = []
+    at = 0
+    for n, (text, doubtful) in enumerate(pages, start=1):
+        head = f"[Page {n}]\n"
+        lead = len(text) - len(text.lstrip())
+        placed.extend(d.shifted(at + len(head) - lead) for d in doubtful)
+        part = head + text.strip()
+        parts.append(part)
+        at += len(part) + 2
+    return "\n\n".join(parts), tuple(placed)

@@ -1,17 +1,25 @@
 """Read a source from a file or from standard input, as a task receives it.
 
-Plain text is decoded here; every other format (.eml, .msg, .html, .docx, .odt, .pdf) is read
-in a child process (documents/reader_child.py) under a time limit here and a memory limit
-there, so that no file can hold the window. A file's size is checked before it is read, and
-only that much is ever read; what is not a regular file (a FIFO, a device) is refused.
+Plain text is decoded here; every other format (.eml, .msg, .html, .docx, .odt, .pdf, and the
+scans: .tif, .tiff, .png, .jpg, .jpeg) is read in a child process (documents/reader_child.py)
+under a time limit here and a memory limit there, so that no file can hold the window. A
+file's size is checked before it is read, and only that much is ever read; what is not a
+regular file (a FIFO, a device) is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import queue
+import signal
 import stat
 import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +27,18 @@ from hospidesk.children import child_env, python_child
 from hospidesk.documents.source import SourceDocument, combine
 from hospidesk.errors import UsageError
 
+Progress = Callable[[int, int], None]
+
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 TIMEOUT_SECONDS = 4.0
+PAGE_SECONDS = 100.0
+"""Each page read by OCR may take this long (Tesseract's own limit is 30 s a run, and a page
+turned the wrong way is read twice)."""
 CHILD_FLAG = "--read-document"
-CHILD_SUFFIXES = frozenset({".eml", ".msg", ".html", ".htm", ".docx", ".odt", ".pdf"})
-READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf")
+SCANS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
+CHILD_SUFFIXES = frozenset({".eml", ".msg", ".html", ".htm", ".docx", ".odt", ".pdf", *SCANS})
+READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf", "tif", "tiff", "png",
+            "jpg", "jpeg")  # fmt: skip
 """The formats a task accepts unless its pack says otherwise."""
 _SAVE_AS = {
     ".doc": "enregistrez-le en .docx (Fichier > Enregistrer sous) puis ouvrez ce fichier",
@@ -31,7 +46,8 @@ _SAVE_AS = {
     ".odp": "copiez-en le texte",
     ".xlsx": "copiez-en le texte",
 }
-_KINDS = {".pdf": "PDF", ".msg": "Message Outlook", ".eml": "Message", ".docx": "Document Word",
+_KINDS = {".pdf": "PDF", ".tif": "Image", ".tiff": "Image", ".png": "Image", ".jpg": "Image",
+          ".jpeg": "Image", ".msg": "Message Outlook", ".eml": "Message", ".docx": "Document Word",
           ".odt": "Document OpenDocument", ".html": "Page HTML", ".htm": "Page HTML"}  # fmt: skip
 
 
@@ -48,28 +64,45 @@ def child_command() -> list[str]:
     return python_child("hospidesk.documents.reader_child", CHILD_FLAG)
 
 
-def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
-    """The document read by the reader's child process, within TIMEOUT_SECONDS."""
+class ReadCancelled(UsageError):
+    """The user stopped the reading (a long scan)."""
+
+    def __init__(self) -> None:
+        super().__init__("Lecture annulée.")
+
+
+def read_in_child(
+    raw: bytes,
+    name: str,
+    suffix: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> SourceDocument:
+    """The document read by the reader's child process: within TIMEOUT_SECONDS, and then
+    PAGE_SECONDS for each page it reads by OCR (``progress(n, total)`` before page n). Setting
+    ``cancel`` stops it. The child's temporary files (the pictures Tesseract reads) are in a
+    private folder removed here, whatever happens to the child."""
     kind = _KINDS.get(suffix, "Fichier")
     header = json.dumps({"name": name, "suffix": suffix}).encode() + b"\n"
-    try:
-        proc = subprocess.run(
-            child_command(),
-            input=header + raw,
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-            env=child_env(),
-            check=False,
+    pages: list[int] = []
+
+    def told(number: int, total: int) -> None:
+        pages.append(number)
+        if progress is not None:
+            progress(number, total)
+
+    with tempfile.TemporaryDirectory(prefix="hospidesk-lecture-") as private:
+        answer = _child_answer(header + raw, private, told, cancel)
+    if answer is None and pages:
+        raise UsageError(
+            f"La page {pages[-1]} de {name} n'a pas pu être lue en {PAGE_SECONDS:.0f} "
+            "secondes. Numérisez-la à nouveau, à l'endroit, en noir et blanc à 300 dpi."
         )
-    except subprocess.TimeoutExpired:
+    if answer is None:
         raise UsageError(
             f"{kind} trop complexe pour être lu en {TIMEOUT_SECONDS:.0f} secondes : {name}. "
             f"{_ADVICE.get(suffix, 'Copiez-en le texte.')}"
-        ) from None
-    try:
-        answer: dict[str, Any] = json.loads(proc.stdout)
-    except ValueError:
-        answer = {"error": "unreadable"}
+        )
     error = answer.get("error")
     if error in ("unreadable", "memory", "too_long") or (
         error is None and "document" not in answer
@@ -83,13 +116,90 @@ def read_in_child(raw: bytes, name: str, suffix: str) -> SourceDocument:
     return SourceDocument.from_dict(answer["document"])
 
 
+def _child_answer(
+    data: bytes, private: str, progress: Progress, cancel: threading.Event | None
+) -> dict[str, Any] | None:
+    """The child's last word, ``{"error": "unreadable"}`` when it died without one, None when
+    it ran out of time."""
+    temp = {"TMPDIR": private, "TEMP": private, "TMP": private, "OMP_THREAD_LIMIT": "1"}
+    proc = subprocess.Popen(
+        child_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=child_env(temp),
+        start_new_session=os.name == "posix",  # Tesseract is stopped with it
+    )
+    lines: queue.Queue[bytes | None] = queue.Queue()
+    threading.Thread(target=_lines, args=(proc, data, lines), daemon=True).start()
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    answer: dict[str, Any] = {"error": "unreadable"}
+    try:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise ReadCancelled()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                line = lines.get(timeout=min(left, 0.1))
+            except queue.Empty:
+                continue
+            if line is None:
+                return answer
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(message, dict) and isinstance(message.get("page"), list):
+                number, total = (int(v) for v in message["page"][:2])
+                deadline = time.monotonic() + PAGE_SECONDS
+                progress(number, total)
+            elif isinstance(message, dict):
+                answer = message
+    finally:
+        _stop(proc)
+
+
+def _lines(proc: subprocess.Popen[bytes], data: bytes, lines: queue.Queue[bytes | None]) -> None:
+    """Feed the child its file, then pass on what it says, line by line, then None."""
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    except OSError:  # the child died before reading it all
+        pass
+    for line in proc.stdout:
+        lines.put(line)
+    lines.put(None)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except OSError:
+            pass
+    proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 def decode_plain(raw: bytes, name: str) -> SourceDocument:
     from hospidesk.documents.formats import read_plain
 
     return read_plain(raw, name)
 
 
-def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
+def read_document_bytes(
+    raw: bytes,
+    name: str,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> SourceDocument:
     suffix = Path(name).suffix.lower()
     if len(raw) > MAX_SOURCE_BYTES:
         raise UsageError(f"Fichier source trop volumineux : {name} (10 Mo au maximum).")
@@ -98,7 +208,7 @@ def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
             f"Format non pris en charge : {name}. Pour l'utiliser, {_SAVE_AS[suffix]}."
         )
     if suffix in CHILD_SUFFIXES:
-        document = read_in_child(raw, name, suffix)
+        document = read_in_child(raw, name, suffix, progress, cancel)
     else:
         document = decode_plain(raw, name)
     text = document.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -109,23 +219,16 @@ def read_document_bytes(raw: bytes, name: str) -> SourceDocument:
                 "est endommagé ou trop complexe. Copiez-en le texte."
             )
         raise UsageError(f"Le texte source est vide : {name}.")
-    return SourceDocument(
-        document.name,
-        text,
-        document.kind,
-        document.sender,
-        document.date,
-        document.subject,
-        document.attachments,
-        document.pages,
-    )
+    return dataclasses.replace(document, text=text)
 
 
 def read_source_bytes(raw: bytes, name: str) -> str:
     return read_document_bytes(raw, name).text
 
 
-def read_document(path: Path) -> SourceDocument:
+def read_document(
+    path: Path, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> SourceDocument:
     """Read a source file; every failure is a UsageError in French. Its size is checked on the
     open file before any byte is read, and no more than the limit is read."""
     try:
@@ -138,7 +241,7 @@ def read_document(path: Path) -> SourceDocument:
         raise UsageError(f"Fichier source illisible (droits insuffisants) : {path}") from None
     except OSError as exc:
         raise UsageError(f"Fichier source illisible : {path} ({exc.strerror})") from None
-    return read_document_bytes(raw, path.name)
+    return read_document_bytes(raw, path.name, progress, cancel)
 
 
 def read_source(path: Path) -> str:
