@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Env, run_cli
 from tests.documents.pdf_maker import drawing_pdf, text_pdf
 from tests.documents.test_readers import outlook_eml
@@ -47,3 +49,27 @@ def test_read_refuses_clearly_and_prints_nothing(hd_env: Env, tmp_path: Path) ->
         result = run_cli(hd_env, "read", str(tmp_path / name))
         assert result.returncode != 0
         assert message in result.stderr and result.stdout == ""
+
+
+@pytest.mark.libreoffice  # the letter is printed to PDF by LibreOffice, then scanned
+def test_read_a_scan_says_each_page_and_what_to_check(hd_env: Env, tmp_path: Path) -> None:
+    from tests.documents.scan_maker import LETTER, as_png, printed, scanned
+
+    # « du A au 7 »: a letter that looks like a digit, next to figures, is always doubtful.
+    letter = LETTER.replace("du 4 au 7", "du A au 7")
+    (tmp_path / "scan.png").write_bytes(as_png(scanned(printed(letter))[0]))
+    result = run_cli(hd_env, "read", str(tmp_path / "scan.png"))
+    assert result.returncode == 0, result.stderr
+    assert "Madame Hélène Garnier" in result.stdout
+    assert "Lecture du scan : page 1 sur 1…" in result.stderr
+    assert "À vérifier sur l'original :" in result.stderr
+
+    result = run_cli(hd_env, "read", "--json", str(tmp_path / "scan.png"))
+    (document,) = json.loads(result.stdout)["documents"]
+    assert document["ocr"] is True and document["kind"] == "image"
+    text = document["text"]
+    where = text.index(" au 7 octobre") - 1  # the last character of what was read for « A »
+    assert any(s["start"] <= where < s["end"] for s in document["doubtful"]), text[where - 9 :]
+    for span in document["doubtful"]:
+        assert {"text", "confidence", "page"} <= span.keys() and span["page"] == 1
+        assert document["text"][span["start"] : span["end"]] == span["text"]

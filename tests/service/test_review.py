@@ -111,3 +111,22 @@ def test_counts_places_and_organisations_found_in_no_input_are_flagged(hd_env: E
     ]
     lines = describe(findings, draft)
     assert "  - nombre : 456 (« nombre de clientes : 456 »)" in lines
+
+
+def test_a_draft_that_carries_a_doubtful_scanned_figure_says_to_check_it(hd_env: Env) -> None:
+    task = Workspace.open().task("secretariat/reformuler-courrier")
+    doubtful = ["312,40", "04 72 11 22 33", "3", "Bernrad"]
+    findings = review(task, PAYMENT, DROPPED, {}, doubtful=doubtful)
+    # The amount as the draft writes it (« 312,40 € »); a lone « 3 » only where the draft
+    # has that very number; a word read with low confidence is highlighted, not asked about;
+    # the phone is not in the draft.
+    assert findings.to_check == ("312,40", "3")
+    assert not findings.clean
+    lines = describe(findings, DROPPED)
+    assert (
+        "À vérifier sur l'original : 2 chiffre(s) du document scanné, mal reconnaissable(s), "
+        "repris dans le brouillon : « 312,40 », « 3 »"
+    ) in lines
+    other = "Le numéro 04.72.11.22.33 reste joignable."
+    assert review(task, PAYMENT, other, {}, doubtful=doubtful).to_check == ("04 72 11 22 33",)
+    assert review(task, PAYMENT, DROPPED, {}).to_check == ()

@@ -11,6 +11,7 @@ from hospidesk.cli.dictation import transcribe_audio
 from hospidesk.cli.dpi import patient_for
 from hospidesk.cli.draft_report import write_report
 from hospidesk.cli.output import Commands, err
+from hospidesk.documents.ocr import reading_page
 from hospidesk.documents.sources import read_source_bytes
 from hospidesk.dpi.identity import Patient, Stay
 from hospidesk.engine.client import EngineClient
@@ -313,7 +314,9 @@ def run_draft_command(args: argparse.Namespace) -> int:
     open_session(ws, "cli")
     out = _output(args)
     patient = _patient(ws, args)
-    prepared = prepare(ws, _request(args, ws))
+    prepared = prepare(
+        ws, _request(args, ws), progress=lambda n, total: err(reading_page(n, total))
+    )
     _notices(ws, prepared, out)
     limits = RunLimits(args.max_tokens, args.seed, args.keep_writing)
     result, terminal = _generate(ws, prepared, limits)
@@ -330,6 +333,7 @@ def run_draft_command(args: argparse.Namespace) -> int:
         expected,
         by_parts=result.parts > 0,
         context=ws.settings.hospital_details(),
+        doubtful=final.to_check,
     )
     for line in describe(findings, result.body):
         err(line)

@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from hospidesk.cli.output import Commands
-from hospidesk.documents.source import combine
+from hospidesk.cli.output import Commands, err
+from hospidesk.documents.ocr import reading_page
+from hospidesk.documents.source import combined
 from hospidesk.documents.sources import read_document
 
 
@@ -21,21 +22,33 @@ def register(sub: Commands) -> None:
     read.add_argument(
         "--json",
         action="store_true",
-        help="avec ce que la lecture sait (expéditeur, date, objet, pièces jointes, pages)",
+        help="avec ce que la lecture sait (expéditeur, date, objet, pièces jointes, pages, "
+        "passages d'un scan à vérifier sur l'original)",
     )
     read.set_defaults(handler=read_files)
 
 
 def read_files(args: argparse.Namespace) -> int:
-    documents = [read_document(Path(name).expanduser()) for name in args.files]
+    documents = [
+        read_document(Path(name).expanduser(), lambda n, total: err(reading_page(n, total)))
+        for name in args.files
+    ]
+    text, doubtful = combined(documents)
     if args.json:
         print(
             json.dumps(
-                {"text": combine(documents), "documents": [d.as_dict() for d in documents]},
+                {"text": text, "documents": [d.as_dict() for d in documents]},
                 ensure_ascii=False,
                 indent=2,
             )
         )
-    else:
-        sys.stdout.write(combine(documents).rstrip() + "\n")
+        return 0
+    sys.stdout.write(text.rstrip() + "\n")
+    if doubtful:
+        err(
+            f"À vérifier sur l'original : {len(doubtful)} passage(s) lu(s) par reconnaissance "
+            "de caractères sans certitude :"
+        )
+        for span in doubtful:
+            err(f"  - page {span.page} : « {span.text} »")
     return 0

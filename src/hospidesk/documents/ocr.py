@@ -44,6 +44,11 @@ _EDGE = ".,;:!?()[]«»\"'’…"
 Progress = Callable[[int, int], None]
 
 
+def reading_page(number: int, total: int) -> str:
+    """What the user is told while OCR reads page ``number`` of ``total``."""
+    return f"Lecture du scan : page {number} sur {total}…"
+
+
 @dataclass(frozen=True)
 class Word:
     text: str
@@ -327,7 +332,14 @@ def layout(words: Sequence[Word], doubtful: set[int], page: int) -> PageText:
             else:
                 spans.append(Doubtful(word.text, word.confidence, page, start, len(text)))
         previous = word
-    return PageText(text, tuple(spans))
+    return PageText(text, tuple(_trimmed(span) for span in spans))
+
+
+def _trimmed(span: Doubtful) -> Doubtful:
+    """The span without the punctuation around it (« 72. » is « 72 »)."""
+    inner = span.text.strip(_EDGE) or span.text
+    start = span.start + span.text.index(inner)
+    return Doubtful(inner, span.confidence, span.page, start, start + len(inner))
 
 
 def environment() -> None:

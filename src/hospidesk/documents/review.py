@@ -231,3 +231,20 @@ def word_diff(old: str, new: str) -> list[DiffOp]:
         DiffOp(tag, "".join(a[i1:i2]), "".join(b[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
+
+
+_FIGURE_RUN = re.compile(r"\d(?:[\d\s.,/:h-]*\d)?")
+
+
+def carried_doubtful(doubtful: Iterable[str], draft: str) -> list[str]:
+    """The figures read by OCR that must be checked on the original (``Doubtful.text``) and
+    that the draft carries, however it writes them (« 02 38 51 44 70 » or « 02.38.51.44.70 »,
+    « 312,49 » in « 312,49 € »). A doubtful span without a digit (a word read with low
+    confidence) is highlighted in the source, not asked about here."""
+    runs = ["".join(ch for ch in m.group() if ch.isdigit()) for m in _FIGURE_RUN.finditer(draft)]
+    carried = []
+    for text in dict.fromkeys(doubtful):
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if digits and any(digits in run if len(digits) > 2 else digits == run for run in runs):
+            carried.append(text)
+    return carried

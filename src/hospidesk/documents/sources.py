@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from hospidesk.children import child_env, python_child
-from hospidesk.documents.source import SourceDocument, combine
+from hospidesk.documents.source import Doubtful, SourceDocument, combine, combined
 from hospidesk.errors import UsageError
 
 Progress = Callable[[int, int], None]
@@ -251,6 +251,14 @@ def read_source(path: Path) -> str:
 def read_sources(paths: list[Path]) -> str:
     """Several files as one source text, each labelled, in the order given."""
     return combine([read_document(path) for path in paths])
+
+
+def read_checked_sources(
+    paths: list[Path], progress: Progress | None = None, cancel: threading.Event | None = None
+) -> tuple[str, tuple[Doubtful, ...]]:
+    """Several files as one source text, each labelled, in the order given, and what OCR
+    read in them that must be checked on the originals, placed in that text."""
+    return combined([read_document(path, progress, cancel) for path in paths])
 
 
 def _read_bounded(path: Path) -> bytes:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hospidesk.documents.sources import read_sources
+from hospidesk.documents.sources import Progress, read_checked_sources
 from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import UsageError
@@ -64,6 +64,9 @@ class DraftRequest:
     document_only: frozenset[str] = frozenset()
     """Fields filled from the patient record: their values go into the document (the
     export reads the form), never into the prompt, nor into the facts the draft must carry."""
+    to_check: tuple[str, ...] = ()
+    """What OCR read in ``source_text`` that must be checked on the original (the window's
+    highlighted spans the user has not corrected)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class PreparedDraft:
     lock: bool = False
     """The source's facts are listed in the prompt, and those the draft misses repaired
     (service.faithfulness)."""
+    to_check: tuple[str, ...] = ()
+    """What OCR read in the source that must be checked on the original (``review``)."""
 
     @property
     def expected(self) -> Served:
@@ -148,9 +153,13 @@ def check_values(
         raise FieldErrors(item, errors)
 
 
-def _source(item: PackTask, request: DraftRequest) -> str | None:
+def _source(
+    item: PackTask, request: DraftRequest, progress: Progress | None = None
+) -> tuple[str | None, tuple[str, ...]]:
+    """The source text, and what OCR read in it that must be checked on the original."""
     task = item.task
     source = request.source_text
+    to_check = request.to_check
     if request.source_files:
         for path in request.source_files:
             suffix = path.suffix.lower().lstrip(".") or "txt"
@@ -160,7 +169,8 @@ def _source(item: PackTask, request: DraftRequest) -> str | None:
                     f"La tâche {item.ref} n'accepte pas les fichiers .{suffix} "
                     f"(formats acceptés : {accepted})."
                 )
-        source = read_sources(list(request.source_files))
+        source, doubtful = read_checked_sources(list(request.source_files), progress)
+        to_check = tuple(d.text for d in doubtful)
     if source is not None and not source.strip():
         raise UsageError("Le texte source est vide.")
     if task.source.mode is SourceMode.REQUIRED and not source:
@@ -172,25 +182,33 @@ def _source(item: PackTask, request: DraftRequest) -> str | None:
         raise UsageError(f"La tâche {item.ref} ne prend pas de texte source.")
     if source:
         check_ceiling(task, source)
-    return source
+    return source, to_check
 
 
 def prepare(
-    ws: Workspace, request: DraftRequest, model: VerifiedModel | None = None
+    ws: Workspace,
+    request: DraftRequest,
+    model: VerifiedModel | None = None,
+    progress: Progress | None = None,
 ) -> PreparedDraft:
     """Every check that needs no model: task, fields, source, model file and memory.
 
     ``model``: an already verified model (the window verifies it once, off its thread).
+    ``progress(n, total)``: before each page of a source file read by OCR.
     """
-    return prepare_task(ws, ws.task(request.task_ref), request, model)
+    return prepare_task(ws, ws.task(request.task_ref), request, model, progress)
 
 
 def prepare_task(
-    ws: Workspace, item: PackTask, request: DraftRequest, model: VerifiedModel | None = None
+    ws: Workspace,
+    item: PackTask,
+    request: DraftRequest,
+    model: VerifiedModel | None = None,
+    progress: Progress | None = None,
 ) -> PreparedDraft:
     """``prepare`` for a task given itself (a pack being tested, not installed)."""
     values = field_values(item, request.fields)
-    source = _source(item, request)
+    source, to_check = _source(item, request, progress)
     waiting = frozenset(
         f.name
         for f in item.task.fields
@@ -210,4 +228,4 @@ def prepare_task(
     locked = facts_to_keep(item, source, values) if lock else ()
     messages = build_messages(item.task, values, source, locked)
     typed = frozenset(request.fields)
-    return PreparedDraft(item, values, source, model, messages, typed, remote, lock)
+    return PreparedDraft(item, values, source, model, messages, typed, remote, lock, to_check)

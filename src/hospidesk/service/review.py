@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from hospidesk.documents.facts import Fact, FactKind, find_facts
 from hospidesk.documents.render import fields_printed
 from hospidesk.documents.review import (
+    carried_doubtful,
     missing_expected,
     omitted_facts,
     unsupported_facts,
@@ -58,6 +59,9 @@ class Findings:
     """A sentence written three times or more in other words (a paraphrased loop)."""
     carried: str = ""
     """What the body must carry (see ``body_inputs``): where the omitted facts stand."""
+    to_check: tuple[str, ...] = ()
+    """Figures of a scanned source that OCR could not read for sure, carried by the draft:
+    to be checked on the original before the document is used."""
 
     @property
     def clean(self) -> bool:
@@ -68,6 +72,7 @@ class Findings:
             or self.echo
             or self.looped
             or self.repeated
+            or self.to_check
         )
 
 
@@ -184,8 +189,10 @@ def review(
     expected: Iterable[str] = (),
     by_parts: bool = False,
     context: Iterable[str] = (),
+    doubtful: Iterable[str] = (),
 ) -> Findings:
-    """``values``: the form's fields by name. ``expected``: the facts of the worked example
+    """``doubtful``: what OCR read in the source that must be checked on the original.
+    ``values``: the form's fields by name. ``expected``: the facts of the worked example
     the draft was written from, if any.
     ``by_parts``: the source was too long for one prompt and was summarised part by part; a
     summary of it cannot carry its every date and name, so they are not listed. ``context``:
@@ -211,6 +218,7 @@ def review(
         finish_reason == REPETITION,
         repeated_idea(body),
         carried,
+        tuple(carried_doubtful(doubtful, placed)),
     )
 
 
@@ -288,6 +296,12 @@ def describe(findings: Findings, body: str = "") -> list[str]:
         for fact in findings.omitted:
             where = f" (« {snippet(findings.carried, fact)} »)" if findings.carried else ""
             lines.append(f"  - {fact.kind.value} : {fact.text}{where}")
+    if findings.to_check:
+        lines.append(
+            f"À vérifier sur l'original : {len(findings.to_check)} chiffre(s) du document "
+            "scanné, mal reconnaissable(s), repris dans le brouillon : "
+            + ", ".join(f"« {text} »" for text in findings.to_check)
+        )
     if findings.invented:
         invented = list({fact.value: fact for fact in reversed(findings.invented)}.values())[::-1]
         lines.append(
