@@ -100,6 +100,7 @@ class DraftFlow(QObject):
         ):
             button.clicked.connect(slot)
         task_panel.source.reading.connect(self._reading_source)
+        task_panel.source.page.connect(self.host.statusBar().showMessage)
         controller.told.connect(self._told)
         controller.finished.connect(self._finished)
         controller.cancelled.connect(self._cancelled)
@@ -222,9 +223,10 @@ class DraftFlow(QObject):
             text,
             final.values,
             result.finish_reason,
-            self.expected_facts(),
+            self.task_panel.expected_facts(),
             by_parts=self.by_parts.get(ref, False),
             context=self.workspace.settings.hospital_details(),
+            doubtful=self.task_panel.to_check(),
         )
         can_continue = findings.cut_off and not final.task.task.structured
         offset = len(self.continued_from) if continued else 0
@@ -303,11 +305,6 @@ class DraftFlow(QObject):
             return
         self.export(revisions=True)
 
-    def expected_facts(self) -> tuple[str, ...]:
-        """The facts the loaded worked example says a good draft keeps (none for own text)."""
-        example = self.task_panel.example
-        return example.facts if example is not None else ()
-
     def export(self, revisions: bool = False) -> None:
         text = self.panel.draft.toPlainText()
         if not text.strip():
@@ -324,15 +321,17 @@ class DraftFlow(QObject):
         request = ExportRequest(
             task.ref, form.values(), text, served, source if revisions else None
         )
-        left = review(
+        findings = review(
             task,
             source or None,
             text,
             form.values(),
-            expected=self.expected_facts(),
+            expected=self.task_panel.expected_facts(),
             by_parts=self.by_parts.get(task.ref, False),
             context=self.workspace.settings.hospital_details(),
-        ).omitted
+            doubtful=self.task_panel.to_check(),
+        )
+        left = findings.omitted
         if left and not self.host.confirm_omissions(
             self.tr(
                 "Le brouillon ne reprend pas %n information(s) du texte source : %s. "
@@ -341,6 +340,16 @@ class DraftFlow(QObject):
                 len(left),
             )
             % ", ".join(f"« {fact.text} »" for fact in left)
+        ):
+            return
+        if findings.to_check and not self.host.confirm_omissions(
+            self.tr(
+                "Le brouillon reprend %n chiffre(s) du document scanné que la lecture n'a pas "
+                "pu garantir : %s. Vérifiez-les sur l'original. Exporter quand même ?",
+                "",
+                len(findings.to_check),
+            )
+            % ", ".join(f"« {text} »" for text in findings.to_check)
         ):
             return
         path = self.host.ask_export_path()

@@ -174,7 +174,9 @@ class MainWindow(QMainWindow):
         panel = self.task_panel
         panel.open_requested.connect(self.open_source)
         panel.privacy_timer.timeout.connect(self.update_privacy)
-        readable = self.tr("Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.")
+        readable = self.tr(
+            "Choisissez un fichier lisible : e-mail, PDF, Word, ODT, scan, fax ou dictée."
+        )
         self.source.problem.connect(  # dictation turned off by IT: no file to choose instead
             lambda message: self.show_error(message, "" if message == DISABLED else readable)
         )

@@ -62,6 +62,17 @@ class ReviewNotes(QObject):
                 )
                 % ", ".join(f"{fact.text}" for fact in findings.omitted)
             )
+        if findings.to_check:
+            lines.append(
+                self.tr(
+                    "⚠ À vérifier sur l'original : %n chiffre(s) du document scanné, lu(s) "
+                    "sans certitude (surligné(s) en jaune dans la source), repris dans le "
+                    "brouillon : %s.",
+                    "",
+                    len(findings.to_check),
+                )
+                % ", ".join(findings.to_check)
+            )
         if findings.invented:
             texts = list(dict.fromkeys(fact.text for fact in findings.invented))
             lines.append(

@@ -2,24 +2,34 @@
 PDF, a Word or OpenDocument letter); several files are labelled, in order.
 
 Files are read off the window's thread (``ui.background``), so that a long PDF never freezes
-the window: the box is read-only meanwhile, and a task switch abandons the read (its text never
-comes in).
+the window: the box is read-only meanwhile, a scan says each page it reads, « Annuler la
+lecture » stops it, and a task switch abandons the read (its text never comes in, its reader
+is stopped).
+
+What OCR could not read for sure is highlighted until the user corrects it: each span is
+followed through the edits (a QTextCursor), and one whose text the user changed is taken as
+checked.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QTextCursor
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTextEdit, QWidget
 
-from hospidesk.documents.sources import READABLE, read_sources
+from hospidesk.documents.ocr import reading_page
+from hospidesk.documents.source import Doubtful
+from hospidesk.documents.sources import READABLE, read_checked_sources
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.dictation import AUDIO_SUFFIXES, is_audio
 from hospidesk.ui.background import Background
 
+DOUBTFUL_COLOUR = QColor("#ffe08a")
+"""Amber, as a highlighter pen: « check this on the paper »."""
 FILE_FILTER = " ".join(
     [f"*.{suffix}" for suffix in READABLE] + [f"*{suffix}" for suffix in AUDIO_SUFFIXES]
 )
@@ -31,19 +41,36 @@ class SourceEdit(QPlainTextEdit):
     audio_chosen = Signal(Path)  # a dictation to transcribe into the box
     replacing = Signal()  # the text is about to be replaced by a file's (or a dictation's)
     reading = Signal(str)  # the files being read, by name; "": the read ended without text
+    page = Signal(str)  # « Lecture du scan : page 2 sur 5… »
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._awaited = False
         """Whether the box waits for a read's text."""
+        self._cancel = threading.Event()
+        self._doubtful: list[tuple[QTextCursor, Doubtful]] = []
         self.background = Background(self)
+        self.cancel_button = QPushButton(self.tr("Annuler la lecture"))
+        self.cancel_button.setAccessibleName(self.tr("Annuler la lecture du fichier"))
+        self.cancel_button.clicked.connect(self.abandon_reading)
+        self.cancel_button.hide()
+        self.doubtful_note = QLabel(
+            self.tr(
+                "Surligné en jaune : lu sur le scan sans certitude. Vérifiez sur l'original et "
+                "corrigez si besoin (le surlignage disparaît)."
+            )
+        )
+        self.doubtful_note.setWordWrap(True)
+        self.doubtful_note.hide()
+        self.textChanged.connect(self._highlight)
         self.setAcceptDrops(True)
         self.setTabChangesFocus(True)
         self.setAccessibleName(self.tr("Texte source"))
         self.setPlaceholderText(
             self.tr(
                 "Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), "
-                "PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O)."
+                "PDF, Word, OpenDocument, texte, scan ou fax (.tif, .png, .jpg), ou une dictée "
+                "(.wav, .mp3, .m4a…) (Ctrl+O)."
             )
         )
 
@@ -68,36 +95,68 @@ class SourceEdit(QPlainTextEdit):
                 self.audio_chosen.emit(paths[0])
             return
         self.replacing.emit()  # a dictation running into the box stops
-        self._awaited = True
-        self.setReadOnly(True)
+        self._cancel.set()  # a reader still running for an earlier choice stops
+        cancel = self._cancel = threading.Event()
+        self._waiting(True)
         self.reading.emit(names(paths))
-        self.background.run(  # the last read wins: an earlier one's text is dropped
-            lambda: read_sources(paths),
-            lambda text: self._read(paths, text),
+        self.background.stream(  # the last read wins: an earlier one's text is dropped
+            lambda report: read_checked_sources(paths, lambda n, t: report((n, t)), cancel),
+            lambda news: self.page.emit(reading_page(*news)),
+            lambda read: self._read(paths, *read),
             self._not_read,
             key="source",
         )
+
+    def _waiting(self, waiting: bool) -> None:
+        self._awaited = waiting
+        self.setReadOnly(waiting)
+        self.cancel_button.setVisible(waiting)
 
     def abandon_reading(self) -> None:
         """The file being read is not wanted any more (another task, an example, « Effacer »,
         a dictation): its text never comes in."""
         if self._awaited:
+            self._cancel.set()
             self.background.drop("source")
-            self._awaited = False
-            self.setReadOnly(False)
+            self._waiting(False)
             self.reading.emit("")
 
-    def _read(self, paths: list[Path], text: str) -> None:
-        self._awaited = False
-        self.setReadOnly(False)
+    def _read(self, paths: list[Path], text: str, doubtful: tuple[Doubtful, ...]) -> None:
+        self._waiting(False)
         self.replacing.emit()
         self.setPlainText(text)
+        self._doubtful = [(self._cursor(text, span), span) for span in doubtful]
+        self._highlight()
         self.loaded.emit(names(paths))
+
+    def _cursor(self, text: str, span: Doubtful) -> QTextCursor:
+        """A cursor selecting ``span`` (Qt counts UTF-16 units, Python code points)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(_units(text[: span.start]))
+        cursor.setPosition(_units(text[: span.end]), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def to_check(self) -> tuple[Doubtful, ...]:
+        """What OCR read that the user has not corrected yet, as it stands in the box."""
+        return tuple(span for cursor, span in self._doubtful if cursor.selectedText() == span.text)
+
+    def _highlight(self) -> None:
+        """The spans still to check, highlighted; one the user edited is forgotten."""
+        if not self._doubtful:
+            return
+        self._doubtful = [(c, s) for c, s in self._doubtful if c.selectedText() == s.text]
+        self.doubtful_note.setVisible(bool(self._doubtful))
+        selections = []
+        for cursor, _ in self._doubtful:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format.setBackground(DOUBTFUL_COLOUR)
+            selections.append(selection)
+        self.setExtraSelections(selections)
 
     def _not_read(self, error: Exception) -> None:
         """The text stays; why the file was not read is said (a bug is logged)."""
-        self._awaited = False
-        self.setReadOnly(False)
+        self._waiting(False)
         self.reading.emit("")
         if isinstance(error, HospiDeskError):
             self.problem.emit(error.message)
@@ -125,6 +184,10 @@ class SourceEdit(QPlainTextEdit):
             return
         event.acceptProposedAction()
         self.load_files([Path(url.toLocalFile()) for url in urls])
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def names(paths: list[Path]) -> str:

@@ -96,9 +96,11 @@ class TaskPanel(QWidget):
         box = QGroupBox(self.tr("Texte source"))
         column = QVBoxLayout(box)
         column.addWidget(self.source)
+        column.addWidget(self.source.doubtful_note)
         column.addWidget(self.dictation)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.source.cancel_button)
         buttons.addWidget(self.dictation.record_button)
         buttons.addWidget(open_button)
         column.addLayout(buttons)
@@ -204,6 +206,15 @@ class TaskPanel(QWidget):
 
     def is_example(self) -> bool:
         return self.example is not None
+
+    def expected_facts(self) -> tuple[str, ...]:
+        """The facts the loaded worked example says a good draft keeps (none for own text)."""
+        example = self.example
+        return example.facts if example is not None else ()
+
+    def to_check(self) -> tuple[str, ...]:
+        """What OCR read in the source that the user has not corrected yet."""
+        return tuple(span.text for span in self.source.to_check())
 
     def _still_example(self) -> None:
         chosen = self.example

@@ -129,17 +129,17 @@
 <context>
     <name>DraftFlow</name>
     <message>
-        <location filename="../draft_flow.py" line="112"/>
+        <location filename="../draft_flow.py" line="113"/>
         <source>Lecture de %s…</source>
         <translation>Reading %s…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="128"/>
+        <location filename="../draft_flow.py" line="129"/>
         <source>Lecture du fichier en cours…</source>
         <translation>Reading the file…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="134"/>
+        <location filename="../draft_flow.py" line="135"/>
         <source>Le formulaire contient %n erreur(s) : %s.</source>
         <translation>
             <numerusform>The form has %n error: %s.</numerusform>
@@ -147,95 +147,103 @@
         </translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="136"/>
+        <location filename="../draft_flow.py" line="137"/>
         <source>Corrigez les champs signalés en rouge.</source>
         <translation>Correct the fields marked in red.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="144"/>
+        <location filename="../draft_flow.py" line="145"/>
         <source>Complétez les informations puis relancez.</source>
         <translation>Complete the information, then start again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="178"/>
+        <location filename="../draft_flow.py" line="179"/>
         <source>Valeurs lues dans le texte source, surlignées : à vérifier.</source>
         <translation>Values read from the source text, highlighted: please check.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="239"/>
+        <location filename="../draft_flow.py" line="241"/>
         <source>Le serveur sera de nouveau essayé dans une minute.</source>
         <translation>The server will be tried again in a minute.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="262"/>
+        <location filename="../draft_flow.py" line="264"/>
         <source>Votre brouillon est conservé. Relancez la génération.</source>
         <translation>Your draft is kept. Run the generation again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="265"/>
+        <location filename="../draft_flow.py" line="267"/>
         <source>Votre brouillon est conservé. Le moteur redémarre : relancez la génération dans un instant.</source>
         <translation>Your draft is kept. The engine is restarting: generate again in a moment.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="294"/>
+        <location filename="../draft_flow.py" line="296"/>
         <source>Brouillon copié dans le presse-papiers.</source>
         <translation>Draft copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="300"/>
+        <location filename="../draft_flow.py" line="302"/>
         <source>Cette tâche n&apos;a pas de texte source : il n&apos;y a pas de modifications.</source>
         <translation>This task has no source text: there are no changes to show.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="301"/>
+        <location filename="../draft_flow.py" line="303"/>
         <source>Utilisez « Exporter en Word ».</source>
         <translation>Use « Export to Word ».</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="315"/>
+        <location filename="../draft_flow.py" line="312"/>
         <source>Le brouillon est vide : rien à exporter.</source>
         <translation>The draft is empty: nothing to export.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="316"/>
+        <location filename="../draft_flow.py" line="313"/>
         <source>Générez ou saisissez d&apos;abord le texte.</source>
         <translation>Generate or type the text first.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../draft_flow.py" line="338"/>
+        <location filename="../draft_flow.py" line="337"/>
         <source>Le brouillon ne reprend pas %n information(s) du texte source : %s. Exporter quand même ?</source>
         <translation>
             <numerusform>The draft leaves out %n item of the source: %s. Export anyway?</numerusform>
             <numerusform>The draft leaves out %n items of the source: %s. Export anyway?</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../draft_flow.py" line="347"/>
+        <source>Le brouillon reprend %n chiffre(s) du document scanné que la lecture n&apos;a pas pu garantir : %s. Vérifiez-les sur l&apos;original. Exporter quand même ?</source>
+        <translation>
+            <numerusform>The draft uses %n figure from the scanned document that the reading could not guarantee: %s. Check it on the original. Export anyway?</numerusform>
+            <numerusform>The draft uses %n figures from the scanned document that the reading could not guarantee: %s. Check them on the original. Export anyway?</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../draft_flow.py" line="351"/>
+        <location filename="../draft_flow.py" line="360"/>
         <source>Enregistrement du document…</source>
         <translation>Saving the document…</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="373"/>
+        <location filename="../draft_flow.py" line="382"/>
         <source>Complétez les informations puis réessayez.</source>
         <translation>Complete the information, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="378"/>
+        <location filename="../draft_flow.py" line="387"/>
         <source>Choisissez un autre dossier ou libérez de la place, puis réessayez.</source>
         <translation>Choose another folder or free some space, then try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="383"/>
+        <location filename="../draft_flow.py" line="392"/>
         <source>Le document n&apos;a pas pu être enregistré (erreur inattendue).</source>
         <translation>The document could not be saved (unexpected error).</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="384"/>
+        <location filename="../draft_flow.py" line="393"/>
         <source>Votre brouillon est conservé. Réessayez.</source>
         <translation>Your draft is kept. Try again.</translation>
     </message>
     <message>
-        <location filename="../draft_flow.py" line="362"/>
+        <location filename="../draft_flow.py" line="371"/>
         <source>Document enregistré : %s</source>
         <translation>Document saved: %s</translation>
     </message>
@@ -829,12 +837,7 @@
         <translation>Document &amp;patient…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="177"/>
-        <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT ou dictée.</source>
-        <translation>Choose a readable file: e-mail, PDF, Word, ODT or dictation.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="182"/>
+        <location filename="../main_window.py" line="184"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
@@ -934,12 +937,17 @@
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="212"/>
+        <location filename="../main_window.py" line="178"/>
+        <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT, scan, fax ou dictée.</source>
+        <translation>Choose a readable file: e-mail, PDF, Word, ODT, scan, fax or dictation.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="214"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="294"/>
+        <location filename="../main_window.py" line="296"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -947,7 +955,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="305"/>
+        <location filename="../main_window.py" line="307"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
@@ -972,7 +980,7 @@
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
@@ -1215,7 +1223,15 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../review_notes.py" line="69"/>
+        <location filename="../review_notes.py" line="68"/>
+        <source>⚠ À vérifier sur l&apos;original : %n chiffre(s) du document scanné, lu(s) sans certitude (surligné(s) en jaune dans la source), repris dans le brouillon : %s.</source>
+        <translation>
+            <numerusform>⚠ Check on the original: %n figure of the scanned document, read without certainty (highlighted in yellow in the source), is in the draft: %s.</numerusform>
+            <numerusform>⚠ Check on the original: %n figures of the scanned document, read without certainty (highlighted in yellow in the source), are in the draft: %s.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../review_notes.py" line="80"/>
         <source>⚠ %n information(s) du brouillon ne figurent dans aucune information fournie (soulignées en orange) : %s.</source>
         <translation>
             <numerusform>⚠ %n item of the draft is found in none of the inputs (underlined in orange): %s.</numerusform>
@@ -1223,12 +1239,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../review_notes.py" line="79"/>
+        <location filename="../review_notes.py" line="90"/>
         <source>⚠ Le brouillon recopie les consignes de la tâche : relisez-le ou relancez.</source>
         <translation>⚠ The draft copies the task&apos;s instructions back: read it again or generate again.</translation>
     </message>
     <message>
-        <location filename="../review_notes.py" line="85"/>
+        <location filename="../review_notes.py" line="96"/>
         <source>⚠ Le brouillon répète la même idée au moins trois fois (« %s ») : relisez-le ou régénérez.</source>
         <translation>⚠ The draft says the same thing at least three times (« %s »): read it again or generate again.</translation>
     </message>
@@ -1462,22 +1478,37 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="42"/>
+        <location filename="../source_edit.py" line="68"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="45"/>
-        <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
-        <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
+        <location filename="../source_edit.py" line="53"/>
+        <source>Annuler la lecture</source>
+        <translation>Stop reading</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="65"/>
+        <location filename="../source_edit.py" line="54"/>
+        <source>Annuler la lecture du fichier</source>
+        <translation>Stop reading the file</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="59"/>
+        <source>Surligné en jaune : lu sur le scan sans certitude. Vérifiez sur l&apos;original et corrigez si besoin (le surlignage disparaît).</source>
+        <translation>Highlighted in yellow: read from the scan without certainty. Check it on the original and correct it if needed (the highlight goes away).</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="71"/>
+        <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, scan ou fax (.tif, .png, .jpg), ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
+        <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, scan or fax (.tif, .png, .jpg), or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="92"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="106"/>
+        <location filename="../source_edit.py" line="165"/>
         <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
         <translation>The file could not be read (unexpected error).</translation>
     </message>
@@ -1551,17 +1582,17 @@
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="129"/>
+        <location filename="../task_panel.py" line="131"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="162"/>
+        <location filename="../task_panel.py" line="164"/>
         <source>Rempli depuis le dossier patient : va dans le document, jamais au modèle (sauf si vous le retapez).</source>
         <translation>Filled from the patient record: goes into the document, never to the model (unless you type it again).</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="189"/>
+        <location filename="../task_panel.py" line="191"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
