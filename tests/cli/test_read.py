@@ -73,3 +73,24 @@ def test_read_a_scan_says_each_page_and_what_to_check(hd_env: Env, tmp_path: Pat
     for span in document["doubtful"]:
         assert {"text", "confidence", "page"} <= span.keys() and span["page"] == 1
         assert document["text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_read_lists_a_messages_attachments_and_reads_the_one_chosen(
+    hd_env: Env, tmp_path: Path
+) -> None:
+    from tests.documents.msg_maker import MsgAttachment
+    from tests.documents.test_readers import outlook_msg
+
+    pdf = text_pdf([["Compte rendu : sortie le 12/03/2026"]])
+    mail = tmp_path / "mail.msg"
+    mail.write_bytes(outlook_msg((MsgAttachment("cr.pdf", pdf), MsgAttachment("a.gif", b"GIF"))))
+    listing = run_cli(hd_env, "read", "--attachments", str(mail))
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.splitlines()[1:] == [
+        f"  1. cr.pdf (lire avec {mail}#1)",
+        "  2. a.gif (format non lisible)",
+    ]
+    chosen = run_cli(hd_env, "read", "--json", f"{mail}#1")
+    (document,) = json.loads(chosen.stdout)["documents"]
+    assert document["name"] == "cr.pdf (pièce jointe 1 de mail.msg)"
+    assert "sortie le 12/03/2026" in document["text"]

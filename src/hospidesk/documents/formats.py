@@ -13,10 +13,8 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from hospidesk.documents.source import SourceDocument
+from hospidesk.documents.source import Progress, SourceDocument
 from hospidesk.errors import UsageError
-
-Progress = Callable[[int, int], None]
 
 
 def decode_text(raw: bytes) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hospidesk.documents.source import Doubtful
+from hospidesk.documents.source import Doubtful, Progress
 from hospidesk.errors import UsageError
 
 if TYPE_CHECKING:
@@ -40,8 +40,6 @@ NEAR = 2
 """How many words away from a figure a look-alike letter counts as doubtful."""
 _DIGIT = re.compile(r"\d")
 _EDGE = ".,;:!?()[]«»\"'’…"
-
-Progress = Callable[[int, int], None]
 
 
 def reading_page(number: int, total: int) -> str:

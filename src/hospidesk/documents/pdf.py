@@ -13,9 +13,9 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hospidesk.documents.ocr import TARGET_DPI, PageText, Progress, read_pages
+from hospidesk.documents.ocr import TARGET_DPI, PageText, read_pages
 from hospidesk.documents.scan import MAX_PIXELS
-from hospidesk.documents.source import SourceDocument, join_pages
+from hospidesk.documents.source import Progress, SourceDocument, join_pages
 from hospidesk.errors import UsageError
 
 if TYPE_CHECKING:

@@ -2,7 +2,8 @@
 that a crafted file (an Outlook stream bomb, nested tables, a deep HTML, a PDF bomb, a
 picture of a billion pixels) costs this process, never the window's.
 
-stdin: one JSON line ``{"name": …, "suffix": …}``, then the file's bytes. stdout: JSON lines:
+stdin: one JSON line ``{"name": …, "suffix": …}`` (with ``"attachment": n`` to read an
+e-mail's n-th attachment instead), then the file's bytes. stdout: JSON lines:
 ``{"page": [n, total]}`` before each page read by OCR, then one of ``{"document": {…}}``,
 ``{"error": "<French line>"}`` for a refusal the reader worded, or ``{"error": "unreadable" |
 "memory" | "too_long"}``. The caller bounds the time (documents/sources.py); here the memory
@@ -27,14 +28,14 @@ TEXT_FLOOR = 1024 * 1024
 compressed .docx holds at most its unpacked XML's text)."""
 
 
-def _cap_memory(suffix: str) -> None:
+def _cap_memory(suffix: str, attachment: bool) -> None:
     from hospidesk.documents.formats import PAGED
 
     try:
         import resource
     except ImportError:  # Windows: the caller's timeout still bounds the time
         return
-    limit = PDF_MEMORY_BYTES if suffix in PAGED else MEMORY_BYTES
+    limit = PDF_MEMORY_BYTES if suffix in PAGED or attachment else MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -48,14 +49,18 @@ def _page(number: int, total: int) -> None:
     _say({"page": [number, total]})
 
 
-def read(raw: bytes, name: str, suffix: str) -> dict[str, Any]:
+def read(raw: bytes, name: str, suffix: str, attachment: int | None = None) -> dict[str, Any]:
+    from hospidesk.documents.attachments import read_attachment
     from hospidesk.documents.formats import read as read_format
     from hospidesk.documents.ocr import environment
     from hospidesk.errors import UsageError
 
     environment()
     try:
-        document = read_format(raw, name, suffix, _page)
+        if attachment is None:
+            document = read_format(raw, name, suffix, _page)
+        else:
+            document = read_attachment(raw, name, suffix, attachment, _page)
     except UsageError as exc:
         return {"error": exc.message}
     except MemoryError:
@@ -70,9 +75,11 @@ def read(raw: bytes, name: str, suffix: str) -> dict[str, Any]:
 def main() -> int:
     try:
         meta = json.loads(sys.stdin.buffer.readline())
-        _cap_memory(str(meta["suffix"]))
+        attachment = meta.get("attachment")
+        _cap_memory(str(meta["suffix"]), attachment is not None)
         raw = sys.stdin.buffer.read()
-        answer = read(raw, str(meta["name"]), str(meta["suffix"]))
+        number = int(attachment) if attachment is not None else None
+        answer = read(raw, str(meta["name"]), str(meta["suffix"]), number)
     except MemoryError:
         answer = {"error": "memory"}
     _say(answer)

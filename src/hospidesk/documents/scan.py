@@ -13,8 +13,8 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hospidesk.documents.ocr import TARGET_DPI, Progress, read_pages
-from hospidesk.documents.source import SourceDocument, join_pages
+from hospidesk.documents.ocr import TARGET_DPI, read_pages
+from hospidesk.documents.source import Progress, SourceDocument, join_pages
 from hospidesk.errors import UsageError
 
 if TYPE_CHECKING:

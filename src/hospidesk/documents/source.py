@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+Progress = Callable[[int, int], None]
+"""Told ``(n, total)`` before page n of a scan is read by OCR."""
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,12 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from hospidesk.children import child_env, python_child
-from hospidesk.documents.source import Doubtful, SourceDocument, combine, combined
+from hospidesk.documents.source import Doubtful, Progress, SourceDocument, combine, combined
 from hospidesk.errors import UsageError
-
-Progress = Callable[[int, int], None]
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 TIMEOUT_SECONDS = 4.0
@@ -77,13 +74,17 @@ def read_in_child(
     suffix: str,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    attachment: int | None = None,
 ) -> SourceDocument:
     """The document read by the reader's child process: within TIMEOUT_SECONDS, and then
     PAGE_SECONDS for each page it reads by OCR (``progress(n, total)`` before page n). Setting
     ``cancel`` stops it. The child's temporary files (the pictures Tesseract reads) are in a
     private folder removed here, whatever happens to the child."""
     kind = _KINDS.get(suffix, "Fichier")
-    header = json.dumps({"name": name, "suffix": suffix}).encode() + b"\n"
+    meta: dict[str, Any] = {"name": name, "suffix": suffix}
+    if attachment is not None:
+        meta["attachment"] = attachment
+    header = json.dumps(meta).encode() + b"\n"
     pages: list[int] = []
 
     def told(number: int, total: int) -> None:
@@ -199,7 +200,9 @@ def read_document_bytes(
     name: str,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    attachment: int | None = None,
 ) -> SourceDocument:
+    """The file ``name`` (or its ``attachment``-th attachment, for an e-mail) as a source."""
     suffix = Path(name).suffix.lower()
     if len(raw) > MAX_SOURCE_BYTES:
         raise UsageError(f"Fichier source trop volumineux : {name} (10 Mo au maximum).")
@@ -207,8 +210,10 @@ def read_document_bytes(
         raise UsageError(
             f"Format non pris en charge : {name}. Pour l'utiliser, {_SAVE_AS[suffix]}."
         )
+    if attachment is not None and suffix not in (".eml", ".msg"):
+        raise UsageError(f"Seul un e-mail (.eml, .msg) a des pièces jointes : {name}.")
     if suffix in CHILD_SUFFIXES:
-        document = read_in_child(raw, name, suffix, progress, cancel)
+        document = read_in_child(raw, name, suffix, progress, cancel, attachment)
     else:
         document = decode_plain(raw, name)
     text = document.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
@@ -229,8 +234,15 @@ def read_source_bytes(raw: bytes, name: str) -> str:
 def read_document(
     path: Path, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> SourceDocument:
-    """Read a source file; every failure is a UsageError in French. Its size is checked on the
-    open file before any byte is read, and no more than the limit is read."""
+    """Read a source file (``mail.msg#2``: the message's second attachment); every failure is
+    a UsageError in French. Its size is checked on the open file before any byte is read, and
+    no more than the limit is read."""
+    from hospidesk.documents.attachments import reference
+
+    referred = reference(path)
+    attachment = None
+    if referred is not None:
+        path, attachment = referred
     try:
         raw = _read_bounded(path)
     except FileNotFoundError:
@@ -241,7 +253,7 @@ def read_document(
         raise UsageError(f"Fichier source illisible (droits insuffisants) : {path}") from None
     except OSError as exc:
         raise UsageError(f"Fichier source illisible : {path} ({exc.strerror})") from None
-    return read_document_bytes(raw, path.name, progress, cancel)
+    return read_document_bytes(raw, path.name, progress, cancel, attachment)
 
 
 def read_source(path: Path) -> str:

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hospidesk.documents.sources import Progress, read_checked_sources
+from hospidesk.documents.attachments import source_suffix
+from hospidesk.documents.source import Progress
+from hospidesk.documents.sources import read_checked_sources
 from hospidesk.engine.protocol import Message
 from hospidesk.engine.verify import VerifiedModel
 from hospidesk.errors import UsageError
@@ -162,7 +164,7 @@ def _source(
     to_check = request.to_check
     if request.source_files:
         for path in request.source_files:
-            suffix = path.suffix.lower().lstrip(".") or "txt"
+            suffix = source_suffix(path)
             if suffix not in task.source.types:
                 accepted = ", ".join(f".{t}" for t in task.source.types)
                 raise UsageError(
