@@ -14,7 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from hospidesk.documents.source import Doubtful
+from hospidesk.documents.source import Doubtful, SourceDocument
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.source_edit import DOUBTFUL_COLOUR
 from tests.engine.fake import FakeEngine
@@ -100,7 +100,8 @@ def read_as_scan(window: MainWindow) -> Doubtful:
     """SOURCE in the box as if OCR had read it, « 312,49 » not read for sure."""
     start = SOURCE.index("312,49")
     span = Doubtful("312,49", 95.8, 1, start, start + 6)
-    window.source._read([Path("scan.pdf")], SOURCE, (span,))
+    scan = SourceDocument("scan.pdf", SOURCE, "pdf", pages=1, ocr=True, doubtful=(span,))
+    window.source._read([Path("scan.pdf")], [scan])
     return span
 
 
@@ -155,3 +156,34 @@ def test_a_doubtful_figure_the_user_corrects_is_no_longer_highlighted(
     assert window.source.to_check() == ()
     assert window.source.extraSelections() == []
     assert not window.source.doubtful_note.isVisible()
+
+
+def test_an_attachment_chosen_is_read_after_the_message(
+    qtbot: QtBot, fake_window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.documents.msg_maker import MsgAttachment
+    from tests.documents.pdf_maker import text_pdf
+    from tests.documents.test_readers import outlook_msg
+
+    window = fake_window
+    window.library.select(LETTER_TASK)
+    pdf = text_pdf([["Compte rendu : sortie le 12/03/2026"]])
+    mail = tmp_path / "mail.msg"
+    mail.write_bytes(outlook_msg((MsgAttachment("logo.gif", b"GIF"), MsgAttachment("cr.pdf", pdf))))
+    window.source.load_file(mail)
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
+    assert window.source.attachments_button.isVisible()
+    offered: list[list[tuple[Path, str]]] = []
+
+    def choose(choices: list[tuple[Path, str]]) -> list[Path]:
+        offered.append(choices)
+        return [choices[0][0]]
+
+    window.source.choose_attachments = choose
+    window.source.attachments_button.click()
+    qtbot.waitUntil(lambda: not window.source.busy, timeout=30_000)
+    assert offered == [[(Path(f"{mail}#2"), "cr.pdf (mail.msg)")]]  # the logo is not offered
+    text = window.source.toPlainText()
+    assert text.startswith("=== Document 1 : mail.msg ===\nDe : ")
+    assert "=== Document 2 : cr.pdf (pièce jointe 2 de mail.msg) ===\nCompte rendu" in text
+    assert not window.source.attachments_button.isVisible()  # nothing left to offer

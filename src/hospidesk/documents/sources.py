@@ -270,7 +270,13 @@ def read_checked_sources(
 ) -> tuple[str, tuple[Doubtful, ...]]:
     """Several files as one source text, each labelled, in the order given, and what OCR
     read in them that must be checked on the originals, placed in that text."""
-    return combined([read_document(path, progress, cancel) for path in paths])
+    return combined(read_documents(paths, progress, cancel))
+
+
+def read_documents(
+    paths: list[Path], progress: Progress | None = None, cancel: threading.Event | None = None
+) -> list[SourceDocument]:
+    return [read_document(path, progress, cancel) for path in paths]
 
 
 def _read_bounded(path: Path) -> bytes:

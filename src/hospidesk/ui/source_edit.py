@@ -15,15 +15,28 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QTextCursor
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from hospidesk.documents.attachments import listed, reference
 from hospidesk.documents.ocr import reading_page
-from hospidesk.documents.source import Doubtful
-from hospidesk.documents.sources import READABLE, read_checked_sources
+from hospidesk.documents.source import Doubtful, SourceDocument, combined
+from hospidesk.documents.sources import READABLE, read_documents
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.dictation import AUDIO_SUFFIXES, is_audio
 from hospidesk.ui.background import Background
@@ -62,6 +75,19 @@ class SourceEdit(QPlainTextEdit):
         )
         self.doubtful_note.setWordWrap(True)
         self.doubtful_note.hide()
+        self._paths: list[Path] = []
+        """The files the text was read from."""
+        self._attached: list[tuple[Path, str]] = []
+        """Their readable attachments: (``mail.msg#N``, a label), none read yet."""
+        self.attachments_button = QPushButton(self.tr("Lire une pièce jointe…"))
+        self.attachments_button.setAccessibleName(
+            self.tr("Lire aussi des pièces jointes du message")
+        )
+        self.attachments_button.clicked.connect(self.read_attachments)
+        self.attachments_button.hide()
+        self.choose_attachments: Callable[[list[tuple[Path, str]]], list[Path]] = lambda offered: (
+            ask_attachments(self, offered)
+        )
         self.textChanged.connect(self._highlight)
         self.setAcceptDrops(True)
         self.setTabChangesFocus(True)
@@ -100,33 +126,53 @@ class SourceEdit(QPlainTextEdit):
         self._waiting(True)
         self.reading.emit(names(paths))
         self.background.stream(  # the last read wins: an earlier one's text is dropped
-            lambda report: read_checked_sources(paths, lambda n, t: report((n, t)), cancel),
+            lambda report: read_documents(paths, lambda n, t: report((n, t)), cancel),
             lambda news: self.page.emit(reading_page(*news)),
-            lambda read: self._read(paths, *read),
+            lambda documents: self._read(paths, documents),
             self._not_read,
             key="source",
         )
+
+    def read_attachments(self) -> None:
+        """The attachments the user picks, read after the files already in the box."""
+        chosen = self.choose_attachments(self._attached)
+        if chosen:
+            self.load_files([*self._paths, *chosen])
 
     def _waiting(self, waiting: bool) -> None:
         self._awaited = waiting
         self.setReadOnly(waiting)
         self.cancel_button.setVisible(waiting)
+        if waiting:
+            self.attachments_button.hide()
 
     def abandon_reading(self) -> None:
         """The file being read is not wanted any more (another task, an example, « Effacer »,
         a dictation): its text never comes in."""
+        self._attached = []
+        self.attachments_button.hide()
         if self._awaited:
             self._cancel.set()
             self.background.drop("source")
             self._waiting(False)
             self.reading.emit("")
 
-    def _read(self, paths: list[Path], text: str, doubtful: tuple[Doubtful, ...]) -> None:
+    def _read(self, paths: list[Path], documents: list[SourceDocument]) -> None:
         self._waiting(False)
         self.replacing.emit()
+        text, doubtful = combined(documents)
         self.setPlainText(text)
         self._doubtful = [(self._cursor(text, span), span) for span in doubtful]
         self._highlight()
+        self._paths = paths
+        self._attached = [
+            (Path(f"{path}#{a.number}"), f"{a.name} ({path.name})")
+            for path, document in zip(paths, documents, strict=True)
+            if reference(path) is None
+            for a in listed(document)
+            if a.readable and Path(f"{path}#{a.number}") not in paths
+        ]
+        self.attachments_button.setVisible(bool(self._attached))
         self.loaded.emit(names(paths))
 
     def _cursor(self, text: str, span: Doubtful) -> QTextCursor:
@@ -184,6 +230,40 @@ class SourceEdit(QPlainTextEdit):
             return
         event.acceptProposedAction()
         self.load_files([Path(url.toLocalFile()) for url in urls])
+
+
+def ask_attachments(parent: QWidget, offered: list[tuple[Path, str]]) -> list[Path]:
+    """The attachments the user ticks (none: cancelled)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(QCoreApplication.translate("SourceEdit", "Lire des pièces jointes"))
+    column = QVBoxLayout(dialog)
+    column.addWidget(
+        QLabel(
+            QCoreApplication.translate(
+                "SourceEdit", "Pièces jointes à lire à la suite du texte source :"
+            )
+        )
+    )
+    choices = QListWidget()
+    for path, label in offered:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        item.setCheckState(Qt.CheckState.Unchecked)
+        choices.addItem(item)
+    column.addWidget(choices)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    column.addWidget(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    return [
+        Path(str(choices.item(i).data(Qt.ItemDataRole.UserRole)))
+        for i in range(choices.count())
+        if choices.item(i).checkState() == Qt.CheckState.Checked
+    ]
 
 
 def _units(text: str) -> int:

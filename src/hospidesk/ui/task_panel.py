@@ -101,6 +101,7 @@ class TaskPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.source.cancel_button)
+        buttons.addWidget(self.source.attachments_button)
         buttons.addWidget(self.dictation.record_button)
         buttons.addWidget(open_button)
         column.addLayout(buttons)

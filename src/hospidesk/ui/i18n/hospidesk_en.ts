@@ -1478,39 +1478,59 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="68"/>
+        <location filename="../source_edit.py" line="94"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="53"/>
+        <location filename="../source_edit.py" line="66"/>
         <source>Annuler la lecture</source>
         <translation>Stop reading</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="54"/>
+        <location filename="../source_edit.py" line="67"/>
         <source>Annuler la lecture du fichier</source>
         <translation>Stop reading the file</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="59"/>
+        <location filename="../source_edit.py" line="72"/>
         <source>Surligné en jaune : lu sur le scan sans certitude. Vérifiez sur l&apos;original et corrigez si besoin (le surlignage disparaît).</source>
         <translation>Highlighted in yellow: read from the scan without certainty. Check it on the original and correct it if needed (the highlight goes away).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="71"/>
+        <location filename="../source_edit.py" line="82"/>
+        <source>Lire une pièce jointe…</source>
+        <translation>Read an attachment…</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="84"/>
+        <source>Lire aussi des pièces jointes du message</source>
+        <translation>Also read attachments of the message</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="97"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, scan ou fax (.tif, .png, .jpg), ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, scan or fax (.tif, .png, .jpg), or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="92"/>
+        <location filename="../source_edit.py" line="118"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="165"/>
+        <location filename="../source_edit.py" line="211"/>
         <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
         <translation>The file could not be read (unexpected error).</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="238"/>
+        <source>Lire des pièces jointes</source>
+        <translation>Read attachments</translation>
+    </message>
+    <message>
+        <location filename="../source_edit.py" line="242"/>
+        <source>Pièces jointes à lire à la suite du texte source :</source>
+        <translation>Attachments to read after the source text:</translation>
     </message>
 </context>
 <context>
@@ -1582,17 +1602,17 @@
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="131"/>
+        <location filename="../task_panel.py" line="132"/>
         <source> (obligatoire)</source>
         <translation> (required)</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="164"/>
+        <location filename="../task_panel.py" line="165"/>
         <source>Rempli depuis le dossier patient : va dans le document, jamais au modèle (sauf si vous le retapez).</source>
         <translation>Filled from the patient record: goes into the document, never to the model (unless you type it again).</translation>
     </message>
     <message>
-        <location filename="../task_panel.py" line="191"/>
+        <location filename="../task_panel.py" line="192"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
     </message>
