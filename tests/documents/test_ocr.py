@@ -181,3 +181,18 @@ def test_doubtful_words_side_by_side_make_one_span_placed_in_the_text() -> None:
     for span in page.doubtful:
         assert page.text[span.start : span.end] == span.text and span.page == 2
     assert page.doubtful[1] == Doubtful("312,49", 96.0, 2, 21, 27)
+
+
+def test_a_figure_with_a_letter_for_a_digit_is_doubtful() -> None:
+    from hospidesk.documents.ocr import _digit_like
+
+    for misread in ("ler", "2O26", "l5h", "lO:3O", "08h3O,"):
+        assert _digit_like(misread), misread
+    for word in ("1er", "2026", "Il", "le", "Oise", "FAC-2026-08817", "A"):
+        assert not _digit_like(word), word
+
+
+def test_an_empty_scan_or_pdf_says_it_is_empty() -> None:
+    for name in ("vide.pdf", "vide.tif"):
+        with pytest.raises(UsageError, match=rf"Le fichier {name} est vide\."):
+            read_document_bytes(b"", name)

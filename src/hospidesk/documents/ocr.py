@@ -8,15 +8,17 @@ OCR must never change a figure silently, and Tesseract's confidence cannot tell:
 « 312,49 » scores like the rest of the page. So every word with a digit (a date, a time, an
 amount, a phone number, a reference) is read a second time, alone, from a differently
 prepared picture (blurred and enlarged): when the two readings differ, the figure is doubtful.
-So is a word read under LOW_CONFIDENCE, and a lone letter that looks like a digit near a
-figure (« du A au 7 »). A figure written in several words is doubtful as a whole, and doubtful
-words next to each other on a line make one span.
+So is a word read under LOW_CONFIDENCE, a lone letter that looks like a digit near a figure
+(« du A au 7 »), and a figure with such a letter in it (« 2O26 », « ler » for « 1er »). A
+figure written in several words is doubtful as a whole, and doubtful words next to each other
+on a line make one span.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,10 @@ LOOK_ALIKE = frozenset({"A", "O", "o", "I", "l", "S", "B", "Z", "G", "g", "q", "
 """Letters a digit is misread as (« 4 » as « A », « 0 » as « O »)."""
 NEAR = 2
 """How many words away from a figure a look-alike letter counts as doubtful."""
+DIGIT_LIKE = str.maketrans("lI|OoSBZGAq", "11100582649")
+"""Each look-alike letter as the digit it is taken for."""
+_ORDINAL = re.compile(r"^[lI|](?:er|re|ère)$")
+"""« 1er » read « ler »: the number is gone, the date changed."""
 _DIGIT = re.compile(r"\d")
 _EDGE = ".,;:!?()[]«»\"'’…"
 
@@ -278,12 +284,24 @@ def doubtful_words(image: Image, words: Sequence[Word]) -> set[int]:
         doubtful.update(i for i, again in zip(figures, readings, strict=True)
                         if not _same(words[i].text, again))  # fmt: skip
     for i, word in enumerate(words):
+        if _digit_like(word.text):
+            doubtful.add(i)
         if word.text in LOOK_ALIKE and any(
             words[j].figure and words[j].line == word.line
             for j in range(max(0, i - NEAR), min(len(words), i + NEAR + 1))
         ):
             doubtful.add(i)
     return _whole_figures(words, doubtful)
+
+
+def _digit_like(text: str) -> bool:
+    """A figure with a letter where a digit should be (« 2O26 », « l5 h », « ler »)."""
+    core = text.strip(_EDGE)
+    if _ORDINAL.match(core):
+        return True
+    if not _DIGIT.search(core) or core == core.translate(DIGIT_LIKE):
+        return False
+    return bool(re.fullmatch(r"[\d,./:h-]+", core.translate(DIGIT_LIKE)))
 
 
 def _whole_figures(words: Sequence[Word], doubtful: set[int]) -> set[int]:
@@ -342,5 +360,12 @@ def _trimmed(span: Doubtful) -> Doubtful:
 
 def environment() -> None:
     """Tesseract's own threads fight each other on a busy workstation (ten times slower on
-    two cores): one thread per page."""
+    two cores): one thread per page. The Windows installer puts Tesseract and its models in
+    the application's ``tesseract`` folder (packaging/windows/README.md): used when there."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    bundled = Path(sys.executable).parent / "tesseract"
+    if getattr(sys, "frozen", False) and (bundled / "tesseract.exe").is_file():
+        import pytesseract
+
+        pytesseract.pytesseract.tesseract_cmd = str(bundled / "tesseract.exe")
+        os.environ["TESSDATA_PREFIX"] = str(bundled / "tessdata")

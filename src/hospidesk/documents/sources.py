@@ -210,6 +210,8 @@ def read_document_bytes(
         raise UsageError(
             f"Format non pris en charge : {name}. Pour l'utiliser, {_SAVE_AS[suffix]}."
         )
+    if not raw and suffix in CHILD_SUFFIXES:  # an empty .txt is an empty source, below
+        raise UsageError(f"Le fichier {name} est vide.")
     if attachment is not None and suffix not in (".eml", ".msg"):
         raise UsageError(f"Seul un e-mail (.eml, .msg) a des pièces jointes : {name}.")
     if suffix in CHILD_SUFFIXES:
