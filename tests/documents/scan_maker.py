@@ -112,16 +112,18 @@ def as_pdf(pages: Sequence[Image.Image], dpi: int = 200) -> bytes:
     return out.getvalue()
 
 
-def as_fax(pages: Sequence[Image.Image], dpi: tuple[int, int] = (204, 196)) -> bytes:
-    """A multi-page TIFF in CCITT G4, as a fax server stores it (``dpi`` (204, 98): standard
-    mode, half the lines)."""
+def as_fax(
+    pages: Sequence[Image.Image], dpi: tuple[int, int] = (204, 196), compression: str = "group4"
+) -> bytes:
+    """A multi-page TIFF in CCITT G4 (or ``group3``), as a fax server stores it (``dpi``
+    (204, 98): standard mode, half the lines)."""
     frames = []
     for page in pages:
         if dpi[1] != dpi[0]:
             page = page.resize((page.width, round(page.height * dpi[1] / dpi[0])))
         frames.append(page.convert("1"))
     out = io.BytesIO()
-    frames[0].save(out, format="TIFF", compression="group4", dpi=dpi, save_all=True,
+    frames[0].save(out, format="TIFF", compression=compression, dpi=dpi, save_all=True,
                    append_images=frames[1:])  # fmt: skip
     return out.getvalue()
 

@@ -98,8 +98,9 @@ def test_a_three_page_g4_fax_is_read_page_by_page() -> None:
     assert_spans_placed(document)
 
 
-def test_a_fax_in_standard_mode_is_read_with_its_pixels_made_square() -> None:
-    fax = as_fax(scanned(printed(), turn=0), dpi=(204, 98))
+@pytest.mark.parametrize("compression", ["group4", "group3"])
+def test_a_fax_in_standard_mode_is_read_with_its_pixels_made_square(compression: str) -> None:
+    fax = as_fax(scanned(printed(), turn=0), dpi=(204, 98), compression=compression)
     document = read_document_bytes(fax, "fax.tif")
     assert word_accuracy(document) >= 0.9
     assert unflagged_wrong_figures(document) == []

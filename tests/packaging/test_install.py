@@ -249,3 +249,29 @@ def test_removal_leaves_only_the_site_configuration(installed: list[str]) -> Non
     purge = subprocess.run(["dpkg", "--purge", "hospidesk"], capture_output=True, text=True)
     assert purge.returncode == 0, purge.stderr
     assert not SITE.exists()
+
+
+def test_the_installed_command_reads_a_text_pdf_and_a_scan(
+    installed: list[str], tmp_path: Path
+) -> None:
+    """PDFium and Tesseract reached from the installed application's reader (its own child
+    process, without Python): a PDF through PDFium, a scanned page by OCR."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.documents.pdf_maker import text_pdf
+
+    (tmp_path / "cr.pdf").write_bytes(text_pdf([["Compte rendu du 12 mars 2026"]]))
+    page = Image.new("L", (2480, 1200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 48)
+    ImageDraw.Draw(page).text(
+        (200, 300), "Madame,\nLa facture de 312,40 euros est à régler.", font=font, fill=0
+    )
+    page.save(tmp_path / "scan.png", dpi=(300, 300))
+    pdf = run(tmp_path, "/usr/bin/hospidesk", "read", str(tmp_path / "cr.pdf"))
+    assert pdf.returncode == 0, pdf.stderr
+    assert pdf.stdout.strip() == "Compte rendu du 12 mars 2026"
+    scan = run(tmp_path, "/usr/bin/hospidesk", "read", "--json", str(tmp_path / "scan.png"))
+    assert scan.returncode == 0, scan.stderr
+    (document,) = json.loads(scan.stdout)["documents"]
+    assert document["ocr"] is True and "facture" in document["text"]
+    assert "Lecture du scan : page 1 sur 1…" in scan.stderr
