@@ -134,6 +134,13 @@ def as_png(page: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def as_jpeg(page: Image.Image) -> bytes:
+    """A phone's photo of the page: JPEG, no resolution recorded."""
+    out = io.BytesIO()
+    page.convert("L").save(out, format="JPEG", quality=80)
+    return out.getvalue()
+
+
 _TOKEN = re.compile(r"\S+")
 _EDGE = ".,;:!?()«»\"'’"
 

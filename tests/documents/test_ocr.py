@@ -21,6 +21,7 @@ from hospidesk.errors import UsageError
 from tests.documents.scan_maker import (
     LETTER,
     as_fax,
+    as_jpeg,
     as_pdf,
     as_png,
     printed,
@@ -106,10 +107,15 @@ def test_a_fax_in_standard_mode_is_read_with_its_pixels_made_square(compression:
     assert unflagged_wrong_figures(document) == []
 
 
-def test_a_photo_in_png_and_a_page_turned_sideways_are_read() -> None:
+def test_a_photo_in_png_or_jpeg_and_a_page_turned_sideways_are_read() -> None:
     page = scanned(printed(), bilevel=False)[0]
-    for data in (as_png(page), as_png(page.rotate(90, expand=True))):
-        document = read_document_bytes(data, "photo.png")
+    sideways = page.rotate(90, expand=True)
+    for data, name in (
+        (as_png(page), "p.png"),
+        (as_jpeg(page), "p.jpg"),
+        (as_png(sideways), "s.png"),
+    ):
+        document = read_document_bytes(data, name)
         assert document.kind == "image"
         assert word_accuracy(document) >= 0.9
         assert unflagged_wrong_figures(document) == []

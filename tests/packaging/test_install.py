@@ -239,18 +239,6 @@ def test_it_s_policy_holds_against_the_user_s_environment(
         policy.unlink()
 
 
-def test_removal_leaves_only_the_site_configuration(installed: list[str]) -> None:
-    result = subprocess.run(["dpkg", "-r", "hospidesk"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    left = [path for path in installed if Path(path).exists() and not Path(path).is_dir()]
-    assert left == [str(SITE / "policy.toml.example"), str(SITE / "trusted-keys/README.txt")]
-    assert not Path("/opt/hospidesk").exists()
-    assert not Path("/usr/bin/hospidesk").exists()
-    purge = subprocess.run(["dpkg", "--purge", "hospidesk"], capture_output=True, text=True)
-    assert purge.returncode == 0, purge.stderr
-    assert not SITE.exists()
-
-
 def test_the_installed_command_reads_a_text_pdf_and_a_scan(
     installed: list[str], tmp_path: Path
 ) -> None:
@@ -275,3 +263,15 @@ def test_the_installed_command_reads_a_text_pdf_and_a_scan(
     (document,) = json.loads(scan.stdout)["documents"]
     assert document["ocr"] is True and "facture" in document["text"]
     assert "Lecture du scan : page 1 sur 1…" in scan.stderr
+
+
+def test_removal_leaves_only_the_site_configuration(installed: list[str]) -> None:
+    result = subprocess.run(["dpkg", "-r", "hospidesk"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    left = [path for path in installed if Path(path).exists() and not Path(path).is_dir()]
+    assert left == [str(SITE / "policy.toml.example"), str(SITE / "trusted-keys/README.txt")]
+    assert not Path("/opt/hospidesk").exists()
+    assert not Path("/usr/bin/hospidesk").exists()
+    purge = subprocess.run(["dpkg", "--purge", "hospidesk"], capture_output=True, text=True)
+    assert purge.returncode == 0, purge.stderr
+    assert not SITE.exists()
