@@ -243,7 +243,8 @@ def test_the_installed_command_reads_a_text_pdf_and_a_scan(
     installed: list[str], tmp_path: Path
 ) -> None:
     """PDFium and Tesseract reached from the installed application's reader (its own child
-    process, without Python): a PDF through PDFium, a scanned page by OCR."""
+    process, without Python): a PDF through PDFium, a scanned page by OCR, and the readers
+    the application imports by name (.odt, .msg)."""
     from PIL import Image, ImageDraw, ImageFont
 
     from tests.documents.pdf_maker import text_pdf
@@ -258,6 +259,15 @@ def test_the_installed_command_reads_a_text_pdf_and_a_scan(
     pdf = run(tmp_path, "/usr/bin/hospidesk", "read", str(tmp_path / "cr.pdf"))
     assert pdf.returncode == 0, pdf.stderr
     assert pdf.stdout.strip() == "Compte rendu du 12 mars 2026"
+    # every reader is imported by name when its format is read: each one is in the package
+    from tests.documents.odt_maker import make_odt, paragraph
+    from tests.documents.test_readers import outlook_msg
+
+    (tmp_path / "note.odt").write_bytes(make_odt(paragraph("Note de service")))
+    (tmp_path / "mail.msg").write_bytes(outlook_msg())
+    for name, text in (("note.odt", "Note de service"), ("mail.msg", "Marc Lefèvre")):
+        other = run(tmp_path, "/usr/bin/hospidesk", "read", str(tmp_path / name))
+        assert other.returncode == 0 and text in other.stdout, other.stderr
     scan = run(tmp_path, "/usr/bin/hospidesk", "read", "--json", str(tmp_path / "scan.png"))
     assert scan.returncode == 0, scan.stderr
     (document,) = json.loads(scan.stdout)["documents"]
