@@ -64,6 +64,17 @@ def test_the_library_covers_five_jobs_and_27_tasks() -> None:
     assert len(set(titles)) == len(titles)
 
 
+def test_a_dictated_consultation_report_is_filed_in_the_patient_record() -> None:
+    """The shipped library has a task whose document goes to the DPI (« Classer dans le
+    dossier patient »), typed with the CI-SIS's code for a consultation report."""
+    (task,) = [t for t in TASKS if t.ref == "medecins-cadres/compte-rendu-dicte"]
+    assert task.task.document_type is not None
+    assert (task.task.document_type.code, task.task.document_type.label) == (
+        "11488-4",
+        "Compte rendu de consultation",
+    )
+
+
 def test_every_task_that_needs_a_source_has_a_sample() -> None:
     for task in TASKS:
         if task.task.source.mode is SourceMode.REQUIRED:
