@@ -126,11 +126,14 @@ def main() -> int:
     args = parser.parse_args()
     pythons = args.python or [sys.executable]
     cores = len(os.sched_getaffinity(0))
+    saved = ROOT / "bench" / "contention.json"
     report: dict[str, Any] = {"cores": cores, "builds": {}}
+    if saved.exists():  # runs add up: one model or one build at a time
+        report["builds"] = json.loads(saved.read_text())["builds"]
     for python in pythons:
         openmp = is_openmp(python)
         build = "OpenMP" if openmp else "no OpenMP"
-        report["builds"][build] = {}
+        report["builds"].setdefault(build, {})
         for model in args.model:
             rows: dict[str, Any] = {}
             for busy in (int(b) for b in args.busy.split(",")):
@@ -169,11 +172,12 @@ def markdown(report: dict[str, Any]) -> str:
             lines += [f"## {build}: {model}", ""]
             head = " | ".join(f"{b} busy: gen t/s (prompt t/s)" for b in loads)
             lines += [f"| setting | {head} |", "|---" * (len(loads) + 1) + "|"]
+            rows = {name: {int(b): r for b, r in row.items()} for name, row in rows.items()}
             best = {b: max(row[b]["gen_tps"] for row in rows.values() if b in row) for b in loads}
             for name, row in rows.items():
                 cells = []
                 for b in loads:
-                    r = row.get(b) or row.get(str(b))
+                    r = row[b]
                     cells.append(
                         f"{r['gen_tps']:.1f} ({r['prompt_tps']:.0f}), "
                         f"{r['gen_tps'] / best[b]:.2f}× best"
