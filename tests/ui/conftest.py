@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -62,6 +63,19 @@ def export(qtbot: QtBot, window: MainWindow) -> None:
     thread) or refused."""
     window.export_button.click()
     qtbot.waitUntil(lambda: not window.flow.exporting, timeout=60_000)
+
+
+def answering_export(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, target: Path, answers: list[bool]
+) -> list[str]:
+    """« Exporter en Word » made to write ``target``, the questions before it answered in
+    turn with ``answers``; returns the questions asked, as they come."""
+    asked: list[str] = []
+    replies = iter(answers)
+    monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or next(replies))
+    monkeypatch.setattr(window, "ask_export_path", lambda: target)
+    monkeypatch.setattr(window, "open_document", lambda path: None)
+    return asked
 
 
 def facts_unchecked(window: MainWindow) -> None:

@@ -18,7 +18,7 @@ from hospidesk.documents.source import Doubtful, SourceDocument
 from hospidesk.ui.main_window import MainWindow
 from hospidesk.ui.source_edit import DOUBTFUL_COLOUR
 from tests.engine.fake import FakeEngine
-from tests.ui.conftest import export, facts_unchecked
+from tests.ui.conftest import answering_export, export, facts_unchecked
 
 LETTER_TASK = "secretariat/reformuler-courrier"
 
@@ -125,12 +125,8 @@ def test_a_draft_built_on_a_doubtful_figure_says_so_and_asks_before_export(
     assert "À vérifier sur l'original : 1 chiffre(s) du document scanné" in bar
     assert "312,49" in bar
 
-    asked: list[str] = []
-    answers = iter([False, True])
-    monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or next(answers))
     target = tmp_path / "relance.docx"
-    monkeypatch.setattr(window, "ask_export_path", lambda: target)
-    monkeypatch.setattr(window, "open_document", lambda path: None)
+    asked = answering_export(window, monkeypatch, target, [False, True])
     export(qtbot, window)  # « Non »: nothing written
     assert not target.exists()
     assert "reprend 1 chiffre(s) du document scanné" in asked[0] and "« 312,49 »" in asked[0]

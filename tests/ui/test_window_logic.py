@@ -23,7 +23,7 @@ from hospidesk.ui.main_window import MainWindow
 from tests.conftest import DEMO_SHA256, SAMPLES, Env
 from tests.documents.helpers import all_text
 from tests.engine.fake import FakeEngine
-from tests.ui.conftest import export, facts_unchecked, limits
+from tests.ui.conftest import answering_export, export, facts_unchecked, limits
 
 COURRIER = (SAMPLES / "courrier-brut.txt").read_text(encoding="utf-8")
 LETTER = "secretariat/reformuler-courrier"
@@ -262,12 +262,8 @@ def test_a_reformulation_that_drops_facts_is_flagged_and_export_asks_once(
     assert [f.text for f in dialog.omitted] == ["15 décembre", "lundi-vendredi", "8h30", "16h30"]
     dialog.close()
 
-    asked: list[str] = []
-    answers = iter([False, True])
-    monkeypatch.setattr(window, "confirm_omissions", lambda m: asked.append(m) or next(answers))
     target = tmp_path / "relance.docx"
-    monkeypatch.setattr(window, "ask_export_path", lambda: target)
-    monkeypatch.setattr(window, "open_document", lambda path: None)
+    asked = answering_export(window, monkeypatch, target, [False, True])
     export(qtbot, window)  # « Non »: nothing written
     assert not target.exists()
     assert "ne reprend pas 4 information(s) du texte source : « 15 décembre »" in asked[0]
