@@ -1,0 +1,77 @@
+"""How many threads the engine's next decodes use: every core while the processor is free,
+one while another program keeps a core busy.
+
+llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy program, two
+threads on two cores generate at a twentieth of their idle speed with the demo model and a
+fifth with a 1.5B model, where one thread keeps its idle speed (bench/contention.md). No
+static setting is best at every load, so the worker asks before each request, and every few
+tokens of a long one, how much CPU the other processes took since it last asked: the
+system's busy time less its own.
+
+The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+BUSY_CORES = 0.5
+"""Other programs using more than half a core between two looks: the processor is busy."""
+MIN_INTERVAL = 0.2
+"""Seconds between two looks below which the last choice stands (too short to tell)."""
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    wall: float
+    """Monotonic seconds."""
+    busy: float
+    """CPU seconds the whole system spent busy, all cores together."""
+    own: float
+    """CPU seconds this process spent (its threads included)."""
+
+
+def sample() -> CpuSample:
+    import psutil
+
+    system = psutil.cpu_times()
+    busy = sum(  # guest time is already in user time on Linux
+        getattr(system, name, 0.0)
+        for name in ("user", "nice", "system", "irq", "softirq", "steal", "interrupt", "dpc")
+    )
+    mine = psutil.Process().cpu_times()
+    return CpuSample(time.monotonic(), busy, mine.user + mine.system)
+
+
+def others_busy(before: CpuSample, after: CpuSample) -> float:
+    """Cores the other processes kept busy, on average, between two samples."""
+    wall = after.wall - before.wall
+    if wall <= 0:
+        return 0.0
+    return max(0.0, ((after.busy - before.busy) - (after.own - before.own)) / wall)
+
+
+class ThreadChoice:
+    """The thread count for the next decodes; ``fixed`` (a setting) when there is one."""
+
+    def __init__(
+        self, cores: int, fixed: int | None = None, sampler: Callable[[], CpuSample] = sample
+    ) -> None:
+        self.cores = max(1, cores)
+        self.fixed = fixed
+        self._sampler = sampler
+        self._last = sampler() if fixed is None else None
+        self.current = fixed or self.cores
+
+    def threads(self) -> int:
+        if self.fixed is not None or self._last is None:
+            return self.current
+        now = self._sampler()
+        if now.wall - self._last.wall < MIN_INTERVAL:
+            return self.current
+        busy = others_busy(self._last, now)
+        self._last = now
+        self.current = 1 if busy > BUSY_CORES else self.cores
+        return self.current
