@@ -6,8 +6,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+
+from hospidesk.engine.client import EngineClient
+from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.engine.threads import BUSY_CORES, CpuSample, ThreadChoice, others_busy, sample
+from hospidesk.engine.verify import open_verified, verify_file
+from hospidesk.service.workspace import Workspace
+from tests.conftest import TEST_SEED, Env
 
 
 def samples(*points: tuple[float, float, float]) -> Iterator[CpuSample]:
@@ -53,3 +61,30 @@ def test_a_busy_program_is_seen_by_the_real_sampler() -> None:
         busy.kill()
         busy.wait()
     assert others_busy(before, after) > BUSY_CORES
+
+
+@pytest.mark.model
+def test_the_engine_writes_with_one_thread_beside_a_busy_program(
+    hd_env: Env, demo_model: Path
+) -> None:
+    """The real engine, every core allowed (no setting): a program spinning beside it, the
+    draft is written with one thread; with a setting, with what it says whatever the load."""
+    ws = Workspace.open()
+    model = verify_file(demo_model, ws.catalog)
+    options = GenerationOptions(24, temperature=0.0, seed=TEST_SEED)
+    messages = (Message("user", "Écris une phrase sur le service de cardiologie."),)
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        for adaptive, expected in ((True, 1), (False, 2)):
+            client = EngineClient()
+            try:
+                client.load(open_verified(model), 2048, 2, 0, adaptive_threads=adaptive)
+                time.sleep(0.5)  # the busy program's CPU time shows between two looks
+                "".join(client.generate(messages, options))
+                assert client.last_done is not None
+                assert client.last_done.threads == expected
+            finally:
+                client.close()
+    finally:
+        busy.kill()
+        busy.wait()

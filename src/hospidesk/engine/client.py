@@ -234,6 +234,7 @@ class EngineClient:
         n_threads: int,
         n_gpu_layers: int,
         cache_dir: Path | None = None,
+        adaptive_threads: bool = False,
     ) -> p.Loaded:
         """Load a model file checked from its open descriptor (``verify.check``); the client
         owns the file from here and keeps it open while the model is loaded.
@@ -243,6 +244,7 @@ class EngineClient:
         the user may write arrives as its sealed copy, see ``verify.open_verified``). On
         Windows the descriptor kept open here denies writes meanwhile.
         ``cache_dir``: where the states after task instructions persist across restarts.
+        ``adaptive_threads``: ``n_threads`` is the most, one while another program is busy.
         """
         model = model_file.model
         if model is None:
@@ -274,6 +276,7 @@ class EngineClient:
                 fd_passed=passed,
                 device=identity.device,
                 inode=identity.inode,
+                adaptive_threads=adaptive_threads,
             )
         )
         event = self._next_event()

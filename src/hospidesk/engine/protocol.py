@@ -46,6 +46,9 @@ class Load:
     device: int = 0
     inode: int = 0
     """The passed descriptor must be this file (checked by the worker)."""
+    adaptive_threads: bool = False
+    """``n_threads`` is the most: the worker uses one thread while another program keeps a
+    core busy (engine/threads.py); False: always ``n_threads`` (a setting chose it)."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,8 @@ class Done:
     prefix: str = "none"
     """Where the instructions' state came from: kv (still loaded), ram, disk, new, none."""
     prefix_tokens: int = 0
+    threads: int = 0
+    """The threads the last decodes used (engine/threads.py)."""
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,15 @@ from hospidesk.engine.chat_format import TemplateError
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling
+from hospidesk.engine.threads import ThreadChoice
 from hospidesk.engine.warmup import WarmUp
 
 TOKEN_INTERVAL = 0.03
 """Tokens are sent in small groups at most this often: fewer wake-ups of the app, which on
 a two-core workstation would take CPU from llama.cpp; still smooth streaming to the eye."""
 READING_SHOWN = 256
+ADAPT_EVERY = 16
+"""Tokens generated between two looks at the processor (engine/threads.py)."""
 """Prompts with more tokens than this to read report their progress (``Reading``)."""
 PREFILL_BATCH = 128
 """A read-ahead goes in batches this small: the next read or a click on another prompt stops
@@ -50,6 +53,7 @@ class Worker:
         self._sha256 = ""
         self._reader: PromptReader | None = None
         """The context's prompt: what it holds, the instructions' states (per model)."""
+        self._threads: ThreadChoice | None = None
         self._fd_socket = fd_socket
         self._warm = WarmUp(self)
         self._loads = 0
@@ -186,6 +190,9 @@ class Worker:
             self.send(p.Failed("load_failed", "Le modèle n'a pas pu être chargé.", None, str(exc)))
             return
         self._llm = llm
+        self._threads = ThreadChoice(
+            request.n_threads, None if request.adaptive_threads else request.n_threads
+        )
         self._sha256 = request.sha256
         identity = "|".join([request.sha256, str(llm.n_ctx), "flash-attn", native.version()])
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
@@ -217,8 +224,11 @@ class Worker:
         try:
             tokens, fixed, source = reader.prepare(messages)
             completion = Completion(llm, tokens, Sampling.of(llm, request.options))
+            self._adapt()
             self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
             for text in completion:
+                if completion.generated % ADAPT_EVERY == 0:
+                    self._adapt()
                 if self.is_cancelled(request.req_id):
                     pending.flush()  # what was written is the user's: all of it
                     self.send(p.Cancelled(request.req_id))
@@ -257,8 +267,14 @@ class Worker:
                 first_token,
                 source,
                 len(fixed),
+                llm.n_threads,
             )
         )
+
+    def _adapt(self) -> None:
+        """The threads for the next decodes, from the processor that is free now."""
+        if self._llm is not None and self._threads is not None:
+            self._llm.set_threads(self._threads.threads())
 
     def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
         """Read the prompt, saying how far it is when it is long; a cancel stops it at once.
@@ -293,6 +309,7 @@ class Worker:
             self.send(p.Prefilled(0, len(tokens)))
             return
         self._warm.hold()
+        self._adapt()
 
         def gives_way() -> bool:
             waiting = self.waiting()

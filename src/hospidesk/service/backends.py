@@ -31,6 +31,9 @@ class EngineOptions:
     n_ctx: int
     n_threads: int
     n_gpu_layers: int
+    adaptive_threads: bool = False
+    """No ``moteur.threads`` set: every core while the processor is free, one while another
+    program keeps a core busy (engine/threads.py)."""
 
 
 def physical_cores() -> int:
@@ -149,7 +152,8 @@ def engine_options(ws: Workspace, entry: ModelEntry, gpu_offload: bool) -> Engin
     if layers < 0:
         layers = -1 if gpu_offload else 0
     wanted = ws.settings.get_int("moteur.contexte") or DEFAULT_CONTEXT
-    return EngineOptions(min(wanted, entry.context_length), threads, layers)
+    adaptive = ws.settings.get_int("moteur.threads") == 0
+    return EngineOptions(min(wanted, entry.context_length), threads, layers, adaptive)
 
 
 def needs_loading(engine: EngineClient, model: VerifiedModel) -> bool:
@@ -180,6 +184,7 @@ def ensure_loaded(ws: Workspace, engine: EngineClient, model: VerifiedModel) -> 
         options.n_threads,
         options.n_gpu_layers,
         cache_dir=ws.paths.prefix_cache_dir,
+        adaptive_threads=options.adaptive_threads,
     )
     ws.audit.append(loaded_event(opened, loaded))
 
