@@ -57,6 +57,7 @@ class FakeEngine(EngineClient):
         n_threads: int,
         n_gpu_layers: int,
         cache_dir: Path | None = None,
+        adaptive_threads: bool = False,
     ) -> p.Loaded:
         model_file.close()  # the real client keeps it open while loaded; nothing to load here
         assert model_file.model is not None, "only a checked file may be loaded"
