@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from hospidesk.documents.formats import READABLE as FORMATS
+from hospidesk.documents.formats import read
 from hospidesk.documents.source import Progress, SourceDocument
-from hospidesk.documents.sources import READABLE as FORMATS
 from hospidesk.errors import UsageError
 
 READABLE = frozenset(f".{suffix}" for suffix in FORMATS)
@@ -78,8 +79,6 @@ def read_attachment(
     raw: bytes, name: str, suffix: str, number: int, progress: Progress | None = None
 ) -> SourceDocument:
     """Attachment ``number`` of the message ``name``, read with its own format's reader."""
-    from hospidesk.documents.formats import read
-
     try:
         files = attached_files(raw, suffix)
     except Exception:  # olefile, oxmsg and email raise many kinds on damaged files

@@ -16,6 +16,11 @@ from typing import Any
 from hospidesk.documents.source import Progress, SourceDocument
 from hospidesk.errors import UsageError
 
+READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf", "tif", "tiff", "png",
+            "jpg", "jpeg")  # fmt: skip
+"""The formats a task accepts unless its pack says otherwise (and the attachments that can be
+read as a source)."""
+
 
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252, which is what French Windows writes."""

@@ -36,12 +36,13 @@ TARGET_DPI = 300
 LOW_CONFIDENCE = 70.0
 PAGE_SECONDS = 30
 """The most one Tesseract run may take on one page before the page is given up."""
-LOOK_ALIKE = frozenset({"A", "O", "o", "I", "l", "S", "B", "Z", "G", "g", "q", "D", "T", "|"})
-"""Letters a digit is misread as (« 4 » as « A », « 0 » as « O »)."""
 NEAR = 2
 """How many words away from a figure a look-alike letter counts as doubtful."""
-DIGIT_LIKE = str.maketrans("lI|OoSBZGAq", "11100582649")
+_LOOK_ALIKE, _AS_DIGITS = "lI|OoSBZGAq", "11100582649"
+DIGIT_LIKE = str.maketrans(_LOOK_ALIKE, _AS_DIGITS)
 """Each look-alike letter as the digit it is taken for."""
+LOOK_ALIKE = frozenset(_LOOK_ALIKE) | {"g", "D", "T"}
+"""Letters a digit is misread as (« 4 » as « A », « 0 » as « O »)."""
 _ORDINAL = re.compile(r"^[lI|](?:er|re|ère)$")
 """« 1er » read « ler »: the number is gone, the date changed."""
 _DIGIT = re.compile(r"\d")

@@ -116,11 +116,12 @@ def _has_picture(page: Any) -> bool:
 
 
 def _render(pdf: Any, index: int) -> Image:
-    width, height = pdf[index].get_size()
+    page = pdf[index]
+    width, height = page.get_size()
     scale = TARGET_DPI / 72
     if width * height * scale * scale > MAX_PIXELS:  # a poster: read at a lower resolution
         scale = (MAX_PIXELS / max(width * height, 1.0)) ** 0.5
-    image: Image = pdf[index].render(scale=scale, grayscale=True).to_pil().convert("L")
+    image: Image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
     return image
 
 

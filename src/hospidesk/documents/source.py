@@ -95,36 +95,35 @@ def combined(documents: list[SourceDocument]) -> tuple[str, tuple[Doubtful, ...]
     to check on the originals, placed in that text."""
     if len(documents) == 1:
         return documents[0].text, documents[0].doubtful
-    parts: list[str] = []
-    doubtful: list[Doubtful] = []
-    at = 0
-    for n, doc in enumerate(documents, start=1):
-        head = f"=== Document {n} : {doc.name} ===\n"
-        body = doc.text.strip()
-        lead = len(doc.text) - len(doc.text.lstrip())
-        start = at + len(head) - lead
-        doubtful.extend(d.shifted(start) for d in doc.doubtful if d.end - lead <= len(body))
-        part = head + body
-        parts.append(part)
-        at += len(part) + 2
-    return "\n\n".join(parts), tuple(doubtful)
+    return _joined(
+        [
+            (f"=== Document {n} : {d.name} ===\n", d.text, d.doubtful)
+            for n, d in enumerate(documents, 1)
+        ]
+    )
 
 
 def join_pages(pages: list[tuple[str, tuple[Doubtful, ...]]]) -> tuple[str, tuple[Doubtful, ...]]:
     """A document's pages as one text, « [Page n] » before each when there are several, and
     the spans to check placed in that text."""
     if len(pages) == 1:
-        text, doubtful = pages[0]
-        lead = len(text) - len(text.lstrip())
-        return text.strip(), tuple(d.shifted(-lead) for d in doubtful)
-    parts: list[str] = []
+        return _joined([("", *pages[0])])
+    return _joined([(f"[Page {n}]\n", text, spans) for n, (text, spans) in enumerate(pages, 1)])
+
+
+def _joined(
+    parts: list[tuple[str, str, tuple[Doubtful, ...]]],
+) -> tuple[str, tuple[Doubtful, ...]]:
+    """Texts a blank line apart, each stripped and under its heading, and their spans placed
+    in the whole."""
+    texts: list[str] = []
     placed: list[Doubtful] = []
     at = 0
-    for n, (text, doubtful) in enumerate(pages, start=1):
-        head = f"[Page {n}]\n"
+    for head, text, doubtful in parts:
+        body = text.strip()
         lead = len(text) - len(text.lstrip())
-        placed.extend(d.shifted(at + len(head) - lead) for d in doubtful)
-        part = head + text.strip()
-        parts.append(part)
-        at += len(part) + 2
-    return "\n\n".join(parts), tuple(placed)
+        start = at + len(head) - lead
+        placed.extend(d.shifted(start) for d in doubtful if d.end - lead <= len(body))
+        texts.append(head + body)
+        at += len(head) + len(body) + 2
+    return "\n\n".join(texts), tuple(placed)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from hospidesk.children import child_env, python_child
+from hospidesk.documents.attachments import reference
+from hospidesk.documents.formats import read_plain
 from hospidesk.documents.source import Doubtful, Progress, SourceDocument, combine, combined
 from hospidesk.errors import UsageError
 
@@ -34,9 +36,6 @@ turned the wrong way is read twice)."""
 CHILD_FLAG = "--read-document"
 SCANS = (".tif", ".tiff", ".png", ".jpg", ".jpeg")
 CHILD_SUFFIXES = frozenset({".eml", ".msg", ".html", ".htm", ".docx", ".odt", ".pdf", *SCANS})
-READABLE = ("txt", "eml", "msg", "html", "htm", "docx", "odt", "pdf", "tif", "tiff", "png",
-            "jpg", "jpeg")  # fmt: skip
-"""The formats a task accepts unless its pack says otherwise."""
 _SAVE_AS = {
     ".doc": "enregistrez-le en .docx (Fichier > Enregistrer sous) puis ouvrez ce fichier",
     ".rtf": "enregistrez-le en .docx (Fichier > Enregistrer sous) puis ouvrez ce fichier",
@@ -122,7 +121,7 @@ def _child_answer(
 ) -> dict[str, Any] | None:
     """The child's last word, ``{"error": "unreadable"}`` when it died without one, None when
     it ran out of time."""
-    temp = {"TMPDIR": private, "TEMP": private, "TMP": private, "OMP_THREAD_LIMIT": "1"}
+    temp = {"TMPDIR": private, "TEMP": private, "TMP": private}
     proc = subprocess.Popen(
         child_command(),
         stdin=subprocess.PIPE,
@@ -190,8 +189,6 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def decode_plain(raw: bytes, name: str) -> SourceDocument:
-    from hospidesk.documents.formats import read_plain
-
     return read_plain(raw, name)
 
 
@@ -239,8 +236,6 @@ def read_document(
     """Read a source file (``mail.msg#2``: the message's second attachment); every failure is
     a UsageError in French. Its size is checked on the open file before any byte is read, and
     no more than the limit is read."""
-    from hospidesk.documents.attachments import reference
-
     referred = reference(path)
     attachment = None
     if referred is not None:
@@ -264,7 +259,7 @@ def read_source(path: Path) -> str:
 
 def read_sources(paths: list[Path]) -> str:
     """Several files as one source text, each labelled, in the order given."""
-    return combine([read_document(path) for path in paths])
+    return combine(read_documents(paths))
 
 
 def read_checked_sources(

@@ -146,7 +146,7 @@ class Token:
     req_id: int
     text: str
     count: int = 1
-    """How many tokens ``text`` holds (the worker sends at most every TOKEN_INTERVAL)."""
+    """How many tokens ``text`` holds (the worker sends at most every pending.TOKEN_INTERVAL)."""
 
 
 @dataclass(frozen=True)

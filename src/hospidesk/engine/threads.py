@@ -13,9 +13,14 @@ The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psutil
 
 BUSY_CORES = 0.5
 """Other programs using more than half a core between two looks: the processor is busy."""
@@ -41,8 +46,15 @@ def sample() -> CpuSample:
         getattr(system, name, 0.0)
         for name in ("user", "nice", "system", "irq", "softirq", "steal", "interrupt", "dpc")
     )
-    mine = psutil.Process().cpu_times()
+    mine = _this_process().cpu_times()
     return CpuSample(time.monotonic(), busy, mine.user + mine.system)
+
+
+@functools.cache
+def _this_process() -> psutil.Process:
+    import psutil
+
+    return psutil.Process()
 
 
 def others_busy(before: CpuSample, after: CpuSample) -> float:

@@ -21,19 +21,17 @@ from typing import IO
 from hospidesk.engine import heap, native
 from hospidesk.engine import protocol as p
 from hospidesk.engine.chat_format import TemplateError
+from hospidesk.engine.pending import Pending
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling
 from hospidesk.engine.threads import ThreadChoice
 from hospidesk.engine.warmup import WarmUp
 
-TOKEN_INTERVAL = 0.03
-"""Tokens are sent in small groups at most this often: fewer wake-ups of the app, which on
-a two-core workstation would take CPU from llama.cpp; still smooth streaming to the eye."""
 READING_SHOWN = 256
+"""Prompts with more tokens than this to read report their progress (``Reading``)."""
 ADAPT_EVERY = 16
 """Tokens generated between two looks at the processor (engine/threads.py)."""
-"""Prompts with more tokens than this to read report their progress (``Reading``)."""
 PREFILL_BATCH = 128
 """A read-ahead goes in batches this small: the next read or a click on another prompt stops
 it, and the batch being read is lost then (whole batches are kept). 128 tokens read a pasted
@@ -220,7 +218,7 @@ class Worker:
         started = time.monotonic()
         first_token: float | None = None
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
-        pending = _Pending(self, request.req_id)
+        pending = Pending(self.send, request.req_id)
         try:
             tokens, fixed, source = reader.prepare(messages)
             completion = Completion(llm, tokens, Sampling.of(llm, request.options))
@@ -351,28 +349,6 @@ class Worker:
             )
             return
         self.send(p.Counted(request.req_id, len(tokens)))
-
-
-class _Pending:
-    """Generated text not sent yet; sent when TOKEN_INTERVAL has passed (the first at once)."""
-
-    def __init__(self, worker: Worker, req_id: int) -> None:
-        self.worker = worker
-        self.req_id = req_id
-        self.texts: list[str] = []
-        self.sent_at = 0.0
-
-    def add(self, text: str) -> None:
-        self.texts.append(text)
-        now = time.monotonic()
-        if now - self.sent_at >= TOKEN_INTERVAL:
-            self.flush()
-            self.sent_at = now
-
-    def flush(self) -> None:
-        if self.texts:
-            self.worker.send(p.Token(self.req_id, "".join(self.texts), len(self.texts)))
-            self.texts.clear()
 
 
 def _fd_socket() -> socket.socket | None:

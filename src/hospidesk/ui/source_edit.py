@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.documents.attachments import listed, reference
+from hospidesk.documents.formats import READABLE
 from hospidesk.documents.ocr import reading_page
 from hospidesk.documents.source import Doubtful, SourceDocument, combined
-from hospidesk.documents.sources import READABLE, read_documents
+from hospidesk.documents.sources import read_documents
 from hospidesk.errors import HospiDeskError
 from hospidesk.service.dictation import AUDIO_SUFFIXES, is_audio
 from hospidesk.ui.background import Background
@@ -165,13 +166,14 @@ class SourceEdit(QPlainTextEdit):
         self._doubtful = [(self._cursor(text, span), span) for span in doubtful]
         self._highlight()
         self._paths = paths
-        self._attached = [
+        offered = [
             (Path(f"{path}#{a.number}"), f"{a.name} ({path.name})")
             for path, document in zip(paths, documents, strict=True)
             if reference(path) is None
             for a in listed(document)
-            if a.readable and Path(f"{path}#{a.number}") not in paths
+            if a.readable
         ]
+        self._attached = [(path, label) for path, label in offered if path not in paths]
         self.attachments_button.setVisible(bool(self._attached))
         self.loaded.emit(names(paths))
 
