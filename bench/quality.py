@@ -16,7 +16,9 @@ structure (a structured task's sections), cut at the length limit, loops (the sa
 times), instructions echoed, length against the source, and time (first word, draft, repair).
 
 Drafts already written are kept in bench/.quality-runs/ and not written again (a long run can
-be stopped and resumed; --fresh starts over). Models other than the embedded one come from
+be stopped and resumed; --fresh starts over). A draft written while another program held the
+processor is slowed (its words per second under half its model's median): the report counts
+them, and --rewrite-slow writes them again, so that times compare drafts on an equal footing. Models other than the embedded one come from
 bench/.models/ (``make measure-models``); a model that is not there is skipped with the reason.
 """
 
@@ -61,6 +63,8 @@ CASES_FILE = ROOT / "bench" / "quality-cases.toml"
 DEMO = "smollm2-135m-instruct-q4_1"
 FEATURES = ("off", "on")
 TIMEOUT = 1200
+SLOW = 0.5
+"""A draft written at under this share of its model's median rate was slowed by the machine."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,32 @@ def score(case: Case, record: dict[str, Any], task: PackTask) -> dict[str, Any]:
     }
 
 
+def rate(record: dict[str, Any]) -> float | None:
+    """Words per second of the writing itself (the prompt's reading and the repair left out)."""
+    report = record.get("report")
+    if not report or not report.get("first_token_seconds"):
+        return None
+    repair = (report.get("repair") or {}).get("seconds", 0.0)
+    writing = report["seconds"] - report["first_token_seconds"] - repair
+    return report["tokens"] / writing if writing > 0 else None
+
+
+def slowed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The drafts written at under half their model's median rate: another program held the
+    processor (the same draft, written again on a quiet machine, gives the same words at the
+    usual rate)."""
+    by_model: dict[str, list[float]] = defaultdict(list)
+    for record in records:
+        if (r := rate(record)) is not None:
+            by_model[record["model"]].append(r)
+    medians = {m: statistics.median(rates) for m, rates in by_model.items()}
+    return [
+        record
+        for record in records
+        if (r := rate(record)) is not None and r < SLOW * medians[record["model"]]
+    ]
+
+
 # report
 
 
@@ -359,6 +389,11 @@ def markdown(data: dict[str, Any]) -> str:
         "draft), the repair's own counted apart. *Added time*: the repair against the draft's "
         "own time with the check on, and the whole time on against off (the longer prompt "
         "counted). Seeds spread: the kept share of each seed.",
+        "",
+        f"Drafts slowed by another program on the machine (under {SLOW:.0%} of their model's "
+        f"median rate): {len(data.get('slowed', []))}"
+        + ("" if data.get("slowed") else " (times compare drafts on an equal footing)")
+        + ".",
         "",
     ]
     for note in data["skipped"]:
@@ -466,6 +501,11 @@ def main() -> int:
         help="write the report from the drafts already in bench/.quality-runs, drafting none "
         "(models measured with different numbers of seeds side by side)",
     )
+    parser.add_argument(
+        "--rewrite-slow",
+        action="store_true",
+        help="write again the drafts that another program slowed (see SLOW)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "quality"))
     args = parser.parse_args()
     if args.fresh and RUNS.exists():
@@ -505,6 +545,15 @@ def main() -> int:
                         continue
                     records.append(draft(case, model, seed, feature, work, envs[feature]))
                     print(f"[{done}/{total}] {model} {case.id} s{seed} {feature}", flush=True)
+    if args.rewrite_slow and not args.report_only:
+        for record in slowed(records):
+            case = next(c for c in chosen if c.id == record["case"])
+            feature, seed, model = record["feature"], record["seed"], record["model"]
+            kept = RUNS / model / feature / f"{case.id.replace('/', '__')}-s{seed}.json"
+            kept.unlink()
+            again = draft(case, model, seed, feature, work, envs[feature])
+            records[records.index(record)] = again
+            print(f"[réécrit] {model} {case.id} s{seed} {feature}", flush=True)
     found = tasks()
     cases = {c.id: c for c in chosen}
     rows = build(records, cases, found)
@@ -517,6 +566,9 @@ def main() -> int:
         },
         "models": models,
         "skipped": skipped,
+        "slowed": [
+            {k: r[k] for k in ("model", "case", "seed", "feature")} for r in slowed(records)
+        ],
         "cases": [asdict(c) for c in chosen],
         "added_time": {
             m: added_time(

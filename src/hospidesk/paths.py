@@ -68,6 +68,11 @@ class Paths:
         return self.data / "packs"
 
     @property
+    def studio_dir(self) -> Path:
+        """The packs an AI referent edits in the studio, one folder each (and its journal)."""
+        return self.data / "studio"
+
+    @property
     def history_db(self) -> Path:
         return self.data / "history.sqlite3"
 

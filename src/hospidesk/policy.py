@@ -35,6 +35,10 @@ class PacksPolicy(_Strict):
     unsigned_for: tuple[str, ...] = ()
     """Who may, when allowed: OS user names, or ``@group`` for an OS group; empty = everyone."""
 
+    publish_dir: str = ""
+    """Where the studio publishes signed packs (a share IT collects them from); empty: the
+    referent chooses a folder."""
+
     def unsigned_allowed_for(self, user: str, groups: frozenset[str]) -> bool:
         if not self.allow_unsigned:
             return False
@@ -283,6 +287,15 @@ class DpiPolicy(_Strict):
         return self
 
 
+class StudioPolicy(_Strict):
+    allowed_roles: tuple[str, ...] = ()
+    """Who sees the pack studio: OS user names, or ``@group`` for an OS group; empty (the
+    default): nobody. ``packs sign`` on the command line stays IT's, whatever this says."""
+
+    def allows(self, user: str, groups: frozenset[str]) -> bool:
+        return _matches(self.allowed_roles, user, groups)
+
+
 class Policy(_Strict):
     roles: RolesPolicy = RolesPolicy()
     models: ModelsPolicy = ModelsPolicy()
@@ -297,6 +310,7 @@ class Policy(_Strict):
     servers: ServersPolicy = ServersPolicy()
     audit: AuditPolicy = AuditPolicy()
     dpi: DpiPolicy = DpiPolicy()
+    studio: StudioPolicy = StudioPolicy()
 
     def locks(self) -> dict[str, LockedSetting]:
         return {lock.key: lock for lock in self.locked}

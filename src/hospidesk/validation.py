@@ -32,7 +32,7 @@ _MESSAGES = {
 }
 
 
-def _reason(error: ErrorDetails) -> str:
+def reason_of(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
@@ -61,4 +61,4 @@ def describe(exc: ValidationError, data: Any, where: str) -> str:
     key = ".".join(str(x) for x in loc)
     if key:
         parts.append(f"clé « {key} »")
-    return ", ".join(parts) + " : " + _reason(error) + "."
+    return ", ".join(parts) + " : " + reason_of(error) + "."

@@ -136,3 +136,45 @@ def test_invalid_policy_names_the_key(hd_env: Env) -> None:
     hd_env.write_policy("[packs]\nallow_unsigend = true\n")
     line = assert_clean_failure(run_cli(hd_env, "tasks"))
     assert "clé « packs.allow_unsigend »" in line and "clé inconnue" in line
+
+
+def test_new_check_bump_and_sign_as_a_script_would(hd_env: Env, tmp_path: Path) -> None:
+    folder = tmp_path / "bloc"
+    created = run_cli(
+        hd_env, "packs", "new", str(folder), "--id", "bloc", "--job", "bloc", "--title", "Bloc"
+    )
+    assert created.returncode == 0, created.stderr
+    checked = run_cli(hd_env, "packs", "check", str(folder), "--json")
+    assert (checked.returncode, json.loads(checked.stdout)) == (0, [])
+    bumped = run_cli(hd_env, "packs", "bump", str(folder), "--patch")
+    assert bumped.returncode == 0 and "1.0.0 → 1.0.1" in bumped.stdout
+
+    task = folder / "tasks" / "courrier.toml"
+    task.write_text(
+        task.read_text(encoding="utf-8").replace("Tâche :", "Tâche {bloc} :"), encoding="utf-8"
+    )
+    checked = run_cli(hd_env, "packs", "check", str(folder), "--json")
+    assert checked.returncode == 2
+    assert json.loads(checked.stdout) == [
+        {
+            "file": "tasks/courrier.toml",
+            "place": ["instructions"],
+            "reason": "« {bloc} » ne désigne aucun champ de la tâche",
+        }
+    ]
+    text = run_cli(hd_env, "packs", "check", str(folder))
+    assert text.returncode == 2
+    assert text.stdout.strip() == (
+        "tasks/courrier.toml, clé « instructions » : « {bloc} » ne désigne aucun champ de la tâche"
+    )
+    assert run_cli(hd_env, "packs", "keygen", "--out", str(tmp_path / "k")).returncode == 0
+    out = tmp_path / "bloc.hdpack"
+    signed = run_cli(
+        hd_env, "packs", "sign", str(folder), "--key", str(tmp_path / "k.key"), "--out", str(out)
+    )
+    line = assert_clean_failure(signed)  # it loads, but nothing invalid is signed
+    assert "1 problème(s)" in line and "{bloc}" in line and not out.exists()
+    again = run_cli(
+        hd_env, "packs", "new", str(folder), "--id", "bloc", "--job", "bloc", "--title", "Bloc"
+    )
+    assert "n'est pas vide" in assert_clean_failure(again)

@@ -1,4 +1,5 @@
-"""``hospidesk packs ...``: list, import, export, verify, sign, keygen, test."""
+"""``hospidesk packs ...``: list, import, export, verify, sign, keygen, test (and, in
+cli/pack_authoring.py, new, check, bump)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from hospidesk.cli import pack_authoring
 from hospidesk.cli.output import Commands, actions, err
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text, check_writable_target
@@ -66,6 +68,7 @@ def register(sub: Commands) -> None:
     tested.add_argument("--seed", type=int, default=7, metavar="N")
     tested.add_argument("--max-tokens", type=int, metavar="N", help=argparse.SUPPRESS)
     tested.set_defaults(handler=test_folder)
+    pack_authoring.register(packs_sub)
 
 
 def _signer_label(signer: str | None) -> str:

@@ -63,6 +63,9 @@ class AuditKind(StrEnum):
     SETTINGS_CHANGED = "settings_changed"
     PACK_IMPORTED = "pack_imported"
     PACK_DISABLED = "pack_disabled"
+    PACK_PUBLISHED = "pack_published"
+    """The studio signed and wrote a pack file: the pack, its version, the signer's key id,
+    the file's hash, and whether its tests passed or were overridden."""
     LETTERHEAD_REFUSED = "letterhead_refused"
     MODEL_LOADED = "model_loaded"
     SERVER_CONNECTED = "server_connected"

@@ -15,6 +15,10 @@ IDENT_RE = re.compile(IDENT_PATTERN)
 Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
 Version = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
 RelPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_./-]*$", max_length=200)]
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]{0,40})\}")
+"""``{name}`` in a task's instructions or request: the field of that name, shown to the
+model by its label, never its value (the instructions stay the same for every draft, and the
+prompt's cached prefix with them)."""
 
 
 class FieldType(StrEnum):
@@ -213,30 +217,12 @@ class Task(Strict):
 
     def example_problem(self, example: Example) -> str | None:
         """Why ``example`` cannot be tried as it is (None when it can)."""
-        by_name = {f.name: f for f in self.fields}
-        for name, value in example.fields.items():
-            spec = by_name.get(name)
-            if spec is None:
-                return f"champ inconnu « {name} »"
-            problem = validate_value(spec, value)
-            if problem:
-                return f"champ « {name} » : {problem}"
-        source = example.source.strip()
-        for spec in self.fields:
-            empty = not example.fields.get(spec.name, spec.default).strip()
-            if spec.required and empty and not spec.waits_for_extraction("", bool(source)):
-                return f"le champ obligatoire « {spec.name} » n'est pas rempli"
-        if self.source.mode is SourceMode.REQUIRED and not source:
-            return "la tâche demande un texte source (source)"
-        if self.source.mode is SourceMode.NONE and source:
-            return "la tâche ne prend pas de texte source"
-        if len(example.source) > self.source.ceiling:
-            return f"texte source trop long (maximum {self.source.ceiling} caractères)"
-        inputs = normalised(example.inputs())
-        for fact in example.facts:
-            if not normalised(fact) or normalised(fact) not in inputs:
-                return f"le fait « {fact} » ne figure ni dans la source ni dans les champs"
-        return None
+        return example_problem(self.fields, self.source, example)
+
+    def with_labels(self, text: str) -> str:
+        """``text`` with each ``{name}`` of a field replaced by the field's label, in « »."""
+        labels = {f.name: f.label for f in self.fields}
+        return PLACEHOLDER.sub(lambda m: f"« {labels[m[1]]} »" if m[1] in labels else m[0], text)
 
     @property
     def extractable(self) -> list[TaskField]:
@@ -246,6 +232,36 @@ class Task(Strict):
     def structured(self) -> bool:
         """The model writes JSON sections (constrained by a grammar), shown as text after."""
         return self.output.kind is OutputKind.STRUCTURED
+
+
+def example_problem(
+    fields: tuple[TaskField, ...], source_spec: SourceSpec, example: Example
+) -> str | None:
+    """Why ``example`` cannot be tried with these fields and this source (None when it can)."""
+    by_name = {f.name: f for f in fields}
+    for name, value in example.fields.items():
+        spec = by_name.get(name)
+        if spec is None:
+            return f"champ inconnu « {name} »"
+        problem = validate_value(spec, value)
+        if problem:
+            return f"champ « {name} » : {problem}"
+    source = example.source.strip()
+    for spec in fields:
+        empty = not example.fields.get(spec.name, spec.default).strip()
+        if spec.required and empty and not spec.waits_for_extraction("", bool(source)):
+            return f"le champ obligatoire « {spec.name} » n'est pas rempli"
+    if source_spec.mode is SourceMode.REQUIRED and not source:
+        return "la tâche demande un texte source (source)"
+    if source_spec.mode is SourceMode.NONE and source:
+        return "la tâche ne prend pas de texte source"
+    if len(example.source) > source_spec.ceiling:
+        return f"texte source trop long (maximum {source_spec.ceiling} caractères)"
+    inputs = normalised(example.inputs())
+    for fact in example.facts:
+        if not normalised(fact) or normalised(fact) not in inputs:
+            return f"le fait « {fact} » ne figure ni dans la source ni dans les champs"
+    return None
 
 
 class Manifest(Strict):

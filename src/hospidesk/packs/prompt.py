@@ -28,7 +28,7 @@ PREAMBLE = (
 
 
 def system_prompt(task: Task) -> str:
-    return f"{PREAMBLE}\n\n{task.instructions.strip()}"
+    return f"{PREAMBLE}\n\n{task.with_labels(task.instructions.strip())}"
 
 
 def facts_block(facts: Sequence[str]) -> list[str]:
@@ -45,7 +45,7 @@ def user_prompt(
     filled = [(f, values.get(f.name, "").strip()) for f in task.fields]
     form = [f"- {f.label} : {v}" for f, v in filled if v]
     blocks = [["Informations :", *form]] if form else []
-    request = [task.request.strip()]
+    request = [task.with_labels(task.request.strip())]
     if source and source.strip():
         blocks.append([f"{task.source.label} :", '"""', source.strip(), '"""'])
         if locked:

@@ -120,6 +120,27 @@ def generate_keypair(prefix: Path) -> str:
     return key_id(private.public_key())
 
 
+def new_private_pem() -> str:
+    """A new Ed25519 private key as PEM text (for the keyring)."""
+    private = Ed25519PrivateKey.generate()
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def private_from_pem(pem: str) -> Ed25519PrivateKey:
+    key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise UsageError("La clé de signature enregistrée n'est pas une clé Ed25519.")
+    return key
+
+
+def public_pem(private: Ed25519PrivateKey) -> bytes:
+    return private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
 def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)

@@ -9,7 +9,8 @@ from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_bytes, check_writable_target
 from hospidesk.governance.audit import AuditEvent, AuditKind
 from hospidesk.packs.archive import PackContents, collect_folder, pack_bytes, write_pack_file
-from hospidesk.packs.loader import Pack, load_pack
+from hospidesk.packs.check import check_folder
+from hospidesk.packs.loader import Pack, PackError, load_pack
 from hospidesk.packs.model import Manifest
 from hospidesk.packs.signing import SIGNATURE, STATEMENT, Statement, load_private_key
 from hospidesk.packs.store import ImportResult
@@ -108,12 +109,24 @@ def export_pack(ws: Workspace, pack_id: str, out: Path) -> bool:
     return False
 
 
+def refuse_problems(folder: Path) -> None:
+    """Raise when ``packs check`` finds anything in the pack: nothing invalid is signed."""
+    problems = check_folder(folder)
+    if problems:
+        raise PackError(
+            f"Pack non signé : {len(problems)} problème(s), dont {problems[0]}. La liste : "
+            f"hospidesk packs check {folder}"
+        )
+
+
 def sign_pack(folder: Path, key: Path, out: Path) -> tuple[Pack, Statement]:
-    """Sign a pack folder into a pack file (a pack that would not load is never signed)."""
+    """Sign a pack folder into a pack file (a pack with any problem ``packs check`` finds is
+    never signed)."""
     if not folder.is_dir():
         raise UsageError(f"Dossier de pack introuvable : {folder}")
     check_writable_target(out)
     pack = load_pack(folder)
+    refuse_problems(folder)
     private = load_private_key(key)
     statement = write_pack_file(
         collect_folder(folder), pack.id, pack.manifest.version, out, private

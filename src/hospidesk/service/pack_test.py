@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +47,10 @@ class Outcome:
     detail: list[str] = field(default_factory=list)
     first_token_seconds: float | None = None
     tokens_per_second: float | None = None
+    body: str = ""
+    """The draft (the studio shows it beside the previous version's)."""
+    missing: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -107,29 +112,33 @@ def run_pack_test(
     seed: int = 7,
     max_tokens: int | None = None,
     servers: list[str] | None = None,
+    on_outcome: Callable[[Outcome, int, int], None] | None = None,
 ) -> PackReport:
+    """``on_outcome(outcome, done, total)``: after each example (the studio's progress)."""
     with tempfile.TemporaryDirectory(prefix="hospidesk-pack-test-") as folder:
         pack = open_pack(path, Path(folder))
         tasks = [PackTask(pack, task) for task in pack.tasks]
         if not any(t.task.examples for t in tasks):
             raise UsageError(f"Le pack « {pack.manifest.id} » n'a aucun exemple à tester.")
         chosen = writers(ws, model_ids, servers or [])
+        total = len(chosen) * sum(len(t.task.examples) for t in tasks)
         outcomes: list[Outcome] = []
         for writer in chosen:
             engine = EngineClient()  # started by the first local draft only
             try:
                 for item in tasks:
                     for number, _ in enumerate(item.task.examples, start=1):
-                        outcomes.append(
-                            _run_example(ws, engine, item, number, writer, seed, max_tokens)
-                        )
+                        outcome = run_example(ws, engine, item, number, writer, seed, max_tokens)
+                        outcomes.append(outcome)
+                        if on_outcome is not None:
+                            on_outcome(outcome, len(outcomes), total)
             finally:
                 engine.close()
     labels = tuple(w.label for w in chosen)
     return PackReport(pack.manifest.id, pack.manifest.version, labels, tuple(outcomes))
 
 
-def _run_example(
+def run_example(
     ws: Workspace,
     engine: EngineClient,
     item: PackTask,
@@ -164,6 +173,9 @@ def _run_example(
     inputs = [example.source, *(v for v in result.prepared.values.values() if v)]
     missing = missing_expected(example.facts, placed, shown)
     invented = unsupported_facts(placed, inputs, known_texts(item))
+    outcome.body = body
+    outcome.missing = [f.text for f in missing]
+    outcome.invented = [f.text for f in invented]
     if missing:
         outcome.failed.append("faits")
         outcome.detail.append("absents : " + ", ".join(f.text for f in missing))

@@ -1,4 +1,5 @@
-"""The only door to the OS keyring: the history's data key, and the servers' API keys.
+"""The only door to the OS keyring: the history's data key, the servers' API keys, and the
+pack signing key an AI referent creates in the studio.
 
 The history's data key is random, kept in the OS keyring, with two recovery wraps.
 
@@ -38,6 +39,8 @@ from hospidesk.storage.crypto import (
 
 SERVICE = "hospidesk"
 SERVER_SERVICE = "hospidesk-server"
+SIGNING_SERVICE = "hospidesk-pack-signing"
+"""The studio's signing key (Ed25519, PEM), one per OS user."""
 CHECK = b"hospidesk-history-key-check"
 IT_INFO = b"hospidesk-history-it-recovery-v1"
 RECOVER_HINT = (
@@ -295,6 +298,29 @@ def store_server_api_key(server_id: str, key: str | None) -> None:
             f"Aucun trousseau système utilisable (absent, verrouillé, ou clé absente) : la clé "
             f"d'API n'a pas pu être {what} trousseau. Ouvrez votre session graphique ou "
             "contactez la DSI."
+        ) from None
+
+
+def stored_signing_key(user: str) -> str | None:
+    """The user's pack signing key (PEM), None when they have none yet; KeyUnavailable when
+    the keyring cannot be read (never taken for « none »: a second key would be made)."""
+    try:
+        key = _keyring().get_password(SIGNING_SERVICE, user)
+    except _keyring_errors():
+        raise KeyUnavailable(
+            "Le trousseau système est indisponible : la clé de signature ne peut pas être lue. "
+            "Ouvrez votre session graphique ou contactez la DSI."
+        ) from None
+    return str(key) if key else None
+
+
+def store_signing_key(user: str, pem: str) -> None:
+    try:
+        _keyring().set_password(SIGNING_SERVICE, user, pem)
+    except _keyring_errors():
+        raise KeyUnavailable(
+            "Aucun trousseau système utilisable : la clé de signature n'a pas été créée. "
+            "Ouvrez votre session graphique ou contactez la DSI."
         ) from None
 
 
