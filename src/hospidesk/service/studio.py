@@ -247,8 +247,7 @@ def import_template(pack: StudioPack, path: Path) -> str:
     refused = inspect_docx(data)
     if refused:
         raise UsageError(f"Modèle Word refusé : {refused[0].reason}.")
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "modele"
-    return _place_template(pack, f"{name[:80]}.docx", data)
+    return _place_template(pack, f"{slug(path.stem) or 'modele'}.docx", data)
 
 
 def _place_template(pack: StudioPack, name: str, data: bytes) -> str:
