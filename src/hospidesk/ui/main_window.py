@@ -32,6 +32,7 @@ from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
+from hospidesk.ui.studio_start import studio_items
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
                         (self.tr("&Historique des brouillons…"), "Ctrl+H", self.open_history),
                         (self.tr("Mon &bilan…"), "Ctrl+B", self.open_dashboard),
                         (self.tr("&Paramètres…"), "Ctrl+,", self.open_settings),
+                        *studio_items(self, self.workspace),
                     ],
                 ),
                 (self.tr("&Aide"), [(self.tr("&Charte d'utilisation"), None, self.show_rules)]),

@@ -1,0 +1,227 @@
+"""The studio's forms for one task (what it is, its instructions, its fields, its examples) and
+for the pack's manifest. They change the tables of a ``StudioPack``; the window checks them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hospidesk.packs.check import Problem, placeholders
+from hospidesk.ui.studio_forms import Form, Table, lines
+from hospidesk.ui.studio_lists import ListEditor, unique_name
+
+TYPES = (
+    ("Texte court", "text"),
+    ("Texte long", "long_text"),
+    ("Date (JJ/MM/AAAA)", "date"),
+    ("Heure", "time"),
+    ("Choix dans une liste", "choice"),
+    ("Nombre", "number"),
+)
+SOURCES = (
+    ("Aucun texte source", "none"),
+    ("Texte source facultatif", "optional"),
+    ("Texte source obligatoire", "required"),
+)
+AUTOMATIC = (("Selon le texte source (par défaut)", None), ("Oui", True), ("Non", False))
+
+
+class ManifestEditor(QWidget):
+    """The pack: its title, its job, its summary, its authors, its glossary."""
+
+    edited = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QFormLayout(self)
+        self.form = Form(layout)
+        self.form.text(self.tr("T&itre du pack"), "title")
+        self.form.text(self.tr("&Métier (identifiant)"), "job")
+        self.form.text(self.tr("&Résumé (une ligne)"), "summary")
+        self.form.text(self.tr("&Description"), "description", multiline=True)
+        self.form.listed(self.tr("&Auteurs (un par ligne)"), "authors")
+        self.form.text(self.tr("&Licence"), "licence")
+        self.form.listed(
+            self.tr("&Glossaire de la dictée (un mot par ligne)"),
+            "glossary",
+            self.tr("Les mots que la dictée doit écrire comme l'hôpital : services, médicaments…"),
+        )
+        self.version = QLabel()
+        layout.addRow(self.tr("Version"), self.version)
+        self.form.edited.connect(self.edited)
+
+    def load(self, manifest: Table) -> None:
+        self.form.load(manifest)
+        self.version.setText(str(manifest.get("version", "")))
+
+
+class TaskEditor(QTabWidget):
+    """One task's forms, in four tabs."""
+
+    edited = Signal()
+
+    def __init__(self, templates: Callable[[], list[tuple[str, str]]]) -> None:
+        super().__init__()
+        self.templates = templates
+        """The templates to choose from: (words, value); a shipped one's value starts with
+        « livré: »."""
+        self.task: Table | None = None
+        self.addTab(self._about(), self.tr("&Tâche"))
+        self.addTab(self._instructions(), self.tr("&Consignes"))
+        self.fields = ListEditor(
+            "fields",
+            lambda f: f"{f.get('label') or '?'} ({f.get('name') or '?'})",
+            lambda entries: {"name": unique_name(entries, "champ"), "label": "Nouveau champ"},
+            self.tr("&Ajouter un champ"),
+        )
+        self._field_form(self.fields.form)
+        self.addTab(self.fields, self.tr("C&hamps"))
+        self.examples = ListEditor(
+            "examples",
+            lambda e: str(e.get("description") or "?"),
+            lambda entries: {"description": f"Exemple {len(entries) + 1}", "facts": []},
+            self.tr("Ajouter un e&xemple"),
+        )
+        self.example_fields = QLabel()
+        self._example_form(self.examples.form)
+        self.addTab(self.examples, self.tr("E&xemples"))
+        for editor in (self.fields, self.examples):
+            editor.edited.connect(self._edited)
+
+    def _about(self) -> QWidget:
+        page = QWidget()
+        layout = QFormLayout(page)
+        self.about = Form(layout)
+        self.about.text(self.tr("&Titre de la tâche"), "title")
+        self.about.text(self.tr("&Identifiant"), "id", tip=self.tr("Le nom du fichier de la tâche"))
+        self.about.text(self.tr("&Description"), "description", multiline=True)
+        self.about.listed(self.tr("C&onseils (un par ligne, 4 au plus)"), "tips")
+        self.template = self.about.choice(self.tr("&Modèle Word"), "template", ())
+        self.import_button = QPushButton(self.tr("&Importer un modèle Word…"))
+        layout.addRow("", self.import_button)
+        self.about.text(self.tr("O&bjet par défaut"), "subject")
+        self.about.choice(self.tr("Relecture des &omissions"), "review_omissions", AUTOMATIC)
+        self.about.choice(self.tr("&Vérification des faits"), "lock_facts", AUTOMATIC)
+        self.about.edited.connect(self._edited)
+        self.source = Form(QFormLayout(), lambda: ("source",))
+        layout.addRow(self.source.layout)
+        self.source.choice(self.tr("Texte &source"), "mode", SOURCES)
+        self.source.text(self.tr("&Nom du texte source"), "label")
+        self.source.edited.connect(self._edited)
+        return page
+
+    def _instructions(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        layout = QFormLayout()
+        column.addLayout(layout)
+        self.consignes = Form(layout)
+        self.instructions = self.consignes.text(
+            self.tr("Consi&gnes au modèle"),
+            "instructions",
+            multiline=True,
+            tall=True,
+            tip=self.tr("{nom_du_champ} désigne un champ ; le modèle lit son libellé."),
+        )
+        self.consignes.text(self.tr("De&mande courte"), "request")
+        self.usable = QLabel()
+        self.usable.setWordWrap(True)
+        column.addWidget(self.usable)
+        self.consignes.edited.connect(self._edited)
+        return page
+
+    def _field_form(self, form: Form) -> None:
+        form.text(self.tr("&Nom (identifiant)"), "name")
+        form.text(self.tr("&Libellé"), "label")
+        form.choice(self.tr("T&ype"), "type", TYPES)
+        form.flag(self.tr("&Obligatoire"), "required")
+        form.listed(self.tr("C&hoix (un par ligne)"), "choices")
+        form.text(self.tr("&Valeur par défaut"), "default")
+        form.text(self.tr("A&ide"), "help")
+
+    def _example_form(self, form: Form) -> None:
+        form.text(self.tr("&Description"), "description")
+        form.text(self.tr("&Texte source"), "source", multiline=True, tall=True)
+        values = form.text(self.tr("&Valeurs des champs (nom = valeur)"), "fields", multiline=True)
+        row = form.rows[-1]
+        row.read = lambda: _parse_values(values.toPlainText())  # type: ignore[attr-defined]
+        row.write = lambda v: values.setPlainText(  # type: ignore[attr-defined]
+            "\n".join(f"{k} = {val}" for k, val in (v or {}).items())
+        )
+        row.empty = {}
+        form.listed(self.tr("&Faits à garder (un par ligne)"), "facts")
+
+    def load(self, task: Table | None) -> None:
+        self.task = task
+        self.template.blockSignals(True)
+        self.template.clear()
+        for words, value in self.templates():
+            self.template.addItem(words, value)
+        self.template.blockSignals(False)
+        self.about.load(task)
+        self.source.load(task.setdefault("source", {}) if task is not None else None)
+        self.consignes.load(task)
+        self.fields.load(task)
+        self.examples.load(task)
+        self.import_button.setEnabled(task is not None)
+        self._usable()
+
+    def _edited(self) -> None:
+        self._usable()
+        self.edited.emit()
+
+    def _usable(self) -> None:
+        names = [str(f.get("name")) for f in (self.task or {}).get("fields", []) if f.get("name")]
+        used = set(placeholders(str((self.task or {}).get("instructions", ""))))
+        listed = ", ".join(f"{{{n}}}" + (" ✓" if n in used else "") for n in names)
+        self.usable.setText(self.tr("Champs utilisables dans les consignes : %s") % (listed or "—"))
+
+    def show_problems(self, problems: list[Problem]) -> list[Problem]:
+        left = self.about.show_problems(problems)
+        left = self.source.show_problems(left)
+        left = self.consignes.show_problems(left)
+        left = self.fields.show_problems(left)
+        return self.examples.show_problems(left)
+
+    def choose_template(self, value: str) -> None:
+        index = self.template.findData(value)
+        if index < 0:
+            self.template.addItem(value, value)
+            index = self.template.count() - 1
+        self.template.setCurrentIndex(index)
+
+
+def _parse_values(text: str) -> dict[str, str]:
+    values = {}
+    for line in lines(text):
+        name, _, value = line.partition("=")
+        if name.strip():
+            values[name.strip()] = value.strip().replace("\\n", "\n")
+    return values
+
+
+class Buttons(QWidget):
+    """The studio's commands, in a row."""
+
+    def __init__(self, buttons: list[QPushButton]) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+
+
+def combo_values(combo: QComboBox) -> list[str]:
+    return [str(combo.itemData(i)) for i in range(combo.count())]
