@@ -18,8 +18,9 @@ times), instructions echoed, length against the source, and time (first word, dr
 Drafts already written are kept in bench/.quality-runs/ and not written again (a long run can
 be stopped and resumed; --fresh starts over). A draft written while another program held the
 processor is slowed (its words per second under half its model's median): the report counts
-them, and --rewrite-slow writes them again, so that times compare drafts on an equal footing. Models other than the embedded one come from
-bench/.models/ (``make measure-models``); a model that is not there is skipped with the reason.
+them, and --rewrite-slow writes them again, so that times compare drafts on an equal footing.
+Models other than the embedded one come from bench/.models/ (``make measure-models``); a model
+that is not there is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -252,6 +253,7 @@ def score(case: Case, record: dict[str, Any], task: PackTask) -> dict[str, Any]:
         "echo": echoed(system_prompt(task.task), body) is not None,
         "length_ratio": round(len(placed) / len(source), 3) if source else None,
         "first_token_seconds": report["first_token_seconds"],
+        "tokens": report["tokens"],
         "draft_seconds": round(seconds - load - repair_seconds, 3),
         "repair_seconds": round(repair_seconds, 3),
         "repair": repair or None,
@@ -329,19 +331,33 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def added_time(off: list[dict[str, Any]], on: list[dict[str, Any]]) -> dict[str, float | None]:
-    """What the check of facts costs: the repair against the draft's own time (on), and the
-    whole run's time with it against without (the lock's longer prompt counted)."""
+    """What the check of facts costs, against the draft's time with it off:
+
+    - ``repair_over_draft``: the repair step against the draft's own time (on);
+    - ``overhead_over_off``: what the check adds before and after writing, the lock's longer
+      prompt read (first word later) and the repair, against the draft without it;
+    - ``words_over_off``: how much more the drafts write with it (the facts they keep);
+    - ``on_over_off``: the whole draft's time with it against without, all of that together."""
     on_ok = [r["score"] for r in on if "error" not in r["score"]]
     off_ok = [r["score"] for r in off if "error" not in r["score"]]
+    empty = ("repair_over_draft", "overhead_over_off", "words_over_off", "on_over_off")
     if not on_ok or not off_ok:
-        return {"repair_over_draft": None, "on_over_off": None}
-    repair = statistics.fmean(s["repair_seconds"] for s in on_ok)
-    drafted = statistics.fmean(s["draft_seconds"] for s in on_ok)
-    total_on = statistics.fmean(s["draft_seconds"] + s["repair_seconds"] for s in on_ok)
-    total_off = statistics.fmean(s["draft_seconds"] for s in off_ok)
+        return dict.fromkeys(empty)
+    mean = statistics.fmean
+    repair = mean(s["repair_seconds"] for s in on_ok)
+    drafted = mean(s["draft_seconds"] for s in on_ok)
+    total_on = mean(s["draft_seconds"] + s["repair_seconds"] for s in on_ok)
+    total_off = mean(s["draft_seconds"] for s in off_ok)
+    first_on = mean(s["first_token_seconds"] or 0.0 for s in on_ok)
+    first_off = mean(s["first_token_seconds"] or 0.0 for s in off_ok)
+    words_on = mean(s.get("tokens") or 0 for s in on_ok)
+    words_off = mean(s.get("tokens") or 0 for s in off_ok)
+    ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
     return {
-        "repair_over_draft": round(repair / drafted, 3) if drafted else None,
-        "on_over_off": round(total_on / total_off - 1, 3) if total_off else None,
+        "repair_over_draft": ratio(repair, drafted),
+        "overhead_over_off": ratio(first_on - first_off + repair, total_off),
+        "words_over_off": ratio(words_on - words_off, words_off),
+        "on_over_off": ratio(total_on - total_off, total_off),
     }
 
 
@@ -432,11 +448,18 @@ def markdown(data: dict[str, Any]) -> str:
     lines += [
         "## Added time",
         "",
-        "| model | repair / draft | on / off − 1 |",
-        "| --- | --- | --- |",
+        "Against the draft with the check off: the repair step alone (against the draft's own "
+        "time with it on); the check's own work (the longer prompt read, then the repair); the "
+        "words written in more (the facts kept); and the whole draft's time.",
+        "",
+        "| model | repair / draft | prompt + repair / draft off | more words | on / off − 1 |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for model, cost in data["added_time"].items():
-        lines.append(f"| {model} | {cost['repair_over_draft']} | {cost['on_over_off']} |")
+        lines.append(
+            f"| {model} | {cost['repair_over_draft']} | {cost.get('overhead_over_off')} | "
+            f"{cost.get('words_over_off')} | {cost['on_over_off']} |"
+        )
     for key, title in (("job", "By job"), ("task", "By task")):
         lines += ["", f"## {title} (kept %)", ""]
         lines.append(f"| model | {key} | off | on | on − off | on, by seed |")

@@ -140,6 +140,9 @@ class Form(QObject):
 
         def write(value: Any) -> None:
             index = combo.findData(value)
+            if index < 0 and value is not None:  # a value the list lacks is kept, as written
+                combo.addItem(str(value), value)
+                index = combo.count() - 1
             combo.setCurrentIndex(max(index, 0))
 
         row = Row((key,), combo, ErrorLabel(), combo.currentData, write, key, empty=None)

@@ -51,9 +51,9 @@ class ManifestEditor(QWidget):
         self.form.text(self.tr("&Résumé (une ligne)"), "summary")
         self.form.text(self.tr("&Description"), "description", multiline=True)
         self.form.listed(self.tr("&Auteurs (un par ligne)"), "authors")
-        self.form.text(self.tr("&Licence"), "licence")
+        self.form.text(self.tr("Li&cence"), "licence")
         self.form.listed(
-            self.tr("&Glossaire de la dictée (un mot par ligne)"),
+            self.tr("Gl&ossaire de la dictée (un mot par ligne)"),
             "glossary",
             self.tr("Les mots que la dictée doit écrire comme l'hôpital : services, médicaments…"),
         )
@@ -77,8 +77,8 @@ class TaskEditor(QTabWidget):
         """The templates to choose from: (words, value); a shipped one's value starts with
         « livré: »."""
         self.task: Table | None = None
-        self.addTab(self._about(), self.tr("&Tâche"))
-        self.addTab(self._instructions(), self.tr("&Consignes"))
+        self.addTab(self._about(), self.tr("Tâche"))
+        self.addTab(self._instructions(), self.tr("Consignes"))
         self.fields = ListEditor(
             "fields",
             lambda f: f"{f.get('label') or '?'} ({f.get('name') or '?'})",
@@ -86,16 +86,16 @@ class TaskEditor(QTabWidget):
             self.tr("&Ajouter un champ"),
         )
         self._field_form(self.fields.form)
-        self.addTab(self.fields, self.tr("C&hamps"))
+        self.addTab(self.fields, self.tr("Champs"))
         self.examples = ListEditor(
             "examples",
             lambda e: str(e.get("description") or "?"),
             lambda entries: {"description": f"Exemple {len(entries) + 1}", "facts": []},
-            self.tr("Ajouter un e&xemple"),
+            self.tr("&Ajouter un exemple"),
         )
         self.example_fields = QLabel()
         self._example_form(self.examples.form)
-        self.addTab(self.examples, self.tr("E&xemples"))
+        self.addTab(self.examples, self.tr("Exemples"))
         for editor in (self.fields, self.examples):
             editor.edited.connect(self._edited)
 
@@ -106,9 +106,9 @@ class TaskEditor(QTabWidget):
         self.about.text(self.tr("&Titre de la tâche"), "title")
         self.about.text(self.tr("&Identifiant"), "id", tip=self.tr("Le nom du fichier de la tâche"))
         self.about.text(self.tr("&Description"), "description", multiline=True)
-        self.about.listed(self.tr("C&onseils (un par ligne, 4 au plus)"), "tips")
+        self.about.listed(self.tr("&Conseils (un par ligne, 4 au plus)"), "tips")
         self.template = self.about.choice(self.tr("&Modèle Word"), "template", ())
-        self.import_button = QPushButton(self.tr("&Importer un modèle Word…"))
+        self.import_button = QPushButton(self.tr("Importer un modèle &Word…"))
         layout.addRow("", self.import_button)
         self.about.text(self.tr("O&bjet par défaut"), "subject")
         self.about.choice(self.tr("Relecture des &omissions"), "review_omissions", AUTOMATIC)
@@ -128,7 +128,7 @@ class TaskEditor(QTabWidget):
         column.addLayout(layout)
         self.consignes = Form(layout)
         self.instructions = self.consignes.text(
-            self.tr("Consi&gnes au modèle"),
+            self.tr("&Consignes au modèle"),
             "instructions",
             multiline=True,
             tall=True,
@@ -143,17 +143,17 @@ class TaskEditor(QTabWidget):
 
     def _field_form(self, form: Form) -> None:
         form.text(self.tr("&Nom (identifiant)"), "name")
-        form.text(self.tr("&Libellé"), "label")
-        form.choice(self.tr("T&ype"), "type", TYPES)
+        form.text(self.tr("Li&bellé"), "label")
+        form.choice(self.tr("&Type"), "type", TYPES)
         form.flag(self.tr("&Obligatoire"), "required")
-        form.listed(self.tr("C&hoix (un par ligne)"), "choices")
+        form.listed(self.tr("&Choix (un par ligne)"), "choices")
         form.text(self.tr("&Valeur par défaut"), "default")
         form.text(self.tr("A&ide"), "help")
 
     def _example_form(self, form: Form) -> None:
         form.text(self.tr("&Description"), "description")
         form.text(self.tr("&Texte source"), "source", multiline=True, tall=True)
-        values = form.text(self.tr("&Valeurs des champs (nom = valeur)"), "fields", multiline=True)
+        values = form.text(self.tr("Valeurs des &champs (nom = valeur)"), "fields", multiline=True)
         row = form.rows[-1]
         row.read = lambda: _parse_values(values.toPlainText())  # type: ignore[attr-defined]
         row.write = lambda v: values.setPlainText(  # type: ignore[attr-defined]

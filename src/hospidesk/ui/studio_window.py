@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -80,11 +80,11 @@ class StudioWindow(QMainWindow):
             self.state.setText(self.tr("Modifications non enregistrées reprises après un arrêt."))
 
     def _layout(self) -> None:
-        self.add_button = QPushButton(self.tr("Nouvelle &tâche"))
+        self.add_button = QPushButton(self.tr("Nouvelle tâche (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_task)
-        self.duplicate_button = QPushButton(self.tr("&Dupliquer"))
+        self.duplicate_button = QPushButton(self.tr("Dupliquer (Ctrl+D)"))
         self.duplicate_button.clicked.connect(self.duplicate_task)
-        self.delete_button = QPushButton(self.tr("Supprimer la tâ&che"))
+        self.delete_button = QPushButton(self.tr("Supprimer la tâche"))
         self.delete_button.clicked.connect(self.delete_task)
         left = QWidget()
         column = QVBoxLayout(left)
@@ -139,6 +139,33 @@ class StudioWindow(QMainWindow):
                 button.setToolTip(QKeySequence(keys).toString())
             button.clicked.connect(slot)
         self.problem_list.itemActivated.connect(lambda _: self._go_to_problem())
+        for keys, slot in (
+            ("Ctrl+0", self.tasks.setFocus),
+            ("Ctrl+1", lambda: self.go_to(0)),
+            ("Ctrl+2", lambda: self.go_to(1)),
+            ("Ctrl+3", lambda: self.go_to(2)),
+            ("Ctrl+4", lambda: self.go_to(3)),
+            ("Ctrl+5", lambda: self.go_to(None)),
+            ("Ctrl+N", self.add_task),
+            ("Ctrl+D", self.duplicate_task),
+        ):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+
+    def go_to(self, page: int | None) -> None:
+        """A page of the task (0 to 3), or the pack's (None), its first entry focused."""
+        if page is None:
+            self.sections.setCurrentWidget(self.manifest)
+            self.manifest.form.rows[0].widget.setFocus()
+            return
+        self.sections.setCurrentWidget(self.editor)
+        self.editor.setCurrentIndex(page)
+        first = (
+            self.editor.about.rows[0].widget,
+            self.editor.instructions,
+            self.editor.fields.items,
+            self.editor.examples.items,
+        )
+        first[page].setFocus()
 
     # the tasks
 
@@ -184,7 +211,7 @@ class StudioWindow(QMainWindow):
     def _templates(self) -> list[tuple[str, str]]:
         own = [(name, name) for name in studio.templates(self.pack)]
         shipped = [
-            (self.tr("Modèle livré : %s") % name, SHIPPED + name) for name in shipped_templates()
+            (self.tr("%s (modèle livré)") % name, SHIPPED + name) for name in shipped_templates()
         ]
         return own + shipped
 
@@ -212,11 +239,6 @@ class StudioWindow(QMainWindow):
 
     def _edited(self) -> None:
         task = self.current_task()
-        template = str(task.get("template", "")) if task is not None else ""
-        if template.startswith(SHIPPED):
-            chosen = template.removeprefix(SHIPPED)
-            self._place_template(lambda: studio.use_shipped_template(self.pack, chosen))
-            return
         row = self.tasks.currentRow()
         if task is not None and self.tasks.item(row) is not None:
             self.tasks.item(row).setText(str(task.get("title") or task.get("id") or "?"))
@@ -230,6 +252,11 @@ class StudioWindow(QMainWindow):
             self.say(self.tr("Sauvegarde automatique impossible : %s") % exc.strerror, True)
 
     def check(self) -> None:
+        task = self.current_task()
+        template = str(task.get("template", "")) if task is not None else ""
+        if template.startswith(SHIPPED):  # chosen in the list (after the last key typed)
+            chosen = template.removeprefix(SHIPPED)
+            self._place_template(lambda: studio.use_shipped_template(self.pack, chosen))
         self.problems = studio.problems(self.pack)
         self._show_problems()
         self.save_button.setEnabled(not self.problems)
