@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from hospidesk.packs.check import Place, Problem
-from hospidesk.ui.studio_forms import Form, Table
+from hospidesk.ui.studio_forms import ErrorLabel, Form, Table
 
 PROBLEM_MARK = " ⚠"
 
@@ -59,6 +59,9 @@ class ListEditor(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(self.items)
         column.addLayout(buttons)
+        self.item_error = ErrorLabel()
+        """A problem of the selected item as a whole (an example that cannot be tried)."""
+        column.addWidget(self.item_error)
         column.addLayout(self.form_layout)
         column.addStretch(1)  # the room left goes below the form, not between its rows
         self._problems: list[Problem] = []
@@ -137,6 +140,8 @@ class ListEditor(QWidget):
             text = self.title(entries[index]) if index < len(entries) else ""
             self.items.item(index).setText(text + (PROBLEM_MARK if marked else ""))
         left = self.form.show_problems(p for p in mine if p.place[:2] == self.place())
+        self.item_error.say([p.reason for p in left if p.place == self.place()])
+        left = [p for p in left if p.place != self.place()]
         others = [p for p in problems if p not in mine]
         return others + left + [p for p in mine if p.place[:2] != self.place()]
 

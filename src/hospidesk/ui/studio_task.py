@@ -194,12 +194,11 @@ class TaskEditor(QTabWidget):
         left = self.fields.show_problems(left)
         return self.examples.show_problems(left)
 
-    def choose_template(self, value: str) -> None:
-        index = self.template.findData(value)
-        if index < 0:
-            self.template.addItem(value, value)
-            index = self.template.count() - 1
-        self.template.setCurrentIndex(index)
+    def template_refused(self, reason: str) -> None:
+        """A Word template that could not be taken, said under the template's list."""
+        row = next(r for r in self.about.rows if r.key == "template")
+        row.error.say([reason])
+        self.setCurrentIndex(0)
 
 
 def _parse_values(text: str) -> dict[str, str]:

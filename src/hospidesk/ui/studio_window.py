@@ -229,7 +229,7 @@ class StudioWindow(QMainWindow):
         try:
             name = place()  # type: ignore[operator]
         except HospiDeskError as exc:
-            self.say(exc.message, error=True)
+            self.editor.template_refused(exc.message)
             return
         task["template"] = name
         self.editor.load(task)
