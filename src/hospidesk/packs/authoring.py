@@ -159,7 +159,7 @@ def write_task(folder: Path, data: Mapping[str, Any]) -> Path:
         raise UsageError("La tâche n'a pas d'identifiant valide : rien n'est écrit.")
     path = folder / "tasks" / f"{task_id}.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write(path, data)
+    _write(path, {k: v for k, v in data.items() if v != {}})  # an empty table is the default
     return path
 
 

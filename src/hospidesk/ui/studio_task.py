@@ -4,6 +4,7 @@ for the pack's manifest. They change the tables of a ``StudioPack``; the window 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hospidesk.documents.render import fields_printed
 from hospidesk.packs.check import Problem, placeholders
 from hospidesk.ui.studio_forms import Form, Table, lines
 from hospidesk.ui.studio_lists import ListEditor, unique_name
@@ -34,6 +36,8 @@ SOURCES = (
     ("Texte source facultatif", "optional"),
     ("Texte source obligatoire", "required"),
 )
+OUTPUTS = (("Texte libre", "text"), ("Sections (synthèse structurée)", "structured"))
+KINDS = {"liste": "list", "texte": "text", "actions": "actions"}
 AUTOMATIC = (("Selon le texte source (par défaut)", None), ("Oui", True), ("Non", False))
 
 
@@ -71,9 +75,13 @@ class TaskEditor(QTabWidget):
 
     edited = Signal()
 
-    def __init__(self, templates: Callable[[], list[tuple[str, str]]]) -> None:
+    def __init__(
+        self, templates: Callable[[], list[tuple[str, str]]], folder: Callable[[], Path]
+    ) -> None:
         super().__init__()
         self.templates = templates
+        self.folder = folder
+        """The pack's folder, where its templates are."""
         """The templates to choose from: (words, value); a shipped one's value starts with
         « livré: »."""
         self.task: Table | None = None
@@ -110,6 +118,9 @@ class TaskEditor(QTabWidget):
         self.template = self.about.choice(self.tr("&Modèle Word"), "template", ())
         self.import_button = QPushButton(self.tr("Importer un modèle &Word…"))
         layout.addRow("", self.import_button)
+        self.unprinted = QLabel()
+        self.unprinted.setWordWrap(True)
+        layout.addRow("", self.unprinted)
         self.about.text(self.tr("O&bjet par défaut"), "subject")
         self.about.choice(self.tr("Relecture des &omissions"), "review_omissions", AUTOMATIC)
         self.about.choice(self.tr("&Vérification des faits"), "lock_facts", AUTOMATIC)
@@ -135,6 +146,19 @@ class TaskEditor(QTabWidget):
             tip=self.tr("{nom_du_champ} désigne un champ ; le modèle lit son libellé."),
         )
         self.consignes.text(self.tr("De&mande courte"), "request")
+        self.output = Form(QFormLayout(), lambda: ("output",))
+        column.addLayout(self.output.layout)
+        self.output.choice(self.tr("&Forme du texte"), "kind", OUTPUTS)
+        sections = self.output.text(
+            self.tr("&Sections (une par ligne : nom | libellé | liste, texte ou actions)"),
+            "sections",
+            multiline=True,
+        )
+        row = self.output.rows[-1]
+        row.read = lambda: _parse_sections(sections.toPlainText())  # type: ignore[attr-defined]
+        row.write = lambda v: sections.setPlainText(_show_sections(v))  # type: ignore[attr-defined]
+        row.empty = []
+        self.output.edited.connect(self._edited)
         self.usable = QLabel()
         self.usable.setWordWrap(True)
         column.addWidget(self.usable)
@@ -172,6 +196,7 @@ class TaskEditor(QTabWidget):
         self.about.load(task)
         self.source.load(task.setdefault("source", {}) if task is not None else None)
         self.consignes.load(task)
+        self.output.load(task.setdefault("output", {}) if task is not None else None)
         self.fields.load(task)
         self.examples.load(task)
         self.import_button.setEnabled(task is not None)
@@ -181,7 +206,22 @@ class TaskEditor(QTabWidget):
         self._usable()
         self.edited.emit()
 
+    def _unprinted(self) -> None:
+        """The fields the Word template does not print (they still reach the model)."""
+        task = self.task or {}
+        names = [str(f.get("name")) for f in task.get("fields", []) if f.get("name")]
+        template = self.folder() / str(task.get("template", ""))
+        printed = fields_printed(template) if template.is_file() else None
+        left = [n for n in names if printed is not None and n not in printed]
+        self.unprinted.setText(
+            self.tr("Champs que ce modèle n'imprime pas (le modèle de langue les lit) : %s")
+            % ", ".join(left)
+            if left
+            else ""
+        )
+
     def _usable(self) -> None:
+        self._unprinted()
         names = [str(f.get("name")) for f in (self.task or {}).get("fields", []) if f.get("name")]
         used = set(placeholders(str((self.task or {}).get("instructions", ""))))
         listed = ", ".join(f"{{{n}}}" + (" ✓" if n in used else "") for n in names)
@@ -191,6 +231,7 @@ class TaskEditor(QTabWidget):
         left = self.about.show_problems(problems)
         left = self.source.show_problems(left)
         left = self.consignes.show_problems(left)
+        left = self.output.show_problems(left)
         left = self.fields.show_problems(left)
         return self.examples.show_problems(left)
 
@@ -199,6 +240,26 @@ class TaskEditor(QTabWidget):
         row = next(r for r in self.about.rows if r.key == "template")
         row.error.say([reason])
         self.setCurrentIndex(0)
+
+
+def _parse_sections(text: str) -> list[dict[str, str]]:
+    sections = []
+    for line in lines(text):
+        parts = [p.strip() for p in line.split("|")]
+        section = {"name": parts[0], "label": parts[1] if len(parts) > 1 else ""}
+        if len(parts) > 2 and parts[2]:
+            section["kind"] = KINDS.get(parts[2].lower(), parts[2])
+        sections.append(section)
+    return sections
+
+
+def _show_sections(sections: object) -> str:
+    words = {v: k for k, v in KINDS.items()}
+    shown = []
+    for section in sections if isinstance(sections, list) else []:
+        kind = words.get(str(section.get("kind", "list")), str(section.get("kind", "")))
+        shown.append(f"{section.get('name', '')} | {section.get('label', '')} | {kind}")
+    return "\n".join(shown)
 
 
 def _parse_values(text: str) -> dict[str, str]:

@@ -54,7 +54,7 @@ class StudioWindow(QMainWindow):
         self.problems: list[Problem] = []
         self.setWindowTitle(self.tr("Studio de tâches — %s") % pack.id)
         self.manifest = ManifestEditor()
-        self.editor = TaskEditor(self._templates)
+        self.editor = TaskEditor(self._templates, lambda: self.pack.folder)
         self.tasks = QListWidget()
         self.tasks.setAccessibleName(self.tr("Tâches du pack"))
         self.tasks.currentRowChanged.connect(self._select_task)
