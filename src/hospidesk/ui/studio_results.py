@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -162,16 +163,17 @@ def signing_key_dialog(parent: QWidget, workspace: Workspace) -> None:
 def publish_dialog(parent: QWidget, workspace: Workspace, pack: StudioPack) -> Published | None:
     """Publish, asking what must be asked: an override when the tests did not pass, the
     folder when the policy names none. None when the referent stopped, or it failed (said)."""
-    title = parent.tr("Publier le pack")
+    title = QCoreApplication.translate("StudioWindow", "Publier le pack")
     untested = publishing.test_state(pack)
     override = False
     if untested:
         answer = QMessageBox.question(
             parent,
             title,
-            parent.tr(
+            QCoreApplication.translate(
+                "StudioWindow",
                 "Publication déconseillée : %s.\n\nPublier quand même ? Ce choix est inscrit "
-                "au journal d'audit."
+                "au journal d'audit.",
             )
             % untested,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -182,7 +184,9 @@ def publish_dialog(parent: QWidget, workspace: Workspace, pack: StudioPack) -> P
         override = True
     folder = None
     if not workspace.policy.packs.publish_dir:
-        chosen = QFileDialog.getExistingDirectory(parent, parent.tr("Dossier de publication"))
+        chosen = QFileDialog.getExistingDirectory(
+            parent, QCoreApplication.translate("StudioWindow", "Dossier de publication")
+        )
         if not chosen:
             return None
         folder = Path(chosen)

@@ -820,24 +820,85 @@
     </message>
 </context>
 <context>
+    <name>KeyDialog</name>
+    <message>
+        <location filename="../studio_results.py" line="99"/>
+        <source>Clé de signature</source>
+        <translation>Signing key</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="104"/>
+        <source>&amp;Créer ma clé</source>
+        <translation>&amp;Create my key</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="106"/>
+        <source>E&amp;xporter la clé publique pour la DSI…</source>
+        <translation>E&amp;xport the public key for IT…</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="126"/>
+        <source>Votre clé : %s. Elle est gardée dans le trousseau du système.</source>
+        <translation>Your key: %s. It is kept in the system keyring.</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="128"/>
+        <source>Vous n&apos;avez pas encore de clé de signature.</source>
+        <translation>You have no signing key yet.</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="142"/>
+        <source>Exporter la clé publique</source>
+        <translation>Export the public key</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="144"/>
+        <source>Clé publique (*.pub)</source>
+        <translation>Public key (*.pub)</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="154"/>
+        <source>Clé publique %s écrite : %s. Remettez-la à la DSI, qui l&apos;approuve.</source>
+        <translation>Public key %s written: %s. Give it to IT, who approve it.</translation>
+    </message>
+</context>
+<context>
+    <name>ListEditor</name>
+    <message>
+        <location filename="../studio_lists.py" line="46"/>
+        <source>&amp;Monter</source>
+        <translation>&amp;Move up</translation>
+    </message>
+    <message>
+        <location filename="../studio_lists.py" line="48"/>
+        <source>Descend&amp;re</source>
+        <translation>Move dow&amp;n</translation>
+    </message>
+    <message>
+        <location filename="../studio_lists.py" line="50"/>
+        <source>S&amp;upprimer</source>
+        <translation>Rem&amp;ove</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="61"/>
+        <location filename="../main_window.py" line="62"/>
         <source>HospiDesk — rédaction assistée, 100 % locale</source>
         <translation>HospiDesk — assisted writing, 100% local</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="121"/>
+        <location filename="../main_window.py" line="122"/>
         <source>&amp;Classer dans le dossier patient</source>
         <translation>&amp;File in the patient record</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="123"/>
         <source>&amp;Patient du document…</source>
         <translation>Document &amp;patient…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="184"/>
+        <location filename="../main_window.py" line="186"/>
         <source>Source chargée : %s</source>
         <translation>Source loaded: %s</translation>
     </message>
@@ -847,107 +908,107 @@
         <translation>Export to Word</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="130"/>
+        <location filename="../main_window.py" line="131"/>
         <source>&amp;Fichier</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132"/>
+        <location filename="../main_window.py" line="133"/>
         <source>&amp;Ouvrir un texte source…</source>
         <translation>&amp;Open a source text…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="133"/>
+        <location filename="../main_window.py" line="134"/>
         <source>&amp;Exporter en Word…</source>
         <translation>&amp;Export to Word…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="136"/>
         <source>Exporter avec les &amp;modifications…</source>
         <translation>Export with tracked &amp;changes…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="139"/>
+        <location filename="../main_window.py" line="140"/>
         <source>E&amp;ffacer le brouillon</source>
         <translation>C&amp;lear the draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="142"/>
+        <location filename="../main_window.py" line="143"/>
         <source>&amp;Quitter</source>
         <translation>&amp;Quit</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="146"/>
+        <location filename="../main_window.py" line="147"/>
         <source>&amp;Tâches</source>
         <translation>&amp;Tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="148"/>
+        <location filename="../main_window.py" line="149"/>
         <source>&amp;Rechercher une tâche</source>
         <translation>&amp;Search tasks</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="150"/>
+        <location filename="../main_window.py" line="151"/>
         <source>Ajouter aux &amp;favoris / retirer</source>
         <translation>Add to or remove from &amp;favourites</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154"/>
+        <location filename="../main_window.py" line="155"/>
         <source>Aller au &amp;formulaire</source>
         <translation>Go to the &amp;form</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155"/>
+        <location filename="../main_window.py" line="156"/>
         <source>Aller au texte &amp;source</source>
         <translation>Go to the &amp;source text</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="157"/>
         <source>Aller au &amp;brouillon</source>
         <translation>Go to the &amp;draft</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="161"/>
         <source>&amp;Outils</source>
         <translation>T&amp;ools</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="163"/>
         <source>&amp;Historique des brouillons…</source>
         <translation>Draft &amp;history…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="163"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Mon &amp;bilan…</source>
         <translation>My &amp;results…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="165"/>
         <source>&amp;Paramètres…</source>
         <translation>&amp;Settings…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="169"/>
         <source>&amp;Aide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="169"/>
         <source>&amp;Charte d&apos;utilisation</source>
         <translation>&amp;Usage rules</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="178"/>
+        <location filename="../main_window.py" line="180"/>
         <source>Choisissez un fichier lisible : e-mail, PDF, Word, ODT, scan, fax ou dictée.</source>
         <translation>Choose a readable file: e-mail, PDF, Word, ODT, scan, fax or dictation.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214"/>
+        <location filename="../main_window.py" line="216"/>
         <source>Vérifiez le modèle dans Paramètres, ou appelez la DSI.</source>
         <translation>Check the model in Settings, or call IT.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="296"/>
+        <location filename="../main_window.py" line="298"/>
         <source>%n brouillon(s) ancien(s) supprimé(s) (durée de conservation).</source>
         <translation>
             <numerusform>%n old draft deleted (retention period).</numerusform>
@@ -955,7 +1016,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="307"/>
+        <location filename="../main_window.py" line="309"/>
         <source>Votre bilan n&apos;a pas pu être lu.</source>
         <translation>Your results could not be read.</translation>
     </message>
@@ -980,7 +1041,7 @@
         <translation>Sources (%s);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="373"/>
         <source>Prévenez la DSI : l&apos;en-tête doit être corrigé (hospidesk doctor).</source>
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
@@ -998,6 +1059,59 @@
         <location filename="../window_dialogs.py" line="85"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="161"/>
+        <source>&amp;Studio de tâches…</source>
+        <translation>Task &amp;studio…</translation>
+    </message>
+</context>
+<context>
+    <name>ManifestEditor</name>
+    <message>
+        <location filename="../studio_task.py" line="53"/>
+        <source>T&amp;itre du pack</source>
+        <translation>Pack t&amp;itle</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="54"/>
+        <source>&amp;Métier (identifiant)</source>
+        <translation>&amp;Job (identifier)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="55"/>
+        <source>&amp;Résumé (une ligne)</source>
+        <translation>&amp;Summary (one line)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="56"/>
+        <source>&amp;Description</source>
+        <translation>&amp;Description</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="57"/>
+        <source>&amp;Auteurs (un par ligne)</source>
+        <translation>&amp;Authors (one per line)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="58"/>
+        <source>Li&amp;cence</source>
+        <translation>Li&amp;cence</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="60"/>
+        <source>Gl&amp;ossaire de la dictée (un mot par ligne)</source>
+        <translation>Dictation gl&amp;ossary (one word per line)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="62"/>
+        <source>Les mots que la dictée doit écrire comme l&apos;hôpital : services, médicaments…</source>
+        <translation>The words dictation must spell as the hospital does: services, drugs…</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="65"/>
+        <source>Version</source>
+        <translation>Version</translation>
     </message>
 </context>
 <context>
@@ -1110,6 +1224,14 @@
         <location filename="../widgets.py" line="247"/>
         <source>Contient des identifiants de patient : %s. Ils sont envoyés au serveur de l&apos;hôpital et ne sont écrits dans aucun journal.</source>
         <translation>Contains patient identifiers: %s. They are sent to the hospital&apos;s server and written to no log.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../studio_results.py" line="78"/>
+        <source>Test du pack %s</source>
+        <translation>Test of pack %s</translation>
     </message>
 </context>
 <context>
@@ -1478,59 +1600,469 @@
 <context>
     <name>SourceEdit</name>
     <message>
-        <location filename="../source_edit.py" line="94"/>
+        <location filename="../source_edit.py" line="95"/>
         <source>Texte source</source>
         <translation>Source text</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="66"/>
+        <location filename="../source_edit.py" line="67"/>
         <source>Annuler la lecture</source>
         <translation>Stop reading</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="67"/>
+        <location filename="../source_edit.py" line="68"/>
         <source>Annuler la lecture du fichier</source>
         <translation>Stop reading the file</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="72"/>
+        <location filename="../source_edit.py" line="73"/>
         <source>Surligné en jaune : lu sur le scan sans certitude. Vérifiez sur l&apos;original et corrigez si besoin (le surlignage disparaît).</source>
         <translation>Highlighted in yellow: read from the scan without certainty. Check it on the original and correct it if needed (the highlight goes away).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="82"/>
+        <location filename="../source_edit.py" line="83"/>
         <source>Lire une pièce jointe…</source>
         <translation>Read an attachment…</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="84"/>
+        <location filename="../source_edit.py" line="85"/>
         <source>Lire aussi des pièces jointes du message</source>
         <translation>Also read attachments of the message</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="97"/>
+        <location filename="../source_edit.py" line="98"/>
         <source>Collez ici le texte, ou déposez un ou plusieurs fichiers : e-mail (.eml, .msg), PDF, Word, OpenDocument, texte, scan ou fax (.tif, .png, .jpg), ou une dictée (.wav, .mp3, .m4a…) (Ctrl+O).</source>
         <translation>Paste the text here, or drop one or more files: e-mail (.eml, .msg), PDF, Word, OpenDocument, text, scan or fax (.tif, .png, .jpg), or a dictation (.wav, .mp3, .m4a…) (Ctrl+O).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="118"/>
+        <location filename="../source_edit.py" line="119"/>
         <source>Ouvrez une seule dictée à la fois, sans autre fichier.</source>
         <translation>Open one dictation at a time, without other files.</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="211"/>
+        <location filename="../source_edit.py" line="213"/>
         <source>Le fichier n&apos;a pas pu être lu (erreur inattendue).</source>
         <translation>The file could not be read (unexpected error).</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="238"/>
+        <location filename="../source_edit.py" line="240"/>
         <source>Lire des pièces jointes</source>
         <translation>Read attachments</translation>
     </message>
     <message>
-        <location filename="../source_edit.py" line="242"/>
+        <location filename="../source_edit.py" line="244"/>
         <source>Pièces jointes à lire à la suite du texte source :</source>
         <translation>Attachments to read after the source text:</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../studio_start.py" line="33"/>
+        <source>Studio de tâches</source>
+        <translation>Task studio</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="36"/>
+        <source>Nouveau pack</source>
+        <translation>New pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="41"/>
+        <source>(nouveau métier, d&apos;après le titre)</source>
+        <translation>(new job, from the title)</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="46"/>
+        <source>&amp;Titre du pack</source>
+        <translation>Pack &amp;title</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="47"/>
+        <source>&amp;Métier</source>
+        <translation>&amp;Job</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="48"/>
+        <source>&amp;Première tâche</source>
+        <translation>&amp;First task</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="53"/>
+        <source>&amp;Créer</source>
+        <translation>&amp;Create</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="59"/>
+        <source>Nouvelle version d&apos;un pack installé</source>
+        <translation>New version of an installed pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="64"/>
+        <source>Pack &amp;installé</source>
+        <translation>&amp;Installed pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="67"/>
+        <source>Ouvrir comme &amp;nouvelle version</source>
+        <translation>Open as a &amp;new version</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="72"/>
+        <source>Reprendre un pack du studio</source>
+        <translation>Resume a studio pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="77"/>
+        <source>Pack du &amp;studio</source>
+        <translation>&amp;Studio pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="80"/>
+        <source>&amp;Reprendre</source>
+        <translation>&amp;Resume</translation>
+    </message>
+    <message>
+        <location filename="../studio_start.py" line="98"/>
+        <source>Donnez un titre au pack.</source>
+        <translation>Give the pack a title.</translation>
+    </message>
+</context>
+<context>
+    <name>StudioWindow</name>
+    <message>
+        <location filename="../studio_window.py" line="55"/>
+        <source>Studio de tâches — %s</source>
+        <translation>Task studio — %s</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="59"/>
+        <source>Tâches du pack</source>
+        <translation>The pack&apos;s tasks</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="62"/>
+        <location filename="../studio_window.py" line="110"/>
+        <source>Problèmes à corriger</source>
+        <translation>Problems to fix</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="80"/>
+        <source>Modifications non enregistrées reprises après un arrêt.</source>
+        <translation>Unsaved changes recovered after a stop.</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="83"/>
+        <source>Nouvelle tâche (Ctrl+N)</source>
+        <translation>New task (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="85"/>
+        <source>Dupliquer (Ctrl+D)</source>
+        <translation>Duplicate (Ctrl+D)</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="87"/>
+        <source>Supprimer la tâche</source>
+        <translation>Delete the task</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="91"/>
+        <source>Tâches</source>
+        <translation>Tasks</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="96"/>
+        <source>Tâche sélectionnée</source>
+        <translation>Selected task</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="97"/>
+        <source>Pack</source>
+        <translation>Pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="102"/>
+        <source>&amp;Enregistrer</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="103"/>
+        <source>Essa&amp;yer</source>
+        <translation>T&amp;ry</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="104"/>
+        <source>Tester &amp;le pack</source>
+        <translation>Test the pac&amp;k</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="105"/>
+        <source>Clé de si&amp;gnature…</source>
+        <translation>Si&amp;gning key…</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="106"/>
+        <source>&amp;Publier…</source>
+        <translation>&amp;Publish…</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="191"/>
+        <source>Nouvelle tâche</source>
+        <translation>New task</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="206"/>
+        <source>Supprimer cette tâche ?</source>
+        <translation>Delete this task?</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="214"/>
+        <source>%s (modèle livré)</source>
+        <translation>%s (shipped template)</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="220"/>
+        <source>Importer un modèle Word</source>
+        <translation>Import a Word template</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="220"/>
+        <source>Documents Word (*.docx)</source>
+        <translation>Word documents (*.docx)</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="252"/>
+        <source>Sauvegarde automatique impossible : %s</source>
+        <translation>Automatic save impossible: %s</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="298"/>
+        <source>Pack enregistré.</source>
+        <translation>Pack saved.</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="308"/>
+        <source>Essai de l&apos;exemple n° %d avec le modèle…</source>
+        <translation>Trying example %d with the model…</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="321"/>
+        <source>Test du pack…</source>
+        <translation>Testing the pack…</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="342"/>
+        <source>Test terminé : %d exemple(s), %d en échec.</source>
+        <translation>Test finished: %d example(s), %d failed.</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="379"/>
+        <source>Pack publié : %s (version %s, signé par la clé %s).</source>
+        <translation>Pack published: %s (version %s, signed with key %s).</translation>
+    </message>
+    <message>
+        <location filename="../studio_window.py" line="390"/>
+        <source>Studio de tâches</source>
+        <translation>Task studio</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="166"/>
+        <source>Publier le pack</source>
+        <translation>Publish the pack</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="173"/>
+        <source>Publication déconseillée : %s.
+
+Publier quand même ? Ce choix est inscrit au journal d&apos;audit.</source>
+        <translation>Publishing not advised: %s.
+
+Publish anyway? This choice is recorded in the audit trail.</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="188"/>
+        <source>Dossier de publication</source>
+        <translation>Publication folder</translation>
+    </message>
+</context>
+<context>
+    <name>TaskEditor</name>
+    <message>
+        <location filename="../studio_task.py" line="88"/>
+        <source>Tâche</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="89"/>
+        <source>Consignes</source>
+        <translation>Instructions</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="94"/>
+        <source>&amp;Ajouter un champ</source>
+        <translation>&amp;Add a field</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="97"/>
+        <source>Champs</source>
+        <translation>Fields</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="102"/>
+        <source>&amp;Ajouter un exemple</source>
+        <translation>&amp;Add an example</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="106"/>
+        <source>Exemples</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="114"/>
+        <source>&amp;Titre de la tâche</source>
+        <translation>Task &amp;title</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="115"/>
+        <source>&amp;Identifiant</source>
+        <translation>&amp;Identifier</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="115"/>
+        <source>Le nom du fichier de la tâche</source>
+        <translation>The task&apos;s file name</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="116"/>
+        <location filename="../studio_task.py" line="178"/>
+        <source>&amp;Description</source>
+        <translation>&amp;Description</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="117"/>
+        <source>&amp;Conseils (un par ligne, 4 au plus)</source>
+        <translation>&amp;Tips (one per line, 4 at most)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="118"/>
+        <source>&amp;Modèle Word</source>
+        <translation>Word te&amp;mplate</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="119"/>
+        <source>Importer un modèle &amp;Word…</source>
+        <translation>Import a &amp;Word template…</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="124"/>
+        <source>O&amp;bjet par défaut</source>
+        <translation>Default su&amp;bject</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="125"/>
+        <source>Relecture des &amp;omissions</source>
+        <translation>Review of &amp;omissions</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="126"/>
+        <source>&amp;Vérification des faits</source>
+        <translation>Fact &amp;verification</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="130"/>
+        <source>Texte &amp;source</source>
+        <translation>&amp;Source text</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="131"/>
+        <source>&amp;Nom du texte source</source>
+        <translation>Source text&apos;s &amp;name</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="142"/>
+        <source>&amp;Consignes au modèle</source>
+        <translation>&amp;Instructions to the model</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="146"/>
+        <source>{nom_du_champ} désigne un champ ; le modèle lit son libellé.</source>
+        <translation>{field_name} names a field; the model reads its label.</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="148"/>
+        <source>De&amp;mande courte</source>
+        <translation>Short re&amp;quest</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="151"/>
+        <source>&amp;Forme du texte</source>
+        <translation>Text &amp;form</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="153"/>
+        <source>&amp;Sections (une par ligne : nom | libellé | liste, texte ou actions)</source>
+        <translation>&amp;Sections (one per line: name | label | liste, texte or actions)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="169"/>
+        <source>&amp;Nom (identifiant)</source>
+        <translation>&amp;Name (identifier)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="170"/>
+        <source>Li&amp;bellé</source>
+        <translation>La&amp;bel</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="171"/>
+        <source>&amp;Type</source>
+        <translation>&amp;Type</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="172"/>
+        <source>&amp;Obligatoire</source>
+        <translation>&amp;Required</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="173"/>
+        <source>&amp;Choix (un par ligne)</source>
+        <translation>&amp;Choices (one per line)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="174"/>
+        <source>&amp;Valeur par défaut</source>
+        <translation>Default &amp;value</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="175"/>
+        <source>A&amp;ide</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="179"/>
+        <source>&amp;Texte source</source>
+        <translation>Source &amp;text</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="180"/>
+        <source>Valeurs des &amp;champs (nom = valeur)</source>
+        <translation>Field values (name = value)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="187"/>
+        <source>&amp;Faits à garder (un par ligne)</source>
+        <translation>&amp;Facts to keep (one per line)</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="217"/>
+        <source>Champs que ce modèle n&apos;imprime pas (le modèle de langue les lit) : %s</source>
+        <translation>Fields this template does not print (the language model reads them): %s</translation>
+    </message>
+    <message>
+        <location filename="../studio_task.py" line="228"/>
+        <source>Champs utilisables dans les consignes : %s</source>
+        <translation>Fields usable in the instructions: %s</translation>
     </message>
 </context>
 <context>
@@ -1615,6 +2147,29 @@
         <location filename="../task_panel.py" line="192"/>
         <source>&lt;b&gt;Exemple %1/%2 : %3&lt;/b&gt;&lt;br&gt;Texte et informations inventés, pour voir ce que fait la tâche ; remplacez-les par les vôtres pour un vrai courrier.</source>
         <translation>&lt;b&gt;Example %1/%2: %3&lt;/b&gt;&lt;br&gt;Invented text and details, to see what the task does; replace them with your own for a real letter.</translation>
+    </message>
+</context>
+<context>
+    <name>TriedDialog</name>
+    <message>
+        <location filename="../studio_results.py" line="46"/>
+        <source>Essai : %s, exemple n° %d</source>
+        <translation>Try: %s, example %d</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="49"/>
+        <source>Cette version</source>
+        <translation>This version</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="51"/>
+        <source>Version précédente</source>
+        <translation>Previous version</translation>
+    </message>
+    <message>
+        <location filename="../studio_results.py" line="64"/>
+        <source>Pas de version précédente de cette tâche.</source>
+        <translation>No previous version of this task.</translation>
     </message>
 </context>
 </TS>
