@@ -74,6 +74,10 @@ class StudioPack:
     def state(self) -> dict[str, Any]:
         return {"manifest": self.manifest, "tasks": self.tasks}
 
+    def snapshot(self) -> StudioPack:
+        """A copy to work on in another thread while the forms go on changing this one."""
+        return copy.deepcopy(self)
+
 
 def studio_folder(ws: Workspace, pack_id: str) -> Path:
     if not IDENT.fullmatch(pack_id):

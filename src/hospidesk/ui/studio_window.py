@@ -35,7 +35,12 @@ from hospidesk.service.pack_test import Outcome, PackReport
 from hospidesk.service.studio import StudioPack
 from hospidesk.service.workspace import Workspace
 from hospidesk.ui.background import Background
-from hospidesk.ui.studio_results import show_report, show_tried
+from hospidesk.ui.studio_results import (
+    publish_dialog,
+    show_report,
+    show_tried,
+    signing_key_dialog,
+)
 from hospidesk.ui.studio_task import Buttons, ManifestEditor, TaskEditor
 
 SHIPPED = "livré:"
@@ -306,8 +311,9 @@ class StudioWindow(QMainWindow):
         number = max(self.editor.examples.items.currentRow(), 0) + 1
         task_id = str(task.get("id"))
         self._busy(self.tr("Essai de l'exemple n° %d avec le modèle…") % number)
+        pack = self.pack.snapshot()  # the forms stay free while the model writes
         self.background.run(
-            lambda: publishing.try_example(self.workspace, self.pack, task_id, number),
+            lambda: publishing.try_example(self.workspace, pack, task_id, number),
             self._tried,
             self._failed,
             key="studio-model",
@@ -319,13 +325,13 @@ class StudioWindow(QMainWindow):
 
     def test_pack(self) -> None:
         self._busy(self.tr("Test du pack…"))
-        self.progress.setRange(0, 0)
+        pack = self.pack.snapshot()  # what is tested: the pack as it is now
         self.background.stream(
             lambda report: publishing.test_pack(
-                self.workspace, self.pack, lambda o, done, total: report((o, done, total))
+                self.workspace, pack, lambda o, done, total: report((o, done, total))
             ),
             self._tested_one,
-            self._tested,
+            lambda report: self._tested(report, pack),
             self._failed,
             key="studio-model",
         )
@@ -335,8 +341,9 @@ class StudioWindow(QMainWindow):
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
-    def _tested(self, report: PackReport) -> None:
+    def _tested(self, report: PackReport, tested: StudioPack) -> None:
         self._idle()
+        self.pack.meta.update(tested.meta)  # its hash: a change made since still needs a test
         failed = sum(not o.passed for o in report.outcomes)
         self.say(
             self.tr("Test terminé : %d exemple(s), %d en échec.") % (len(report.outcomes), failed),
@@ -365,13 +372,9 @@ class StudioWindow(QMainWindow):
     # signing and publishing
 
     def signing_key(self) -> None:
-        from hospidesk.ui.studio_results import signing_key_dialog
-
         signing_key_dialog(self, self.workspace)
 
     def publish(self) -> None:
-        from hospidesk.ui.studio_results import publish_dialog
-
         published = publish_dialog(self, self.workspace, self.pack)
         if published is not None:
             self.manifest.load(self.pack.manifest)
