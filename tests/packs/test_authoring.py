@@ -10,6 +10,7 @@ import pytest
 from hospidesk.errors import UsageError
 from hospidesk.packs.authoring import bump, bumped, new_pack, write_task
 from hospidesk.packs.loader import load_pack
+from hospidesk.paths import shipped_packs_dir
 
 
 def test_a_new_pack_refuses_a_folder_that_holds_files(tmp_path: Path) -> None:
@@ -54,3 +55,32 @@ def test_a_task_written_again_reads_back_the_same_and_keeps_its_comments(tmp_pat
     assert tomllib.loads(path.read_text(encoding="utf-8")) == data
     assert path.read_text(encoding="utf-8").startswith("# relu par la qualité\n")
     assert load_pack(tmp_path / "p").tasks[0].examples[0].facts == ("12 mars",)
+
+
+@pytest.mark.parametrize(
+    "task", sorted(shipped_packs_dir().glob("*/tasks/*.toml")), ids=lambda p: p.stem
+)
+def test_every_shipped_task_written_back_unchanged_is_the_same_file(
+    tmp_path: Path, task: Path
+) -> None:
+    """The studio saves a pack opened from an installed one: what was not changed stays
+    byte for byte (comments, layout, multi-line texts, booleans and numbers)."""
+    folder = tmp_path / "p"
+    (folder / "tasks").mkdir(parents=True)
+    copy = folder / "tasks" / task.name
+    copy.write_bytes(task.read_bytes())
+    data = tomllib.loads(task.read_text(encoding="utf-8"))
+    write_task(folder, data)
+    assert copy.read_bytes() == task.read_bytes()
+    data["title"] = "Titre changé"
+    write_task(folder, data)
+    changed = [
+        (a, b)
+        for a, b in zip(
+            task.read_text(encoding="utf-8").splitlines(),
+            copy.read_text(encoding="utf-8").splitlines(),
+            strict=True,
+        )
+        if a != b
+    ]
+    assert changed == [(changed[0][0], 'title = "Titre changé"')]

@@ -95,9 +95,11 @@ def test_publishing_is_refused_untested_and_an_override_is_recorded(
     publishing.export_public_key(ws, other.site / "trusted-keys" / "referente.pub")
     other.write_policy('[roles]\ndefault = ["*"]\n')
     assert run_cli(other, "rules", "accept").returncode == 0
+    assert run_cli(other, "packs", "import", str(first.file)).returncode == 0
     imported = run_cli(other, "packs", "import", str(second.file))
     assert imported.returncode == 0, imported.stderr
-    assert "1.1.0" in imported.stdout and f"clé {signer}" in imported.stdout
+    assert "1.1.0 installé (remplace la version 1.0.0)" in imported.stdout
+    assert f"clé {signer}" in imported.stdout
     rollback = assert_clean_failure(run_cli(other, "packs", "import", str(first.file)))
     assert "1.0.0" in rollback and "1.1.0" in rollback
     shutil.rmtree(other.home)
@@ -144,3 +146,24 @@ def test_trying_an_example_drafts_it_with_both_versions(referent: tuple[Workspac
     new = studio.create(ws, "bloc", "bloc", "Bloc")
     with pytest.raises(UsageError, match="n'existe pas"):
         publishing.try_example(ws, new, "courrier", 1)
+
+
+def test_an_installed_pack_published_again_is_a_higher_version_that_imports_over_it(
+    referent: tuple[Workspace, Path], tmp_path: Path
+) -> None:
+    ws, share = referent
+    pack = studio.open_installed(ws, "secretariat")
+    installed = pack.meta["previous_version"]
+    pack.task("convocation")["title"] = "Convocation (édition 2027)"
+    publishing.create_signing_key(ws)
+    published = publishing.publish(ws, pack, override=True)
+    assert published.version > installed and published.file.parent == share
+    other = Env(tmp_path / "poste-2", tmp_path / "site-2")
+    (other.site / "trusted-keys").mkdir(parents=True)
+    publishing.export_public_key(ws, other.site / "trusted-keys" / "referente.pub")
+    other.write_policy("")
+    assert run_cli(other, "rules", "accept").returncode == 0
+    imported = run_cli(other, "packs", "import", str(published.file))
+    assert imported.returncode == 0, imported.stderr
+    tasks = run_cli(other, "tasks", "--json")
+    assert "Convocation (édition 2027)" in tasks.stdout

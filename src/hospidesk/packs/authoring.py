@@ -130,8 +130,14 @@ def _update(doc: Any, data: Mapping[str, Any]) -> None:
         current = doc.get(key)
         if isinstance(value, Mapping) and isinstance(current, Table):
             _update(current, value)
-        elif current is None or current.unwrap() != _plain(value):
+        elif current is None or _unwrapped(current) != _plain(value):
             doc[key] = _value(key, value)
+
+
+def _unwrapped(item: Any) -> Any:
+    """A tomlkit item as plain Python (booleans come back plain already: bool has no
+    subclasses)."""
+    return item.unwrap() if hasattr(item, "unwrap") else item
 
 
 def _plain(value: Any) -> Any:
