@@ -30,7 +30,13 @@ from hospidesk.packs.model import Example, version_tuple
 from hospidesk.packs.signing import key_id, new_private_pem, private_from_pem, public_pem
 from hospidesk.service.backends import usable_model
 from hospidesk.service.pack_test import Outcome, PackReport, Writer, run_example, run_pack_test
-from hospidesk.service.studio import StudioPack, problems, require_allowed, save, update_meta
+from hospidesk.service.studio import (
+    StudioPack,
+    require_allowed,
+    require_valid,
+    save,
+    update_meta,
+)
 from hospidesk.service.workspace import Workspace
 from hospidesk.storage.keys import store_signing_key, stored_signing_key
 
@@ -80,21 +86,12 @@ def _materialise(pack: StudioPack, into: Path) -> Path:
     return into
 
 
-def _checked(pack: StudioPack) -> None:
-    found = problems(pack)
-    if found:
-        raise UsageError(
-            f"Le pack a {len(found)} problème(s) à corriger d'abord (indiqués à côté de "
-            "chaque champ)."
-        )
-
-
 def try_example(
     ws: Workspace, pack: StudioPack, task_id: str, number: int, model_id: str | None = None
 ) -> Tried:
     """Example ``number`` (from 1) of a task, drafted by the current version and the previous."""
     require_allowed(ws)
-    _checked(pack)
+    require_valid(pack, "essayé")
     writer = Writer((model := usable_model(ws, model_id)).entry.id, model)
     engine = EngineClient()
     try:
@@ -145,7 +142,7 @@ def test_pack(
 ) -> PackReport:
     """Every example of the pack through the model; the result is remembered for publishing."""
     require_allowed(ws)
-    _checked(pack)
+    require_valid(pack, "testé")
     tested = content_hash(pack)
     with tempfile.TemporaryDirectory(prefix="hospidesk-studio-") as folder:
         report = run_pack_test(
@@ -198,7 +195,7 @@ def publish(
 ) -> Published:
     """Save, sign with the referent's key and write the pack file; see the module's doc."""
     require_allowed(ws)
-    _checked(pack)
+    require_valid(pack, "publié")
     untested = test_state(pack)
     if untested and not override:
         raise UsageError(f"Publication refusée : {untested}. Testez le pack, ou passez outre.")

@@ -177,14 +177,19 @@ def journal(pack: StudioPack) -> None:
     atomic_write_text(pack.folder / JOURNAL, text)
 
 
-def save(pack: StudioPack) -> None:
-    """Write the pack's files; refused while it has problems (its journal keeps the work)."""
+def require_valid(pack: StudioPack, what: str) -> None:
+    """Refuse ``what`` (« enregistré », « essayé »…) while the pack has problems."""
     found = problems(pack)
     if found:
         raise UsageError(
-            f"Le pack n'est pas enregistré : {len(found)} problème(s) à corriger, indiqués "
-            "à côté de chaque champ."
+            f"Le pack n'est pas {what} : {len(found)} problème(s) à corriger, indiqués à côté "
+            "de chaque champ."
         )
+
+
+def save(pack: StudioPack) -> None:
+    """Write the pack's files; refused while it has problems (its journal keeps the work)."""
+    require_valid(pack, "enregistré")
     write_manifest(pack.folder, pack.manifest)
     kept = set()
     for task in pack.tasks:
