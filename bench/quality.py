@@ -17,8 +17,9 @@ times), instructions echoed, length against the source, and time (first word, dr
 
 Drafts already written are kept in bench/.quality-runs/ and not written again (a long run can
 be stopped and resumed; --fresh starts over). A draft written while another program held the
-processor is slowed (its words per second under half its model's median): the report counts
-them, and --rewrite-slow writes them again, so that times compare drafts on an equal footing.
+processor is slowed (its words per second under half the median of its model on its case):
+the report counts them, and --rewrite-slow writes them again, so that times compare drafts on
+an equal footing.
 Models other than the embedded one come from bench/.models/ (``make measure-models``); a model
 that is not there is skipped with the reason.
 """
@@ -272,18 +273,19 @@ def rate(record: dict[str, Any]) -> float | None:
 
 
 def slowed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The drafts written at under half their model's median rate: another program held the
-    processor (the same draft, written again on a quiet machine, gives the same words at the
-    usual rate)."""
-    by_model: dict[str, list[float]] = defaultdict(list)
+    """The drafts written at under half the median rate of their model on their case (every
+    seed, check off and on): another program held the processor. The same draft written again
+    on a quiet machine gives the same words at the usual rate. By case, not by model: a
+    structured task's grammar makes all its drafts slower, and none of them is slowed."""
+    by_case: dict[tuple[str, str], list[float]] = defaultdict(list)
     for record in records:
         if (r := rate(record)) is not None:
-            by_model[record["model"]].append(r)
-    medians = {m: statistics.median(rates) for m, rates in by_model.items()}
+            by_case[(record["model"], record["case"])].append(r)
+    medians = {key: statistics.median(rates) for key, rates in by_case.items()}
     return [
         record
         for record in records
-        if (r := rate(record)) is not None and r < SLOW * medians[record["model"]]
+        if (r := rate(record)) is not None and r < SLOW * medians[(record["model"], record["case"])]
     ]
 
 
@@ -406,8 +408,8 @@ def markdown(data: dict[str, Any]) -> str:
         "own time with the check on, and the whole time on against off (the longer prompt "
         "counted). Seeds spread: the kept share of each seed.",
         "",
-        f"Drafts slowed by another program on the machine (under {SLOW:.0%} of their model's "
-        f"median rate): {len(data.get('slowed', []))}"
+        f"Drafts slowed by another program on the machine (under {SLOW:.0%} of the median rate "
+        f"of their model on their case): {len(data.get('slowed', []))}"
         + ("" if data.get("slowed") else " (times compare drafts on an equal footing)")
         + ".",
         "",
