@@ -169,8 +169,11 @@ def _lines(proc: subprocess.Popen[bytes], data: bytes, lines: queue.Queue[bytes 
         proc.stdin.close()
     except OSError:  # the child died before reading it all
         pass
-    for line in proc.stdout:
-        lines.put(line)
+    try:
+        for line in proc.stdout:
+            lines.put(line)
+    except (OSError, ValueError):  # a cancelled read closed the pipe under this thread
+        pass
     lines.put(None)
 
 
