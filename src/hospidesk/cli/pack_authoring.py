@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from hospidesk.cli.output import err
-from hospidesk.packs.authoring import bump, new_pack
-from hospidesk.packs.check import check_folder
 
 
 def register(packs_sub: Any) -> None:
@@ -37,7 +35,13 @@ def register(packs_sub: Any) -> None:
     bumped.set_defaults(handler=bump_folder, part="minor")
 
 
+# The handlers import what they use: every command builds this parser, and TOML writing
+# (tomlkit) is for these three only.
+
+
 def new_folder(args: argparse.Namespace) -> int:
+    from hospidesk.packs.authoring import new_pack
+
     folder = Path(args.folder).expanduser()
     task = new_pack(folder, args.id, args.job, args.title, args.author or getpass.getuser())
     print(f"Pack « {args.id} » créé dans {folder}, avec une première tâche : {task.name}.")
@@ -46,6 +50,8 @@ def new_folder(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    from hospidesk.packs.check import check_folder
+
     folder = Path(args.folder).expanduser()
     if not folder.is_dir():
         err(f"Dossier de pack introuvable : {folder}")
@@ -63,6 +69,8 @@ def check(args: argparse.Namespace) -> int:
 
 
 def bump_folder(args: argparse.Namespace) -> int:
+    from hospidesk.packs.authoring import bump
+
     old, new = bump(Path(args.folder).expanduser(), args.part)
     print(f"Version {old} → {new}.")
     return 0

@@ -5,6 +5,7 @@ author wrote by hand around the keys (comments, order, layout) stays. Every writ
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,8 +16,8 @@ from tomlkit.items import Table
 
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text
-from hospidesk.packs.loader import IDENT, MANIFEST
-from hospidesk.packs.model import version_tuple
+from hospidesk.packs.loader import IDENT, MANIFEST, toml_of
+from hospidesk.packs.model import VERSION_PATTERN, version_tuple
 from hospidesk.paths import shipped_packs_dir
 
 Part = Literal["major", "minor", "patch"]
@@ -181,21 +182,12 @@ def bumped(version: str, part: Part) -> str:
 def bump(folder: Path, part: Part = "minor") -> tuple[str, str]:
     """Raise the pack's version in its ``pack.toml``, in place; returns (old, new)."""
     path = folder / MANIFEST
-    try:
-        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path} : fichier illisible ({exc.strerror}).") from None
-    except tomlkit.exceptions.ParseError as exc:
-        raise UsageError(f"{path} : syntaxe TOML invalide ({exc}).") from None
-    old = doc.get("version")
-    if not isinstance(old, str) or not _is_version(old):
+    data, reason = toml_of(path)
+    if data is None:
+        raise UsageError(f"{path} : {reason}.")
+    old = data.get("version")
+    if not isinstance(old, str) or not re.fullmatch(VERSION_PATTERN, old):
         raise UsageError(f"{path}, clé « version » : une version X.Y.Z est attendue.")
-    new = bumped(str(old), part)
-    doc["version"] = new
-    atomic_write_text(path, tomlkit.dumps(doc), mode=0o644)
-    return str(old), new
-
-
-def _is_version(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 3 and all(p.isdigit() for p in parts)
+    new = bumped(old, part)
+    write_manifest(folder, {**data, "version": new})
+    return old, new

@@ -10,7 +10,6 @@ request must name a field, and the tags of the Word template must name one too.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from hospidesk.documents.render import fields_printed
-from hospidesk.packs.loader import IDENT, MANIFEST, MAX_TOML_BYTES, template_problem
+from hospidesk.packs.loader import (
+    MANIFEST,
+    id_problem,
+    template_place_problem,
+    template_problem,
+    toml_of,
+)
 from hospidesk.packs.model import (
     PLACEHOLDER,
     Example,
@@ -103,7 +108,7 @@ def task_problems(data: Mapping[str, Any], file: str, root: Path | None = None) 
     problems = [
         p
         for p in _errors(Task, data, file)
-        if p.place or not p.reason  # the whole task's checks come below, each in its place
+        if p.place  # the whole task's checks come below, each in its place
     ]
     fields: list[TaskField] = []
     names: dict[str, int] = {}
@@ -178,17 +183,12 @@ def _template_problems(
     if not isinstance(relative, str) or not relative:
         return []
     place: Place = ("template",)
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
-        return [Problem(file, place, "le modèle Word doit être dans le pack")]
-    if not target.is_file():
-        return [Problem(file, place, f"fichier {relative} absent")]
-    if target.suffix.lower() != ".docx":
-        return [Problem(file, place, "un fichier .docx est attendu")]
-    problem = template_problem(target)
+    problem = template_place_problem(root, relative)
+    if problem is None and (refused := template_problem(root / relative)):
+        problem = f"modèle Word {relative} refusé — {refused}"
     if problem:
-        return [Problem(file, place, f"modèle Word {relative} refusé — {problem}")]
-    printed = fields_printed(target) or frozenset()
+        return [Problem(file, place, problem)]
+    printed = fields_printed(root / relative) or frozenset()
     return [
         Problem(file, place, f"la balise « champs.{name} » du modèle ne désigne aucun champ")
         for name in sorted(printed - set(names) - ALWAYS_PRINTED)
@@ -196,18 +196,8 @@ def _template_problems(
 
 
 def read_toml(path: Path, file: str) -> tuple[dict[str, Any] | None, Problem | None]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, Problem(file, (), f"fichier illisible ({exc.strerror})")
-    if len(raw) > MAX_TOML_BYTES:
-        return None, Problem(file, (), "fichier trop volumineux")
-    try:
-        return tomllib.loads(raw.decode("utf-8")), None
-    except UnicodeDecodeError:
-        return None, Problem(file, (), "le fichier doit être encodé en UTF-8")
-    except tomllib.TOMLDecodeError as exc:
-        return None, Problem(file, (), f"syntaxe TOML invalide ({exc})")
+    data, reason = toml_of(path)
+    return data, None if reason is None else Problem(file, (), reason)
 
 
 def check_folder(root: Path) -> list[Problem]:
@@ -228,9 +218,8 @@ def check_folder(root: Path) -> list[Problem]:
         task_id = data.get("id")
         if isinstance(task_id, str):
             task_ids.append(task_id)
-            if IDENT.fullmatch(task_id) and task_id != path.stem:
-                reason = f"l'identifiant doit être le nom du fichier ({path.stem})"
-                problems.append(Problem(file, ("id",), reason))
+        if reason := id_problem(task_id, path):
+            problems.append(Problem(file, ("id",), reason))
         problems += task_problems(data, file, root)
     manifest, problem = read_toml(root / MANIFEST, MANIFEST)
     if manifest is None:

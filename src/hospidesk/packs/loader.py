@@ -54,27 +54,46 @@ class PackTask:
         return self.pack.root / self.task.template
 
 
-def _read_bytes(path: Path, label: str) -> bytes:
+def toml_of(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """A pack's TOML file as a table, or why it cannot be read (the reason, in French)."""
     try:
-        return path.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
-        raise PackError(f"{label} : fichier illisible ({exc.strerror}).") from None
+        return None, f"fichier illisible ({exc.strerror})"
+    return parse_toml_bytes(raw)
+
+
+def parse_toml_bytes(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    if len(raw) > MAX_TOML_BYTES:
+        return None, "fichier trop volumineux"
+    try:
+        return tomllib.loads(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, "le fichier doit être encodé en UTF-8"
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"syntaxe TOML invalide ({exc})"
 
 
 def _parse_toml(raw: bytes, label: str) -> dict[str, Any]:
-    if len(raw) > MAX_TOML_BYTES:
-        raise PackError(f"{label} : fichier trop volumineux.")
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise PackError(f"{label} : le fichier doit être encodé en UTF-8.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{label} : syntaxe TOML invalide ({exc}).") from None
+    data, reason = parse_toml_bytes(raw)
+    if data is None:
+        raise PackError(f"{label} : {reason}.")
+    return data
+
+
+def _read_toml(path: Path, label: str) -> dict[str, Any]:
+    data, reason = toml_of(path)
+    if data is None:
+        raise PackError(f"{label} : {reason}.")
+    return data
 
 
 def parse_manifest(raw: bytes, label: str) -> Manifest:
     """Validate a ``pack.toml``; refuse a pack that needs a newer HospiDesk."""
-    data = _parse_toml(raw, label)
+    return manifest_of(_parse_toml(raw, label), label)
+
+
+def manifest_of(data: dict[str, Any], label: str) -> Manifest:
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as exc:
@@ -89,7 +108,10 @@ def parse_manifest(raw: bytes, label: str) -> Manifest:
 
 def parse_task(raw: bytes, rel: str, pack_id: str) -> Task:
     where = f"Pack « {pack_id} », fichier {rel}"
-    data = _parse_toml(raw, where)
+    return task_of(_parse_toml(raw, where), where)
+
+
+def task_of(data: dict[str, Any], where: str) -> Task:
     task_id = data.get("id")
     if isinstance(task_id, str) and IDENT.fullmatch(task_id):  # never echo a malformed id
         where += f", tâche « {task_id} »"
@@ -97,11 +119,6 @@ def parse_task(raw: bytes, rel: str, pack_id: str) -> Task:
         return Task.model_validate(data)
     except ValidationError as exc:
         raise PackError(describe(exc, data, where)) from None
-
-
-def _inside(root: Path, relative: str) -> Path | None:
-    target = (root / relative).resolve()
-    return target if target.is_relative_to(root.resolve()) else None
 
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -130,13 +147,33 @@ def template_problem(template: Path) -> str | None:
     return _template_problem(str(template), (info.st_ino, info.st_size, info.st_mtime_ns))
 
 
+def template_place_problem(root: Path, relative: str) -> str | None:
+    """Why a task's ``template`` names no .docx inside the pack's folder, or None (what the
+    file holds is ``template_problem``'s)."""
+    template = (root / relative).resolve()
+    if not template.is_relative_to(root.resolve()):
+        return "le modèle doit être dans le pack"
+    if not template.is_file():
+        return f"fichier {relative} absent"
+    if template.suffix.lower() != ".docx":
+        return "un fichier .docx est attendu"
+    return None
+
+
+def id_problem(task_id: object, file: Path) -> str | None:
+    """A task's id must be its file's name."""
+    if isinstance(task_id, str) and IDENT.fullmatch(task_id) and task_id != file.stem:
+        return f"l'identifiant doit être le nom du fichier ({file.stem})"
+    return None
+
+
 def load_pack(root: Path) -> Pack:
     """Load and validate the pack in folder ``root`` (its source form)."""
     manifest_path = root / MANIFEST
     label = f"Pack {root.name}, fichier {MANIFEST}"
     if not manifest_path.is_file():
         raise PackError(f"Pack {root.name} : fichier {MANIFEST} absent.")
-    manifest = parse_manifest(_read_bytes(manifest_path, label), label)
+    manifest = manifest_of(_read_toml(manifest_path, label), label)
 
     tasks: list[Task] = []
     task_files = sorted((root / "tasks").glob("*.toml"))
@@ -144,20 +181,16 @@ def load_pack(root: Path) -> Pack:
         raise PackError(f"Pack « {manifest.id} » : aucune tâche (dossier tasks/ vide).")
     for task_file in task_files:
         rel = f"tasks/{task_file.name}"
-        task = parse_task(_read_bytes(task_file, rel), rel, manifest.id)
-        where = f"Pack « {manifest.id} », fichier {rel}, tâche « {task.id} »"
-        if task.id != task_file.stem:
-            raise PackError(
-                f"{where} : l'identifiant doit être le nom du fichier ({task_file.stem})."
-            )
-        template = _inside(root, task.template)
-        if template is None:
-            raise PackError(f"{where}, clé « template » : le modèle doit être dans le pack.")
-        if not template.is_file():
-            raise PackError(f"{where}, clé « template » : fichier {task.template} absent.")
-        if template.suffix.lower() != ".docx":
-            raise PackError(f"{where}, clé « template » : un fichier .docx est attendu.")
-        problem = template_problem(template)
+        where = f"Pack « {manifest.id} », fichier {rel}"
+        task = task_of(_read_toml(task_file, where), where)
+        where += f", tâche « {task.id} »"
+        problem = id_problem(task.id, task_file)
+        if problem:
+            raise PackError(f"{where} : {problem}.")
+        problem = template_place_problem(root, task.template)
+        if problem:
+            raise PackError(f"{where}, clé « template » : {problem}.")
+        problem = template_problem(root / task.template)
         if problem:
             raise PackError(f"{where}, modèle Word {task.template} refusé — {problem}.")
         tasks.append(task)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 IDENT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 IDENT_RE = re.compile(IDENT_PATTERN)
 Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
-Version = Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+VERSION_PATTERN = r"^\d+\.\d+\.\d+$"
+Version = Annotated[str, Field(pattern=VERSION_PATTERN)]
 RelPath = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_./-]*$", max_length=200)]
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]{0,40})\}")
 """``{name}`` in a task's instructions or request: the field of that name, shown to the

@@ -108,15 +108,10 @@ def generate_keypair(prefix: Path) -> str:
     for path in (key_path, pub_path):
         if path.exists():
             raise UsageError(f"Le fichier existe déjà, il n'est pas remplacé : {path}")
-    private = Ed25519PrivateKey.generate()
-    pem_private = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    pem_public = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    atomic_write_bytes(key_path, pem_private, mode=0o600)
-    atomic_write_bytes(pub_path, pem_public, mode=0o644)
+    pem = new_private_pem()
+    private = private_from_pem(pem)
+    atomic_write_bytes(key_path, pem.encode("ascii"), mode=0o600)
+    atomic_write_bytes(pub_path, public_pem(private), mode=0o644)
     return key_id(private.public_key())
 
 

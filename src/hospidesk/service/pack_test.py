@@ -49,8 +49,6 @@ class Outcome:
     tokens_per_second: float | None = None
     body: str = ""
     """The draft (the studio shows it beside the previous version's)."""
-    missing: list[str] = field(default_factory=list)
-    invented: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -174,8 +172,6 @@ def run_example(
     missing = missing_expected(example.facts, placed, shown)
     invented = unsupported_facts(placed, inputs, known_texts(item))
     outcome.body = body
-    outcome.missing = [f.text for f in missing]
-    outcome.invented = [f.text for f in invented]
     if missing:
         outcome.failed.append("faits")
         outcome.detail.append("absents : " + ", ".join(f.text for f in missing))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,12 +75,9 @@ def content_hash(pack: StudioPack) -> str:
 
 def _materialise(pack: StudioPack, into: Path) -> Path:
     """The pack as the forms hold it, written as a pack folder in ``into``."""
-    for name in ("templates",):
-        source = pack.folder / name
-        if source.is_dir():
-            (into / name).mkdir(parents=True, exist_ok=True)
-            for path in source.glob("*.docx"):
-                (into / name / path.name).write_bytes(path.read_bytes())
+    templates = pack.folder / "templates"
+    if templates.is_dir():
+        shutil.copytree(templates, into / "templates", dirs_exist_ok=True)
     write_manifest(into, pack.manifest)
     for task in pack.tasks:
         write_task(into, task)

@@ -25,8 +25,8 @@ from hospidesk.documents.checks import inspect_docx
 from hospidesk.errors import UsageError
 from hospidesk.fsutil import atomic_write_text
 from hospidesk.packs.authoring import new_pack, shipped_templates, write_manifest, write_task
-from hospidesk.packs.check import Problem, manifest_problems, read_toml, task_problems
-from hospidesk.packs.loader import IDENT, MANIFEST, MAX_TEMPLATE_BYTES
+from hospidesk.packs.check import Problem, manifest_problems, task_problems
+from hospidesk.packs.loader import IDENT, MANIFEST, MAX_TEMPLATE_BYTES, toml_of
 from hospidesk.packs.signing import SIGNATURE, STATEMENT
 from hospidesk.service.workspace import Workspace
 
@@ -141,18 +141,18 @@ def open_working(ws: Workspace, pack_id: str) -> StudioPack:
             return StudioPack(folder, state["manifest"], state["tasks"], meta, recovered=True)
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a journal cut by a crash: the saved files stand (atomic writes make it rare)
-    manifest, problem = read_toml(folder / MANIFEST, MANIFEST)
-    if manifest is None:
-        raise UsageError(f"Pack du studio illisible ({folder}) : {problem}")
-    tasks = []
-    for path in sorted((folder / "tasks").glob("*.toml")):
-        data, problem = read_toml(path, f"tasks/{path.name}")
-        if data is None:
-            raise UsageError(f"Pack du studio illisible ({folder}) : {problem}")
-        tasks.append(data)
+    manifest = _table(folder, MANIFEST)
+    tasks = [_table(folder, f"tasks/{p.name}") for p in sorted((folder / "tasks").glob("*.toml"))]
     order = {t: n for n, t in enumerate(manifest.get("task_order", ()))}
     tasks.sort(key=lambda t: order.get(t.get("id"), len(order)))
     return StudioPack(folder, manifest, tasks, meta)
+
+
+def _table(folder: Path, file: str) -> dict[str, Any]:
+    data, reason = toml_of(folder / file)
+    if data is None:
+        raise UsageError(f"Pack du studio illisible ({folder}) : {file} : {reason}")
+    return data
 
 
 def problems(pack: StudioPack) -> list[Problem]:

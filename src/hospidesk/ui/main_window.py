@@ -32,7 +32,6 @@ from hospidesk.ui.history_dialog import HistoryDialog
 from hospidesk.ui.review_dialog import ReviewDialog
 from hospidesk.ui.rules_dialog import RulesDialog
 from hospidesk.ui.settings_dialog import SettingsDialog
-from hospidesk.ui.studio_start import studio_items
 from hospidesk.ui.task_form import TaskForm
 from hospidesk.ui.task_library import TaskLibrary
 from hospidesk.ui.task_panel import TaskPanel
@@ -42,6 +41,7 @@ from hospidesk.ui.window_dialogs import (
     ask_export_path,
     ask_sources,
     confirm_omissions,
+    studio_items,
     welcome_lines,
 )
 

@@ -10,7 +10,7 @@ problem under the row whose place is the longest prefix of the problem's place.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -47,18 +47,28 @@ class ErrorLabel(QLabel):
 
 @dataclass
 class Row:
-    place: Place
+    """One key of the table, its widget and the problems said under it."""
+
+    key: str
     widget: QWidget
-    error: ErrorLabel
     read: Callable[[], Any]
     write: Callable[[Any], None]
-    key: str
     empty: Any = ""
     """The value that means « not set »: the key is left out of the table."""
+    error: ErrorLabel = field(default_factory=ErrorLabel)
 
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _area(tall: bool = False) -> QPlainTextEdit:
+    """A text area that Tab leaves, a few lines high unless ``tall`` (it takes the room left)."""
+    area = QPlainTextEdit()
+    area.setTabChangesFocus(True)
+    if not tall:
+        area.setMaximumHeight(80)
+    return area
 
 
 class Form(QObject):
@@ -75,65 +85,64 @@ class Form(QObject):
         self.table: Table | None = None
         self._loading = False
 
-    def _add(self, label: str, widget: QWidget, row: Row) -> Row:
+    def _add(self, label: str, row: Row, tip: str = "") -> None:
+        """The row under ``label`` (its keyboard mnemonic leads to the widget), its problems
+        under the widget."""
+        row.widget.setToolTip(tip)
+        row.widget.setAccessibleName(label.replace("&", ""))
         holder = QWidget()
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
+        box.addWidget(row.widget)
         box.addWidget(row.error)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
+        caption = QLabel("" if isinstance(row.widget, QCheckBox) else label)
+        caption.setBuddy(row.widget)
         self.layout.addRow(caption, holder)
         self.rows.append(row)
-        return row
 
     def text(
         self, label: str, key: str, multiline: bool = False, tip: str = "", tall: bool = False
     ) -> QWidget:
-        """``multiline``: a text area, a few lines high unless ``tall`` (instructions, a
-        source), which takes the room left."""
-        edit: QLineEdit | QPlainTextEdit
+        """One line, or with ``multiline`` a text area (``tall``: it takes the room left)."""
         if multiline:
-            area = edit = QPlainTextEdit()
-            area.setTabChangesFocus(True)
+            area = _area(tall)
             area.textChanged.connect(self._changed)
-            if not tall:
-                area.setMaximumHeight(80)
-            read: Callable[[], Any] = area.toPlainText
-            write: Callable[[Any], None] = lambda v: area.setPlainText(str(v))  # noqa: E731
-        else:
-            line = edit = QLineEdit()
-            line.textEdited.connect(self._changed)
-            read, write = line.text, lambda v: line.setText(str(v))
-        edit.setToolTip(tip)
-        edit.setAccessibleName(label.replace("&", ""))
-        self._add(label, edit, Row((key,), edit, ErrorLabel(), read, write, key))
-        return edit
+            self._add(
+                label, Row(key, area, area.toPlainText, lambda v: area.setPlainText(str(v))), tip
+            )
+            return area
+        line = QLineEdit()
+        line.textEdited.connect(self._changed)
+        self._add(label, Row(key, line, line.text, lambda v: line.setText(str(v))), tip)
+        return line
+
+    def parsed(
+        self,
+        label: str,
+        key: str,
+        parse: Callable[[str], Any],
+        show: Callable[[Any], str],
+        empty: Any,
+        tip: str = "",
+        tall: bool = False,
+    ) -> QPlainTextEdit:
+        """A text area whose text stands for a value: ``parse`` reads it, ``show`` writes it."""
+        area = _area(tall)
+        area.textChanged.connect(self._changed)
+        row = Row(
+            key, area, lambda: parse(area.toPlainText()), lambda v: area.setPlainText(show(v))
+        )
+        row.empty = empty
+        self._add(label, row, tip)
+        return area
 
     def listed(self, label: str, key: str, tip: str = "") -> QPlainTextEdit:
         """A list of short texts, one per line."""
-        edit = QPlainTextEdit()
-        edit.setTabChangesFocus(True)
-        edit.setToolTip(tip)
-        edit.setAccessibleName(label.replace("&", ""))
-        edit.setMaximumHeight(80)
-        edit.textChanged.connect(self._changed)
-        row = Row(
-            (key,),
-            edit,
-            ErrorLabel(),
-            lambda: lines(edit.toPlainText()),
-            lambda v: edit.setPlainText("\n".join(map(str, v or []))),
-            key,
-            empty=[],
-        )
-        self._add(label, edit, row)
-        return edit
+        return self.parsed(label, key, lines, lambda v: "\n".join(map(str, v or [])), [], tip)
 
     def choice(self, label: str, key: str, choices: Iterable[tuple[str, Any]]) -> QComboBox:
         """A closed list: each choice's words and the value it stands for (None: unset)."""
         combo = QComboBox()
-        combo.setAccessibleName(label.replace("&", ""))
         for words, value in choices:
             combo.addItem(words, value)
         combo.currentIndexChanged.connect(self._changed)
@@ -145,22 +154,13 @@ class Form(QObject):
                 index = combo.count() - 1
             combo.setCurrentIndex(max(index, 0))
 
-        row = Row((key,), combo, ErrorLabel(), combo.currentData, write, key, empty=None)
-        self._add(label, combo, row)
+        self._add(label, Row(key, combo, combo.currentData, write, empty=None))
         return combo
 
     def flag(self, label: str, key: str) -> QCheckBox:
         box = QCheckBox(label)
         box.toggled.connect(self._changed)
-        row = Row((key,), box, ErrorLabel(), box.isChecked, lambda v: box.setChecked(bool(v)), key)
-        row.empty = False
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(box)
-        column.addWidget(row.error)
-        self.layout.addRow("", holder)
-        self.rows.append(row)
+        self._add(label, Row(key, box, box.isChecked, lambda v: box.setChecked(bool(v)), False))
         return box
 
     def load(self, table: Table | None) -> None:
@@ -180,29 +180,28 @@ class Form(QObject):
             return
         for row in self.rows:
             value = row.read()
-            if value == row.empty and row.empty is not None:
+            if value is None or value == row.empty:
                 self.table.pop(row.key, None)  # an empty text is an absent key: the default
-            elif value is None:
-                self.table.pop(row.key, None)
             else:
                 self.table[row.key] = value
         self.edited.emit()
 
+    def row(self, key: str) -> Row:
+        return next(r for r in self.rows if r.key == key)
+
     def show_problems(self, problems: Iterable[Problem]) -> list[Problem]:
-        """Each problem under its row; returns those no row of this form took."""
+        """Each problem under the row of its key; returns those no row of this form took."""
         base = self.base()
-        claimed: dict[int, list[str]] = {}
+        keys = {row.key for row in self.rows}
+        claimed: dict[str, list[str]] = {}
         left = []
         for problem in problems:
-            best, length = None, -1
-            for index, row in enumerate(self.rows):
-                place = base + row.place
-                if problem.place[: len(place)] == place and len(place) > length:
-                    best, length = index, len(place)
-            if best is None:
-                left.append(problem)
+            place = problem.place
+            key = place[len(base)] if len(place) > len(base) else None
+            if place[: len(base)] == base and key in keys:
+                claimed.setdefault(str(key), []).append(problem.reason)
             else:
-                claimed.setdefault(best, []).append(problem.reason)
-        for index, row in enumerate(self.rows):
-            row.error.say(claimed.get(index, []))
+                left.append(problem)
+        for row in self.rows:
+            row.error.say(claimed.get(row.key, []))
         return left

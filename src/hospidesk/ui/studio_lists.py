@@ -139,11 +139,10 @@ class ListEditor(QWidget):
             marked = any(p.place[1:2] == (index,) for p in mine)
             text = self.title(entries[index]) if index < len(entries) else ""
             self.items.item(index).setText(text + (PROBLEM_MARK if marked else ""))
-        left = self.form.show_problems(p for p in mine if p.place[:2] == self.place())
+        here = [p for p in mine if p.place[:2] == self.place()]
+        left = self.form.show_problems(here)
         self.item_error.say([p.reason for p in left if p.place == self.place()])
-        left = [p for p in left if p.place != self.place()]
-        others = [p for p in problems if p not in mine]
-        return others + left + [p for p in mine if p.place[:2] != self.place()]
+        return [p for p in problems if p not in here] + [p for p in left if p.place != self.place()]
 
 
 def unique_name(entries: list[Any], stem: str, key: str = "name") -> str:

@@ -3,9 +3,7 @@ pack as its next version, or take up a pack of the studio where it was left."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -140,22 +138,3 @@ def open_studio(parent: QWidget, workspace: Workspace) -> QWidget | None:
     window.resize(1300, 900)
     window.show()
     return window
-
-
-_OPEN: list[QWidget] = []
-"""The studio windows open now (kept alive: they have no parent, to stand beside the main
-window)."""
-
-
-def studio_items(parent: QWidget, workspace: Workspace) -> list[tuple[str, None, Any] | None]:
-    """The Outils menu's entry for the studio, for the users the policy names; none else."""
-    if not studio.allowed(workspace):
-        return []
-
-    def start() -> None:
-        window = open_studio(parent, workspace)
-        if window is not None:
-            _OPEN.append(window)
-            window.destroyed.connect(lambda: _OPEN.remove(window) if window in _OPEN else None)
-
-    return [None, (QCoreApplication.translate("MainWindow", "&Studio de tâches…"), None, start)]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -101,7 +100,6 @@ class TaskEditor(QTabWidget):
             lambda entries: {"description": f"Exemple {len(entries) + 1}", "facts": []},
             self.tr("&Ajouter un exemple"),
         )
-        self.example_fields = QLabel()
         self._example_form(self.examples.form)
         self.addTab(self.examples, self.tr("Exemples"))
         for editor in (self.fields, self.examples):
@@ -149,15 +147,13 @@ class TaskEditor(QTabWidget):
         self.output = Form(QFormLayout(), lambda: ("output",))
         column.addLayout(self.output.layout)
         self.output.choice(self.tr("&Forme du texte"), "kind", OUTPUTS)
-        sections = self.output.text(
+        self.output.parsed(
             self.tr("&Sections (une par ligne : nom | libellé | liste, texte ou actions)"),
             "sections",
-            multiline=True,
+            _parse_sections,
+            _show_sections,
+            [],
         )
-        row = self.output.rows[-1]
-        row.read = lambda: _parse_sections(sections.toPlainText())  # type: ignore[attr-defined]
-        row.write = lambda v: sections.setPlainText(_show_sections(v))  # type: ignore[attr-defined]
-        row.empty = []
         self.output.edited.connect(self._edited)
         self.usable = QLabel()
         self.usable.setWordWrap(True)
@@ -177,13 +173,13 @@ class TaskEditor(QTabWidget):
     def _example_form(self, form: Form) -> None:
         form.text(self.tr("&Description"), "description")
         form.text(self.tr("&Texte source"), "source", multiline=True, tall=True)
-        values = form.text(self.tr("Valeurs des &champs (nom = valeur)"), "fields", multiline=True)
-        row = form.rows[-1]
-        row.read = lambda: _parse_values(values.toPlainText())  # type: ignore[attr-defined]
-        row.write = lambda v: values.setPlainText(  # type: ignore[attr-defined]
-            "\n".join(f"{k} = {val}" for k, val in (v or {}).items())
+        form.parsed(
+            self.tr("Valeurs des &champs (nom = valeur)"),
+            "fields",
+            _parse_values,
+            lambda v: "\n".join(f"{k} = {val}" for k, val in (v or {}).items()),
+            {},
         )
-        row.empty = {}
         form.listed(self.tr("&Faits à garder (un par ligne)"), "facts")
 
     def load(self, task: Table | None) -> None:
@@ -200,16 +196,20 @@ class TaskEditor(QTabWidget):
         self.fields.load(task)
         self.examples.load(task)
         self.import_button.setEnabled(task is not None)
-        self._usable()
+        self._hints()
 
     def _edited(self) -> None:
-        self._usable()
+        self._hints()
         self.edited.emit()
 
-    def _unprinted(self) -> None:
-        """The fields the Word template does not print (they still reach the model)."""
+    def _hints(self) -> None:
+        """The fields the instructions may name (ticked when they do), and those the Word
+        template does not print (they still reach the model)."""
         task = self.task or {}
         names = [str(f.get("name")) for f in task.get("fields", []) if f.get("name")]
+        used = set(placeholders(str(task.get("instructions", ""))))
+        listed = ", ".join(f"{{{n}}}" + (" ✓" if n in used else "") for n in names)
+        self.usable.setText(self.tr("Champs utilisables dans les consignes : %s") % (listed or "—"))
         template = self.folder() / str(task.get("template", ""))
         printed = fields_printed(template) if template.is_file() else None
         left = [n for n in names if printed is not None and n not in printed]
@@ -219,13 +219,6 @@ class TaskEditor(QTabWidget):
             if left
             else ""
         )
-
-    def _usable(self) -> None:
-        self._unprinted()
-        names = [str(f.get("name")) for f in (self.task or {}).get("fields", []) if f.get("name")]
-        used = set(placeholders(str((self.task or {}).get("instructions", ""))))
-        listed = ", ".join(f"{{{n}}}" + (" ✓" if n in used else "") for n in names)
-        self.usable.setText(self.tr("Champs utilisables dans les consignes : %s") % (listed or "—"))
 
     def show_problems(self, problems: list[Problem]) -> list[Problem]:
         left = self.about.show_problems(problems)
@@ -237,8 +230,7 @@ class TaskEditor(QTabWidget):
 
     def template_refused(self, reason: str) -> None:
         """A Word template that could not be taken, said under the template's list."""
-        row = next(r for r in self.about.rows if r.key == "template")
-        row.error.say([reason])
+        self.about.row("template").error.say([reason])
         self.setCurrentIndex(0)
 
 
@@ -281,7 +273,3 @@ class Buttons(QWidget):
         for button in buttons:
             row.addWidget(button)
         row.addStretch(1)
-
-
-def combo_values(combo: QComboBox) -> list[str]:
-    return [str(combo.itemData(i)) for i in range(combo.count())]

@@ -1,5 +1,6 @@
 """The main window's questions to the user: where to export, whether to export a draft that
-leaves facts of its source out, which source files to open; and the welcome banner's lines.
+leaves facts of its source out, which source files to open; the welcome banner's lines; and the
+menu entry of the pack studio.
 
 Plain functions of a parent widget: the window decides what follows. Their texts keep the
 window's translation context (« MainWindow »), as when they were its methods.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -86,3 +88,27 @@ def welcome_lines(workspace: Workspace, job: str | None, tasks: list[PackTask]) 
             % html.escape(point)
         )
     return lines
+
+
+_STUDIOS: list[QWidget] = []
+"""The studio windows open now (kept alive: they have no parent, to stand beside the main
+window)."""
+
+
+def studio_items(parent: QWidget, workspace: Workspace) -> list[tuple[str, None, Any] | None]:
+    """The Outils menu's entry for the pack studio, for the users the policy names; none else.
+    The studio's modules are imported when it opens, not when the window starts."""
+    if not workspace.policy.studio.allows(workspace.user, workspace.groups):
+        return []
+
+    def start() -> None:
+        from hospidesk.ui.studio_start import open_studio
+
+        window = open_studio(parent, workspace)
+        if window is not None:
+            _STUDIOS.append(window)
+            window.destroyed.connect(
+                lambda: _STUDIOS.remove(window) if window in _STUDIOS else None
+            )
+
+    return [None, (QCoreApplication.translate("MainWindow", "&Studio de tâches…"), None, start)]

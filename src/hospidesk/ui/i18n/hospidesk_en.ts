@@ -822,42 +822,42 @@
 <context>
     <name>KeyDialog</name>
     <message>
-        <location filename="../studio_results.py" line="99"/>
+        <location filename="../studio_results.py" line="95"/>
         <source>Clé de signature</source>
         <translation>Signing key</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="104"/>
+        <location filename="../studio_results.py" line="100"/>
         <source>&amp;Créer ma clé</source>
         <translation>&amp;Create my key</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="106"/>
+        <location filename="../studio_results.py" line="102"/>
         <source>E&amp;xporter la clé publique pour la DSI…</source>
         <translation>E&amp;xport the public key for IT…</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="126"/>
+        <location filename="../studio_results.py" line="122"/>
         <source>Votre clé : %s. Elle est gardée dans le trousseau du système.</source>
         <translation>Your key: %s. It is kept in the system keyring.</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="128"/>
+        <location filename="../studio_results.py" line="124"/>
         <source>Vous n&apos;avez pas encore de clé de signature.</source>
         <translation>You have no signing key yet.</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="142"/>
+        <location filename="../studio_results.py" line="138"/>
         <source>Exporter la clé publique</source>
         <translation>Export the public key</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="144"/>
+        <location filename="../studio_results.py" line="140"/>
         <source>Clé publique (*.pub)</source>
         <translation>Public key (*.pub)</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="154"/>
+        <location filename="../studio_results.py" line="150"/>
         <source>Clé publique %s écrite : %s. Remettez-la à la DSI, qui l&apos;approuve.</source>
         <translation>Public key %s written: %s. Give it to IT, who approve it.</translation>
     </message>
@@ -903,7 +903,7 @@
         <translation>Source loaded: %s</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="27"/>
+        <location filename="../window_dialogs.py" line="29"/>
         <source>Exporter en Word</source>
         <translation>Export to Word</translation>
     </message>
@@ -1021,22 +1021,22 @@
         <translation>Your results could not be read.</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="29"/>
+        <location filename="../window_dialogs.py" line="31"/>
         <source>Document Word (*.docx)</source>
         <translation>Word document (*.docx)</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="41"/>
+        <location filename="../window_dialogs.py" line="43"/>
         <source>Informations absentes du brouillon</source>
         <translation>Information missing from the draft</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="53"/>
+        <location filename="../window_dialogs.py" line="55"/>
         <source>Ouvrir un ou plusieurs textes source</source>
         <translation>Open one or more source texts</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="55"/>
+        <location filename="../window_dialogs.py" line="57"/>
         <source>Sources (%s);;Tous les fichiers (*)</source>
         <translation>Sources (%s);;All files (*)</translation>
     </message>
@@ -1046,22 +1046,22 @@
         <translation>Tell IT: the letterhead must be fixed (hospidesk doctor).</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="70"/>
+        <location filename="../window_dialogs.py" line="72"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; nouvelles tâches : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; new tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="77"/>
+        <location filename="../window_dialogs.py" line="79"/>
         <source>&lt;b&gt;Quoi de neuf :&lt;/b&gt; tâches mises à jour : %s.</source>
         <translation>&lt;b&gt;What&apos;s new:&lt;/b&gt; updated tasks: %s.</translation>
     </message>
     <message>
-        <location filename="../window_dialogs.py" line="85"/>
+        <location filename="../window_dialogs.py" line="87"/>
         <source>&lt;b&gt;Rappel de la charte :&lt;/b&gt; %s</source>
         <translation>&lt;b&gt;Usage rules reminder:&lt;/b&gt; %s</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="161"/>
+        <location filename="../window_dialogs.py" line="114"/>
         <source>&amp;Studio de tâches…</source>
         <translation>Task &amp;studio…</translation>
     </message>
@@ -1069,47 +1069,47 @@
 <context>
     <name>ManifestEditor</name>
     <message>
-        <location filename="../studio_task.py" line="53"/>
+        <location filename="../studio_task.py" line="52"/>
         <source>T&amp;itre du pack</source>
         <translation>Pack t&amp;itle</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="54"/>
+        <location filename="../studio_task.py" line="53"/>
         <source>&amp;Métier (identifiant)</source>
         <translation>&amp;Job (identifier)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="55"/>
+        <location filename="../studio_task.py" line="54"/>
         <source>&amp;Résumé (une ligne)</source>
         <translation>&amp;Summary (one line)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="56"/>
+        <location filename="../studio_task.py" line="55"/>
         <source>&amp;Description</source>
         <translation>&amp;Description</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="57"/>
+        <location filename="../studio_task.py" line="56"/>
         <source>&amp;Auteurs (un par ligne)</source>
         <translation>&amp;Authors (one per line)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="58"/>
+        <location filename="../studio_task.py" line="57"/>
         <source>Li&amp;cence</source>
         <translation>Li&amp;cence</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="60"/>
+        <location filename="../studio_task.py" line="59"/>
         <source>Gl&amp;ossaire de la dictée (un mot par ligne)</source>
         <translation>Dictation gl&amp;ossary (one word per line)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="62"/>
+        <location filename="../studio_task.py" line="61"/>
         <source>Les mots que la dictée doit écrire comme l&apos;hôpital : services, médicaments…</source>
         <translation>The words dictation must spell as the hospital does: services, drugs…</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="65"/>
+        <location filename="../studio_task.py" line="64"/>
         <source>Version</source>
         <translation>Version</translation>
     </message>
@@ -1229,7 +1229,7 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../studio_results.py" line="78"/>
+        <location filename="../studio_results.py" line="74"/>
         <source>Test du pack %s</source>
         <translation>Test of pack %s</translation>
     </message>
@@ -1658,72 +1658,72 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../studio_start.py" line="33"/>
+        <location filename="../studio_start.py" line="31"/>
         <source>Studio de tâches</source>
         <translation>Task studio</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="36"/>
+        <location filename="../studio_start.py" line="34"/>
         <source>Nouveau pack</source>
         <translation>New pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="41"/>
+        <location filename="../studio_start.py" line="39"/>
         <source>(nouveau métier, d&apos;après le titre)</source>
         <translation>(new job, from the title)</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="46"/>
+        <location filename="../studio_start.py" line="44"/>
         <source>&amp;Titre du pack</source>
         <translation>Pack &amp;title</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="47"/>
+        <location filename="../studio_start.py" line="45"/>
         <source>&amp;Métier</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="48"/>
+        <location filename="../studio_start.py" line="46"/>
         <source>&amp;Première tâche</source>
         <translation>&amp;First task</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="53"/>
+        <location filename="../studio_start.py" line="51"/>
         <source>&amp;Créer</source>
         <translation>&amp;Create</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="59"/>
+        <location filename="../studio_start.py" line="57"/>
         <source>Nouvelle version d&apos;un pack installé</source>
         <translation>New version of an installed pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="64"/>
+        <location filename="../studio_start.py" line="62"/>
         <source>Pack &amp;installé</source>
         <translation>&amp;Installed pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="67"/>
+        <location filename="../studio_start.py" line="65"/>
         <source>Ouvrir comme &amp;nouvelle version</source>
         <translation>Open as a &amp;new version</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="72"/>
+        <location filename="../studio_start.py" line="70"/>
         <source>Reprendre un pack du studio</source>
         <translation>Resume a studio pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="77"/>
+        <location filename="../studio_start.py" line="75"/>
         <source>Pack du &amp;studio</source>
         <translation>&amp;Studio pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="80"/>
+        <location filename="../studio_start.py" line="78"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Resume</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="98"/>
+        <location filename="../studio_start.py" line="96"/>
         <source>Donnez un titre au pack.</source>
         <translation>Give the pack a title.</translation>
     </message>
@@ -1731,148 +1731,148 @@
 <context>
     <name>StudioWindow</name>
     <message>
-        <location filename="../studio_window.py" line="55"/>
+        <location filename="../studio_window.py" line="60"/>
         <source>Studio de tâches — %s</source>
         <translation>Task studio — %s</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="59"/>
+        <location filename="../studio_window.py" line="64"/>
         <source>Tâches du pack</source>
         <translation>The pack&apos;s tasks</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="62"/>
-        <location filename="../studio_window.py" line="110"/>
+        <location filename="../studio_window.py" line="67"/>
+        <location filename="../studio_window.py" line="115"/>
         <source>Problèmes à corriger</source>
         <translation>Problems to fix</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="80"/>
+        <location filename="../studio_window.py" line="85"/>
         <source>Modifications non enregistrées reprises après un arrêt.</source>
         <translation>Unsaved changes recovered after a stop.</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="83"/>
+        <location filename="../studio_window.py" line="88"/>
         <source>Nouvelle tâche (Ctrl+N)</source>
         <translation>New task (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="85"/>
+        <location filename="../studio_window.py" line="90"/>
         <source>Dupliquer (Ctrl+D)</source>
         <translation>Duplicate (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="87"/>
+        <location filename="../studio_window.py" line="92"/>
         <source>Supprimer la tâche</source>
         <translation>Delete the task</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="91"/>
+        <location filename="../studio_window.py" line="96"/>
         <source>Tâches</source>
         <translation>Tasks</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="96"/>
+        <location filename="../studio_window.py" line="101"/>
         <source>Tâche sélectionnée</source>
         <translation>Selected task</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="97"/>
+        <location filename="../studio_window.py" line="102"/>
         <source>Pack</source>
         <translation>Pack</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="102"/>
+        <location filename="../studio_window.py" line="107"/>
         <source>&amp;Enregistrer</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="103"/>
+        <location filename="../studio_window.py" line="108"/>
         <source>Essa&amp;yer</source>
         <translation>T&amp;ry</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="104"/>
+        <location filename="../studio_window.py" line="109"/>
         <source>Tester &amp;le pack</source>
         <translation>Test the pac&amp;k</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="105"/>
+        <location filename="../studio_window.py" line="110"/>
         <source>Clé de si&amp;gnature…</source>
         <translation>Si&amp;gning key…</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="106"/>
+        <location filename="../studio_window.py" line="111"/>
         <source>&amp;Publier…</source>
         <translation>&amp;Publish…</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="191"/>
+        <location filename="../studio_window.py" line="196"/>
         <source>Nouvelle tâche</source>
         <translation>New task</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="206"/>
+        <location filename="../studio_window.py" line="211"/>
         <source>Supprimer cette tâche ?</source>
         <translation>Delete this task?</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="214"/>
+        <location filename="../studio_window.py" line="219"/>
         <source>%s (modèle livré)</source>
         <translation>%s (shipped template)</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="220"/>
+        <location filename="../studio_window.py" line="225"/>
         <source>Importer un modèle Word</source>
         <translation>Import a Word template</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="220"/>
+        <location filename="../studio_window.py" line="225"/>
         <source>Documents Word (*.docx)</source>
         <translation>Word documents (*.docx)</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="252"/>
+        <location filename="../studio_window.py" line="257"/>
         <source>Sauvegarde automatique impossible : %s</source>
         <translation>Automatic save impossible: %s</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="298"/>
+        <location filename="../studio_window.py" line="303"/>
         <source>Pack enregistré.</source>
         <translation>Pack saved.</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="308"/>
+        <location filename="../studio_window.py" line="313"/>
         <source>Essai de l&apos;exemple n° %d avec le modèle…</source>
         <translation>Trying example %d with the model…</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="321"/>
+        <location filename="../studio_window.py" line="327"/>
         <source>Test du pack…</source>
         <translation>Testing the pack…</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="342"/>
+        <location filename="../studio_window.py" line="349"/>
         <source>Test terminé : %d exemple(s), %d en échec.</source>
         <translation>Test finished: %d example(s), %d failed.</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="379"/>
+        <location filename="../studio_window.py" line="382"/>
         <source>Pack publié : %s (version %s, signé par la clé %s).</source>
         <translation>Pack published: %s (version %s, signed with key %s).</translation>
     </message>
     <message>
-        <location filename="../studio_window.py" line="390"/>
+        <location filename="../studio_window.py" line="393"/>
         <source>Studio de tâches</source>
         <translation>Task studio</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="166"/>
+        <location filename="../studio_results.py" line="162"/>
         <source>Publier le pack</source>
         <translation>Publish the pack</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="173"/>
+        <location filename="../studio_results.py" line="169"/>
         <source>Publication déconseillée : %s.
 
 Publier quand même ? Ce choix est inscrit au journal d&apos;audit.</source>
@@ -1881,7 +1881,7 @@ Publier quand même ? Ce choix est inscrit au journal d&apos;audit.</source>
 Publish anyway? This choice is recorded in the audit trail.</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="188"/>
+        <location filename="../studio_results.py" line="184"/>
         <source>Dossier de publication</source>
         <translation>Publication folder</translation>
     </message>
@@ -1889,168 +1889,168 @@ Publish anyway? This choice is recorded in the audit trail.</translation>
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../studio_task.py" line="88"/>
+        <location filename="../studio_task.py" line="87"/>
         <source>Tâche</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="89"/>
+        <location filename="../studio_task.py" line="88"/>
         <source>Consignes</source>
         <translation>Instructions</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="94"/>
+        <location filename="../studio_task.py" line="93"/>
         <source>&amp;Ajouter un champ</source>
         <translation>&amp;Add a field</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="97"/>
+        <location filename="../studio_task.py" line="96"/>
         <source>Champs</source>
         <translation>Fields</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="102"/>
+        <location filename="../studio_task.py" line="101"/>
         <source>&amp;Ajouter un exemple</source>
         <translation>&amp;Add an example</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="106"/>
+        <location filename="../studio_task.py" line="104"/>
         <source>Exemples</source>
         <translation>Examples</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="114"/>
+        <location filename="../studio_task.py" line="112"/>
         <source>&amp;Titre de la tâche</source>
         <translation>Task &amp;title</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="115"/>
+        <location filename="../studio_task.py" line="113"/>
         <source>&amp;Identifiant</source>
         <translation>&amp;Identifier</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="115"/>
+        <location filename="../studio_task.py" line="113"/>
         <source>Le nom du fichier de la tâche</source>
         <translation>The task&apos;s file name</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="116"/>
-        <location filename="../studio_task.py" line="178"/>
+        <location filename="../studio_task.py" line="114"/>
+        <location filename="../studio_task.py" line="174"/>
         <source>&amp;Description</source>
         <translation>&amp;Description</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="117"/>
+        <location filename="../studio_task.py" line="115"/>
         <source>&amp;Conseils (un par ligne, 4 au plus)</source>
         <translation>&amp;Tips (one per line, 4 at most)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="118"/>
+        <location filename="../studio_task.py" line="116"/>
         <source>&amp;Modèle Word</source>
         <translation>Word te&amp;mplate</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="119"/>
+        <location filename="../studio_task.py" line="117"/>
         <source>Importer un modèle &amp;Word…</source>
         <translation>Import a &amp;Word template…</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="124"/>
+        <location filename="../studio_task.py" line="122"/>
         <source>O&amp;bjet par défaut</source>
         <translation>Default su&amp;bject</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="125"/>
+        <location filename="../studio_task.py" line="123"/>
         <source>Relecture des &amp;omissions</source>
         <translation>Review of &amp;omissions</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="126"/>
+        <location filename="../studio_task.py" line="124"/>
         <source>&amp;Vérification des faits</source>
         <translation>Fact &amp;verification</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="130"/>
+        <location filename="../studio_task.py" line="128"/>
         <source>Texte &amp;source</source>
         <translation>&amp;Source text</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="131"/>
+        <location filename="../studio_task.py" line="129"/>
         <source>&amp;Nom du texte source</source>
         <translation>Source text&apos;s &amp;name</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="142"/>
+        <location filename="../studio_task.py" line="140"/>
         <source>&amp;Consignes au modèle</source>
         <translation>&amp;Instructions to the model</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="146"/>
+        <location filename="../studio_task.py" line="144"/>
         <source>{nom_du_champ} désigne un champ ; le modèle lit son libellé.</source>
         <translation>{field_name} names a field; the model reads its label.</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="148"/>
+        <location filename="../studio_task.py" line="146"/>
         <source>De&amp;mande courte</source>
         <translation>Short re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="151"/>
+        <location filename="../studio_task.py" line="149"/>
         <source>&amp;Forme du texte</source>
         <translation>Text &amp;form</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="153"/>
+        <location filename="../studio_task.py" line="151"/>
         <source>&amp;Sections (une par ligne : nom | libellé | liste, texte ou actions)</source>
         <translation>&amp;Sections (one per line: name | label | liste, texte or actions)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="169"/>
+        <location filename="../studio_task.py" line="165"/>
         <source>&amp;Nom (identifiant)</source>
         <translation>&amp;Name (identifier)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="170"/>
+        <location filename="../studio_task.py" line="166"/>
         <source>Li&amp;bellé</source>
         <translation>La&amp;bel</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="171"/>
+        <location filename="../studio_task.py" line="167"/>
         <source>&amp;Type</source>
         <translation>&amp;Type</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="172"/>
+        <location filename="../studio_task.py" line="168"/>
         <source>&amp;Obligatoire</source>
         <translation>&amp;Required</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="173"/>
+        <location filename="../studio_task.py" line="169"/>
         <source>&amp;Choix (un par ligne)</source>
         <translation>&amp;Choices (one per line)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="174"/>
+        <location filename="../studio_task.py" line="170"/>
         <source>&amp;Valeur par défaut</source>
         <translation>Default &amp;value</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="175"/>
+        <location filename="../studio_task.py" line="171"/>
         <source>A&amp;ide</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="179"/>
+        <location filename="../studio_task.py" line="175"/>
         <source>&amp;Texte source</source>
         <translation>Source &amp;text</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="180"/>
+        <location filename="../studio_task.py" line="177"/>
         <source>Valeurs des &amp;champs (nom = valeur)</source>
         <translation>Field values (name = value)</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="187"/>
+        <location filename="../studio_task.py" line="183"/>
         <source>&amp;Faits à garder (un par ligne)</source>
         <translation>&amp;Facts to keep (one per line)</translation>
     </message>
@@ -2060,7 +2060,7 @@ Publish anyway? This choice is recorded in the audit trail.</translation>
         <translation>Fields this template does not print (the language model reads them): %s</translation>
     </message>
     <message>
-        <location filename="../studio_task.py" line="228"/>
+        <location filename="../studio_task.py" line="212"/>
         <source>Champs utilisables dans les consignes : %s</source>
         <translation>Fields usable in the instructions: %s</translation>
     </message>
@@ -2152,22 +2152,22 @@ Publish anyway? This choice is recorded in the audit trail.</translation>
 <context>
     <name>TriedDialog</name>
     <message>
-        <location filename="../studio_results.py" line="46"/>
+        <location filename="../studio_results.py" line="42"/>
         <source>Essai : %s, exemple n° %d</source>
         <translation>Try: %s, example %d</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="49"/>
+        <location filename="../studio_results.py" line="45"/>
         <source>Cette version</source>
         <translation>This version</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="51"/>
+        <location filename="../studio_results.py" line="47"/>
         <source>Version précédente</source>
         <translation>Previous version</translation>
     </message>
     <message>
-        <location filename="../studio_results.py" line="64"/>
+        <location filename="../studio_results.py" line="60"/>
         <source>Pas de version précédente de cette tâche.</source>
         <translation>No previous version of this task.</translation>
     </message>
