@@ -3,6 +3,8 @@ pack as its next version, or take up a pack of the studio where it was left."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,10 +31,7 @@ class StartDialog(QDialog):
         self.workspace = workspace
         self.pack: StudioPack | None = None
         self.setWindowTitle(self.tr("Studio de tâches"))
-        column = QVBoxLayout(self)
-
-        new = QGroupBox(self.tr("Nouveau pack"))
-        form = QFormLayout(new)
+        self.column = QVBoxLayout(self)
         self.title = QLineEdit()
         self.job = QComboBox()
         self.job.setEditable(True)
@@ -40,47 +39,57 @@ class StartDialog(QDialog):
         for job in sorted({p.manifest.job for p in workspace.packs}):
             self.job.addItem(job, job)
         self.first_task = QLineEdit()
-        for label, widget in (
-            (self.tr("&Titre du pack"), self.title),
-            (self.tr("&Métier"), self.job),
-            (self.tr("&Première tâche"), self.first_task),
-        ):
-            caption = QLabel(label)
-            caption.setBuddy(widget)
-            form.addRow(caption, widget)
-        self.create_button = QPushButton(self.tr("&Créer"))
+        self.create_button = self._group(
+            self.tr("Nouveau pack"),
+            [
+                (self.tr("&Titre du pack"), self.title),
+                (self.tr("&Métier"), self.job),
+                (self.tr("&Première tâche"), self.first_task),
+            ],
+            self.tr("&Créer"),
+            self.create_it,
+        )
         self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create_it)
-        form.addRow("", self.create_button)
-        column.addWidget(new)
-
-        installed = QGroupBox(self.tr("Nouvelle version d'un pack installé"))
-        form = QFormLayout(installed)
         self.installed = QComboBox()
         for pack in workspace.packs:
             self.installed.addItem(f"{pack.manifest.title} ({pack.manifest.version})", pack.id)
-        caption = QLabel(self.tr("Pack &installé"))
-        caption.setBuddy(self.installed)
-        form.addRow(caption, self.installed)
-        self.open_button = QPushButton(self.tr("Ouvrir comme &nouvelle version"))
-        self.open_button.clicked.connect(self.open_installed)
-        form.addRow("", self.open_button)
-        column.addWidget(installed)
-
-        working = QGroupBox(self.tr("Reprendre un pack du studio"))
-        form = QFormLayout(working)
+        self.open_button = self._group(
+            self.tr("Nouvelle version d'un pack installé"),
+            [(self.tr("Pack &installé"), self.installed)],
+            self.tr("Ouvrir comme &nouvelle version"),
+            self.open_installed,
+        )
         self.working = QComboBox()
         for pack_id in studio.working_packs(workspace):
             self.working.addItem(pack_id, pack_id)
-        caption = QLabel(self.tr("Pack du &studio"))
-        caption.setBuddy(self.working)
-        form.addRow(caption, self.working)
-        self.resume_button = QPushButton(self.tr("&Reprendre"))
-        self.resume_button.clicked.connect(self.resume)
+        self.resume_button = self._group(
+            self.tr("Reprendre un pack du studio"),
+            [(self.tr("Pack du &studio"), self.working)],
+            self.tr("&Reprendre"),
+            self.resume,
+        )
         self.resume_button.setEnabled(self.working.count() > 0)
-        form.addRow("", self.resume_button)
-        column.addWidget(working)
         self.title.setFocus()
+
+    def _group(
+        self,
+        title: str,
+        rows: list[tuple[str, QWidget]],
+        action: str,
+        slot: Callable[[], None],
+    ) -> QPushButton:
+        """A box of labelled entries (their mnemonics lead to them) and the button that acts."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for label, widget in rows:
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        button = QPushButton(action)
+        button.clicked.connect(slot)
+        form.addRow("", button)
+        self.column.addWidget(box)
+        return button
 
     def _done(self, opening: object) -> None:
         try:

@@ -1658,37 +1658,37 @@
 <context>
     <name>StartDialog</name>
     <message>
-        <location filename="../studio_start.py" line="31"/>
+        <location filename="../studio_start.py" line="33"/>
         <source>Studio de tâches</source>
         <translation>Task studio</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="34"/>
+        <location filename="../studio_start.py" line="43"/>
         <source>Nouveau pack</source>
         <translation>New pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="39"/>
+        <location filename="../studio_start.py" line="38"/>
         <source>(nouveau métier, d&apos;après le titre)</source>
         <translation>(new job, from the title)</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="44"/>
+        <location filename="../studio_start.py" line="45"/>
         <source>&amp;Titre du pack</source>
         <translation>Pack &amp;title</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="45"/>
+        <location filename="../studio_start.py" line="46"/>
         <source>&amp;Métier</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="46"/>
+        <location filename="../studio_start.py" line="47"/>
         <source>&amp;Première tâche</source>
         <translation>&amp;First task</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="51"/>
+        <location filename="../studio_start.py" line="49"/>
         <source>&amp;Créer</source>
         <translation>&amp;Create</translation>
     </message>
@@ -1698,32 +1698,32 @@
         <translation>New version of an installed pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="62"/>
+        <location filename="../studio_start.py" line="58"/>
         <source>Pack &amp;installé</source>
         <translation>&amp;Installed pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="65"/>
+        <location filename="../studio_start.py" line="59"/>
         <source>Ouvrir comme &amp;nouvelle version</source>
         <translation>Open as a &amp;new version</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="70"/>
+        <location filename="../studio_start.py" line="66"/>
         <source>Reprendre un pack du studio</source>
         <translation>Resume a studio pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="75"/>
+        <location filename="../studio_start.py" line="67"/>
         <source>Pack du &amp;studio</source>
         <translation>&amp;Studio pack</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="78"/>
+        <location filename="../studio_start.py" line="68"/>
         <source>&amp;Reprendre</source>
         <translation>&amp;Resume</translation>
     </message>
     <message>
-        <location filename="../studio_start.py" line="96"/>
+        <location filename="../studio_start.py" line="105"/>
         <source>Donnez un titre au pack.</source>
         <translation>Give the pack a title.</translation>
     </message>
