@@ -23,11 +23,22 @@ M_MMAP_THRESHOLD = -3
 """glibc's mallopt parameter (malloc.h)."""
 
 
-def map_large_blocks(threshold: int = 1 << 20) -> None:
+MAPPED_FROM = 256 * 1024
+"""Blocks this large or larger are mapped on their own (see ``map_large_blocks``)."""
+
+
+def map_large_blocks(threshold: int = MAPPED_FROM) -> None:
     """Have glibc map every block of ``threshold`` bytes or more on its own, so that it
     goes back to the system when freed. By default glibc raises that threshold to the size of
     the largest block freed (up to 32 MiB): the next states, tens of MiB each, would then
-    come from the heap and stay in the worker's resident memory."""
+    come from the heap and stay in the worker's resident memory.
+
+    256 KiB, not more: llama.cpp builds a vector of one entry per token of the vocabulary at
+    every token it draws (576 KiB for a vocabulary of 49,152 tokens), and under a grammar more
+    of them. Taken from the heap between the grammar's own small blocks, they left it
+    fragmented: the heap grew by 36 MiB while one part of a long source was summarised under
+    its task's grammar (bench/report.md, engine memory by path). Mapped, each one is given
+    back when freed."""
     mallopt = getattr(_LIBC, "mallopt", None)
     if mallopt is not None:
         mallopt(M_MMAP_THRESHOLD, threshold)
