@@ -38,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import memory  # noqa: E402 - bench/memory.py, beside this script
 import warm  # noqa: E402 - bench/warm.py, beside this script
 from benchutil import USERS, stats, timed  # noqa: E402 - bench/benchutil.py
 
@@ -409,6 +410,10 @@ def main() -> int:
     )
     print("a 40,000-character thread, part by part…", file=sys.stderr)
     report["long_source"] = warm.long_thread()
+    print("engine memory on each path…", file=sys.stderr)
+    report["memory"] = memory.by_path(
+        model, threads, N_CTX, report["long_source"].pop("engine_memory")
+    )
     print("window…", file=sys.stderr)
     report["window"] = window(args.rounds)
     print("start-up…", file=sys.stderr)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import memory
 from benchutil import USERS, stats
 
 from hospidesk.engine.client import EngineClient
@@ -265,7 +266,8 @@ def yielding(
 
 
 def long_thread(timeout: float = 1800) -> dict[str, Any]:
-    """The 40,000-character thread through the CLI, as a user runs it."""
+    """The 40,000-character thread through the CLI, as a user runs it, its engine's memory
+    watched."""
     source = ROOT / "examples" / "fil-long.txt"
     with tempfile.TemporaryDirectory(prefix="hospidesk-bench-long-") as folder:
         env = {**os.environ, "HOSPIDESK_HOME": folder}
@@ -273,7 +275,7 @@ def long_thread(timeout: float = 1800) -> dict[str, Any]:
         subprocess.run([*command, "rules", "accept"], env=env, check=True, capture_output=True)
         out = Path(folder) / "synthese.docx"
         started = time.monotonic()
-        proc = subprocess.run(
+        proc, peak = memory.run_watched(
             [
                 *command,
                 "draft",
@@ -286,11 +288,8 @@ def long_thread(timeout: float = 1800) -> dict[str, Any]:
                 "--out",
                 str(out),
             ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            env,
+            timeout,
         )
         elapsed = time.monotonic() - started
         parts = [line for line in proc.stderr.splitlines() if line.startswith("Texte long")]
@@ -303,6 +302,7 @@ def long_thread(timeout: float = 1800) -> dict[str, Any]:
         "parts": len(parts),
         "parts_said": parts,
         "sections_in_document": [label for label in labels if label in text],
+        "engine_memory": peak,
     }
 
 
@@ -396,6 +396,8 @@ def markdown(report: dict[str, Any]) -> list[str]:
         f"{file / mib:.0f} MiB and a KV cache of {kv / mib:.0f} MiB (f16, context "
         f"{report['settings']['n_ctx']}); beyond both: {(rss - file - kv) / mib:.0f} MiB.",
     ]
+    if "memory" in report:
+        lines += memory.markdown(report["memory"])
     ttft = report["time_to_first_token"]
     targets = [
         (
@@ -432,6 +434,14 @@ def markdown(report: dict[str, Any]) -> list[str]:
         ),
         ("a click while warming waits (max, s)", y["click_delay_seconds"]["max"], 0.10),
         ("engine memory beyond model + KV cache (MiB)", (rss - file - kv) / mib, 64),
+        *(
+            (
+                f"peak engine memory beyond model + KV, {memory.LABELS[key]} (MiB)",
+                row["beyond_model_and_kv"] / mib,
+                64,
+            )
+            for key, row in report.get("memory", {}).get("paths", {}).items()
+        ),
         ("engine / raw prompt throughput (≥)", tp["ratios_engine_to_raw"]["pp"], 0.95),
         ("engine / raw generation throughput (≥)", tp["ratios_engine_to_raw"]["tg"], 0.95),
         ("longest UI stall, generating (ms)", report["window"]["longest_stall_ms"]["max"], 50),

@@ -133,16 +133,24 @@ def test_a_read_in_smaller_batches_keeps_each_one_when_stopped(model: native.Mod
     assert held_by_llama_cpp(model) == len(tokens)
 
 
-def test_a_saved_state_brings_back_its_tokens(model: native.Model) -> None:
+def test_a_saved_state_brings_back_its_tokens(model: native.Model, tmp_path: Path) -> None:
     first = model.chat_tokens(MESSAGES)
+    model.keep(0)
     model.read(first)
-    state = bytes(model.state())
+    saved = tmp_path / "etat.kv"
+    assert model.save_state(saved)
+    assert 0 < saved.stat().st_size <= model.state_size() + 4 * len(first) + 64
     model.read(model.tokenize("Tout autre chose, plus long que le début commun."))
-    model.restore(first, state)
+    model.load_state(saved, first)
     assert model.held == first
     assert held_by_llama_cpp(model) == len(first)
-    with pytest.raises(RuntimeError):
-        model.restore(first, state[: len(state) // 2])
+    with pytest.raises(RuntimeError):  # the file holds other tokens
+        model.load_state(saved, [*first[:-1], first[-1] + 1])
+    assert model.held == []
+    assert held_by_llama_cpp(model) == 0
+    saved.write_bytes(saved.read_bytes()[: saved.stat().st_size // 2])
+    with pytest.raises(RuntimeError):  # cut short
+        model.load_state(saved, first)
     assert model.held == []
     assert held_by_llama_cpp(model) == 0
 
@@ -205,7 +213,7 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_prompt_read_to_its_end_is_sampled_without_reading_again(
-    model: native.Model, monkeypatch: pytest.MonkeyPatch
+    model: native.Model, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     tokens = model.chat_tokens(MESSAGES)
     decoded: list[int] = []
@@ -225,8 +233,10 @@ def test_a_prompt_read_to_its_end_is_sampled_without_reading_again(
     )
     assert decoded == [1]  # the answer's token only: the prompt's logits were there
 
-    state = bytes(model.state())  # a restored state: its logits are not trusted
-    model.restore(tokens, state)
+    saved = tmp_path / "etat.kv"  # a restored state: its logits are not trusted
+    model.keep(len(tokens))  # the prompt alone, without the answer's token
+    assert model.save_state(saved)
+    model.load_state(saved, tokens)
     decoded.clear()
     list(Completion(model, tokens, Sampling(GenerationOptions(1), banned=model.ends())))
     assert decoded == [1, 1]  # the prompt's last token again, then the answer's
@@ -248,16 +258,17 @@ def test_a_schema_the_converter_cannot_take_is_a_grammar_error() -> None:
 def test_a_state_llama_cpp_refuses_is_forgotten_and_read_again(
     model: native.Model, tmp_path: Path
 ) -> None:
-    from hospidesk.engine.prefix_cache import PrefixCache, PrefixState
+    from hospidesk.engine.prefix_cache import PrefixCache
     from hospidesk.engine.prompts import PromptReader
 
-    cache = PrefixCache(tmp_path, "modèle|test", 1 << 30, 1 << 30)
+    cache = PrefixCache(tmp_path, "modèle|test", 1 << 30)
     reader = PromptReader(model, cache)
     instructions = {"role": "system", "content": "Consignes de la tâche, mot à mot. " * 8}
     messages = [instructions, MESSAGES[1]]
     fixed = reader.prepare(messages)[1]
     assert reader.usable(fixed)
-    cache.put(PrefixState(tuple(fixed), b"pas un etat de llama.cpp" * 10))
+    cache.put(fixed, lambda path: path.write_bytes(b"pas un etat de llama.cpp" * 10) > 0)
+    assert cache.has(fixed)
     model.keep(0)
     assert reader.prepare(messages)[2] == "new"  # refused: read again, to be saved anew
     assert not cache.has(fixed)
@@ -289,7 +300,7 @@ def test_the_warm_up_goes_past_a_task_whose_template_fails(
 
     worker = Worker()
     warm = WarmUp(worker)  # type: ignore[arg-type]
-    warm.use(PromptReader(model, PrefixCache(tmp_path, "x", 1 << 30, 1 << 30)))
+    warm.use(PromptReader(model, PrefixCache(tmp_path, "x", 1 << 30)))
     monkeypatch.setattr(model, "chat_tokens", fails)
     prompt = (p.Message("system", "Consignes."), p.Message("user", ""))
     warm.replace(p.Warm(prompts=(prompt,), disk_share=0.75))

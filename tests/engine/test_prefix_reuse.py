@@ -3,7 +3,7 @@ restart; and what persists on disk holds the instructions only, never a field or
 
 from __future__ import annotations
 
-import json
+import struct
 from array import array
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from hospidesk.engine.client import EngineClient
-from hospidesk.engine.prefix_cache import MAGIC
 from hospidesk.engine.protocol import Done
 from hospidesk.service.drafting import RunLimits, run_draft
 from hospidesk.service.request import DraftRequest, prepare
@@ -45,13 +44,16 @@ def run(
     return engine.last_done
 
 
+SESSION_MAGIC = 0x6767736E
+"""llama.cpp's session file: 'ggsn', its version, the tokens' count, the tokens, the state."""
+
+
 def stored_tokens(file: Path) -> list[int]:
     blob = file.read_bytes()
-    assert blob.startswith(MAGIC)
-    end = blob.index(b"\n", len(MAGIC))
-    count = json.loads(blob[len(MAGIC) : end])["n_tokens"]
+    magic, _version, count = struct.unpack_from("<III", blob)
+    assert magic == SESSION_MAGIC
     tokens = array("i")
-    tokens.frombytes(blob[end + 1 : end + 1 + 4 * count])
+    tokens.frombytes(blob[12 : 12 + 4 * count])
     return list(tokens)
 
 

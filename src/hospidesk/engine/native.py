@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import importlib
 import importlib.util
+import os
 import sys
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -307,23 +308,30 @@ class Model:
 
     # states
 
-    def state(self) -> memoryview:
-        """llama.cpp's state now (``llama_state_get_data``), without a copy in Python."""
-        size = self.api.llama_state_get_size(self.ctx)
-        buffer = (ctypes.c_uint8 * int(size))()
-        written = self.api.llama_state_get_data(self.ctx, buffer, size)
-        return memoryview(buffer).cast("B")[: int(written)]
+    def state_size(self) -> int:
+        """Bytes of llama.cpp's state now (its file is about this size)."""
+        return int(self.api.llama_state_get_size(self.ctx))
 
-    def restore(self, tokens: Sequence[int], data: bytes | bytearray | memoryview) -> None:
-        """Make the context hold ``tokens`` from their saved state."""
-        size = len(data)
-        try:
-            buffer = (ctypes.c_uint8 * size).from_buffer(data)  # a file read in a bytearray
-        except TypeError:  # read-only bytes
-            buffer = (ctypes.c_uint8 * size).from_buffer_copy(data)
+    def save_state(self, path: Path) -> bool:
+        """Write llama.cpp's state now, with the tokens held, into ``path``: a layer at a
+        time, never whole in memory. False when llama.cpp could not."""
+        tokens = (self.api.llama_token * len(self.held))(*self.held)
+        return bool(
+            self.api.llama_state_save_file(self.ctx, os.fsencode(path), tokens, len(self.held))
+        )
+
+    def load_state(self, path: Path, tokens: Sequence[int]) -> None:
+        """Make the context hold ``tokens`` from their state saved in ``path`` (read a layer
+        at a time); RuntimeError, the context emptied, when llama.cpp refuses the file or it
+        holds other tokens."""
+        found = (self.api.llama_token * len(tokens))()
+        count = ctypes.c_size_t(0)
         self.fresh = False
-        if self.api.llama_state_set_data(self.ctx, buffer, size) != size:
+        loaded = self.api.llama_state_load_file(
+            self.ctx, os.fsencode(path), found, len(tokens), ctypes.byref(count)
+        )
+        if not loaded or list(found[: count.value]) != list(tokens):
             self.held = []
             self.api.llama_memory_clear(self.api.llama_get_memory(self.ctx), True)
-            raise RuntimeError("llama_state_set_data failed")
+            raise RuntimeError("llama_state_load_file failed")
         self.held = list(tokens)

@@ -13,7 +13,6 @@ from hospidesk.engine.prefix_cache import (
     MIN_PREFIX_TOKENS,
     PROBES,
     PrefixCache,
-    PrefixState,
     shared_prefix,
 )
 
@@ -32,7 +31,7 @@ class PromptReader:
         self, messages: Messages, tokens: list[int] | None = None
     ) -> tuple[list[int], list[int], str]:
         """The prompt's tokens (``tokens`` when already known), its fixed part, and where that
-        part's state comes from once restored (``kv``, ``ram``, ``disk``; ``new``: to be
+        part's state comes from once restored (``kv``, ``disk``; ``new``: to be
         read, then saved; ``none``)."""
         tokens = tokens if tokens is not None else self.tokens(messages)
         fixed = self.fixed_prefix(messages, tokens)
@@ -60,16 +59,15 @@ class PromptReader:
             return "none"  # too long: the completion says so
         if self.llm.common_length(prefix) == len(prefix):
             return "kv"
-        found = self.prefixes.get(prefix)
+        found = self.prefixes.find(prefix)
         if found is None:
             return "new"
-        state, where = found
         try:
-            self.llm.restore(state.tokens, state.data)
+            self.llm.load_state(found, prefix)
         except RuntimeError:  # llama.cpp refused it: read the instructions again, save anew
             self.prefixes.forget(prefix)
             return "new"
-        return where
+        return "disk"
 
     def read(
         self,
@@ -88,4 +86,4 @@ class PromptReader:
 
     def save(self, prefix: list[int]) -> None:
         """Keep the state of the context, which holds exactly ``prefix``."""
-        self.prefixes.put(PrefixState(tuple(prefix), self.llm.state()))
+        self.prefixes.put(prefix, self.llm.save_state)

@@ -35,10 +35,7 @@ class Load:
     n_gpu_layers: int
     n_batch: int = 512
     cache_dir: str | None = None
-    """Where the states after task instructions persist (see prefix_cache); None: RAM only."""
-    cache_ram_bytes: int = 0
-    """States also kept in the worker's memory, within this budget (see prefix_cache: by
-    default none, the page cache keeps the files)."""
+    """Where the states after task instructions persist (see prefix_cache); None: not kept."""
     cache_disk_bytes: int = 4 * 1024 * 1024 * 1024
     fd_passed: bool = False
     """The file comes as an open descriptor on the engine's socket, sent just before this

@@ -13,11 +13,9 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-from hospidesk.engine import heap
 from hospidesk.engine import protocol as p
 from hospidesk.engine.chat_format import TemplateError
 from hospidesk.engine.native import Stopped
-from hospidesk.engine.prefix_cache import PrefixState
 from hospidesk.engine.prompts import PromptReader
 
 HOLD_AFTER_PREFILL = 60.0
@@ -103,13 +101,10 @@ class WarmUp:
             if not prefix:
                 self._next()
                 return
-            state = reader.llm.state()
-            if cache.disk_used() + len(state) > self.disk_share * cache.disk_bytes:
+            if cache.disk_used() + reader.llm.state_size() > self.disk_share * cache.disk_bytes:
                 self._finish("budget")
                 return
-            cache.put(PrefixState(tuple(prefix), state))
-            del state
-            heap.give_back()
+            cache.put(prefix, reader.llm.save_state)
         self._next()
 
     def _next(self) -> None:

@@ -194,7 +194,7 @@ class Worker:
         self._sha256 = request.sha256
         identity = "|".join([request.sha256, str(llm.n_ctx), "flash-attn", native.version()])
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
-        prefixes = PrefixCache(folder, identity, request.cache_ram_bytes, request.cache_disk_bytes)
+        prefixes = PrefixCache(folder, identity, request.cache_disk_bytes)
         self._reader = PromptReader(llm, prefixes)
         self._warm.use(self._reader)
         self.send(
