@@ -5,6 +5,7 @@ real demo model. Nothing here asserts what the model writes: only what holds for
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hospidesk.engine import native
+from hospidesk.engine import native, sampling
 from hospidesk.engine.protocol import GenerationOptions
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling, json_grammar
 
@@ -182,6 +183,23 @@ def test_a_grammar_gives_json_of_the_schema(model: native.Model) -> None:
         assert completion.finish_reason == "stop"
         assert answer["urgence"] in {"oui", "non"}
         assert answer["service"] == "cardio"
+
+
+def test_a_refused_token_is_drawn_again_among_the_likeliest_or_the_whole_vocabulary(
+    model: native.Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A letter no model begins its answer with: the first token drawn is refused. Among the
+    1,024 likeliest, or, when only the likeliest one is looked at (the refused one), among
+    the whole vocabulary: the text follows the grammar either way."""
+    grammar = 'root ::= "Жирафе " [0-9] [0-9]'
+    for among in (sampling.REDRAW_AMONG, 1):
+        monkeypatch.setattr(sampling, "REDRAW_AMONG", among)
+        options = GenerationOptions(32, temperature=0.0)
+        completion = Completion(model, model.chat_tokens(MESSAGES), Sampling(options, grammar))
+        assert re.fullmatch("Жирафе [0-9]{2}", "".join(completion))
+        assert completion.redrawn >= 1
+        if among == 1:
+            assert completion.widened == completion.redrawn
 
 
 def test_bad_schemas_and_grammars_are_refused_clearly(model: native.Model) -> None:

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hospidesk.engine.native import Model, TooLong
 from hospidesk.engine.protocol import GenerationOptions
 
 TOP_K = 40
 MIN_P = 0.05
+REDRAW_AMONG = 1024
+"""A token the grammar refuses is drawn again among this many likeliest (see _Candidates)."""
+NEVER = float("-inf")
 PENALTY_LAST_N = 64
 """llama-cpp-python's defaults, which the worker used through ``Llama`` before."""
 
@@ -64,9 +69,9 @@ class Completion:
     and ``generated`` how many tokens were drawn.
 
     Under a grammar, each token is first drawn without it and then checked alone; only a
-    token the grammar refuses makes it filter the whole vocabulary and draw again (as
-    llama.cpp's own sampler does): filtering 150,000 tokens at every step cost a third of
-    the time of a structured draft or of the check of facts."""
+    token the grammar refuses makes it filter the likeliest tokens and draw again (as
+    llama.cpp's own sampler does, with the whole vocabulary): filtering 150,000 tokens at
+    every step cost a third of the time of a structured draft or of the check of facts."""
 
     def __init__(self, model: Model, tokens: Sequence[int], sampling: Sampling) -> None:
         if not tokens:
@@ -80,6 +85,8 @@ class Completion:
         self.generated = 0
         self.redrawn = 0
         """Tokens the grammar refused at first (drawn again under it)."""
+        self.widened = 0
+        """Redraws that found no token the grammar allows among the likeliest."""
 
     def __iter__(self) -> Iterator[str]:
         model = self.model
@@ -108,44 +115,64 @@ class Completion:
             if rest:
                 yield rest
         finally:
-            self.redrawn = samplers.redrawn
+            self.redrawn, self.widened = samplers.redrawn, samplers.widened
             samplers.free()
 
 
 class _Samplers:
-    """llama.cpp's sampler chain for one answer; under a grammar, a chain without it that
-    draws first, the grammar alone to check its token, and a chain with it to draw again.
-    Every sampler sees every token drawn, so the three stay in step."""
+    """llama.cpp's samplers for one answer. Without a grammar, one chain draws. Under a
+    grammar, the chain without it draws first and the grammar alone checks its token; a
+    refused token is drawn again among the ``REDRAW_AMONG`` likeliest tokens the grammar
+    allows (see ``_Candidates``). Every sampler sees every token drawn, so they stay in step."""
 
     def __init__(self, model: Model, sampling: Sampling) -> None:
         self.model = model
         self.api = model.api
         self.redrawn = 0
+        self.widened = 0
         self.chains: list[object] = []
-        self.fast = self._chain(sampling, grammar=False)
-        self.full: object | None = None
+        self.fast = self._chain(sampling, filters=True, draws=True)
         self.check: object | None = None
         if sampling.grammar is not None:
-            self.full = self._chain(sampling, grammar=True)
             self.check = self._grammar(sampling.grammar)
+            self.likeliest = self._chain(sampling, filters=True, top=REDRAW_AMONG)
+            self.everything = self._chain(sampling, filters=True)
+            self.drawing = self._chain(sampling, draws=True)
+            self.candidates = _Candidates(model)
 
     def draw(self) -> int:
         api, ctx = self.api, self.model.ctx
         token = int(api.llama_sampler_sample(self.fast, ctx, -1))
-        if self.full is None or self.check is None:
+        if self.check is None:
             return token
         if self._allowed(token):
             if self.model.is_end(token):
                 return token  # the grammar is complete: the answer ends here
-            api.llama_sampler_accept(self.full, token)
         else:
             self.redrawn += 1
-            token = int(api.llama_sampler_sample(self.full, ctx, -1))
+            token = self._redraw()
             if self.model.is_end(token):
                 return token
             api.llama_sampler_accept(self.fast, token)
-        api.llama_sampler_accept(self.check, token)
+        for chain in (self.likeliest, self.everything, self.check):
+            api.llama_sampler_accept(chain, token)
         return token
+
+    def _redraw(self) -> int:
+        """The token drawn among those the grammar allows: the likeliest first, the whole
+        vocabulary only when it allows none of them."""
+        api, candidates = self.api, self.candidates
+        array = candidates.fill()
+        api.llama_sampler_apply(self.likeliest, ctypes.byref(array))
+        api.llama_sampler_apply(self.check, ctypes.byref(array))
+        if not candidates.any_allowed(array):
+            self.widened += 1
+            array = candidates.fill()
+            api.llama_sampler_apply(self.everything, ctypes.byref(array))
+            api.llama_sampler_apply(self.check, ctypes.byref(array))
+        array.sorted = False  # the refused ones now -inf: no longer in order
+        api.llama_sampler_apply(self.drawing, ctypes.byref(array))
+        return int(array.data[array.selected].id)
 
     def _allowed(self, token: int) -> bool:
         api = self.api
@@ -168,7 +195,12 @@ class _Samplers:
         self.chains.append(sampler)
         return sampler
 
-    def _chain(self, sampling: Sampling, grammar: bool) -> object:
+    def _chain(
+        self, sampling: Sampling, filters: bool = False, draws: bool = False, top: int = 0
+    ) -> object:
+        """``filters``: the forbidden tokens and the repetition penalty; ``top``: then only
+        the ``top`` likeliest; ``draws``: top-k, top-p, min-p, the temperature and the draw
+        (the likeliest token at temperature 0)."""
         api, model, s, o = self.api, self.model, sampling, sampling.options
         params = api.llama_sampler_chain_default_params()
         params.no_perf = True
@@ -178,25 +210,58 @@ class _Samplers:
         def add(sampler: object) -> None:
             api.llama_sampler_chain_add(chain, sampler)
 
-        if s.banned:
-            biases = (api.llama_logit_bias * len(s.banned))(
-                *[api.llama_logit_bias(token, float("-inf")) for token in sorted(s.banned)]
+        if filters:
+            if s.banned:
+                biases = (api.llama_logit_bias * len(s.banned))(
+                    *[api.llama_logit_bias(token, float("-inf")) for token in sorted(s.banned)]
+                )
+                add(api.llama_sampler_init_logit_bias(model.n_vocab, len(s.banned), biases))
+            add(
+                api.llama_sampler_init_penalties(
+                    model.n_vocab, PENALTY_LAST_N, o.repeat_penalty, 0, 0
+                )
             )
-            add(api.llama_sampler_init_logit_bias(model.n_vocab, len(s.banned), biases))
-        add(api.llama_sampler_init_penalties(model.n_vocab, PENALTY_LAST_N, o.repeat_penalty, 0, 0))
-        if grammar and s.grammar is not None:
-            sampler = api.llama_sampler_init_grammar(model.vocab, s.grammar.encode(), b"root")
-            if not sampler:
-                self.free()
-                raise GrammarError("llama.cpp refused the grammar")
-            add(sampler)
-        if o.temperature <= 0:
-            add(api.llama_sampler_init_greedy())
-        else:
-            add(api.llama_sampler_init_top_k(TOP_K))
-            add(api.llama_sampler_init_top_p(o.top_p, 1))
-            add(api.llama_sampler_init_min_p(MIN_P, 1))
-            add(api.llama_sampler_init_temp(o.temperature))
-            seed = o.seed if o.seed is not None else api.LLAMA_DEFAULT_SEED
-            add(api.llama_sampler_init_dist(seed))
+        if top:
+            add(api.llama_sampler_init_top_k(top))
+        if draws:
+            if o.temperature <= 0:
+                add(api.llama_sampler_init_greedy())
+            else:
+                add(api.llama_sampler_init_top_k(TOP_K))
+                add(api.llama_sampler_init_top_p(o.top_p, 1))
+                add(api.llama_sampler_init_min_p(MIN_P, 1))
+                add(api.llama_sampler_init_temp(o.temperature))
+                seed = o.seed if o.seed is not None else api.LLAMA_DEFAULT_SEED
+                add(api.llama_sampler_init_dist(seed))
         return chain
+
+
+class _Candidates:
+    """The whole vocabulary as llama.cpp's candidates, with the last token's logits, for a
+    redraw under a grammar. llama.cpp's grammar check builds vectors of all the candidates it
+    is given at each character of their text: 13 MiB at once for a vocabulary of 49,152,
+    beyond the engine's memory bound (bench/report.md, engine memory by path), and most of a
+    structured draft's time. Given the 1,024 likeliest, it takes under 1 MiB."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.api = model.api
+        self.size = model.n_vocab
+        self.data = (self.api.llama_token_data * self.size)()
+        raw = memoryview(self.data).cast("B")
+        self._ids, self._floats = raw.cast("i"), raw.cast("f")
+        self._vocabulary = array("i", range(self.size))
+
+    def fill(self) -> Any:
+        """Every token, in order, with its logit (an array llama.cpp's samplers take)."""
+        logits = self.api.llama_get_logits_ith(self.model.ctx, -1)
+        values = (ctypes.c_float * self.size).from_address(ctypes.addressof(logits.contents))
+        self._ids[0::3] = memoryview(self._vocabulary)
+        self._floats[1::3] = memoryview(values).cast("B").cast("f")
+        return self.api.llama_token_data_array(self.data, self.size, -1, False)
+
+    @staticmethod
+    def any_allowed(array: Any) -> bool:
+        """Whether the grammar left any candidate of ``array`` (it gives the others -inf;
+        read where the samplers left them, which may be another buffer than ours)."""
+        return any(array.data[i].logit != NEVER for i in range(int(array.size)))
