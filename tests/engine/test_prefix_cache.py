@@ -91,3 +91,27 @@ def test_files_of_the_former_format_are_removed(tmp_path: Path) -> None:
     former.write_bytes(b"HDKV1\n{}")
     cache.put((1, *TOKENS), writing(b"a" * 10))
     assert not former.exists() and cache.has((1, *TOKENS))
+
+
+def test_the_engine_worker_does_not_load_openssl() -> None:
+    """hashlib loads OpenSSL, 3.8 MiB of the engine's memory bound: the cache uses CPython's
+    own SHA-256, the same digest."""
+    import hashlib
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, hospidesk.engine.worker; print('_hashlib' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
+    assert (
+        PrefixCache(None, "m", 1).key((1, 2))
+        == hashlib.sha256(b"m" + bytes([1, 0, 0, 0, 2, 0, 0, 0])).hexdigest()
+    )

@@ -28,12 +28,12 @@ Nothing else is written: no user text, no generated text.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import importlib
 import os
 from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 MIN_PREFIX_TOKENS = 32
 """Shorter prefixes are cheaper to process than to look up and restore."""
@@ -41,6 +41,21 @@ CHUNK = 1 << 20
 """Bytes read at a time to check a file."""
 PROBES = ("\u2063A", "\u2063B")
 """Stand-ins for the user's message, to find where the fixed part of a prompt ends."""
+
+
+def _sha256() -> Callable[[bytes], Any]:
+    """CPython's own SHA-256: hashlib would load OpenSSL into the worker for it, 3.8 MiB of
+    its memory bound (bench/report.md, engine memory by path). Python 3.12 renamed the
+    module; hashlib's is the fallback."""
+    for name in ("_sha2", "_sha256"):
+        with contextlib.suppress(ImportError):
+            return cast(Callable[[bytes], Any], importlib.import_module(name).sha256)
+    import hashlib
+
+    return hashlib.sha256
+
+
+sha256 = _sha256()
 
 
 def shared_prefix(prompt: Sequence[int], *probes: Sequence[int]) -> list[int]:
@@ -67,9 +82,9 @@ class PrefixCache:
         self.disk_bytes = disk_bytes
 
     def key(self, tokens: Sequence[int]) -> str:
-        digest = hashlib.sha256(self.identity.encode())
+        digest = sha256(self.identity.encode())
         digest.update(array("i", tokens).tobytes())
-        return digest.hexdigest()
+        return str(digest.hexdigest())
 
     def find(self, tokens: Sequence[int]) -> Path | None:
         """The file of the state after ``tokens``, its content checked; a damaged one is
@@ -130,10 +145,10 @@ class PrefixCache:
         return total
 
     def _digest(self, handle: BinaryIO) -> str:
-        digest = hashlib.sha256(self.identity.encode() + b"\n")
+        digest = sha256(self.identity.encode() + b"\n")
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
-        return digest.hexdigest()
+        return str(digest.hexdigest())
 
     def _stored(self, key: str) -> Path | None:
         if self.folder is None:
