@@ -38,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import busy  # noqa: E402 - bench/busy.py, beside this script
 import memory  # noqa: E402 - bench/memory.py, beside this script
 import warm  # noqa: E402 - bench/warm.py, beside this script
 from benchutil import USERS, stats, timed  # noqa: E402 - bench/benchutil.py
@@ -373,6 +374,10 @@ def main() -> int:
         help="interleaved engine / raw / llama-bench rounds (a shared machine is noisy)",
     )
     parser.add_argument("--no-llama-bench", action="store_true")
+    parser.add_argument(
+        "--busy-rounds", type=int, default=3, help="rounds per setting beside busy programs"
+    )
+    parser.add_argument("--only-busy", action="store_true", help="the busy programs' section only")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="hospidesk-bench-"))
     os.environ["HOSPIDESK_HOME"] = str(home)
@@ -389,6 +394,12 @@ def main() -> int:
         "model": {"id": model.entry.id, "file_bytes": model.path.stat().st_size},
         "settings": {"threads": threads, "n_ctx": N_CTX, "n_batch": 512, "generate": GENERATE},
     }
+    if args.only_busy:
+        beside_busy(report, model, threads, args.busy_rounds)
+        print(
+            "\n".join(busy.markdown(report["busy"]) + busy.window_markdown(report["busy_window"]))
+        )
+        return 0
     print("time to first token…", file=sys.stderr)
     report["time_to_first_token"] = time_to_first_token(model, threads, args.rounds)
     print("throughput: engine and raw llama-cpp-python…", file=sys.stderr)
@@ -414,6 +425,7 @@ def main() -> int:
     report["memory"] = memory.by_path(
         model, threads, N_CTX, report["long_source"].pop("engine_memory")
     )
+    beside_busy(report, model, threads, args.busy_rounds)
     print("window…", file=sys.stderr)
     report["window"] = window(args.rounds)
     print("start-up…", file=sys.stderr)
@@ -424,6 +436,46 @@ def main() -> int:
     shutil.rmtree(home, ignore_errors=True)
     print(markdown(report))
     return 0
+
+
+def beside_busy(report: dict[str, Any], model: VerifiedModel, cores: int, rounds: int) -> None:
+    """The engine and the window beside busy programs, the demo model and the ≥ 1B one."""
+    print("beside busy programs…", file=sys.stderr)
+    report["busy"] = [busy.contention(model, cores, rounds, long_instructions(0, 2000), (0, 1, 2))]
+    larger = measure_model(BILLION)
+    if larger is None:
+        report["busy_skipped"] = f"{BILLION}: absent (make measure-models)"
+    else:
+        instructions = long_instructions(0, 1000)
+        report["busy"].append(busy.contention(larger, cores, rounds, instructions, (0, 1, 2)))
+    report["busy_window"] = busy.window_drafts(cores, rounds)
+
+
+BILLION = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+"""A ≥ 1B model for the busy section, from make measure-models."""
+
+
+def measure_model(model_id: str) -> VerifiedModel | None:
+    """A model of bench/.models (make measure-models), checked against its catalog."""
+    folder = ROOT / "bench" / ".models"
+    if not (folder / "catalog.toml").is_file():
+        return None
+    site = Path(tempfile.mkdtemp(prefix="hospidesk-bench-site-"))
+    shutil.copy(folder / "catalog.toml", site / "catalog.toml")
+    saved = os.environ.get("HOSPIDESK_SITE_DIR")
+    os.environ["HOSPIDESK_SITE_DIR"] = str(site)
+    try:
+        catalog = load_catalog(get_paths())
+        entry = next((e.entry for e in catalog.entries if e.entry.id == model_id), None)
+        if entry is None or not (folder / entry.file).is_file():
+            return None
+        return verify_file(folder / entry.file, catalog)
+    finally:
+        if saved is None:
+            os.environ.pop("HOSPIDESK_SITE_DIR", None)
+        else:
+            os.environ["HOSPIDESK_SITE_DIR"] = saved
+        shutil.rmtree(site, ignore_errors=True)
 
 
 def span(value: dict[str, float], digits: int = 2, unit: float = 1.0) -> str:

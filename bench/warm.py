@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import busy
 import docx
 import memory
 from benchutil import USERS, stats
@@ -398,6 +399,10 @@ def markdown(report: dict[str, Any]) -> list[str]:
     ]
     if "memory" in report:
         lines += memory.markdown(report["memory"])
+    if "busy" in report:
+        lines += busy.markdown(report["busy"])
+    if "busy_window" in report:
+        lines += busy.window_markdown(report["busy_window"])
     ttft = report["time_to_first_token"]
     targets = [
         (
@@ -451,6 +456,7 @@ def markdown(report: dict[str, Any]) -> list[str]:
             50,
         ),
         ("longest UI stall, typing (ms)", report["window"]["longest_stall_typing_ms"]["max"], 50),
+        *busy.targets(report),
     ]
     lines += [
         "",

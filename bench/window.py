@@ -1,8 +1,10 @@
 """The window as a user starts it: time to show, event-loop stall while writing, memory.
 
 Run by bench/run.py in a fresh process per round (so the start-up is a real one):
-    window.py prepare        accept the usage rules once in this HOSPIDESK_HOME
+    window.py prepare [THREADS]   accept the usage rules once in this HOSPIDESK_HOME (and
+                                  set moteur.threads)
     window.py measure        start the window and measure; prints one JSON object
+    window.py busy           one draft once the warm-up is over (bench/busy.py)
 
 Measured from the process's own start (as the OS records it), like a user's double-click:
 the window exposed on screen, whether the model was still loading at that moment, the model
@@ -171,13 +173,54 @@ def measure(app: QApplication) -> dict[str, object]:
     return result
 
 
+def busy_draft(app: QApplication) -> dict[str, object]:
+    """One letter drafted through the window once its warm-up is over (bench/busy.py keeps
+    other programs busy meanwhile): the first words and the whole draft after the click, the
+    longest event-loop stall while it writes."""
+    install_translator(app)
+    workspace = Workspace.open()
+    open_session(workspace, "fenêtre")
+    window = start_window(workspace)
+    wait(app, lambda: window.controller.model is not None, 300)
+    status = window.status.warm
+    wait(app, lambda: status.isVisible(), 60)
+    wait(app, lambda: not status.isVisible(), 900)
+    window.controller.worker.limits = RunLimits(64)
+    window.library.select("secretariat/reformuler-courrier")
+    QGuiApplication.clipboard().setText(PASTED)
+    window.source.selectAll()
+    window.source.paste()
+    pause(app, PASTE_CLICK_SECONDS)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    clicked = time.perf_counter()
+    first_words = click_generate(app, window)
+    whole = time.perf_counter() - clicked
+    timer.stop()
+    result: dict[str, object] = {
+        "first_words_seconds": first_words,
+        "whole_draft_seconds": whole,
+        "longest_stall_ms": max(b - a for a, b in itertools.pairwise(ticks)) * 1000,
+        "draft_chars": len(window.draft.toPlainText()),
+    }
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return result
+
+
 def main() -> int:
-    if sys.argv[1:] == ["prepare"]:
-        accept_rules(Workspace.open())
+    if sys.argv[1] == "prepare":
+        workspace = Workspace.open()
+        accept_rules(workspace)
         choose_job(Workspace.open(), "secretariat")  # not asked: the window opens at once
+        if sys.argv[2:]:  # the engine's threads (0: automatic)
+            workspace.settings.set("moteur.threads", sys.argv[2])
         return 0
     app = QApplication(sys.argv[:1])
-    result = measure(app)
+    result = busy_draft(app) if sys.argv[1] == "busy" else measure(app)
     print(json.dumps(result))
     return 0
 

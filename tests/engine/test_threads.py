@@ -12,7 +12,15 @@ import pytest
 
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import GenerationOptions, Message
-from hospidesk.engine.threads import BUSY_CORES, CpuSample, ThreadChoice, others_busy, sample
+from hospidesk.engine.threads import (
+    BUSY_CORES,
+    SPIN_COUNT,
+    CpuSample,
+    ThreadChoice,
+    engine_environment,
+    others_busy,
+    sample,
+)
 from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.service.workspace import Workspace
 from tests.conftest import TEST_SEED, Env
@@ -47,6 +55,18 @@ def test_a_look_too_soon_keeps_the_last_choice() -> None:
 def test_a_setting_wins() -> None:
     threads = choice(fixed=2)  # no sample is ever taken
     assert threads.threads() == 2 and threads.current == 2
+    assert choice(fixed=1).batch == 1
+
+
+def test_prompts_are_read_with_every_core_whatever_the_load() -> None:
+    threads = choice((0.0, 0.0, 0.0), (1.0, 2.0, 1.0))  # another program took a core
+    assert threads.threads() == 1 and threads.batch == 2
+
+
+def test_the_engine_spins_briefly_unless_it_chose_a_wait_policy() -> None:
+    assert engine_environment({"PATH": "/bin"}) == {"PATH": "/bin", "GOMP_SPINCOUNT": SPIN_COUNT}
+    for chosen in ({"OMP_WAIT_POLICY": "PASSIVE"}, {"GOMP_SPINCOUNT": "50000"}):
+        assert engine_environment(dict(chosen)) == chosen
 
 
 def test_a_busy_program_is_seen_by_the_real_sampler() -> None:
@@ -79,6 +99,8 @@ def test_the_engine_writes_with_one_thread_beside_a_busy_program(
             client = EngineClient()
             try:
                 client.load(open_verified(model), 2048, 2, 0, adaptive_threads=adaptive)
+                environ = Path(f"/proc/{client.pid}/environ").read_bytes().split(b"\0")
+                assert f"GOMP_SPINCOUNT={SPIN_COUNT}".encode() in environ
                 time.sleep(0.5)  # the busy program's CPU time shows between two looks
                 "".join(client.generate(messages, options))
                 assert client.last_done is not None

@@ -134,7 +134,7 @@ class Model:
             raise ValueError("llama.cpp could not create a context for this model")
         self.n_ctx = int(llama.llama_n_ctx(self.ctx))
         self.n_batch = settings.n_batch
-        self.n_threads = settings.n_threads
+        self.n_threads = self.n_batch_threads = settings.n_threads
         self.n_vocab = int(llama.llama_vocab_n_tokens(self.vocab))
         self.held: list[int] = []
         self._ends: frozenset[int] | None = None
@@ -147,11 +147,12 @@ class Model:
         self.template = template.decode("utf-8", "replace") if template else None
         self.specials = self._special_texts()
 
-    def set_threads(self, n_threads: int) -> None:
-        """The threads of the next decodes, generation and prompt alike."""
-        if n_threads != self.n_threads:
-            self.api.llama_set_n_threads(self.ctx, n_threads, n_threads)
-            self.n_threads = n_threads
+    def set_threads(self, n_threads: int, n_batch_threads: int | None = None) -> None:
+        """The threads of the next decodes: generation, and prompts (the same by default)."""
+        batch = n_batch_threads or n_threads
+        if (n_threads, batch) != (self.n_threads, self.n_batch_threads):
+            self.api.llama_set_n_threads(self.ctx, n_threads, batch)
+            self.n_threads, self.n_batch_threads = n_threads, batch
 
     def close(self) -> None:
         if self.ctx:

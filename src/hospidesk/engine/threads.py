@@ -1,5 +1,5 @@
-"""How many threads the engine's next decodes use: every core while the processor is free,
-one while another program keeps a core busy.
+"""How many threads the engine's next decodes use: for generation, every core while the
+processor is free, one while another program keeps a core busy; for prompts, every core.
 
 llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy program, two
 threads on two cores generate at a twentieth of their idle speed with the demo model and a
@@ -8,7 +8,13 @@ static setting is best at every load, so the worker asks before each request, an
 tokens of a long one, how much CPU the other processes took since it last asked: the
 system's busy time less its own.
 
-The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``).
+Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
+before it sleeps (libgomp's default is 300,000), and with that, two threads read a prompt
+beside one or two busy programs as fast as the best static setting, and lose nothing idle
+(bench/report.md, beside busy programs).
+
+The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); IT's own
+``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` wins over ``SPIN_COUNT``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,15 @@ BUSY_CORES = 0.5
 """Other programs using more than half a core between two looks: the processor is busy."""
 MIN_INTERVAL = 0.2
 """Seconds between two looks below which the last choice stands (too short to tell)."""
+SPIN_COUNT = "1000"
+"""libgomp's busy-wait before a waiting thread sleeps, for the engine's process."""
+
+
+def engine_environment(env: dict[str, str]) -> dict[str, str]:
+    """The engine process's environment: OpenMP's short spin unless IT chose a policy."""
+    if "OMP_WAIT_POLICY" not in env and "GOMP_SPINCOUNT" not in env:
+        return {**env, "GOMP_SPINCOUNT": SPIN_COUNT}
+    return env
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,8 @@ def others_busy(before: CpuSample, after: CpuSample) -> float:
 
 
 class ThreadChoice:
-    """The thread count for the next decodes; ``fixed`` (a setting) when there is one."""
+    """The thread count for the next decodes' generation (``threads``) and prompts
+    (``batch``); ``fixed`` (a setting) when there is one."""
 
     def __init__(
         self, cores: int, fixed: int | None = None, sampler: Callable[[], CpuSample] = sample
@@ -76,6 +92,8 @@ class ThreadChoice:
         self._sampler = sampler
         self._last = sampler() if fixed is None else None
         self.current = fixed or self.cores
+        self.batch = fixed or self.cores
+        """Prompts: every core, whatever the load (see SPIN_COUNT)."""
 
     def threads(self) -> int:
         if self.fixed is not None or self._last is None:

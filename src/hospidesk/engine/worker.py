@@ -272,7 +272,7 @@ class Worker:
     def _adapt(self) -> None:
         """The threads for the next decodes, from the processor that is free now."""
         if self._llm is not None and self._threads is not None:
-            self._llm.set_threads(self._threads.threads())
+            self._llm.set_threads(self._threads.threads(), self._threads.batch)
 
     def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
         """Read the prompt, saying how far it is when it is long; a cancel stops it at once.
