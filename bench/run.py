@@ -377,7 +377,12 @@ def main() -> int:
     parser.add_argument(
         "--busy-rounds", type=int, default=3, help="rounds per setting beside busy programs"
     )
-    parser.add_argument("--only-busy", action="store_true", help="the busy programs' section only")
+    parser.add_argument(
+        "--only",
+        choices=("busy", "memory"),
+        action="append",
+        help="these sections only, printed (bench/report.md is left as it is)",
+    )
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="hospidesk-bench-"))
     os.environ["HOSPIDESK_HOME"] = str(home)
