@@ -115,3 +115,13 @@ def test_the_engine_worker_does_not_load_openssl() -> None:
         PrefixCache(None, "m", 1).key((1, 2))
         == hashlib.sha256(b"m" + bytes([1, 0, 0, 0, 2, 0, 0, 0])).hexdigest()
     )
+
+
+def test_a_file_left_by_an_engine_killed_while_it_wrote_goes_the_next_day(tmp_path: Path) -> None:
+    cache = PrefixCache(tmp_path, "m", 10**6)
+    old, recent = tmp_path / ".abc.123.tmp", tmp_path / ".def.456.tmp"  # another engine's
+    old.write_bytes(b"x")
+    recent.write_bytes(b"y")
+    os.utime(old, (1, 1))
+    cache.put(TOKENS, writing(b"a" * 10))
+    assert not old.exists() and recent.exists() and cache.has(TOKENS)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
+import time
 from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,6 +40,8 @@ MIN_PREFIX_TOKENS = 32
 """Shorter prefixes are cheaper to process than to look up and restore."""
 CHUNK = 1 << 20
 """Bytes read at a time to check a file."""
+STALE_SECONDS = 24 * 3600
+"""A temporary file this old was left by an engine killed while it wrote it."""
 PROBES = ("\u2063A", "\u2063B")
 """Stand-ins for the user's message, to find where the fixed part of a prompt ends."""
 
@@ -110,7 +113,7 @@ class PrefixCache:
         if self.folder is None:
             return
         key = self.key(tokens)
-        tmp = self.folder / f".{key}.tmp"
+        tmp = self.folder / f".{key}.{os.getpid()}.tmp"  # two engines may save the same state
         with contextlib.suppress(OSError):  # a cache: a full disk costs speed
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp.unlink(missing_ok=True)
@@ -166,6 +169,11 @@ class PrefixCache:
     def _evict(self) -> None:
         """Past the disk budget, the least recently used go; files of the former format
         (one state in a buffer, named after the key alone) go at once."""
+        assert self.folder is not None
+        for path in self.folder.glob(".*.tmp"):  # left by an engine killed while it wrote
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < time.time() - STALE_SECONDS:
+                    path.unlink()
         files = []
         for path in self._files():
             if "-" not in path.stem:
