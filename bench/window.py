@@ -4,7 +4,7 @@ Run by bench/run.py in a fresh process per round (so the start-up is a real one)
     window.py prepare [THREADS]   accept the usage rules once in this HOSPIDESK_HOME (and
                                   set moteur.threads)
     window.py measure        start the window and measure; prints one JSON object
-    window.py busy           one draft once the warm-up is over (bench/busy.py)
+    window.py busy           one draft, the warm-up off by policy (bench/busy.py)
 
 Measured from the process's own start (as the OS records it), like a user's double-click:
 the window exposed on screen, whether the model was still loading at that moment, the model
@@ -33,6 +33,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from hospidesk.service.draft_events import Text  # noqa: E402
 from hospidesk.service.drafting import RunLimits  # noqa: E402
 from hospidesk.service.onboarding import choose_job  # noqa: E402
 from hospidesk.service.session import accept_rules, open_session  # noqa: E402
@@ -64,11 +65,16 @@ PASTE_CLICK_SECONDS = 1.0  # the user glances at what they pasted, then clicks
 def click_generate(app: QApplication, window: MainWindow) -> float:
     """Click « Générer » and wait for the draft; seconds from the click to its first words."""
     first_words: list[float] = []
-    listener = window.controller.text.connect(lambda _: first_words.append(time.perf_counter()))
+
+    def told(event: object) -> None:
+        if isinstance(event, Text) and event.piece:
+            first_words.append(time.perf_counter())
+
+    listener = window.controller.told.connect(told)
     clicked = time.perf_counter()
     window.generate_button.click()
     wait(app, lambda: window.controller.job is None, 300)
-    window.controller.text.disconnect(listener)
+    window.controller.told.disconnect(listener)
     if not first_words:  # the model ended at once, or the draft failed: nothing to time
         message = window.statusBar().currentMessage()
         raise SystemExit(f"bench/window.py: no text came; the status bar says {message!r}")
@@ -174,17 +180,15 @@ def measure(app: QApplication) -> dict[str, object]:
 
 
 def busy_draft(app: QApplication) -> dict[str, object]:
-    """One letter drafted through the window once its warm-up is over (bench/busy.py keeps
-    other programs busy meanwhile): the first words and the whole draft after the click, the
-    longest event-loop stall while it writes."""
+    """One letter drafted through the window, its task used for the first time (the policy
+    turns the warm-up off: every setting reads the same prompt), while bench/busy.py keeps
+    other programs busy: the first words and the whole draft after the click, the longest
+    event-loop stall while it reads and writes."""
     install_translator(app)
     workspace = Workspace.open()
     open_session(workspace, "fenêtre")
     window = start_window(workspace)
     wait(app, lambda: window.controller.model is not None, 300)
-    status = window.status.warm
-    wait(app, lambda: status.isVisible(), 60)
-    wait(app, lambda: not status.isVisible(), 900)
     window.controller.worker.limits = RunLimits(64)
     window.library.select("secretariat/reformuler-courrier")
     QGuiApplication.clipboard().setText(PASTED)
@@ -215,13 +219,13 @@ def main() -> int:
     if sys.argv[1] == "prepare":
         workspace = Workspace.open()
         accept_rules(workspace)
-        choose_job(Workspace.open(), "secretariat")  # not asked: the window opens at once
         if sys.argv[2:]:  # the engine's threads (0: automatic)
             workspace.settings.set("moteur.threads", sys.argv[2])
+        choose_job(Workspace.open(), "secretariat")  # not asked: the window opens at once
         return 0
     app = QApplication(sys.argv[:1])
     result = busy_draft(app) if sys.argv[1] == "busy" else measure(app)
-    print(json.dumps(result))
+    print(json.dumps(result), flush=True)
     return 0
 
 
