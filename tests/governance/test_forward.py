@@ -57,8 +57,18 @@ class LogSocket:
                 continue
 
     def close(self) -> list[bytes]:
+        """Every message received: those still queued when the reader stopped too (a datagram
+        is queued once its send returns; the reader may stop before it reads the last ones)."""
+        if self._sock.fileno() == -1:  # closed already (by the test, then the fixture)
+            return self.messages
         self._stop.set()
         self._thread.join()
+        self._sock.setblocking(False)
+        while True:
+            try:
+                self.messages.append(self._sock.recv(65536))
+            except BlockingIOError:
+                break
         self._sock.close()
         return self.messages
 
