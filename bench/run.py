@@ -399,11 +399,8 @@ def main() -> int:
         "model": {"id": model.entry.id, "file_bytes": model.path.stat().st_size},
         "settings": {"threads": threads, "n_ctx": N_CTX, "n_batch": 512, "generate": GENERATE},
     }
-    if args.only_busy:
-        beside_busy(report, model, threads, args.busy_rounds)
-        print(
-            "\n".join(busy.markdown(report["busy"]) + busy.window_markdown(report["busy_window"]))
-        )
+    if args.only:
+        print("\n".join(only(report, args.only, model, threads, args.busy_rounds)))
         return 0
     print("time to first token…", file=sys.stderr)
     report["time_to_first_token"] = time_to_first_token(model, threads, args.rounds)
@@ -441,6 +438,31 @@ def main() -> int:
     shutil.rmtree(home, ignore_errors=True)
     print(markdown(report))
     return 0
+
+
+def only(
+    report: dict[str, Any], sections: list[str], model: VerifiedModel, threads: int, rounds: int
+) -> list[str]:
+    """Some sections alone, as markdown with their targets (bench/report.md left as it is)."""
+    lines: list[str] = []
+    if "memory" in sections:
+        peak = warm.long_thread()["engine_memory"]
+        report["memory"] = memory.by_path(model, threads, N_CTX, peak)
+        lines += memory.markdown(report["memory"])
+    if "busy" in sections:
+        beside_busy(report, model, threads, rounds)
+        lines += busy.markdown(report["busy"]) + busy.window_markdown(report["busy_window"])
+    rows = busy.targets(report) + [
+        (
+            f"peak beyond model + KV, {memory.LABELS[key]} (MiB)",
+            row["beyond_model_and_kv"] / 2**20,
+            64,
+        )
+        for key, row in report.get("memory", {}).get("paths", {}).items()
+    ]
+    lines += ["", "| target | value | bound |", "| --- | --- | --- |"]
+    lines += [f"| {label} | {value:.3f} | {bound} |" for label, value, bound in rows]
+    return lines
 
 
 def beside_busy(report: dict[str, Any], model: VerifiedModel, cores: int, rounds: int) -> None:
