@@ -58,6 +58,18 @@ def test_a_setting_wins() -> None:
     assert choice(fixed=1).batch == 1
 
 
+def test_the_prompt_read_does_not_count_in_the_next_look() -> None:
+    threads = choice(
+        (0.0, 0.0, 0.0),
+        (1.0, 1.0, 0.0),  # another program took a core: one thread
+        (5.0, 9.0, 7.5),  # the prompt read on both cores, spinning: the others seem idle
+        (6.0, 10.7, 8.2),  # one thread writing beside the busy program
+    )
+    assert threads.threads() == 1
+    threads.look_from_now()
+    assert threads.threads() == 1  # without the look from now: 2 (others: 0.5 s in 4 s)
+
+
 def test_prompts_are_read_with_every_core_whatever_the_load() -> None:
     threads = choice((0.0, 0.0, 0.0), (1.0, 2.0, 1.0))  # another program took a core
     assert threads.threads() == 1 and threads.batch == 2

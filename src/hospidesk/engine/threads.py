@@ -97,6 +97,13 @@ class ThreadChoice:
         self.batch = fixed or self.cores
         """Prompts: every core, whatever the load (see SPIN_COUNT)."""
 
+    def look_from_now(self) -> None:
+        """The next look measures from now: the prompt just read (every core, spinning
+        between batches) took more CPU than the engine's fair share, so the others seemed
+        idle and the first tokens went on every core beside a busy program."""
+        if self.fixed is None and self._last is not None:
+            self._last = self._sampler()
+
     def threads(self) -> int:
         if self.fixed is not None or self._last is None:
             return self.current

@@ -224,6 +224,8 @@ class Worker:
             completion = Completion(llm, tokens, Sampling.of(llm, request.options))
             self._adapt()
             self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
+            if self._threads is not None:
+                self._threads.look_from_now()
             for text in completion:
                 if completion.generated % ADAPT_EVERY == 0:
                     self._adapt()
