@@ -18,9 +18,10 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
+
+from busy import busy_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPT = (ROOT / "examples" / "reclamation.txt").read_text(encoding="utf-8") * 2
@@ -72,8 +73,6 @@ for _ in range(int(os.environ.get("ROUNDS", "3"))):
                     "first_s": read + first})
 print(json.dumps(results))
 """
-
-BUSY = "while True: pass"
 
 
 def settings(openmp: bool, cores: int) -> dict[str, tuple[int, int, dict[str, str]]]:
@@ -137,9 +136,7 @@ def main() -> int:
         for model in args.model:
             rows: dict[str, Any] = {}
             for busy in (int(b) for b in args.busy.split(",")):
-                others = [subprocess.Popen([sys.executable, "-c", BUSY]) for _ in range(busy)]
-                time.sleep(0.5)
-                try:
+                with busy_processes(busy):
                     for name, (threads, poll, env) in settings(openmp, cores).items():
                         runs = probe(python, model, threads, poll, env)
                         rows.setdefault(name, {})[busy] = {
@@ -147,10 +144,6 @@ def main() -> int:
                             for key in ("prompt_tps", "gen_tps", "first_s")
                         }
                         print(build, model.name, busy, name, rows[name][busy], flush=True)
-                finally:
-                    for other in others:
-                        other.kill()
-                        other.wait()
             report["builds"][build][model.name] = rows
     (ROOT / "bench" / "contention.json").write_text(json.dumps(report, indent=2) + "\n")
     (ROOT / "bench" / "contention.md").write_text(markdown(report), encoding="utf-8")

@@ -452,14 +452,7 @@ def only(
     if "busy" in sections:
         beside_busy(report, model, threads, rounds)
         lines += busy.markdown(report["busy"]) + busy.window_markdown(report["busy_window"])
-    rows = busy.targets(report) + [
-        (
-            f"peak beyond model + KV, {memory.LABELS[key]} (MiB)",
-            row["beyond_model_and_kv"] / 2**20,
-            64,
-        )
-        for key, row in report.get("memory", {}).get("paths", {}).items()
-    ]
+    rows = busy.targets(report) + memory.targets(report)
     lines += ["", "| target | value | bound |", "| --- | --- | --- |"]
     lines += [f"| {label} | {value:.3f} | {bound} |" for label, value, bound in rows]
     return lines

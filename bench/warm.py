@@ -439,14 +439,7 @@ def markdown(report: dict[str, Any]) -> list[str]:
         ),
         ("a click while warming waits (max, s)", y["click_delay_seconds"]["max"], 0.10),
         ("engine memory beyond model + KV cache (MiB)", (rss - file - kv) / mib, 64),
-        *(
-            (
-                f"peak engine memory beyond model + KV, {memory.LABELS[key]} (MiB)",
-                row["beyond_model_and_kv"] / mib,
-                64,
-            )
-            for key, row in report.get("memory", {}).get("paths", {}).items()
-        ),
+        *memory.targets(report),
         ("engine / raw prompt throughput (≥)", tp["ratios_engine_to_raw"]["pp"], 0.95),
         ("engine / raw generation throughput (≥)", tp["ratios_engine_to_raw"]["tg"], 0.95),
         ("longest UI stall, generating (ms)", report["window"]["longest_stall_ms"]["max"], 50),

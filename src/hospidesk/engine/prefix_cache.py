@@ -180,7 +180,8 @@ class PrefixCache:
                 self._delete(path)
                 continue
             with contextlib.suppress(OSError):
-                files.append((path.stat().st_mtime, path.stat().st_size, path))
+                stat = path.stat()
+                files.append((stat.st_mtime, stat.st_size, path))
         total = 0
         for _, size, path in sorted(files, reverse=True):
             total += size
