@@ -224,8 +224,6 @@ class Worker:
             completion = Completion(llm, tokens, Sampling.of(llm, request.options))
             self._adapt()
             self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
-            if self._threads is not None:
-                self._threads.look_from_now()
             for text in completion:
                 if completion.generated % ADAPT_EVERY == 0:
                     self._adapt()
@@ -293,6 +291,8 @@ class Worker:
 
         progress(held)
         self._reader.read(tokens, new_prefix, stop, progress)
+        if self._threads is not None:
+            self._threads.look_from_now()  # the tokens that follow: a look of their own
 
     def prefill(self, request: p.Prefill) -> None:
         """Read ahead the prompt the user is about to send (see protocol.Prefill)."""
