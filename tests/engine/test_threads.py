@@ -70,9 +70,15 @@ def test_the_prompt_read_does_not_count_in_the_next_look() -> None:
     assert threads.threads() == 1  # without the look from now: 2 (others: 0.5 s in 4 s)
 
 
-def test_prompts_are_read_with_every_core_whatever_the_load() -> None:
-    threads = choice((0.0, 0.0, 0.0), (1.0, 2.0, 1.0))  # another program took a core
-    assert threads.threads() == 1 and threads.batch == 2
+def test_prompts_take_one_thread_more_than_the_cores_beside_a_busy_program() -> None:
+    threads = choice(
+        (0.0, 0.0, 0.0),
+        (1.0, 2.0, 1.0),  # another program took a core
+        (2.0, 4.0, 3.0),  # the engine alone
+    )
+    assert threads.batch == 2  # before any look: every core
+    assert threads.threads() == 1 and threads.batch == 3
+    assert threads.threads() == 2 and threads.batch == 2
 
 
 def test_the_engine_spins_briefly_unless_it_chose_a_wait_policy() -> None:

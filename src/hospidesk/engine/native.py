@@ -96,6 +96,13 @@ def _start(llama: Any) -> None:
     _started = True
 
 
+UBATCH = 256
+"""Tokens llama.cpp computes at once (a batch of n_batch is computed in pieces this large).
+Its compute buffer grows with it: 512 touches 8 MiB more than 256 with the demo model (35
+with a 1.5B) while a prompt is read, for the same speed on CPU; 128 reads about 8 % slower
+(docs/performance.md, memory on every path)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     n_ctx: int
@@ -121,7 +128,7 @@ class Model:
         context = llama.llama_context_default_params()
         context.n_ctx = settings.n_ctx
         context.n_batch = settings.n_batch
-        context.n_ubatch = settings.n_batch
+        context.n_ubatch = min(settings.n_batch, UBATCH)
         context.n_threads = settings.n_threads
         context.n_threads_batch = settings.n_threads
         # as llama.cpp's own default (auto) on CPU: ~14 % faster prompts

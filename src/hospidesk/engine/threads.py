@@ -1,5 +1,6 @@
 """How many threads the engine's next decodes use: for generation, every core while the
-processor is free, one while another program keeps a core busy; for prompts, every core.
+processor is free, one while another program keeps a core busy; for prompts, every core while
+it is free, one thread more than the cores while another program keeps one busy.
 
 llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy program, two
 threads on two cores generate at a twentieth of their idle speed with the demo model and a
@@ -13,7 +14,11 @@ before it sleeps (libgomp's default is 300,000), and with that, two threads read
 beside one or two busy programs nearly as fast as under OMP_WAIT_POLICY=PASSIVE, the best
 static setting there. Shorter spins read faster beside busy programs but slow the idle
 generation, whose threads then sleep between two tokens (1,000: 0.92× idle; 10,000: 0.97×;
-bench/report.md, beside busy programs).
+bench/report.md, beside busy programs). Beside a busy program, one thread more than the
+cores reads faster still: the scheduler shares the processor by thread, so the prompt gets a
+bigger share (two cores: 1.07 to 1.12× the best static setting beside one or two busy
+programs, the demo model and a 1.5B; docs/performance.md). Generation does not gain from it:
+each token is too short a piece of work to share with a thread that waits for its turn.
 
 The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); IT's own
 ``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` wins over ``SPIN_COUNT``.
@@ -95,7 +100,7 @@ class ThreadChoice:
         self._last = sampler() if fixed is None else None
         self.current = fixed or self.cores
         self.batch = fixed or self.cores
-        """Prompts: every core, whatever the load (see SPIN_COUNT)."""
+        """Prompts: every core, one thread more while the processor is busy (see above)."""
 
     def look_from_now(self) -> None:
         """The next look measures from now: the prompt just read (every core, spinning
@@ -112,5 +117,7 @@ class ThreadChoice:
             return self.current
         busy = others_busy(self._last, now)
         self._last = now
-        self.current = 1 if busy > BUSY_CORES else self.cores
+        taken = busy > BUSY_CORES
+        self.current = 1 if taken else self.cores
+        self.batch = self.cores + 1 if taken else self.cores
         return self.current
