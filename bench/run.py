@@ -452,10 +452,7 @@ def only(
     if "busy" in sections:
         beside_busy(report, model, threads, rounds)
         lines += busy.markdown(report["busy"]) + busy.window_markdown(report["busy_window"])
-    rows = busy.targets(report) + memory.targets(report)
-    lines += ["", "| target | value | bound |", "| --- | --- | --- |"]
-    lines += [f"| {label} | {value:.3f} | {bound} |" for label, value, bound in rows]
-    return lines
+    return [*lines, "", *warm.targets_table(busy.targets(report) + memory.targets(report))]
 
 
 def beside_busy(report: dict[str, Any], model: VerifiedModel, cores: int, rounds: int) -> None:
