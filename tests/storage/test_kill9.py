@@ -26,14 +26,15 @@ pytestmark = [pytest.mark.model, pytest.mark.usefixtures("secret_service")]
 ROUNDS = int(os.environ.get("HOSPIDESK_KILL_ROUNDS", "100"))  # README: a longer soak
 
 
-def run_and_kill(env: Env, out: Path, delay: float) -> list[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.crash_harness", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env.vars(),
-        cwd=Path(__file__).resolve().parents[2],
-    )
+def run_and_kill(env: Env, out: Path, delay: float, errors: Path) -> list[str]:
+    with errors.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.storage.crash_harness", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=env.vars(),
+            cwd=Path(__file__).resolve().parents[2],
+        )
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
@@ -46,10 +47,17 @@ def run_and_kill(env: Env, out: Path, delay: float) -> list[str]:
         if proc.poll() is not None:
             break
         time.sleep(0.005)
-    os.kill(proc.pid, signal.SIGKILL)
+    ended_by_itself = proc.poll() is not None
+    if not ended_by_itself:
+        os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     buffer += read_available(fd)
     proc.stdout.close()
+    # The harness only ends by the kill: ending before it is a crash, and what it said matters.
+    assert not ended_by_itself, (
+        f"the harness ended by itself (code {proc.returncode}):\n"
+        + errors.read_text(errors="replace")[-3000:]
+    )
     return buffer.decode(errors="replace").splitlines()
 
 
@@ -66,7 +74,7 @@ def test_kill_minus_nine_loses_no_acknowledged_draft(hd_env: Env, tmp_path: Path
     acknowledged: dict[str, int] = {}
     exported = 0
     for _ in range(ROUNDS):
-        lines = run_and_kill(hd_env, out, rng.uniform(0.0, 1.5))
+        lines = run_and_kill(hd_env, out, rng.uniform(0.0, 1.5), tmp_path / "stderr.txt")
         for line in lines:
             parts = line.split()
             if parts[:1] == ["ACK"]:
