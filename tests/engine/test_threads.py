@@ -128,3 +128,36 @@ def test_the_engine_writes_with_one_thread_beside_a_busy_program(
     finally:
         busy.kill()
         busy.wait()
+
+
+def test_a_program_busy_long_ago_does_not_count_now() -> None:
+    """The look measures over the last second or so, from the newest mark: a scan that kept
+    a core busy for most of the last minutes, ended now, leaves every core to the engine."""
+    feed = samples(
+        (0.0, 0.0, 0.0),
+        (100.0, 80.0, 0.0),  # a mark while the engine waits: others kept 0.8 core busy
+        (100.6, 80.05, 0.0),  # the request: others idle since the mark
+    )
+    threads = ThreadChoice(2, None, lambda: next(feed))
+    threads.mark()
+    assert threads.threads() == 2  # over the whole 100.6 s: 0.8 core, one thread
+
+
+def test_the_marks_come_from_a_thread_of_their_own_until_closed() -> None:
+    calls: list[float] = []
+
+    def sampler() -> CpuSample:
+        calls.append(time.monotonic())
+        return CpuSample(time.monotonic(), 0.0, 0.0)
+
+    threads = ThreadChoice(2, None, sampler)
+    watcher = threads.watch(every=0.01)
+    assert watcher is not None
+    deadline = time.monotonic() + 30  # a guard against a hang, not a measure
+    while len(calls) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(calls) >= 4  # the first sample at creation, then the marks
+    threads.close()
+    watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert ThreadChoice(2, fixed=2).watch() is None  # a setting: nothing to watch

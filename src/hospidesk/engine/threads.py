@@ -6,8 +6,9 @@ llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy 
 threads on two cores generate at a twentieth of their idle speed with the demo model and a
 fifth with a 1.5B model, where one thread keeps its idle speed (bench/contention.md). No
 static setting is best at every load, so the worker asks before each request, and every few
-tokens of a long one, how much CPU the other processes took since it last asked: the
-system's busy time less its own.
+tokens of a long one, how much CPU the other processes took lately: the system's busy time
+less its own, over the last second or so (a mark every ``MARK_EVERY`` seconds while the engine
+waits, so that a program that was busy minutes ago does not count now).
 
 Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
 before it sleeps (libgomp's default is 300,000), and with that, two threads read a prompt
@@ -27,7 +28,9 @@ The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); I
 from __future__ import annotations
 
 import functools
+import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -39,6 +42,9 @@ BUSY_CORES = 0.5
 """Other programs using more than half a core between two looks: the processor is busy."""
 MIN_INTERVAL = 0.2
 """Seconds between two looks below which the last choice stands (too short to tell)."""
+MARK_EVERY = 0.5
+"""Seconds between two marks a look measures from: it covers MIN_INTERVAL to about
+MIN_INTERVAL + MARK_EVERY seconds of the recent past."""
 SPIN_COUNT = "10000"
 """libgomp's busy-wait before a waiting thread sleeps, for the engine's process."""
 
@@ -89,7 +95,10 @@ def others_busy(before: CpuSample, after: CpuSample) -> float:
 
 class ThreadChoice:
     """The thread count for the next decodes' generation (``threads``) and prompts
-    (``batch``); ``fixed`` (a setting) when there is one."""
+    (``batch``); ``fixed`` (a setting) when there is one.
+
+    A look measures from the newest mark at least MIN_INTERVAL old: marks are the looks
+    themselves and, once ``watch`` runs, a sample every MARK_EVERY seconds."""
 
     def __init__(
         self, cores: int, fixed: int | None = None, sampler: Callable[[], CpuSample] = sample
@@ -97,26 +106,58 @@ class ThreadChoice:
         self.cores = max(1, cores)
         self.fixed = fixed
         self._sampler = sampler
-        self._last = sampler() if fixed is None else None
+        self._lock = threading.Lock()
+        self._marks: deque[CpuSample] = deque(maxlen=4)
+        if fixed is None:
+            self._marks.append(sampler())
+        self._stop = threading.Event()
         self.current = fixed or self.cores
         self.batch = fixed or self.cores
         """Prompts: every core, one thread more while the processor is busy (see above)."""
+
+    def watch(self, every: float = MARK_EVERY) -> threading.Thread | None:
+        """Mark every ``every`` seconds in a thread of its own, until ``close``."""
+        if self.fixed is not None:
+            return None
+
+        def run() -> None:
+            while not self._stop.wait(every):
+                self.mark()
+
+        watcher = threading.Thread(target=run, name="hospidesk-cpu-marks", daemon=True)
+        watcher.start()
+        return watcher
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def mark(self) -> None:
+        """A point the next looks may measure from."""
+        now = self._sampler()
+        with self._lock:
+            self._marks.append(now)
 
     def look_from_now(self) -> None:
         """The next look measures from now: the prompt just read (every core, spinning
         between batches) took more CPU than the engine's fair share, so the others seemed
         idle and the first tokens went on every core beside a busy program."""
-        if self.fixed is None and self._last is not None:
-            self._last = self._sampler()
+        if self.fixed is None:
+            now = self._sampler()
+            with self._lock:
+                self._marks.clear()
+                self._marks.append(now)
 
     def threads(self) -> int:
-        if self.fixed is not None or self._last is None:
+        if self.fixed is not None:
             return self.current
         now = self._sampler()
-        if now.wall - self._last.wall < MIN_INTERVAL:
-            return self.current
-        busy = others_busy(self._last, now)
-        self._last = now
+        with self._lock:
+            since = [m for m in self._marks if now.wall - m.wall >= MIN_INTERVAL]
+            if not since:
+                return self.current  # too short to tell
+            busy = others_busy(since[-1], now)
+            self._marks.clear()
+            self._marks.append(now)
         taken = busy > BUSY_CORES
         self.current = 1 if taken else self.cores
         self.batch = self.cores + 1 if taken else self.cores

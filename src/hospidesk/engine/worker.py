@@ -151,6 +151,9 @@ class Worker:
             self._reader = None
             self._llm.close()
             self._llm = None
+        if self._threads is not None:
+            self._threads.close()
+            self._threads = None
         fd = None
         try:
             fd = self._model_fd(request) if request.fd_passed else None
@@ -191,6 +194,7 @@ class Worker:
         self._threads = ThreadChoice(
             request.n_threads, None if request.adaptive_threads else request.n_threads
         )
+        self._threads.watch()
         self._sha256 = request.sha256
         identity = "|".join([request.sha256, str(llm.n_ctx), "flash-attn", native.version()])
         folder = Path(request.cache_dir) / request.sha256[:16] if request.cache_dir else None
