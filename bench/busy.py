@@ -2,10 +2,11 @@
 with its automatic threads (``moteur.threads = 0``) and with every static setting, while 0, 1
 and 2 CPU-bound processes run (started and stopped here).
 
-Each setting runs in a fresh engine process (OpenMP reads its wait policy once, at start):
-rounds of a fresh prompt (no prefix kept: each starts differently) read, then ``GENERATED``
-tokens written greedily. Reported: prompt and generation throughput, the first token, and the
-automatic setting's ratio to the best static one at each load. llama.cpp's own threadpool
+Each setting runs in its own engine process (OpenMP reads its wait policy once, at start),
+all loaded at once; round by round, in a rotating order, each reads the same fresh prompt (no
+prefix kept: each round starts differently), then writes ``GENERATED`` tokens greedily.
+Reported: prompt and generation throughput, the first token, and the automatic setting's
+ratio to the best static one at each load. llama.cpp's own threadpool
 (polling level) exists only in builds without OpenMP; HospiDesk ships the OpenMP build, whose
 static settings are these (bench/contention.md measures the other build). A static setting
 with libgomp's default wait is set as GOMP_SPINCOUNT=300000, its value when no policy is set.
@@ -33,6 +34,9 @@ GENERATED = 64
 BUSY = "while True: pass"
 N_CTX = 4096
 AUTOMATIC = "engine, automatic threads"
+QUIET = 1.0
+"""Seconds before each request with only the load under test: the automatic setting's look
+covers the last second or less (engine/threads.py), which must not see the setting before."""
 
 
 TODAY = "libgomp's default wait"
@@ -85,54 +89,72 @@ def prompt(index: int, instructions: str) -> tuple[Message, ...]:
     )
 
 
-def measure(
-    model: VerifiedModel, threads: int, automatic: bool, env: dict[str, str], cases: list[Any]
-) -> dict[str, float]:
-    with environment(env):
-        engine = EngineClient()
-        try:
-            engine.load(open_verified(model), N_CTX, threads, 0, adaptive_threads=automatic)
-            rows = []
-            for messages in cases:
-                options = GenerationOptions(GENERATED, temperature=0.0, seed=7, keep_writing=True)
-                for _ in engine.generate(messages, options):
-                    pass
-                done = engine.last_done
-                assert done is not None
-                first = done.first_token_seconds or done.seconds
-                rows.append(
-                    {
-                        "prompt_tps": done.prompt_tokens / first,
-                        "gen_tps": (done.completion_tokens - 1) / max(done.seconds - first, 1e-6),
-                        "first_token_s": first,
-                        "threads_at_end": float(done.threads),
-                    }
-                )
-        finally:
+@contextmanager
+def engines(model: VerifiedModel, cores: int) -> Iterator[dict[str, EngineClient]]:
+    """One engine process per setting, all loaded at once (OpenMP reads its wait policy when
+    the process starts), so that their rounds can be interleaved."""
+    started: dict[str, EngineClient] = {}
+    try:
+        for name, (threads, automatic, env) in settings(cores).items():
+            with environment(env):
+                engine = EngineClient()
+                started[name] = engine
+                engine.load(open_verified(model), N_CTX, threads, 0, adaptive_threads=automatic)
+        yield started
+    finally:
+        for engine in started.values():
             engine.close()
-    return {key: statistics.median(r[key] for r in rows) for key in rows[0]}
+
+
+def measure(engine: EngineClient, messages: tuple[Message, ...]) -> dict[str, float]:
+    """One request: its prompt read and GENERATED tokens written greedily."""
+    options = GenerationOptions(GENERATED, temperature=0.0, seed=7, keep_writing=True)
+    for _ in engine.generate(messages, options):
+        pass
+    done = engine.last_done
+    assert done is not None
+    first = done.first_token_seconds or done.seconds
+    return {
+        "prompt_tps": done.prompt_tokens / first,
+        "gen_tps": (done.completion_tokens - 1) / max(done.seconds - first, 1e-6),
+        "first_token_s": first,
+        "threads_at_end": float(done.threads),
+    }
 
 
 def contention(
     model: VerifiedModel, cores: int, rounds: int, instructions: str, loads: tuple[int, ...]
 ) -> dict[str, Any]:
-    """Every setting at every load; the automatic one's ratios to the best static one."""
+    """Every setting at every load, round by round in a rotating order (a shared machine's
+    drift and the scheduler's moods then touch every setting alike); the automatic one's
+    ratios to the best static one, on medians."""
     result: dict[str, Any] = {"model": model.entry.id, "generated": GENERATED, "loads": {}}
-    for busy in loads:
-        cases = [prompt(busy * 100 + n, instructions) for n in range(rounds)]
-        rows: dict[str, dict[str, float]] = {}
-        with busy_processes(busy):
-            for name, (threads, automatic, env) in settings(cores).items():
-                rows[name] = measure(model, threads, automatic, env, cases)
-                print(f"  {model.entry.id}, {busy} busy, {name}: {rows[name]}", file=sys.stderr)
-        static = {k: v for k, v in rows.items() if k != AUTOMATIC}
-        ratios = {
-            key: round(rows[AUTOMATIC][key] / max(v[key] for v in static.values()), 3)
-            for key in ("prompt_tps", "gen_tps")
-        }
-        best_first = min(v["first_token_s"] for v in static.values())
-        ratios["first_token_s"] = round(rows[AUTOMATIC]["first_token_s"] / best_first, 3)
-        result["loads"][str(busy)] = {"settings": rows, "ratios_to_best_static": ratios}
+    with engines(model, cores) as started:
+        names = list(started)
+        for busy in loads:
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+            with busy_processes(busy):
+                for round_ in range(rounds):
+                    case = prompt(busy * 100 + round_, instructions)
+                    for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                        time.sleep(QUIET)
+                        runs[name].append(measure(started[name], case))
+                        print(
+                            f"  {model.entry.id}, {busy} busy, {name}: {runs[name][-1]}",
+                            file=sys.stderr,
+                        )
+            rows = {
+                name: {key: statistics.median(r[key] for r in values) for key in values[0]}
+                for name, values in runs.items()
+            }
+            static = {k: v for k, v in rows.items() if k != AUTOMATIC}
+            ratios = {
+                key: round(rows[AUTOMATIC][key] / max(v[key] for v in static.values()), 3)
+                for key in ("prompt_tps", "gen_tps")
+            }
+            best_first = min(v["first_token_s"] for v in static.values())
+            ratios["first_token_s"] = round(rows[AUTOMATIC]["first_token_s"] / best_first, 3)
+            result["loads"][str(busy)] = {"settings": rows, "ratios_to_best_static": ratios}
     return result
 
 
