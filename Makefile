@@ -126,14 +126,15 @@ package-test: $(STAMP)
 test: lint typecheck pytest package-test
 
 # The fast lane for a developer's loop: lint, types, and every test but the real model's, the
-# package's and those of external programs (LibreOffice, Chromium, Xvfb, espeak-ng, a server),
-# on every core, one test file per worker, in a random order (under 3 minutes on two cores;
+# package's, those of external programs (LibreOffice, Chromium, Xvfb, espeak-ng, a server) and
+# the long randomized loops (stress),
+# on every core (a worker out of tests takes some from a busy one), in a random order (under 3 minutes on two cores;
 # make test runs them all, in one process).
 FAST := not model and not package and not libreoffice and not chromium and not xvfb \
-	and not espeak and not server
+	and not espeak and not server and not stress
 check: lint typecheck
 	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -q -m "$(FAST)" \
-		-n auto --dist loadfile
+		-n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

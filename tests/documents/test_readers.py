@@ -269,6 +269,7 @@ def mutate(data: bytes, flips: list[tuple[int, int]], cut: int) -> bytes:
     return bytes(mutated[: max(cut, 1)])
 
 
+@pytest.mark.stress
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(sorted(SEEDS)),

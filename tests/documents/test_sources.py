@@ -80,6 +80,7 @@ def test_missing_and_folder(tmp_path: Path) -> None:
 DOCX = make_docx(["Premier paragraphe", "Deuxième paragraphe"])
 
 
+@pytest.mark.stress
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, len(DOCX) - 1), st.integers(0, 255)), max_size=6),

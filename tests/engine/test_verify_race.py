@@ -17,9 +17,12 @@ from hospidesk.engine.catalog import ModelEntry
 from hospidesk.engine.verify import CHUNK, VerifiedModel, open_verified
 from hospidesk.errors import ModelError
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(os, "memfd_create"), reason="sealed copies are made on Linux only"
-)
+pytestmark = [
+    pytest.mark.stress,
+    pytest.mark.skipif(
+        not hasattr(os, "memfd_create"), reason="sealed copies are made on Linux only"
+    ),
+]
 
 ATTACKER = r"""
 import os, sys, time
