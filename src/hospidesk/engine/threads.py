@@ -7,8 +7,8 @@ threads on two cores generate at a twentieth of their idle speed with the demo m
 fifth with a 1.5B model, where one thread keeps its idle speed (bench/contention.md). No
 static setting is best at every load, so the worker asks before each request, and every few
 tokens of a long one, how much CPU the other processes took lately: the system's busy time
-less its own, over the last second or so (a mark every ``MARK_EVERY`` seconds while the engine
-waits, so that a program that was busy minutes ago does not count now).
+less its own, over the last second or so (measured from a mark taken every ``MARK_EVERY``
+seconds, so that a program that was busy minutes ago does not count now).
 
 Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
 before it sleeps (libgomp's default is 300,000), and with that, two threads read a prompt
