@@ -1,11 +1,14 @@
-"""What the bench scripts share: medians with their spread, a command timed whole, and the
-one-line requests the engine rounds use."""
+"""What the bench scripts share: medians with their spread, a command timed whole, the order
+of interleaved rounds, and the one-line requests the engine rounds use."""
 
 from __future__ import annotations
 
 import statistics
 import subprocess
 import time
+from typing import TypeVar
+
+T = TypeVar("T")
 
 USERS = [
     "Merci de rédiger la réponse pour Mme Girard, dossier 2026-114, rendez-vous le 3 mars.",
@@ -15,6 +18,13 @@ USERS = [
     "Note pour Mme Colin : nouveau formulaire d'admission à compléter avant l'entrée.",
     "Réponse à M. Blanc : le compte rendu a été adressé à son médecin traitant.",
 ]
+
+
+def rotated(items: list[T], round_: int) -> list[T]:
+    """``items`` in the order of round ``round_`` of a rotation: each goes first in turn, so
+    that a shared machine's drift touches all of them alike."""
+    shift = round_ % len(items)
+    return items[shift:] + items[:shift]
 
 
 def stats(values: list[float]) -> dict[str, float]:

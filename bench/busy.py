@@ -19,11 +19,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from benchutil import USERS
+from benchutil import USERS, rotated
 
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import GenerationOptions, Message
@@ -136,26 +136,38 @@ def contention(
             with busy_processes(busy):
                 for round_ in range(rounds):
                     case = prompt(busy * 100 + round_, instructions)
-                    for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+                    for name in rotated(names, round_):
                         time.sleep(QUIET)
                         runs[name].append(measure(started[name], case))
                         print(
                             f"  {model.entry.id}, {busy} busy, {name}: {runs[name][-1]}",
                             file=sys.stderr,
                         )
-            rows = {
-                name: {key: statistics.median(r[key] for r in values) for key in values[0]}
-                for name, values in runs.items()
-            }
-            static = {k: v for k, v in rows.items() if k != AUTOMATIC}
-            ratios = {
-                key: round(rows[AUTOMATIC][key] / max(v[key] for v in static.values()), 3)
-                for key in ("prompt_tps", "gen_tps")
-            }
-            best_first = min(v["first_token_s"] for v in static.values())
-            ratios["first_token_s"] = round(rows[AUTOMATIC]["first_token_s"] / best_first, 3)
+            rows = medians(runs, tuple(runs[AUTOMATIC][0]))
+            ratios = ratios_to_best(rows, ("prompt_tps", "gen_tps"), ("first_token_s",))
             result["loads"][str(busy)] = {"settings": rows, "ratios_to_best_static": ratios}
     return result
+
+
+def medians(
+    runs: Mapping[str, Sequence[Mapping[str, Any]]], keys: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    """Each setting's rounds reduced to their medians."""
+    return {
+        name: {key: statistics.median(float(r[key]) for r in values) for key in keys}
+        for name, values in runs.items()
+    }
+
+
+def ratios_to_best(
+    rows: dict[str, dict[str, float]], higher: tuple[str, ...], lower: tuple[str, ...]
+) -> dict[str, float]:
+    """The automatic setting ÷ the best static one: the highest for ``higher`` keys (a
+    throughput), the lowest for ``lower`` ones (a time)."""
+    static = [v for name, v in rows.items() if name != AUTOMATIC]
+    best = {key: max(v[key] for v in static) for key in higher}
+    best |= {key: min(v[key] for v in static) for key in lower}
+    return {key: round(rows[AUTOMATIC][key] / value, 3) for key, value in best.items()}
 
 
 def markdown(sections: list[dict[str, Any]]) -> list[str]:
@@ -232,18 +244,8 @@ def window_drafts(cores: int, rounds: int, busy: int = 2) -> dict[str, Any]:
                     ).stdout
                     runs[name].append(json.loads(out.strip().splitlines()[-1]))
                     print(f"  window, {busy} busy, {name}: {runs[name][-1]}", file=sys.stderr)
-    rows = {
-        name: {
-            key: statistics.median(float(r[key]) for r in values)
-            for key in ("first_words_seconds", "whole_draft_seconds", "longest_stall_ms")
-        }
-        for name, values in runs.items()
-    }
-    static = {k: v for k, v in rows.items() if k != AUTOMATIC}
-    ratios = {
-        key: round(rows[AUTOMATIC][key] / min(v[key] for v in static.values()), 3)
-        for key in ("first_words_seconds", "whole_draft_seconds")
-    }
+    rows = medians(runs, ("first_words_seconds", "whole_draft_seconds", "longest_stall_ms"))
+    ratios = ratios_to_best(rows, (), ("first_words_seconds", "whole_draft_seconds"))
     return {"busy": busy, "rounds": rounds, "settings": rows, "ratios_to_best_static": ratios}
 
 

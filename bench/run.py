@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import busy  # noqa: E402 - bench/busy.py, beside this script
 import memory  # noqa: E402 - bench/memory.py, beside this script
 import warm  # noqa: E402 - bench/warm.py, beside this script
-from benchutil import USERS, stats, timed  # noqa: E402 - bench/benchutil.py
+from benchutil import USERS, rotated, stats, timed  # noqa: E402 - bench/benchutil.py
 
 from hospidesk.engine.catalog import load_catalog  # noqa: E402
 from hospidesk.engine.client import EngineClient  # noqa: E402
@@ -196,8 +196,7 @@ def throughput(
     bench_rows: dict[tuple[str, int], list[float]] = {}
     binary = llama_bench_binary() if with_llama_bench else None
     for n, (system, user) in enumerate(cases):
-        steps = ["engine", "raw", "llama-bench"]
-        for step in steps[n % 3 :] + steps[: n % 3]:
+        for step in rotated(["engine", "raw", "llama-bench"], n):
             if step == "engine":
                 app.append(engine_case(engine, system, user))
             elif step == "raw":

@@ -142,22 +142,25 @@ class ThreadChoice:
         between batches) took more CPU than the engine's fair share, so the others seemed
         idle and the first tokens went on every core beside a busy program."""
         if self.fixed is None:
-            now = self._sampler()
-            with self._lock:
-                self._marks.clear()
-                self._marks.append(now)
+            self._measure_from(self._sampler())
+
+    def _measure_from(self, now: CpuSample) -> None:
+        with self._lock:
+            self._marks.clear()
+            self._marks.append(now)
 
     def threads(self) -> int:
         if self.fixed is not None:
             return self.current
         now = self._sampler()
         with self._lock:
-            since = [m for m in self._marks if now.wall - m.wall >= MIN_INTERVAL]
-            if not since:
-                return self.current  # too short to tell
-            busy = others_busy(since[-1], now)
-            self._marks.clear()
-            self._marks.append(now)
+            base = next(
+                (m for m in reversed(self._marks) if now.wall - m.wall >= MIN_INTERVAL), None
+            )
+        if base is None:
+            return self.current  # too short to tell
+        busy = others_busy(base, now)
+        self._measure_from(now)
         taken = busy > BUSY_CORES
         self.current = 1 if taken else self.cores
         self.batch = self.cores + 1 if taken else self.cores
