@@ -66,6 +66,8 @@ EMBEDDING_TYPE_RE = re.compile(
 stored: a part of such a type is an object, whatever its name."""
 EMBEDDING_ELEMENTS = frozenset({"object", "altChunk", "control", "OLEObject"})
 """XML elements of embedded objects (WordprocessingML, VML's o:OLEObject), by local name."""
+WATCHED_TAGS = tuple(f"{{*}}{local}" for local in ("instrText", "fldSimple", *EMBEDDING_ELEMENTS))
+"""The only elements ``_parts`` looks at, by local name in any namespace."""
 VML_NAMESPACES = ("urn:schemas-microsoft-com:office:office", "urn:schemas-microsoft-com:vml")
 HYPERLINK = "hyperlink"
 
@@ -156,7 +158,7 @@ def _parts(package: Package) -> list[str]:
     for name in package.xml_parts():
         root = parse_xml(package.read(name), name)
         codes: list[str] = []
-        for element in root.iter("{*}*"):
+        for element in root.iter(*WATCHED_TAGS):  # filtered in lxml: styles are large
             namespace, local = _split(str(element.tag))
             word = namespace in W_NAMESPACES
             if word and local == "instrText":
