@@ -374,7 +374,11 @@ def main() -> int:
     )
     parser.add_argument("--no-llama-bench", action="store_true")
     parser.add_argument(
-        "--busy-rounds", type=int, default=3, help="rounds per setting beside busy programs"
+        "--busy-rounds",
+        type=int,
+        default=5,
+        help="rounds per setting beside busy programs (5: each setting once at each place of "
+        "the rotation)",
     )
     parser.add_argument(
         "--only",

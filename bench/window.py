@@ -2,7 +2,7 @@
 
 Run by bench/run.py in a fresh process per round (so the start-up is a real one):
     window.py prepare [THREADS]   accept the usage rules once in this HOSPIDESK_HOME (and
-                                  set moteur.threads)
+                                  set moteur.threads, the check of facts off)
     window.py measure        start the window and measure; prints one JSON object
     window.py busy           one draft, the warm-up off by policy (bench/busy.py)
 
@@ -130,7 +130,8 @@ def measure(app: QApplication) -> dict[str, object]:
     warming_gaps = [b - a for a, b in itertools.pairwise(ticks)]
     warming_label = status.text()
 
-    window.controller.worker.limits = RunLimits(64)
+    # The same 64 tokens for every setting: a fixed seed, the end-of-text token never taken.
+    window.controller.worker.limits = RunLimits(64, seed=7, keep_writing=True)
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(SOURCE[:-TYPED])
     pause(app, 1.0)  # the user reads what they pasted: the form is read ahead
@@ -183,13 +184,16 @@ def busy_draft(app: QApplication) -> dict[str, object]:
     """One letter drafted through the window, its task used for the first time (the policy
     turns the warm-up off: every setting reads the same prompt), while bench/busy.py keeps
     other programs busy: the first words and the whole draft after the click, the longest
-    event-loop stall while it reads and writes."""
+    event-loop stall while it reads and writes. Every setting writes the same length: 64
+    tokens, and ``window.py prepare`` turns the check of facts off (what it writes follows
+    what the draft missed, from 0 to several hundred characters)."""
     install_translator(app)
     workspace = Workspace.open()
     open_session(workspace, "fenêtre")
     window = start_window(workspace)
     wait(app, lambda: window.controller.model is not None, 300)
-    window.controller.worker.limits = RunLimits(64)
+    # The same 64 tokens for every setting: a fixed seed, the end-of-text token never taken.
+    window.controller.worker.limits = RunLimits(64, seed=7, keep_writing=True)
     window.library.select("secretariat/reformuler-courrier")
     QGuiApplication.clipboard().setText(PASTED)
     window.source.selectAll()
@@ -219,8 +223,9 @@ def main() -> int:
     if sys.argv[1] == "prepare":
         workspace = Workspace.open()
         accept_rules(workspace)
-        if sys.argv[2:]:  # the engine's threads (0: automatic)
+        if sys.argv[2:]:  # the engine's threads (0: automatic), for window.py busy
             workspace.settings.set("moteur.threads", sys.argv[2])
+            workspace.settings.set("redaction.verifier_faits", "non")
         choose_job(Workspace.open(), "secretariat")  # not asked: the window opens at once
         return 0
     app = QApplication(sys.argv[:1])

@@ -22,6 +22,7 @@ from hospidesk.engine.threads import (
     sample,
 )
 from hospidesk.engine.verify import open_verified, verify_file
+from hospidesk.engine.worker import ADAPT_EVERY
 from hospidesk.service.workspace import Workspace
 from tests.conftest import TEST_SEED, Env
 
@@ -128,6 +129,30 @@ def test_the_engine_writes_with_one_thread_beside_a_busy_program(
     finally:
         busy.kill()
         busy.wait()
+
+
+@pytest.mark.model
+def test_the_clients_own_work_before_a_request_is_not_another_program(
+    hd_env: Env, demo_model: Path
+) -> None:
+    """The window (here: this process) works right before a request, preparing it: the
+    engine still writes with every core (one look only: fewer tokens than ADAPT_EVERY)."""
+    ws = Workspace.open()
+    model = verify_file(demo_model, ws.catalog)
+    options = GenerationOptions(8, temperature=0.0, seed=TEST_SEED, keep_writing=True)
+    messages = (Message("user", "Écris une phrase sur le service de cardiologie."),)
+    client = EngineClient()
+    try:
+        client.load(open_verified(model), 2048, 2, 0, adaptive_threads=True)
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:  # a core kept busy by the client itself
+            pass
+        "".join(client.generate(messages, options))
+        assert client.last_done is not None
+        assert client.last_done.completion_tokens < ADAPT_EVERY
+        assert client.last_done.threads == 2
+    finally:
+        client.close()
 
 
 def test_a_program_busy_long_ago_does_not_count_now() -> None:

@@ -7,7 +7,9 @@ threads on two cores generate at a twentieth of their idle speed with the demo m
 fifth with a 1.5B model, where one thread keeps its idle speed (bench/contention.md). No
 static setting is best at every load, so the worker asks before each request, and every few
 tokens of a long one, how much CPU the other processes took lately: the system's busy time
-less its own, over the last second or so (measured from a mark taken every ``MARK_EVERY``
+less its own and its client's (the window, command or server that started it, whose work
+right before a request is that request's preparation, not another program), over the last
+second or so (measured from a mark taken every ``MARK_EVERY``
 seconds, so that a program that was busy minutes ago does not count now).
 
 Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
@@ -63,7 +65,7 @@ class CpuSample:
     busy: float
     """CPU seconds the whole system spent busy, all cores together."""
     own: float
-    """CPU seconds this process spent (its threads included)."""
+    """CPU seconds this process and its client spent (their threads included)."""
 
 
 def sample() -> CpuSample:
@@ -74,15 +76,27 @@ def sample() -> CpuSample:
         getattr(system, name, 0.0)
         for name in ("user", "nice", "system", "irq", "softirq", "steal", "interrupt", "dpc")
     )
-    mine = _this_process().cpu_times()
-    return CpuSample(time.monotonic(), busy, mine.user + mine.system)
+    own = 0.0
+    for process in _ours():
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # the client ended: the engine ends with it
+            continue
+        own += times.user + times.system
+    return CpuSample(time.monotonic(), busy, own)
 
 
 @functools.cache
-def _this_process() -> psutil.Process:
+def _ours() -> tuple[psutil.Process, ...]:
+    """This process and the one that started it (the engine's client), while it runs."""
     import psutil
 
-    return psutil.Process()
+    this = psutil.Process()
+    try:
+        client = this.parent()
+    except psutil.Error:
+        client = None
+    return (this,) if client is None or client.pid <= 1 else (this, client)
 
 
 def others_busy(before: CpuSample, after: CpuSample) -> float:
