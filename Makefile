@@ -112,34 +112,36 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src/hospidesk
 
-# The 25 slowest tests are listed at the end: where the suite's time goes. The package's
-# tests (build the .deb with make package, install it, run it) are a step of their own.
-# CI runs the tests in the files' order; make test-random runs them in a random one (the seed
-# is printed at the top; pytest --randomly-seed=N, or =last, replays that order).
+# The suite in two steps: make check's tests on every core (their own processes, as make check
+# runs them), then the others (the real model, external programs, the long randomized loops)
+# in one process, in the files' order, that step's 25 slowest tests listed at its end: where
+# the suite's time goes. The package's tests (build the .deb with make package, install it,
+# run it) are a step of their own. make test-random runs both steps in a random order (each
+# prints its seed at the top; pytest --randomly-seed=N, or =last, replays that order).
+TESTS := QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest
+SLOW = not package and not ($(FAST))
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m "not package" \
-		-p no:randomly --durations=25
+	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal -p no:randomly --durations=10
+	$(TESTS) -m "$(SLOW)" -p no:randomly --durations=25
 
 test-random: $(STAMP)
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m "not package" \
-		--durations=25
+	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal --durations=10
+	$(TESTS) -m "$(SLOW)" --durations=25
 
 package-test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -m package -p no:randomly \
-		--durations=5
+	$(TESTS) -m package -p no:randomly --durations=5
 
 test: lint typecheck pytest package-test
 
 # The fast lane for a developer's loop: lint, types, and every test but the real model's, the
 # package's, those of external programs (LibreOffice, Chromium, Xvfb, espeak-ng, a server) and
-# the long randomized loops (stress),
-# on every core (a worker out of tests takes some from a busy one), in a random order (under 3 minutes on two cores;
-# make test runs them all, in one process).
+# the long randomized loops (stress), on every core (a worker out of tests takes some from a
+# busy one), in a random order: under 3 minutes on two cores. make test runs them the same
+# way in the files' order, then the others in one process.
 FAST := not model and not package and not libreoffice and not chromium and not xvfb \
 	and not espeak and not server and not stress
 check: lint typecheck
-	QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest -q -m "$(FAST)" \
-		-n auto --dist worksteal
+	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
