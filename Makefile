@@ -125,7 +125,7 @@ pytest: $(STAMP)
 	$(TESTS) -m "$(SLOW)" -p no:randomly --durations=25
 
 test-random: $(STAMP)
-	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal --durations=10
+	$(TESTS) -m "$(FAST)" -n auto --dist worksteal --durations=10
 	$(TESTS) -m "$(SLOW)" --durations=25
 
 package-test: $(STAMP)
