@@ -121,11 +121,11 @@ typecheck: $(STAMP)
 TESTS := QT_QPA_PLATFORM=offscreen tools/with-keyring.sh $(BIN)/pytest
 SLOW = not package and not ($(FAST))
 pytest: $(STAMP)
-	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal -p no:randomly --durations=10
+	$(FAST_TESTS) -q -p no:randomly --durations=10
 	$(TESTS) -m "$(SLOW)" -p no:randomly --durations=25
 
 test-random: $(STAMP)
-	$(TESTS) -m "$(FAST)" -n auto --dist worksteal --durations=10
+	$(FAST_TESTS) --durations=10
 	$(TESTS) -m "$(SLOW)" --durations=25
 
 package-test: $(STAMP)
@@ -140,8 +140,9 @@ test: lint typecheck pytest package-test
 # way in the files' order, then the others in one process.
 FAST := not model and not package and not libreoffice and not chromium and not xvfb \
 	and not espeak and not server and not stress
+FAST_TESTS = $(TESTS) -m "$(FAST)" -n auto --dist worksteal
 check: lint typecheck
-	$(TESTS) -q -m "$(FAST)" -n auto --dist worksteal
+	$(FAST_TESTS) -q
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

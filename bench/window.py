@@ -60,6 +60,9 @@ PASTED = (
     "Cordialement, Paul Morel."
 )
 PASTE_CLICK_SECONDS = 1.0  # the user glances at what they pasted, then clicks
+DRAFT_LIMITS = RunLimits(64, seed=7, keep_writing=True)
+"""Every draft measured: the same 64 tokens whatever the setting (a fixed seed, the end-of-text
+token never taken)."""
 
 
 def click_generate(app: QApplication, window: MainWindow) -> float:
@@ -130,8 +133,7 @@ def measure(app: QApplication) -> dict[str, object]:
     warming_gaps = [b - a for a, b in itertools.pairwise(ticks)]
     warming_label = status.text()
 
-    # The same 64 tokens for every setting: a fixed seed, the end-of-text token never taken.
-    window.controller.worker.limits = RunLimits(64, seed=7, keep_writing=True)
+    window.controller.worker.limits = DRAFT_LIMITS
     window.library.select("secretariat/reformuler-courrier")
     window.source.setPlainText(SOURCE[:-TYPED])
     pause(app, 1.0)  # the user reads what they pasted: the form is read ahead
@@ -192,8 +194,7 @@ def busy_draft(app: QApplication) -> dict[str, object]:
     open_session(workspace, "fenêtre")
     window = start_window(workspace)
     wait(app, lambda: window.controller.model is not None, 300)
-    # The same 64 tokens for every setting: a fixed seed, the end-of-text token never taken.
-    window.controller.worker.limits = RunLimits(64, seed=7, keep_writing=True)
+    window.controller.worker.limits = DRAFT_LIMITS
     window.library.select("secretariat/reformuler-courrier")
     QGuiApplication.clipboard().setText(PASTED)
     window.source.selectAll()

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,20 @@ from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.engine.worker import ADAPT_EVERY
 from hospidesk.service.workspace import Workspace
 from tests.conftest import TEST_SEED, Env
+
+MESSAGES = (Message("user", "Écris une phrase sur le service de cardiologie."),)
+
+
+@contextmanager
+def two_thread_engine(demo_model: Path, adaptive: bool) -> Iterator[EngineClient]:
+    """The real engine on the demo model, two threads at most (``adaptive``) or always."""
+    model = verify_file(demo_model, Workspace.open().catalog)
+    client = EngineClient()
+    try:
+        client.load(open_verified(model), 2048, 2, 0, adaptive_threads=adaptive)
+        yield client
+    finally:
+        client.close()
 
 
 def samples(*points: tuple[float, float, float]) -> Iterator[CpuSample]:
@@ -108,24 +123,17 @@ def test_the_engine_writes_with_one_thread_beside_a_busy_program(
 ) -> None:
     """The real engine, every core allowed (no setting): a program spinning beside it, the
     draft is written with one thread; with a setting, with what it says whatever the load."""
-    ws = Workspace.open()
-    model = verify_file(demo_model, ws.catalog)
     options = GenerationOptions(24, temperature=0.0, seed=TEST_SEED)
-    messages = (Message("user", "Écris une phrase sur le service de cardiologie."),)
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         for adaptive, expected in ((True, 1), (False, 2)):
-            client = EngineClient()
-            try:
-                client.load(open_verified(model), 2048, 2, 0, adaptive_threads=adaptive)
+            with two_thread_engine(demo_model, adaptive) as client:
                 environ = Path(f"/proc/{client.pid}/environ").read_bytes().split(b"\0")
                 assert f"GOMP_SPINCOUNT={SPIN_COUNT}".encode() in environ
                 time.sleep(0.5)  # the busy program's CPU time shows between two looks
-                "".join(client.generate(messages, options))
+                "".join(client.generate(MESSAGES, options))
                 assert client.last_done is not None
                 assert client.last_done.threads == expected
-            finally:
-                client.close()
     finally:
         busy.kill()
         busy.wait()
@@ -137,22 +145,15 @@ def test_the_clients_own_work_before_a_request_is_not_another_program(
 ) -> None:
     """The window (here: this process) works right before a request, preparing it: the
     engine still writes with every core (one look only: fewer tokens than ADAPT_EVERY)."""
-    ws = Workspace.open()
-    model = verify_file(demo_model, ws.catalog)
     options = GenerationOptions(8, temperature=0.0, seed=TEST_SEED, keep_writing=True)
-    messages = (Message("user", "Écris une phrase sur le service de cardiologie."),)
-    client = EngineClient()
-    try:
-        client.load(open_verified(model), 2048, 2, 0, adaptive_threads=True)
+    with two_thread_engine(demo_model, adaptive=True) as client:
         end = time.monotonic() + 1.0
         while time.monotonic() < end:  # a core kept busy by the client itself
             pass
-        "".join(client.generate(messages, options))
+        "".join(client.generate(MESSAGES, options))
         assert client.last_done is not None
         assert client.last_done.completion_tokens < ADAPT_EVERY
         assert client.last_done.threads == 2
-    finally:
-        client.close()
 
 
 def test_a_program_busy_long_ago_does_not_count_now() -> None:

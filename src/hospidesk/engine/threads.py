@@ -9,8 +9,8 @@ static setting is best at every load, so the worker asks before each request, an
 tokens of a long one, how much CPU the other processes took lately: the system's busy time
 less its own and its client's (the window, command or server that started it, whose work
 right before a request is that request's preparation, not another program), over the last
-second or so (measured from a mark taken every ``MARK_EVERY``
-seconds, so that a program that was busy minutes ago does not count now).
+second or so (measured from a mark taken every ``MARK_EVERY`` seconds, so that a program
+that was busy minutes ago does not count now).
 
 Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
 before it sleeps (libgomp's default is 300,000), and with that, two threads read a prompt
