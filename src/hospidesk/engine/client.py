@@ -21,7 +21,6 @@ from typing import IO
 
 from hospidesk.children import child_env, python_child
 from hospidesk.engine import protocol as p
-from hospidesk.engine.threads import engine_environment
 from hospidesk.engine.verify import OpenModel
 from hospidesk.errors import Cancelled, EngineError, ModelError
 
@@ -68,7 +67,7 @@ class EngineClient:
     def start(self) -> p.Ready:
         if self._proc is not None and self._proc.poll() is None and self.ready:
             return self.ready
-        env = engine_environment(child_env())
+        env = child_env()
         self._events = queue.Queue()
         self._close_model_file()
         child_end = self._open_fd_channel()

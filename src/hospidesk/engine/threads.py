@@ -1,6 +1,6 @@
 """How many threads the engine's next decodes use: for generation, every core while the
 processor is free, one while another program keeps a core busy; for prompts, every core while
-it is free, one thread more than the cores while another program keeps one busy.
+it is free, one thread more than the CPUs while another program keeps one busy.
 
 llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy program, two
 threads on two cores generate at a twentieth of their idle speed with the demo model and a
@@ -12,24 +12,26 @@ right before a request is that request's preparation, not another program), over
 second or so (measured from a mark taken every ``MARK_EVERY`` seconds, so that a program
 that was busy minutes ago does not count now).
 
-Prompts are read with every core at any load: the engine's process spins ``SPIN_COUNT`` times
-before it sleeps (libgomp's default is 300,000), and with that, two threads read a prompt
-beside one or two busy programs nearly as fast as under OMP_WAIT_POLICY=PASSIVE, the best
-static setting there. Shorter spins read faster beside busy programs but slow the idle
-generation, whose threads then sleep between two tokens (1,000: 0.92× idle; 10,000: 0.97×;
-bench/report.md, beside busy programs). Beside a busy program, one thread more than the
-cores reads faster still: the scheduler shares the processor by thread, so the prompt gets a
-bigger share (two cores: 1.07 to 1.12× the best static setting beside one or two busy
-programs, the demo model and a 1.5B; docs/performance.md). Generation does not gain from it:
-each token is too short a piece of work to share with a thread that waits for its turn.
+libgomp, llama.cpp's OpenMP, makes that choice of wait for it: a waiting thread spins 300,000
+times before it sleeps, but only 100 while the process's team has more threads than the CPUs
+it may run on (``gomp_managed_threads > gomp_available_cpus``), and the team follows each
+decode's thread count. So the engine keeps libgomp's own wait, the best idle (a shorter spin
+for the whole process slowed idle generation: 10,000 spins 0.90 to 0.97×, 1,000 0.92×), and
+reads a prompt beside a busy program with one thread more than the CPUs: its threads then wait
+almost as under OMP_WAIT_POLICY=PASSIVE, the best static setting there, and the extra thread
+takes a bigger share of the processor, which the scheduler divides by thread (two cores: 1.07
+to 1.12× the best static setting beside one or two busy programs; docs/performance.md).
+Generation does not gain from it: each token is too short a piece of work to share with a
+thread that waits for its turn.
 
 The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); IT's own
-``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` wins over ``SPIN_COUNT``.
+``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` reaches the engine's process as it is.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections import deque
@@ -47,15 +49,14 @@ MIN_INTERVAL = 0.2
 MARK_EVERY = 0.5
 """Seconds between two marks a look measures from: it covers MIN_INTERVAL to about
 MIN_INTERVAL + MARK_EVERY seconds of the recent past."""
-SPIN_COUNT = "10000"
-"""libgomp's busy-wait before a waiting thread sleeps, for the engine's process."""
 
 
-def engine_environment(env: dict[str, str]) -> dict[str, str]:
-    """The engine process's environment: OpenMP's short spin unless IT chose a policy."""
-    if "OMP_WAIT_POLICY" not in env and "GOMP_SPINCOUNT" not in env:
-        return {**env, "GOMP_SPINCOUNT": SPIN_COUNT}
-    return env
+def usable_cpus() -> int:
+    """The CPUs this process may run on: what libgomp counts as available."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,16 @@ class ThreadChoice:
     themselves and, once ``watch`` runs, a sample every MARK_EVERY seconds."""
 
     def __init__(
-        self, cores: int, fixed: int | None = None, sampler: Callable[[], CpuSample] = sample
+        self,
+        cores: int,
+        fixed: int | None = None,
+        sampler: Callable[[], CpuSample] = sample,
+        cpus: int | None = None,
     ) -> None:
         self.cores = max(1, cores)
+        self.cpus = cpus or usable_cpus()
+        """Logical CPUs (SMT included): a prompt beside a busy program takes one thread more,
+        so that libgomp's threads wait briefly (see above)."""
         self.fixed = fixed
         self._sampler = sampler
         self._lock = threading.Lock()
@@ -127,7 +135,7 @@ class ThreadChoice:
         self._stop = threading.Event()
         self.current = fixed or self.cores
         self.batch = fixed or self.cores
-        """Prompts: every core, one thread more while the processor is busy (see above)."""
+        """Prompts: every core, one thread more than the CPUs while the processor is busy."""
 
     def watch(self, every: float = MARK_EVERY) -> threading.Thread | None:
         """Mark every ``every`` seconds in a thread of its own, until ``close``."""
@@ -177,5 +185,5 @@ class ThreadChoice:
         self._measure_from(now)
         taken = busy > BUSY_CORES
         self.current = 1 if taken else self.cores
-        self.batch = self.cores + 1 if taken else self.cores
+        self.batch = max(self.cores, self.cpus) + 1 if taken else self.cores
         return self.current
