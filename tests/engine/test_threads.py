@@ -20,6 +20,7 @@ from hospidesk.engine.threads import (
     ThreadChoice,
     others_busy,
     sample,
+    usable_cpus,
 )
 from hospidesk.engine.verify import open_verified, verify_file
 from hospidesk.engine.worker import ADAPT_EVERY
@@ -39,6 +40,10 @@ def two_thread_engine(demo_model: Path, adaptive: bool) -> Iterator[EngineClient
         yield client
     finally:
         client.close()
+
+
+def os_threads(pid: int) -> int:
+    return sum(1 for _ in Path(f"/proc/{pid}/task").iterdir())
 
 
 def samples(*points: tuple[float, float, float]) -> Iterator[CpuSample]:
@@ -123,20 +128,24 @@ def test_the_engine_writes_with_one_thread_beside_a_busy_program(
     hd_env: Env, demo_model: Path
 ) -> None:
     """The real engine, every core allowed (no setting): a program spinning beside it, the
-    draft is written with one thread; with a setting, with what it says whatever the load."""
+    prompt is read by an OpenMP team that outnumbers the CPUs (so libgomp waits briefly; the
+    team's threads but the engine's own stay, asleep, after it) and the draft is written with
+    one thread; with a setting, with what it says whatever the load."""
     options = GenerationOptions(24, temperature=0.0, seed=TEST_SEED)
     spin = os.environ.get("GOMP_SPINCOUNT")  # IT's, if any: the engine adds none of its own
     spins = [] if spin is None else [f"GOMP_SPINCOUNT={spin}".encode()]
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        for adaptive, expected in ((True, 1), (False, 2)):
+        for adaptive, team, written in ((True, usable_cpus() + 1, 1), (False, 2, 2)):
             with two_thread_engine(demo_model, adaptive) as client:
                 environ = Path(f"/proc/{client.pid}/environ").read_bytes().split(b"\0")
                 assert [v for v in environ if v.startswith(b"GOMP_SPINCOUNT=")] == spins
+                before = os_threads(client.pid)
                 time.sleep(0.5)  # the busy program's CPU time shows between two looks
                 "".join(client.generate(MESSAGES, options))
+                assert os_threads(client.pid) - before == team - 1
                 assert client.last_done is not None
-                assert client.last_done.threads == expected
+                assert client.last_done.threads == written
     finally:
         busy.kill()
         busy.wait()
