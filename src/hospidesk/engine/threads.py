@@ -19,8 +19,9 @@ decode's thread count. So the engine keeps libgomp's own wait, the best idle (a 
 for the whole process slowed idle generation: 10,000 spins 0.90 to 0.97×, 1,000 0.92×), and
 reads a prompt beside a busy program with one thread more than the CPUs: its threads then wait
 almost as under OMP_WAIT_POLICY=PASSIVE, the best static setting there, and the extra thread
-takes a bigger share of the processor, which the scheduler divides by thread (two cores: 1.07
-to 1.12× the best static setting beside one or two busy programs; docs/performance.md).
+takes a bigger share of the processor, which the scheduler divides by thread (two cores: 0.92
+to 1.12× the best static setting beside one or two busy programs in the full runs of
+2026-12-07, the demo model and a 1.5B; docs/performance.md).
 Generation does not gain from it: each token is too short a piece of work to share with a
 thread that waits for its turn.
 
