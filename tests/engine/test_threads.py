@@ -50,9 +50,11 @@ def samples(*points: tuple[float, float, float]) -> Iterator[CpuSample]:
     return iter(CpuSample(*point) for point in points)
 
 
-def choice(*points: tuple[float, float, float], fixed: int | None = None) -> ThreadChoice:
+def choice(
+    *points: tuple[float, float, float], fixed: int | None = None, cpus: int = 2
+) -> ThreadChoice:
     feed = samples(*points)
-    return ThreadChoice(2, fixed, lambda: next(feed), cpus=2)
+    return ThreadChoice(2, fixed, lambda: next(feed), cpus=cpus)
 
 
 def test_every_core_while_only_the_engine_works_one_while_another_program_does() -> None:
@@ -104,8 +106,7 @@ def test_prompts_take_one_thread_more_than_the_cores_beside_a_busy_program() -> 
 def test_a_prompt_beside_a_busy_program_takes_more_threads_than_the_cpus() -> None:
     """libgomp waits briefly only while its team outnumbers the CPUs: with SMT (two cores,
     four CPUs) that is five threads, not three."""
-    feed = samples((0.0, 0.0, 0.0), (1.0, 1.9, 0.9))
-    threads = ThreadChoice(2, None, lambda: next(feed), cpus=4)
+    threads = choice((0.0, 0.0, 0.0), (1.0, 1.9, 0.9), cpus=4)
     assert threads.threads() == 1 and threads.batch == 5
 
 
@@ -171,12 +172,11 @@ def test_the_clients_own_work_before_a_request_is_not_another_program(
 def test_a_program_busy_long_ago_does_not_count_now() -> None:
     """The look measures over the last second or so, from the newest mark: a scan that kept
     a core busy for most of the last minutes, ended now, leaves every core to the engine."""
-    feed = samples(
+    threads = choice(
         (0.0, 0.0, 0.0),
         (100.0, 80.0, 0.0),  # a mark while the engine waits: others kept 0.8 core busy
         (100.6, 80.05, 0.0),  # the request: others idle since the mark
     )
-    threads = ThreadChoice(2, None, lambda: next(feed), cpus=2)
     threads.mark()
     assert threads.threads() == 2  # over the whole 100.6 s: 0.8 core, one thread
 
