@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from hospidesk.engine import native
 from hospidesk.engine.client import EngineClient
 from hospidesk.engine.protocol import GenerationOptions, Message
 from hospidesk.engine.threads import (
     BUSY_CORES,
     CpuSample,
+    ShortWait,
     ThreadChoice,
     others_busy,
     sample,
@@ -51,10 +54,21 @@ def samples(*points: tuple[float, float, float]) -> Iterator[CpuSample]:
 
 
 def choice(
-    *points: tuple[float, float, float], fixed: int | None = None, cpus: int = 2
+    *points: tuple[float, float, float],
+    fixed: int | None = None,
+    cpus: int = 2,
+    short_wait: ShortWait | None = None,
 ) -> ThreadChoice:
     feed = samples(*points)
-    return ThreadChoice(2, fixed, lambda: next(feed), cpus=cpus)
+    return ThreadChoice(2, fixed, lambda: next(feed), cpus=cpus, short_wait=short_wait)
+
+
+def run_python(code: str) -> str:
+    """``code`` in a fresh interpreter (libgomp's state its own), its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
+    )
+    return done.stdout
 
 
 def test_every_core_while_only_the_engine_works_one_while_another_program_does() -> None:
@@ -110,6 +124,90 @@ def test_a_prompt_beside_a_busy_program_takes_more_threads_than_the_cpus() -> No
     assert threads.threads() == 1 and threads.batch == 5
 
 
+def test_beside_a_busy_program_generation_tries_one_thread_then_every_core_keeps_the_faster() -> (
+    None
+):
+    """With libgomp's short wait (real: llama.cpp's libgomp, loaded here), while another
+    program is busy: one thread, then every core, then whichever wrote faster lately; every
+    core and the long wait again once the processor is free."""
+    native.binding()  # llama.cpp, and with it libgomp
+    wait = ShortWait(2)
+    assert wait.available
+    busy = [(t, 1.9 * t, 0.9 * t) for t in range(1, 6)]  # another program took a core
+    threads = choice(
+        (0.0, 0.0, 0.0),
+        *busy,
+        (6.0, 9.9, 5.4),  # free again
+        (7.0, 11.8, 6.3),  # busy again
+        short_wait=wait,
+    )
+    try:
+        assert threads.threads() == 1 and wait.on
+        threads.wrote(10.0)
+        assert threads.threads() == 2 and wait.on
+        threads.wrote(14.0)
+        assert threads.threads() == 2  # 14 tokens/s with every core, 10 with one
+        threads.wrote(9.5)  # one look's spread: one thread is not 10 % faster
+        assert threads.threads() == 2
+        threads.wrote(8.0)  # every core slowed down: one thread did better lately
+        assert threads.threads() == 1
+        assert threads.threads() == 2 and not wait.on and threads.speeds == {}
+        assert threads.threads() == 1 and wait.on  # a new busy spell: tried again
+    finally:
+        threads.close()
+    assert not wait.on
+
+
+def test_without_libgomp_generation_beside_a_busy_program_keeps_one_thread() -> None:
+    """A llama.cpp without libgomp (here: none loaded at all) has no short wait: one thread
+    beside a busy program, whatever was written."""
+    out = run_python(
+        "from hospidesk.engine.threads import CpuSample, ShortWait, ThreadChoice\n"
+        "feed = iter(CpuSample(*p) for p in [(0, 0, 0), (1, 1.9, 0.9), (2, 3.8, 1.8)])\n"
+        "wait = ShortWait(2)\n"
+        "threads = ThreadChoice(2, None, lambda: next(feed), cpus=2, short_wait=wait)\n"
+        "first = threads.threads()\n"
+        "threads.wrote(10.0)\n"
+        "print(wait.available, wait.on, first, threads.threads())\n"
+    )
+    assert out.split() == ["False", "False", "1", "1"]
+
+
+def test_the_short_wait_holds_as_many_sleeping_openmp_threads_as_cpus_then_lets_them_go() -> None:
+    """On: this process's OpenMP threads outnumber its CPUs, and a team's threads waiting
+    between two parallel regions go to sleep almost at once instead of spinning (their CPU
+    time while they wait falls); off: the held threads are gone and the long spin is back."""
+    out = run_python(
+        "import os, time, json\n"
+        "from hospidesk.engine import native\n"
+        "from hospidesk.engine.threads import ShortWait, _libgomp, _NOTHING, usable_cpus\n"
+        "native.binding()\n"
+        "gomp = _libgomp()\n"
+        "def tasks(): return len(os.listdir('/proc/self/task'))\n"
+        "def waiting_cpu():\n"
+        "    # CPU seconds of a team of two, mostly waiting between parallel regions\n"
+        "    start = time.process_time()\n"
+        "    for _ in range(20):\n"
+        "        gomp.GOMP_parallel(_NOTHING, None, 2, 0)\n"
+        "        time.sleep(0.05)\n"
+        "    return time.process_time() - start\n"
+        "wait = ShortWait(usable_cpus())\n"
+        "long_before = waiting_cpu()\n"
+        "before = tasks()\n"
+        "wait.set(True)\n"
+        "on = tasks()\n"
+        "short = waiting_cpu()\n"
+        "wait.set(False)\n"
+        "off = tasks()\n"
+        "long_after = waiting_cpu()\n"
+        "print(json.dumps([long_before, short, long_after, before, on, off]))\n"
+    )
+    long_before, short, long_after, before, on, off = json.loads(out)
+    assert on - before == usable_cpus() + 1  # the holder and the threads it holds
+    assert off == before
+    assert short < min(long_before, long_after) / 4, (long_before, short, long_after)
+
+
 def test_a_busy_program_is_seen_by_the_real_sampler() -> None:
     """psutil's real counters: a child spinning on one core is another program's work."""
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
@@ -125,26 +223,30 @@ def test_a_busy_program_is_seen_by_the_real_sampler() -> None:
 
 
 @pytest.mark.model
-def test_the_engine_writes_with_one_thread_beside_a_busy_program(
+def test_the_engine_writes_first_with_one_thread_beside_a_busy_program(
     hd_env: Env, demo_model: Path
 ) -> None:
     """The real engine, every core allowed (no setting): a program spinning beside it, the
-    prompt is read by an OpenMP team that outnumbers the CPUs (so libgomp waits briefly; the
-    team's threads but the engine's own stay, asleep, after it) and the draft is written with
-    one thread; with a setting, with what it says whatever the load."""
-    options = GenerationOptions(24, temperature=0.0, seed=TEST_SEED)
+    prompt is read by an OpenMP team that outnumbers the CPUs, the short wait holds as many
+    threads as the CPUs (libgomp's threads then wait briefly; the prompt team's threads but
+    the engine's own stay, asleep, after it) and the first tokens are written with one
+    thread; with a setting, with what it says whatever the load, and nothing held."""
+    options = GenerationOptions(
+        ADAPT_EVERY // 2, temperature=0.0, seed=TEST_SEED, keep_writing=True
+    )
     spin = os.environ.get("GOMP_SPINCOUNT")  # IT's, if any: the engine adds none of its own
     spins = [] if spin is None else [f"GOMP_SPINCOUNT={spin}".encode()]
+    cpus = usable_cpus()
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        for adaptive, team, written in ((True, usable_cpus() + 1, 1), (False, 2, 2)):
+        for adaptive, added, written in ((True, cpus + (cpus + 1), 1), (False, 2 - 1, 2)):
             with two_thread_engine(demo_model, adaptive) as client:
                 environ = Path(f"/proc/{client.pid}/environ").read_bytes().split(b"\0")
                 assert [v for v in environ if v.startswith(b"GOMP_SPINCOUNT=")] == spins
                 before = os_threads(client.pid)
                 time.sleep(0.5)  # the busy program's CPU time shows between two looks
                 "".join(client.generate(MESSAGES, options))
-                assert os_threads(client.pid) - before == team - 1
+                assert os_threads(client.pid) - before == added
                 assert client.last_done is not None
                 assert client.last_done.threads == written
     finally:

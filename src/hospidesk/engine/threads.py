@@ -1,29 +1,35 @@
-"""How many threads the engine's next decodes use: for generation, every core while the
-processor is free, one while another program keeps a core busy; for prompts, every core while
-it is free, one thread more than the CPUs while another program keeps one busy.
+"""How many threads the engine's next decodes use, and how llama.cpp's threads wait: every
+core while the processor is free; beside a busy program, prompts with one thread more than
+the CPUs and generation with one thread or every core, whichever writes faster.
 
 llama.cpp's OpenMP threads spin while they wait for each other. Beside one busy program, two
 threads on two cores generate at a twentieth of their idle speed with the demo model and a
 fifth with a 1.5B model, where one thread keeps its idle speed (bench/contention.md). No
-static setting is best at every load, so the worker asks before each request, and every few
-tokens of a long one, how much CPU the other processes took lately: the system's busy time
-less its own and its client's (the window, command or server that started it, whose work
-right before a request is that request's preparation, not another program), over the last
-second or so (measured from a mark taken every ``MARK_EVERY`` seconds, so that a program
+static setting is best at every load, so the worker asks before each request, and every
+ADAPT_EVERY tokens of a long one, how much CPU the other processes took lately: the system's
+busy time less its own and its client's (the window, command or server that started it, whose
+work right before a request is that request's preparation, not another program), over the
+last second or so (measured from a mark taken every ``MARK_EVERY`` seconds, so that a program
 that was busy minutes ago does not count now).
 
-libgomp, llama.cpp's OpenMP, makes that choice of wait for it: a waiting thread spins 300,000
-times before it sleeps, but only 100 while the process's team has more threads than the CPUs
-it may run on (``gomp_managed_threads > gomp_available_cpus``), and the team follows each
-decode's thread count. So the engine keeps libgomp's own wait, the best idle (a shorter spin
-for the whole process slowed idle generation: 10,000 spins 0.90 to 0.97×, 1,000 0.92×), and
-reads a prompt beside a busy program with one thread more than the CPUs: its threads then wait
-almost as under OMP_WAIT_POLICY=PASSIVE, the best static setting there, and the extra thread
-takes a bigger share of the processor, which the scheduler divides by thread (two cores: 0.92
-to 1.12× the best static setting beside one or two busy programs in the full runs of
-2026-12-07, the demo model and a 1.5B; docs/performance.md).
-Generation does not gain from it: each token is too short a piece of work to share with a
-thread that waits for its turn.
+libgomp, llama.cpp's OpenMP, decides how its threads wait: a waiting thread spins 300,000
+times before it sleeps, but only 100 while the process's OpenMP threads outnumber the CPUs it
+may run on (``gomp_managed_threads > gomp_available_cpus``; libgomp's manual, GOMP_SPINCOUNT).
+Idle, the engine keeps the long spin, the best there (a shorter spin for the whole process
+slowed idle generation: 10,000 spins 0.90 to 0.97x, 1,000 0.92x). Beside a busy program:
+
+- a prompt is read with one thread more than the CPUs: the team outnumbers them, so its
+  threads wait almost as under OMP_WAIT_POLICY=PASSIVE, the best static setting there, and
+  the extra thread takes a bigger share of the processor, which the scheduler divides by
+  thread;
+- ``ShortWait`` holds as many sleeping OpenMP threads as CPUs in a thread of its own, so that
+  any team waits briefly, every core's included: two threads then generate as under PASSIVE;
+- generation tries one thread, then every core, and keeps the faster (the speed of each
+  look's tokens against the other's last), since which is faster depends on the model: one
+  thread for the demo model (a token is too short a piece of work to share with threads that
+  wait for their turn: 68 against 43 tokens a second beside one busy program), every core
+  for a 1.5B model beside two (PASSIVE's two threads 13.8 against 10.4 tokens a second in
+  the full run of 2026-12-07). Where llama.cpp does not run on libgomp, one thread.
 
 The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); IT's own
 ``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` reaches the engine's process as it is.
@@ -31,6 +37,7 @@ The user's or the policy's ``moteur.threads`` wins when it is set (``fixed``); I
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import threading
@@ -38,7 +45,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import psutil
@@ -47,6 +54,10 @@ BUSY_CORES = 0.5
 """Other programs using more than half a core between two looks: the processor is busy."""
 MIN_INTERVAL = 0.2
 """Seconds between two looks below which the last choice stands (too short to tell)."""
+SWITCH_GAIN = 1.1
+"""Beside a busy program, generation changes its thread count once the other count's last
+speed beats the current one's by this much: one look's speed varies by 10 % or more
+(16 tokens of a 1.5B beside a busy program: 12.9 to 19.8 tokens a second with one thread)."""
 MARK_EVERY = 0.5
 """Seconds between two marks a look measures from: it covers MIN_INTERVAL to about
 MIN_INTERVAL + MARK_EVERY seconds of the recent past."""
@@ -58,6 +69,80 @@ def usable_cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         return os.cpu_count() or 1
+
+
+_TASK = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_NOTHING = _TASK(lambda _data: None)
+"""What each held OpenMP thread runs once: nothing."""
+_PAUSE_SOFT = 1
+"""OpenMP's omp_pause_soft: free the calling thread's idle threads."""
+
+
+def _libgomp() -> Any | None:
+    """libgomp as llama.cpp loaded it into this process; None when it is not loaded (a build
+    of llama.cpp without OpenMP, or with another OpenMP) or the system has no such call."""
+    try:
+        gomp = ctypes.CDLL("libgomp.so.1", mode=os.RTLD_NOLOAD)
+        parallel, pause = gomp.GOMP_parallel, gomp.omp_pause_resource_all
+    except (OSError, AttributeError):
+        return None
+    parallel.argtypes = [_TASK, ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
+    parallel.restype = None
+    pause.argtypes = [ctypes.c_int]
+    pause.restype = ctypes.c_int
+    return gomp
+
+
+class ShortWait:
+    """libgomp's short wait, on demand. While it is on, a thread of its own holds ``cpus``
+    idle OpenMP threads (asleep), so that the process's OpenMP threads outnumber its CPUs
+    and every waiting one, llama.cpp's included, spins 100 times before it sleeps instead of
+    300,000 (libgomp's rule, see the module's docstring). Off, the held threads end
+    (``omp_pause_resource_all``, OpenMP 5.0) and libgomp's long spin, the best idle, is
+    back. Not available (never on) where llama.cpp does not run on libgomp: call it once
+    llama.cpp is loaded."""
+
+    def __init__(self, cpus: int) -> None:
+        self.cpus = max(1, cpus)
+        self._gomp = _libgomp()
+        self._release: threading.Event | None = None
+        self._holder: threading.Thread | None = None
+
+    @property
+    def available(self) -> bool:
+        return self._gomp is not None
+
+    @property
+    def on(self) -> bool:
+        return self._holder is not None
+
+    def set(self, on: bool) -> None:
+        """Turn it on or off (at once: the held threads exist or are gone on return)."""
+        if self._gomp is None or on == self.on:
+            return
+        if on:
+            self._hold(self._gomp)
+        else:
+            assert self._release is not None and self._holder is not None
+            self._release.set()
+            self._holder.join()
+            self._release = self._holder = None
+
+    def _hold(self, gomp: Any) -> None:
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            # A team of cpus + 1: this thread and ``cpus`` others, which libgomp keeps,
+            # asleep, for this thread's next parallel region, until it lets them go.
+            gomp.GOMP_parallel(_NOTHING, None, self.cpus + 1, 0)
+            held.set()
+            release.wait()
+            gomp.omp_pause_resource_all(_PAUSE_SOFT)
+
+        holder = threading.Thread(target=hold, name="hospidesk-short-wait", daemon=True)
+        holder.start()
+        held.wait()
+        self._release, self._holder = release, holder
 
 
 @dataclass(frozen=True)
@@ -114,7 +199,11 @@ class ThreadChoice:
     (``batch``); ``fixed`` (a setting) when there is one.
 
     A look measures from the newest mark at least MIN_INTERVAL old: marks are the looks
-    themselves and, once ``watch`` runs, a sample every MARK_EVERY seconds."""
+    themselves and, once ``watch`` runs, a sample every MARK_EVERY seconds.
+
+    Beside a busy program, generation tries one thread and, where ``short_wait`` is
+    available (it is then on), every core; then keeps the faster, from the speeds ``wrote``
+    tells, until the processor is free again."""
 
     def __init__(
         self,
@@ -122,6 +211,7 @@ class ThreadChoice:
         fixed: int | None = None,
         sampler: Callable[[], CpuSample] = sample,
         cpus: int | None = None,
+        short_wait: ShortWait | None = None,
     ) -> None:
         self.cores = max(1, cores)
         self.cpus = cpus or usable_cpus()
@@ -129,6 +219,7 @@ class ThreadChoice:
         so that libgomp's threads wait briefly (see above)."""
         self.fixed = fixed
         self._sampler = sampler
+        self._short_wait = short_wait if fixed is None else None
         self._lock = threading.Lock()
         self._marks: deque[CpuSample] = deque(maxlen=4)
         if fixed is None:
@@ -137,6 +228,12 @@ class ThreadChoice:
         self.current = fixed or self.cores
         self.batch = fixed or self.cores
         """Prompts: every core, one thread more than the CPUs while the processor is busy."""
+        self.busy = False
+        """Whether the last look found another program busy."""
+        self.speeds: dict[int, float] = {}
+        """Tokens per second written lately with each thread count, while busy."""
+        self._settled = False
+        """Whether every count was tried in this busy spell (and the faster chosen)."""
 
     def watch(self, every: float = MARK_EVERY) -> threading.Thread | None:
         """Mark every ``every`` seconds in a thread of its own, until ``close``."""
@@ -153,6 +250,8 @@ class ThreadChoice:
 
     def close(self) -> None:
         self._stop.set()
+        if self._short_wait is not None:
+            self._short_wait.set(False)
 
     def mark(self) -> None:
         """A point the next looks may measure from."""
@@ -172,6 +271,11 @@ class ThreadChoice:
             self._marks.clear()
             self._marks.append(now)
 
+    def wrote(self, tokens_per_second: float) -> None:
+        """The speed of the tokens written since the last look (with ``current`` threads)."""
+        if self.busy:
+            self.speeds[self.current] = tokens_per_second
+
     def threads(self) -> int:
         if self.fixed is not None:
             return self.current
@@ -182,9 +286,25 @@ class ThreadChoice:
             )
         if base is None:
             return self.current  # too short to tell
-        busy = others_busy(base, now)
         self._measure_from(now)
-        taken = busy > BUSY_CORES
-        self.current = 1 if taken else self.cores
-        self.batch = max(self.cores, self.cpus) + 1 if taken else self.cores
+        self.busy = others_busy(base, now) > BUSY_CORES
+        if self._short_wait is not None:
+            self._short_wait.set(self.busy)
+        if not self.busy:
+            self.speeds.clear()
+            self._settled = False
+            self.current = self.batch = self.cores
+            return self.current
+        self.batch = max(self.cores, self.cpus) + 1
+        tried = [1]
+        if self._short_wait is not None and self._short_wait.on and self.cores > 1:
+            tried.append(self.cores)
+        untried = [n for n in tried if n not in self.speeds]
+        best = max(tried, key=lambda n: self.speeds.get(n, 0.0))
+        if untried:
+            self.current = untried[0]
+        elif not self._settled:
+            self.current, self._settled = best, True
+        elif self.speeds[best] > self.speeds.get(self.current, 0.0) * SWITCH_GAIN:
+            self.current = best
         return self.current

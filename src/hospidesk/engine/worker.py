@@ -25,7 +25,7 @@ from hospidesk.engine.pending import Pending
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling
-from hospidesk.engine.threads import ThreadChoice
+from hospidesk.engine.threads import ShortWait, ThreadChoice, usable_cpus
 from hospidesk.engine.warmup import WarmUp
 
 READING_SHOWN = 256
@@ -192,7 +192,9 @@ class Worker:
             return
         self._llm = llm
         self._threads = ThreadChoice(
-            request.n_threads, None if request.adaptive_threads else request.n_threads
+            request.n_threads,
+            None if request.adaptive_threads else request.n_threads,
+            short_wait=ShortWait(usable_cpus()) if request.adaptive_threads else None,
         )
         self._threads.watch()
         self._sha256 = request.sha256
@@ -228,9 +230,12 @@ class Worker:
             completion = Completion(llm, tokens, Sampling.of(llm, request.options))
             self._adapt()
             self._read_prompt(request.req_id, tokens, fixed if source == "new" else [])
+            since = time.monotonic()
             for text in completion:
                 if completion.generated % ADAPT_EVERY == 0:
-                    self._adapt()
+                    now = time.monotonic()
+                    self._adapt(ADAPT_EVERY / max(now - since, 1e-6))
+                    since = now
                 if self.is_cancelled(request.req_id):
                     pending.flush()  # what was written is the user's: all of it
                     self.send(p.Cancelled(request.req_id))
@@ -273,9 +278,12 @@ class Worker:
             )
         )
 
-    def _adapt(self) -> None:
-        """The threads for the next decodes, from the processor that is free now."""
+    def _adapt(self, speed: float | None = None) -> None:
+        """The threads for the next decodes, from the processor that is free now and the
+        ``speed`` (tokens per second) the tokens since the last look were written at."""
         if self._llm is not None and self._threads is not None:
+            if speed is not None:
+                self._threads.wrote(speed)
             self._llm.set_threads(self._threads.threads(), self._threads.batch)
 
     def _read_prompt(self, req_id: int, tokens: list[int], new_prefix: list[int]) -> None:
