@@ -27,7 +27,7 @@ slowed idle generation: 10,000 spins 0.90 to 0.97x, 1,000 0.92x). Beside a busy 
 - generation tries one thread, then every core, and keeps the faster (the speed of each
   look's tokens against the other's last), since which is faster depends on the model: one
   thread for the demo model (a token is too short a piece of work to share with threads that
-  wait for their turn: 68 against 43 tokens a second beside one busy program), every core
+  wait for their turn: 69 against 43 tokens a second beside one busy program), every core
   for a 1.5B model beside two (PASSIVE's two threads 13.8 against 10.4 tokens a second in
   the full run of 2026-12-07). Where llama.cpp does not run on libgomp, one thread.
 
