@@ -102,8 +102,8 @@ class ShortWait:
     back. Not available (never on) where llama.cpp does not run on libgomp: call it once
     llama.cpp is loaded."""
 
-    def __init__(self, cpus: int) -> None:
-        self.cpus = max(1, cpus)
+    def __init__(self, cpus: int | None = None) -> None:
+        self.cpus = max(1, cpus or usable_cpus())
         self._gomp = _libgomp()
         self._release: threading.Event | None = None
         self._holder: threading.Thread | None = None

@@ -25,7 +25,7 @@ from hospidesk.engine.pending import Pending
 from hospidesk.engine.prefix_cache import PrefixCache
 from hospidesk.engine.prompts import PromptReader
 from hospidesk.engine.sampling import Completion, GrammarError, Sampling
-from hospidesk.engine.threads import ShortWait, ThreadChoice, usable_cpus
+from hospidesk.engine.threads import ShortWait, ThreadChoice
 from hospidesk.engine.warmup import WarmUp
 
 READING_SHOWN = 256
@@ -194,7 +194,7 @@ class Worker:
         self._threads = ThreadChoice(
             request.n_threads,
             None if request.adaptive_threads else request.n_threads,
-            short_wait=ShortWait(usable_cpus()) if request.adaptive_threads else None,
+            short_wait=ShortWait() if request.adaptive_threads else None,
         )
         self._threads.watch()
         self._sha256 = request.sha256
